@@ -1,0 +1,106 @@
+"""`make bench`: run every benchmark on SQLite (and PostgreSQL when reachable), write docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import platform
+import tempfile
+from pathlib import Path
+
+from benchmarks import sync_bench
+from benchmarks.common import postgres_reachable
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+PAGE_BENCHES = (
+    ("orders_bench", "Orders list p95 (ms): 1 000 vs 200 000 orders (target ratio <= 1.5)"),
+    ("issues_bench", "Discussions and claims inbox p95 (ms): 200 vs 20 000 issues (target ratio <= 1.5)"),
+    ("ratings_bench", "Ratings list and dashboard p95 (ms): 500 vs 50 000 ratings (target ratio <= 1.5)"),
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--orders", type=int, default=50_000, help="orders in the sync benchmark")
+    parser.add_argument("--only", choices=["sync", *[name for name, _ in PAGE_BENCHES]], default=None)
+    parser.add_argument("--no-write", action="store_true", help="print only, leave docs/benchmarks.md alone")
+    args = parser.parse_args()
+    backends = ["sqlite"] + (["postgresql"] if postgres_reachable() else [])
+    sections = []
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.only in (None, "sync"):
+            sections.append(_sync_section([sync_bench.run(b, args.orders, tmp) for b in backends]))
+        for module_name, title in PAGE_BENCHES:
+            if args.only not in (None, module_name):
+                continue
+            try:
+                module = importlib.import_module(f"benchmarks.{module_name}")
+            except ModuleNotFoundError:
+                continue
+            rows = [row for backend in backends for row in module.run(backend, tmp)]
+            sections.append(_page_section(title, rows))
+            print(sections[-1])
+    text = _document(sections, args)
+    print(text)
+    if not args.no_write:
+        DOC.parent.mkdir(exist_ok=True)
+        DOC.write_text(text, encoding="utf-8")
+
+
+def _sync_row(f) -> str:
+    return (
+        f"| {f.backend} | {f.orders} | {f.sync_seconds:.1f} | {f.orders / f.sync_seconds:,.0f} | "
+        f"{f.fetch_seconds:.1f} | {f.ratio:.2f} | {f.sync_requests} | {f.fetch_requests} | "
+        f"{f.idle_requests} |"
+    )
+
+
+def _sync_section(results) -> str:
+    lines = [
+        "## Order sync from the loopback fake Allegro",
+        "",
+        "First connection (history backfill through `/order/checkout-forms`, 100 per page) into an "
+        "empty database; the fake Allegro runs in its own process on 127.0.0.1. *fetch only* pages and "
+        "parses exactly the same pages without storing anything; the ratio is sync time / fetch-only "
+        "time (target <= 1.3). *idle* is the request count of the next incremental sync with nothing "
+        "new (target <= 3).",
+        "",
+        "| database | orders | sync s | orders/s | fetch-only s | ratio | sync requests | fetch requests "
+        "| idle requests |",
+        "|---|---|---|---|---|---|---|---|---|",
+        *[_sync_row(f) for f in results],
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _page_section(title: str, rows) -> str:
+    lines = [f"## {title}", "", "| database | view | small | large | ratio |", "|---|---|---|---|---|"]
+    for backend, view, small, large, ratio in rows:
+        lines.append(f"| {backend} | {view} | {small:.1f} | {large:.1f} | {ratio:.2f} |")
+    return "\n".join([*lines, ""])
+
+
+def _document(sections, args) -> str:
+    command = (
+        "make bench"
+        if args.orders == 50_000 and args.only is None
+        else "python -m benchmarks "
+        + " ".join(
+            f"--{k.replace('_', '-')} {v}" for k, v in (("orders", args.orders), ("only", args.only)) if v
+        )
+    )
+    header = [
+        "# Benchmarks",
+        "",
+        f"Produced by `{command}` on {dt.date.today().isoformat()} "
+        f"({platform.python_implementation()} {platform.python_version()}, {platform.machine()}, "
+        "2 cores shared with other work: compare ratios measured in one run, not seconds across runs).",
+        "",
+    ]
+    return "\n".join(header + sections)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""Orders list p95 at 1k vs 200k orders: the agents' main screen must not slow down as a shop grows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+from decimal import Decimal
+
+from benchmarks.common import desk_app, scratch_database
+from benchmarks.pages import p95_ms, signed_in_client
+from desk.extensions import db
+from desk.models import Order, OrderLine, SellerAccount
+
+SIZES = (1_000, 200_000)
+BATCH = 5_000
+LOGINS = ["jan_kowalski", "anna.nowak", "piotr1985", "kasia_w", "marek.zielinski", "ola_sklep", "tomek77"]
+METHODS = ["Allegro Paczkomaty InPost", "Allegro Kurier DPD", "Allegro Pocztex Kurier 48", "Allegro One Box"]
+STATUSES = ["READY_FOR_PROCESSING"] * 8 + ["BOUGHT", "FILLED_IN", "CANCELLED"]
+FULFILLMENT = ["NEW", "PROCESSING", "READY_FOR_SHIPMENT", "SENT", "PICKED_UP"]
+URLS = {
+    "default": "/orders/",
+    "status filter": "/orders/?fulfillment=PROCESSING",
+    "COD only": "/orders/?cod=1",
+    "search login": "/orders/?q=anna.nowak",
+    "sort by total": "/orders/?sort=total_desc",
+}
+
+
+def _seed(account_id: int, count: int, rng: random.Random) -> None:
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    for offset in range(0, count, BATCH):
+        orders, lines = [], []
+        for n in range(offset, min(offset + BATCH, count)):
+            allegro_id = str(uuid.UUID(int=rng.getrandbits(128)))
+            orders.append(_order(account_id, allegro_id, start + dt.timedelta(minutes=n), n, rng))
+        db.session.execute(Order.__table__.insert(), orders)
+        ids = dict(
+            db.session.execute(
+                db.select(Order.allegro_id, Order.id).where(
+                    Order.allegro_id.in_([o["allegro_id"] for o in orders])
+                )
+            ).all()
+        )
+        for order in orders:
+            lines.append(
+                {
+                    "order_id": ids[order["allegro_id"]],
+                    "allegro_id": str(uuid.uuid4()),
+                    "offer_id": str(rng.randint(10**10, 10**11)),
+                    "offer_name": "Słuchawki bezprzewodowe",
+                    "quantity": 1,
+                    "price": order["total_amount"],
+                    "currency": "PLN",
+                }
+            )
+        db.session.execute(OrderLine.__table__.insert(), lines)
+        db.session.commit()
+
+
+def _order(account_id, allegro_id, bought_at, n, rng) -> dict:
+    login = f"{rng.choice(LOGINS)}{n % 997}"
+    return {
+        "account_id": account_id,
+        "allegro_id": allegro_id,
+        "status": rng.choice(STATUSES),
+        "fulfillment_status": rng.choice(FULFILLMENT),
+        "bought_at": bought_at,
+        "allegro_updated_at": bought_at,
+        "synced_at": bought_at,
+        "buyer_login": login,
+        "buyer_email": f"{login}@allegromail.pl",
+        "buyer_first_name": "Anna",
+        "buyer_last_name": "Nowak",
+        "buyer_phone": "+48600100200",
+        "payment_type": "CASH_ON_DELIVERY" if rng.random() < 0.15 else "ONLINE",
+        "total_amount": Decimal(rng.randint(999, 99999)) / 100,
+        "currency": "PLN",
+        "delivery_method_name": rng.choice(METHODS),
+        "invoice_required": False,
+    }
+
+
+def run(backend: str, tmp_dir: str) -> list[tuple[str, str, float, float, float]]:
+    """(backend, view, p95 ms at 1k, p95 ms at 200k, ratio) for each list view."""
+    results: dict[str, list[float]] = {name: [] for name in URLS}
+    for size in SIZES:
+        with scratch_database(backend, tmp_dir) as url:
+            app = desk_app(url, "http://127.0.0.1:9")
+            with app.app_context():
+                db.create_all()
+                account = SellerAccount(name="Bench", status="active")
+                db.session.add(account)
+                db.session.commit()
+                _seed(account.id, size, random.Random(size))
+                if backend == "postgresql":
+                    db.session.execute(db.text('ANALYZE "order"; ANALYZE order_line'))
+                    db.session.commit()
+                client = signed_in_client(app)
+                for name, page_url in URLS.items():
+                    results[name].append(p95_ms(client, page_url))
+                db.session.remove()
+                db.engine.dispose()
+    return [(backend, name, small, big, big / small) for name, (small, big) in results.items()]

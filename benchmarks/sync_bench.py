@@ -1,0 +1,87 @@
+"""Sync throughput: 50k orders from the loopback fake, versus merely fetching and parsing the same pages."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from benchmarks.common import desk_app, scratch_database
+from benchmarks.fake_process import remote_fake
+from desk.extensions import db
+from desk.models import SellerAccount
+from desk.services.accounts import activate_with_tokens
+from desk.services.order_sync import FORMS_PAGE, _next_window
+from desk.services.sync import run_sync
+from desk.wiring import get_allegro
+from integrations.allegro import TokenPair
+from integrations.allegro.auth import utcnow
+
+
+@dataclass
+class SyncFigures:
+    backend: str
+    orders: int
+    sync_seconds: float
+    fetch_seconds: float
+    sync_requests: int
+    fetch_requests: int
+    idle_requests: int
+
+    @property
+    def ratio(self) -> float:
+        return self.sync_seconds / self.fetch_seconds
+
+
+def _fetch_only(client, since) -> int:
+    """Page exactly as the backfill does, parsing each page, storing nothing."""
+    gte, offset, seen = since, 0, 0
+    while True:
+        page = client.list_checkout_forms(
+            updated_at_gte=gte, sort="updatedAt", offset=offset, limit=FORMS_PAGE
+        )
+        seen += len(page.forms)
+        if len(page.forms) < FORMS_PAGE:
+            return seen
+        gte, offset = _next_window(gte, offset, page.forms)
+
+
+def run(backend: str, orders: int, tmp_dir: str) -> SyncFigures:
+    with remote_fake(orders) as fake, scratch_database(backend, tmp_dir) as url:
+        app = desk_app(url, fake.url)
+        with app.app_context():
+            db.create_all()
+            account = SellerAccount(name="Bench")
+            db.session.add(account)
+            db.session.commit()
+            pair = TokenPair.from_response(fake.token, utcnow())
+            activate_with_tokens(get_allegro(), account.id, pair)
+            figures = _measure(app, account.id, orders)
+            db.session.remove()
+            db.engine.dispose()
+    return SyncFigures(backend=backend, **figures)
+
+
+def _measure(app, account_id: int, orders: int) -> dict:
+    import datetime as dt
+
+    client = get_allegro().client_for(account_id)
+    since = utcnow() - dt.timedelta(days=app.config["BACKFILL_DAYS"])
+    started = time.perf_counter()
+    fetched = _fetch_only(client, since)
+    fetch_seconds = time.perf_counter() - started
+    assert fetched >= orders, (fetched, orders)
+
+    started = time.perf_counter()
+    run = run_sync(get_allegro(), account_id)
+    sync_seconds = time.perf_counter() - started
+    assert run.state == "ok", run.error
+    assert run.created == orders, (run.created, orders)
+    idle = run_sync(get_allegro(), account_id)
+    return {
+        "orders": orders,
+        "sync_seconds": sync_seconds,
+        "fetch_seconds": fetch_seconds,
+        "sync_requests": run.requests,
+        "fetch_requests": client.request_count,
+        "idle_requests": idle.requests,
+    }

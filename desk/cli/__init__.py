@@ -1,0 +1,13 @@
+"""`flask desk ...` commands: entry points that call services."""
+from __future__ import annotations
+
+from flask import Flask
+from flask.cli import AppGroup
+
+desk_cli = AppGroup("desk", help="Allegro desk commands.")
+
+
+def register_cli(app: Flask) -> None:
+    from desk.cli import accounts, agents, serve, sync  # noqa: F401  (commands attach to desk_cli)
+
+    app.cli.add_command(desk_cli)

@@ -1,0 +1,141 @@
+"""Configuration: safe defaults, `DESK_*` environment variables, test overrides."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run safely (e.g. production with a fake backend)."""
+
+
+class Config:
+    ENV_NAME = "development"  # DESK_ENV_NAME=production in production
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None  # DESK_DATABASE_URL
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    ALLEGRO_BACKEND = "fake"  # fake | http
+    ALLEGRO_ENVIRONMENT = "production"  # production | sandbox (for http)
+    ALLEGRO_API_URL: str | None = None  # overrides the environment's API host
+    ALLEGRO_AUTH_URL: str | None = None  # overrides the environment's OAuth host
+    ALLEGRO_CLIENT_ID = "desk-demo-client"
+    ALLEGRO_CLIENT_SECRET = "desk-demo-secret"
+    ALLEGRO_TIMEOUT = 30.0
+    FAKE_ALLEGRO_PORT = 0  # 0 = any free loopback port
+    FAKE_ALLEGRO_DEMO = True  # keep generating orders in the fake
+    TOKEN_ENCRYPTION_KEY: str | None = None  # Fernet key; derived from SECRET_KEY when unset
+
+    SCHEDULER_ENABLED = True
+    SYNC_INTERVAL_MINUTES = 3
+    SWEEP_INTERVAL_MINUTES = 30
+    SWEEP_MARGIN_MINUTES = 120
+    SYNC_LEASE_SECONDS = 900
+    BACKFILL_DAYS = 90
+    OUTBOX_INTERVAL_SECONDS = 30
+    DEMO_TICK_SECONDS = 60
+    SYNC_NOW_IN_BACKGROUND = True
+    PUBLIC_URL: str | None = None  # the desk's address, used in links inside e-mails
+
+    ISSUE_REPLY_TARGET_HOURS = 8  # answer a buyer's message within this many hours
+    ISSUE_REPLY_SOON_HOURS = 2  # warn this long before the reply target passes
+    ISSUE_DEADLINE_SOON_HOURS = 48  # warn this long before a claim's decision deadline
+    ISSUE_ROUND_ROBIN = False  # hand unassigned issues to agents in turn
+    ISSUE_ASSIGN_INTERVAL_SECONDS = 60
+
+    RATING_ANSWER_APPROVAL = False  # an owner approves agents' public answers before they go out
+    RATING_ALERT_EMAILS: tuple[str, ...] | str = ()  # always mailed about new negative ratings
+    RATING_ALERT_INTERVAL_MINUTES = 3
+
+    SMTP_HOST: str | None = None  # no host: e-mail alerts are off
+    SMTP_PORT = 25
+    SMTP_USER: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_FROM = "desk@localhost"
+    SMTP_STARTTLS = False
+    SMTP_TIMEOUT = 10
+
+    LANGUAGES = ("pl", "en")
+    BABEL_DEFAULT_LOCALE = "pl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Warsaw"
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent / "translations")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # forced on in production
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = 12 * 3600
+    WTF_CSRF_TIME_LIMIT = None
+    LOGIN_MAX_ATTEMPTS = 5
+    LOGIN_WINDOW_SECONDS = 300
+    PORT = 5000
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    SCHEDULER_ENABLED = False
+    SYNC_NOW_IN_BACKGROUND = False
+    FAKE_ALLEGRO_DEMO = False
+    WTF_CSRF_ENABLED = False
+    SERVER_NAME = "desk.test"
+    ARGON2_PROFILE = "CHEAPEST"
+
+
+def load(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Fill app.config from Config, then env (DESK_*) or the given overrides."""
+    app.config.from_object(Config)
+    if overrides is None:
+        app.config.from_prefixed_env("DESK")
+        if "DATABASE_URL" in app.config:
+            app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    else:
+        app.config.update(overrides)
+    _defaults(app)
+    _check_production(app)
+
+
+def _defaults(app: Flask) -> None:
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'desk.db'}"
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # psycopg prepares repeated statements; a generic plan made while a table was still
+        # small (first sync) keeps scanning it sequentially after it has grown.
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options["connect_args"] = {"prepare_threshold": None, **options.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    if not app.config.get("SECRET_KEY") and app.config["ENV_NAME"] != "production":
+        app.config["SECRET_KEY"] = _instance_secret(app)
+    if app.config["ENV_NAME"] == "production":
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+
+
+def _instance_secret(app: Flask) -> str:
+    """A per-install secret kept in instance/, so dev sessions survive restarts."""
+    path = Path(app.instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    os.makedirs(app.instance_path, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def _check_production(app: Flask) -> None:
+    if app.config["ENV_NAME"] != "production":
+        return
+    if not app.config.get("SECRET_KEY"):
+        raise ConfigError("DESK_SECRET_KEY is required in production")
+    if app.config["ALLEGRO_BACKEND"] == "fake":
+        raise ConfigError("production refuses the fake Allegro: set DESK_ALLEGRO_BACKEND=http")
+    if not app.config.get("TOKEN_ENCRYPTION_KEY"):
+        raise ConfigError("DESK_TOKEN_ENCRYPTION_KEY (a Fernet key) is required in production")

@@ -1,0 +1,68 @@
+"""Demo set-up for `make run`: an admin login and a seller account connected to the fake Allegro."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from flask import Flask
+from sqlalchemy import select
+
+from desk import wiring
+from desk.extensions import db
+from desk.models import Agent, Role, SellerAccount
+from desk.services.accounts import activate_with_tokens
+from desk.services.auth import create_agent
+from integrations.allegro import TokenPair
+from integrations.allegro.auth import utcnow
+
+DEMO_EMAIL = "admin@demo.pl"
+DEMO_PASSWORD = "demo-desk-2026"
+DEMO_ACCOUNT = "Sklep demo"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    password: str | None  # None when the admin already existed (password unchanged)
+
+
+def prepare_demo(app: Flask) -> DemoLogin:
+    """Create the demo admin (first run only) and (re)connect the demo account to the fake."""
+    if app.config["ALLEGRO_BACKEND"] != "fake":
+        raise RuntimeError("the demo needs DESK_ALLEGRO_BACKEND=fake")
+    password = None
+    if db.session.scalar(select(Agent.id).where(Agent.email == DEMO_EMAIL)) is None:
+        create_agent(email=DEMO_EMAIL, name="Administrator demo", password=DEMO_PASSWORD, role=Role.ADMIN)
+        password = DEMO_PASSWORD
+    server, _, seller_id = _fake(app)
+    account = db.session.scalar(select(SellerAccount).where(SellerAccount.name == DEMO_ACCOUNT))
+    if account is None:
+        account = SellerAccount(name=DEMO_ACCOUNT)
+        db.session.add(account)
+        db.session.commit()
+    # The fake lives in this process: every start issues it fresh tokens.
+    pair = TokenPair.from_response(server.state.issue_token(seller_id), utcnow())
+    activate_with_tokens(wiring.get_allegro(), account.id, pair)
+    return DemoLogin(DEMO_EMAIL, password)
+
+
+def _fake(app: Flask):
+    wiring.get_allegro()  # starts the fake
+    return app.extensions[wiring.FAKE_EXTENSION]
+
+
+def start_demo_ticker(app: Flask) -> threading.Thread:
+    """Keep the demo alive: new orders and buyer changes every DEMO_TICK_SECONDS."""
+    _, demo, _ = _fake(app)
+    interval = float(app.config["DEMO_TICK_SECONDS"])
+
+    def loop() -> None:
+        while True:
+            time.sleep(interval)
+            demo.tick()
+
+    thread = threading.Thread(target=loop, name="demo-ticker", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,27 @@
+"""ORM models, one module per aggregate."""
+from desk.models import issue, rating  # noqa: F401  (register their tables)
+from desk.models.account import AccountStatus, AllegroToken, DeviceAuthorization, SellerAccount
+from desk.models.agent import Agent, LoginAttempt, Role, agent_account
+from desk.models.order import Order, OrderChange, OrderLine, OrderNote
+from desk.models.outbox import OutboxMessage, OutboxState
+from desk.models.sync import SyncCursor, SyncLease, SyncRun
+
+__all__ = [
+    "AccountStatus",
+    "Agent",
+    "AllegroToken",
+    "DeviceAuthorization",
+    "LoginAttempt",
+    "Order",
+    "OrderChange",
+    "OrderLine",
+    "OrderNote",
+    "OutboxMessage",
+    "OutboxState",
+    "Role",
+    "SellerAccount",
+    "SyncCursor",
+    "SyncLease",
+    "SyncRun",
+    "agent_account",
+]

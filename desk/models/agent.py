@@ -1,0 +1,61 @@
+"""Desk users: admins, shop owners and support agents."""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from flask_login import UserMixin
+from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from desk.extensions import db
+from desk.models.account import SellerAccount
+from desk.orm import created_at, intpk
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    OWNER = "owner"
+    AGENT = "agent"
+
+
+agent_account = Table(
+    "agent_account",
+    db.metadata,
+    Column("agent_id", ForeignKey("agent.id", ondelete="CASCADE"), primary_key=True),
+    Column("account_id", ForeignKey("seller_account.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Agent(UserMixin, db.Model):
+    __tablename__ = "agent"
+
+    id: Mapped[intpk]
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(db.Enum(Role, native_enum=False, length=16), default=Role.AGENT)
+    is_active_flag: Mapped[bool] = mapped_column(default=True)
+    # An agent with no listed accounts sees none; admins and owners see all.
+    accounts: Mapped[list[SellerAccount]] = relationship(secondary=agent_account)
+    locale: Mapped[str | None] = mapped_column(String(5))
+    created_at: Mapped[created_at]
+    last_login_at: Mapped[dt.datetime | None]
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login reads this
+        return self.is_active_flag
+
+    @property
+    def sees_all_accounts(self) -> bool:
+        return self.role in (Role.ADMIN, Role.OWNER)
+
+
+class LoginAttempt(db.Model):
+    """Failed logins, counted per e-mail and per address for the rate limit."""
+
+    __tablename__ = "login_attempt"
+
+    id: Mapped[intpk]
+    key: Mapped[str] = mapped_column(String(300), index=True)
+    at: Mapped[created_at]

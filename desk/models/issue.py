@@ -1,0 +1,214 @@
+"""Post-purchase issues (discussions and claims), their messages, notes and reply templates.
+
+An issue mirrors Allegro's `/sale/issues` resource. Besides Allegro's fields it stores what the
+inbox sorts and filters on, computed at every sync or write so each queue is one index range:
+`lane` (one of reply / decision / waiting / closed), `needs_reply` with the moment the buyer
+started waiting for us, `escalated` (Allegro involved), `due_at` (Allegro's deadline) and
+`activity_at` (the last message, never empty).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from desk.extensions import db
+from desk.orm import created_at, intpk, str32, str64
+
+if TYPE_CHECKING:
+    from desk.models.agent import Agent
+    from desk.models.order import Order
+
+DISPUTE, CLAIM = "DISPUTE", "CLAIM"
+# Lanes partition the issues; the "needs our reply" and "escalated" queues are flags across them.
+LANE_REPLY, LANE_DECISION, LANE_WAITING, LANE_CLOSED = "reply", "decision", "waiting", "closed"
+OPEN_LANES = (LANE_REPLY, LANE_DECISION, LANE_WAITING)
+NOTE_MAX_LENGTH = 5000
+
+
+class Issue(db.Model):
+    """One discussion ("dyskusja") or claim ("reklamacja") of a seller account."""
+
+    __tablename__ = "issue"
+    __table_args__ = (
+        UniqueConstraint("account_id", "allegro_id"),
+        # One index per inbox queue: (queue condition, sort key, id) keeps each page an index range;
+        # the trailing account_id lets an agent's account filter and the queue counts read the
+        # index alone.
+        Index("ix_issue_reply_queue", "needs_reply", "needs_reply_since", "id", "account_id"),
+        Index("ix_issue_lane_activity", "lane", "activity_at", "id", "account_id"),
+        Index("ix_issue_lane_due", "lane", "due_at", "id", "account_id"),
+        Index("ix_issue_escalated", "escalated", "activity_at", "id", "account_id"),
+        Index("ix_issue_assignee", "assigned_agent_id", "lane", "activity_at", "id", "account_id"),
+        Index("ix_issue_account_buyer", "account_id", "buyer_login"),
+        Index("ix_issue_reference", "reference_number"),
+    )
+
+    id: Mapped[intpk]
+    account_id: Mapped[int] = mapped_column(ForeignKey("seller_account.id", ondelete="CASCADE"))
+    allegro_id: Mapped[str64]
+    checkout_form_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("order.id", ondelete="SET NULL"), index=True)
+
+    type: Mapped[str] = mapped_column(String(16))  # DISPUTE | CLAIM
+    reference_number: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str32]
+    chat_active: Mapped[bool] = mapped_column(default=True)
+    return_required: Mapped[bool | None]
+    status_due_at: Mapped[dt.datetime | None]
+    decision_due_at: Mapped[dt.datetime | None]
+    opened_at: Mapped[dt.datetime | None]
+    subject: Mapped[str | None] = mapped_column(String(64))
+    reason_type: Mapped[str | None] = mapped_column(String(64))
+    reason_description: Mapped[str | None] = mapped_column(Text)
+    right: Mapped[str | None] = mapped_column(String(16))  # WARRANTY | COMPLAINT (claims)
+    description: Mapped[str | None] = mapped_column(Text)
+    expectations: Mapped[list | None]  # [{"name": "REFUND", "amount": "12.50", "currency": "PLN"}]
+    attachments: Mapped[list | None]  # [{"id", "file_name"}] attached to the issue itself
+    offer_id: Mapped[str | None] = mapped_column(String(64))
+    quantity: Mapped[int | None]
+
+    # Buyer fields are personal data (retention applies).
+    buyer_allegro_id: Mapped[str | None] = mapped_column(String(64))
+    buyer_login: Mapped[str | None] = mapped_column(String(120))
+
+    # Allegro's chat summary, and the change key (status|count|last message) of the chat we hold.
+    last_message_status: Mapped[str | None] = mapped_column(String(32))
+    last_message_at: Mapped[dt.datetime | None]
+    messages_count: Mapped[int] = mapped_column(default=0)
+    chat_key: Mapped[str | None] = mapped_column(String(120))
+    chat_synced_at: Mapped[dt.datetime | None]
+    last_message_role: Mapped[str | None] = mapped_column(String(16))
+    last_message_preview: Mapped[str | None] = mapped_column(String(200))
+
+    # Derived for the inbox (see the module docstring).
+    lane: Mapped[str] = mapped_column(String(16), default=LANE_WAITING)
+    needs_reply: Mapped[bool] = mapped_column(default=False)
+    needs_reply_since: Mapped[dt.datetime | None]  # our reply target counts from here
+    escalated: Mapped[bool] = mapped_column(default=False)
+    advisor_joined: Mapped[bool] = mapped_column(default=False)  # an Allegro advisor wrote in the chat
+    due_at: Mapped[dt.datetime | None]  # Allegro's deadline for the next step, if any
+    activity_at: Mapped[dt.datetime]
+
+    assigned_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
+    assigned_at: Mapped[dt.datetime | None]  # last (un)assignment; round-robin only picks never-assigned
+    decision: Mapped[str | None] = mapped_column(String(64))  # the last claim decision sent by the desk
+    decided_by_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
+    decided_at: Mapped[dt.datetime | None]
+
+    first_seen_at: Mapped[created_at]
+    updated_at: Mapped[created_at]  # last change seen by the desk
+    synced_at: Mapped[created_at]
+    closed_at: Mapped[dt.datetime | None]
+
+    order: Mapped[Order | None] = relationship()
+    assigned_agent: Mapped[Agent | None] = relationship(foreign_keys=[assigned_agent_id])
+    decided_by: Mapped[Agent | None] = relationship(foreign_keys=[decided_by_agent_id])
+    messages: Mapped[list[IssueMessage]] = relationship(
+        back_populates="issue",
+        cascade="all, delete-orphan",
+        order_by="[IssueMessage.created_at, IssueMessage.id]",
+    )
+    changes: Mapped[list[IssueStateChange]] = relationship(
+        back_populates="issue", cascade="all, delete-orphan", order_by="IssueStateChange.id"
+    )
+    notes: Mapped[list[IssueNote]] = relationship(
+        back_populates="issue", cascade="all, delete-orphan", order_by="IssueNote.id"
+    )
+
+    @property
+    def is_claim(self) -> bool:
+        return self.type == CLAIM
+
+    @property
+    def is_closed(self) -> bool:
+        return self.lane == LANE_CLOSED
+
+
+class IssueMessage(db.Model):
+    """One chat entry: buyer, seller (maybe sent from the desk), Allegro advisor or a system notice."""
+
+    __tablename__ = "issue_message"
+    __table_args__ = (
+        UniqueConstraint("issue_id", "allegro_id"),
+        Index("ix_issue_message_issue_created", "issue_id", "created_at"),
+    )
+
+    id: Mapped[intpk]
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"))
+    allegro_id: Mapped[str64]
+    author_role: Mapped[str] = mapped_column(String(16))  # BUYER | SELLER | ADMIN | SYSTEM | FULFILLMENT
+    author_login: Mapped[str | None] = mapped_column(String(120))
+    text: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime]
+    attachments: Mapped[list | None]  # [{"id", "file_name"}]
+    sent_by_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id", ondelete="SET NULL"))
+
+    issue: Mapped[Issue] = relationship(back_populates="messages")
+    sent_by: Mapped[Agent | None] = relationship()
+
+
+class IssueStateChange(db.Model):
+    """History: status and chat changes seen by the sync, decisions and assignments made in the desk."""
+
+    __tablename__ = "issue_state_change"
+
+    id: Mapped[intpk]
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"), index=True)
+    at: Mapped[created_at]
+    source: Mapped[str] = mapped_column(String(16))  # sync | agent | auto
+    field: Mapped[str] = mapped_column(String(32))  # status | chat_active | deadline | decision | assignee
+    old_value: Mapped[str | None] = mapped_column(String(255))
+    new_value: Mapped[str | None] = mapped_column(String(255))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
+
+    issue: Mapped[Issue] = relationship(back_populates="changes")
+    agent: Mapped[Agent | None] = relationship()
+
+
+class IssueNote(db.Model):
+    """An agent's internal note on an issue; never sent to Allegro or the buyer."""
+
+    __tablename__ = "issue_note"
+
+    id: Mapped[intpk]
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"), index=True)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
+    created_at: Mapped[created_at]
+    body: Mapped[str] = mapped_column(Text)
+
+    issue: Mapped[Issue] = relationship(back_populates="notes")
+    agent: Mapped[Agent | None] = relationship()
+
+
+class ReplyTemplate(db.Model):
+    """A canned answer with placeholders such as {buyer_login}; managed by shop owners."""
+
+    __tablename__ = "reply_template"
+
+    id: Mapped[intpk]
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    body: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16), default="both")  # dispute | claim | both
+    created_by_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
+    created_at: Mapped[created_at]
+    updated_at: Mapped[created_at]
+
+    created_by: Mapped[Agent | None] = relationship()
+
+
+class IssueView(db.Model):
+    """Who has an issue open (or is writing a reply) and since when: the collision warning."""
+
+    __tablename__ = "issue_view"
+
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"), primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id", ondelete="CASCADE"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16), default="viewing")  # viewing | writing
+    since: Mapped[created_at]  # when the current state began
+    seen_at: Mapped[created_at]  # the last page view or action
+
+    agent: Mapped[Agent] = relationship()

@@ -1,0 +1,57 @@
+"""Sync bookkeeping: cursors, runs (history) and per-account leases."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from desk.extensions import db
+from desk.orm import created_at, intpk
+
+
+class SyncCursor(db.Model):
+    """Where a feed stopped; saved in the same commit as the rows it produced."""
+
+    __tablename__ = "sync_cursor"
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("seller_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    feed: Mapped[str] = mapped_column(String(32), primary_key=True)  # order_events | order_sweep | ...
+    value: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[created_at]
+
+
+class SyncLease(db.Model):
+    """Held by the one process syncing an account; expires so a crashed worker never blocks."""
+
+    __tablename__ = "sync_lease"
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("seller_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    holder: Mapped[str | None] = mapped_column(String(120))
+    expires_at: Mapped[dt.datetime | None]
+
+
+class SyncRun(db.Model):
+    """One sync of one account: what it did, shown in the sync history."""
+
+    __tablename__ = "sync_run"
+
+    id: Mapped[intpk]
+    account_id: Mapped[int] = mapped_column(ForeignKey("seller_account.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # incremental | sweep | backfill | full
+    state: Mapped[str] = mapped_column(String(16), default="running")  # running | ok | failed | skipped
+    started_at: Mapped[created_at]
+    finished_at: Mapped[dt.datetime | None]
+    requests: Mapped[int] = mapped_column(default=0)
+    created: Mapped[int] = mapped_column(default=0)
+    updated: Mapped[int] = mapped_column(default=0)
+    repaired: Mapped[int] = mapped_column(default=0)
+    issues_changed: Mapped[int] = mapped_column(default=0)  # discussions and claims created or updated
+    ratings_changed: Mapped[int] = mapped_column(default=0)
+    progress_done: Mapped[int] = mapped_column(default=0)
+    progress_total: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,278 @@
+"""Desk sign-in: agent accounts, argon2 password hashes and a database-backed login rate limit.
+
+Passwords and hashes never reach a log line or an exception message.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import re
+import secrets
+from collections.abc import Iterable
+
+from argon2 import PasswordHasher, profiles
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from desk.extensions import db
+from desk.models import Agent, LoginAttempt, Role, SellerAccount
+from desk.orm import utcnow
+from desk.services.errors import (
+    N_,
+    ConflictError,
+    NotFoundError,
+    PermissionDenied,
+    RateLimitedError,
+    ValidationError,
+)
+
+log = logging.getLogger(__name__)
+
+MIN_PASSWORD_LENGTH = 10
+# Far above any typed password, yet it bounds the work one request can ask of argon2.
+MAX_PASSWORD_LENGTH = 1024
+DEFAULT_PROFILE = "RFC_9106_LOW_MEMORY"
+LOCALES = ("pl", "en")
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+_hashers: dict[str, PasswordHasher] = {}
+_dummy_hashes: dict[str, str] = {}
+
+
+def _profile_name() -> str:
+    # Tests may pick argon2's CHEAPEST profile; production keeps the RFC 9106 default.
+    if has_app_context():
+        return current_app.config.get("ARGON2_PROFILE", DEFAULT_PROFILE)
+    return DEFAULT_PROFILE
+
+
+def _hasher() -> PasswordHasher:
+    name = _profile_name()
+    if name not in _hashers:
+        _hashers[name] = PasswordHasher.from_parameters(getattr(profiles, name))
+    return _hashers[name]
+
+
+def _dummy_hash() -> str:
+    """A hash of a random secret, so unknown e-mails cost as much as known ones."""
+    name = _profile_name()
+    if name not in _dummy_hashes:
+        _dummy_hashes[name] = _hasher().hash(secrets.token_urlsafe(24))
+    return _dummy_hashes[name]
+
+
+def hash_password(password: str) -> str:
+    """Return an argon2id hash of `password` with the current parameters."""
+    return _hasher().hash(password)
+
+
+def normalize_email(email: str) -> str:
+    """E-mail addresses are compared trimmed and lower-cased."""
+    return (email or "").strip().lower()
+
+
+def create_agent(
+    *, email: str, name: str, password: str, role: Role | str, account_ids: Iterable[int] = ()
+) -> Agent:
+    """Create a desk agent; raises ValidationError, ConflictError or NotFoundError (unknown account)."""
+    email = _valid_email(email)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(N_("Enter the agent's name."))
+    _check_password(password)
+    role = _parse_role(role)
+    accounts = _accounts(account_ids)
+    if db.session.scalar(select(Agent.id).where(Agent.email == email)) is not None:
+        raise ConflictError(N_("An agent with the e-mail address %(email)s already exists."), email=email)
+    agent = Agent(
+        email=email, name=name, password_hash=hash_password(password), role=role, accounts=accounts
+    )
+    db.session.add(agent)
+    try:
+        db.session.commit()
+    except IntegrityError:  # a concurrent create won the race for the unique e-mail
+        db.session.rollback()
+        raise ConflictError(
+            N_("An agent with the e-mail address %(email)s already exists."), email=email
+        ) from None
+    log.info("agent %s created with role %s", agent.email, agent.role.value)
+    return agent
+
+
+def set_password(*, email: str, password: str) -> Agent:
+    """Replace an agent's password and lift the e-mail's login lock; raises NotFoundError."""
+    _check_password(password)
+    agent = _agent_by_email(email)
+    agent.password_hash = hash_password(password)
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.key == _email_key(agent.email)))
+    db.session.commit()
+    log.info("password changed for agent %s", agent.email)
+    return agent
+
+
+def authenticate(
+    email: str,
+    password: str,
+    *,
+    remote_addr: str | None,
+    max_attempts: int = 5,
+    window_seconds: int = 300,
+) -> Agent:
+    """Return the agent whose e-mail and password match, recording the sign-in.
+
+    At most `max_attempts` failures per e-mail and per remote address are allowed in
+    `window_seconds`; beyond that RateLimitedError is raised even for the right password.
+    Wrong credentials raise ValidationError, a disabled account PermissionDenied.
+    """
+    keys = (_email_key(email), _addr_key(remote_addr))
+    now = utcnow()
+    since = now - dt.timedelta(seconds=window_seconds)
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.key.in_(keys), LoginAttempt.at < since))
+    _check_rate_limit(keys, since=since, now=now, max_attempts=max_attempts, window_seconds=window_seconds)
+    agent = db.session.scalar(select(Agent).where(Agent.email == normalize_email(email)))
+    if not _password_matches(agent, password):
+        db.session.add_all(LoginAttempt(key=key, at=now) for key in keys)
+        db.session.commit()
+        # The typed e-mail is logged only when it names an agent: people paste passwords into it.
+        log.info("sign-in failed for %s from %s", agent.email if agent else "an unknown e-mail", remote_addr)
+        raise ValidationError(N_("Wrong e-mail address or password."))
+    if not agent.is_active:
+        db.session.commit()  # keep the clean-up of expired rows
+        raise PermissionDenied(N_("This account is disabled. Ask an administrator to enable it."))
+    if _hasher().check_needs_rehash(agent.password_hash):
+        agent.password_hash = hash_password(password)
+    agent.last_login_at = now
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.key == keys[0]))
+    db.session.commit()
+    log.info("agent %s signed in from %s", agent.email, remote_addr)
+    return agent
+
+
+def get_agent(agent_id: int) -> Agent | None:
+    """The agent with this id, or None."""
+    return db.session.get(Agent, agent_id)
+
+
+def list_agents() -> list[Agent]:
+    """All agents, ordered by e-mail."""
+    return list(db.session.scalars(select(Agent).order_by(Agent.email)))
+
+
+def account_ids_for_names(names: Iterable[str]) -> list[int]:
+    """Ids of the seller accounts with these names; raises NotFoundError for an unknown name."""
+    wanted = list(dict.fromkeys(names))
+    rows = db.session.execute(
+        select(SellerAccount.name, SellerAccount.id).where(SellerAccount.name.in_(wanted))
+    )
+    found = {name: account_id for name, account_id in rows}
+    for name in wanted:
+        if name not in found:
+            raise NotFoundError(N_("There is no seller account named %(name)s."), name=name)
+    return [found[name] for name in wanted]
+
+
+def visible_accounts(agent: Agent) -> list[SellerAccount]:
+    """Seller accounts this agent may work on: all for admins and owners, assigned ones otherwise."""
+    query = select(SellerAccount).order_by(SellerAccount.name)
+    if not agent.sees_all_accounts:
+        ids = [account.id for account in agent.accounts]
+        query = query.where(SellerAccount.id.in_(ids))
+    return list(db.session.scalars(query))
+
+
+def set_agent_locale(agent_id: int, locale: str) -> None:
+    """Remember the agent's language so the next sign-in starts in it."""
+    if locale not in LOCALES:
+        raise ValidationError(N_("Unsupported language."))
+    agent = db.session.get(Agent, agent_id)
+    if agent is None:
+        raise NotFoundError(N_("No such agent."))
+    agent.locale = locale
+    db.session.commit()
+
+
+def _email_key(email: str) -> str:
+    return f"email:{normalize_email(email)}"[:300]
+
+
+def _addr_key(remote_addr: str | None) -> str:
+    return f"addr:{remote_addr or 'unknown'}"[:300]
+
+
+def _check_rate_limit(
+    keys: tuple[str, ...], *, since: dt.datetime, now: dt.datetime, max_attempts: int, window_seconds: int
+) -> None:
+    rows = db.session.execute(
+        select(func.count(), func.min(LoginAttempt.at))
+        .where(LoginAttempt.key.in_(keys), LoginAttempt.at >= since)
+        .group_by(LoginAttempt.key)
+    ).all()
+    blocked = [oldest for count, oldest in rows if count >= max_attempts]
+    if not blocked:
+        return
+    db.session.commit()  # keep the clean-up of expired rows
+    unblocked_at = min(blocked) + dt.timedelta(seconds=window_seconds)
+    retry_after = max(1, math.ceil((unblocked_at - now).total_seconds()))
+    log.warning("sign-in rate limit hit (%s)", keys[1])
+    raise RateLimitedError(
+        N_("Too many failed sign-in attempts. Try again in %(minutes)d min."),
+        retry_after=retry_after,
+        minutes=math.ceil(retry_after / 60),
+    )
+
+
+def _password_matches(agent: Agent | None, password: str) -> bool:
+    if not password or len(password) > MAX_PASSWORD_LENGTH:
+        return False
+    try:
+        _hasher().verify(agent.password_hash if agent else _dummy_hash(), password)
+    except InvalidHashError:
+        log.error("stored password hash of agent %s is unreadable", agent.email if agent else "?")
+        return False
+    except VerificationError:
+        return False
+    return agent is not None
+
+
+def _valid_email(email: str) -> str:
+    email = normalize_email(email)
+    if len(email) > 254 or not _EMAIL_RE.match(email):
+        raise ValidationError(N_("Enter a valid e-mail address."))
+    return email
+
+
+def _check_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ValidationError(
+            N_("The password must have at least %(min)d characters."), min=MIN_PASSWORD_LENGTH
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationError(
+            N_("The password must have at most %(max)d characters."), max=MAX_PASSWORD_LENGTH
+        )
+
+
+def _parse_role(role: Role | str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        raise ValidationError(N_("Unknown role: %(role)s."), role=str(role)) from None
+
+
+def _accounts(account_ids: Iterable[int]) -> list[SellerAccount]:
+    ids = list(dict.fromkeys(account_ids))
+    if not ids:
+        return []
+    accounts = list(db.session.scalars(select(SellerAccount).where(SellerAccount.id.in_(ids))))
+    if len(accounts) != len(ids):
+        raise NotFoundError(N_("One of the chosen seller accounts does not exist."))
+    return accounts
+
+
+def _agent_by_email(email: str) -> Agent:
+    agent = db.session.scalar(select(Agent).where(Agent.email == normalize_email(email)))
+    if agent is None:
+        raise NotFoundError(N_("There is no agent with the e-mail address %(email)s."), email=email)
+    return agent

@@ -1,0 +1,74 @@
+"""Per-account leases: one sync of an account at a time, across processes and machines."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from desk.extensions import db
+from desk.models import SyncLease
+from desk.orm import utcnow
+
+
+def acquire_lease(account_id: int, holder: str, *, ttl_seconds: int) -> bool:
+    """Take the account's lease if it is free or expired; commits. False when someone else holds it.
+
+    On PostgreSQL the row is read with `FOR UPDATE SKIP LOCKED`, so a contender never waits
+    on another worker's transaction; everywhere the final conditional UPDATE is what decides.
+    """
+    _ensure_row(account_id)
+    now = utcnow()
+    if db.engine.dialect.name == "postgresql":
+        row = db.session.execute(
+            select(SyncLease.account_id)
+            .where(SyncLease.account_id == account_id)
+            .with_for_update(skip_locked=True)
+        ).first()
+        if row is None:
+            db.session.rollback()
+            return False
+    result = db.session.execute(
+        update(SyncLease)
+        .where(
+            SyncLease.account_id == account_id,
+            or_(SyncLease.holder.is_(None), SyncLease.holder == holder, SyncLease.expires_at < now),
+        )
+        .values(holder=holder, expires_at=now + dt.timedelta(seconds=ttl_seconds))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def renew_lease(account_id: int, holder: str, *, ttl_seconds: int) -> bool:
+    """Extend a held lease; flushes only (the caller's page commit makes it durable)."""
+    result = db.session.execute(
+        update(SyncLease)
+        .where(SyncLease.account_id == account_id, SyncLease.holder == holder)
+        .values(expires_at=utcnow() + dt.timedelta(seconds=ttl_seconds))
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def release_lease(account_id: int, holder: str) -> None:
+    """Give the lease back; commits."""
+    db.session.execute(
+        update(SyncLease)
+        .where(SyncLease.account_id == account_id, SyncLease.holder == holder)
+        .values(holder=None, expires_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def _ensure_row(account_id: int) -> None:
+    if db.session.get(SyncLease, account_id) is not None:
+        return
+    db.session.add(SyncLease(account_id=account_id))
+    try:
+        db.session.commit()
+    except IntegrityError:  # another process inserted it first: fine
+        db.session.rollback()

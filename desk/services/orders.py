@@ -1,0 +1,469 @@
+"""The orders desk: filtered keyset pages, search, detail, notes, tags, re-reads and bulk status changes.
+
+Every function takes `account_ids`, the seller accounts the caller may see (None means all);
+an order of another account behaves exactly like a missing one.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, select, tuple_
+from sqlalchemy.orm import defer, selectinload
+
+from desk.extensions import db
+from desk.models import Order, OrderChange, OrderLine, OrderNote, OutboxMessage, OutboxState, SellerAccount
+from desk.models.order import TAG_MAX_LENGTH, order_search
+from desk.services import order_writes, outbox
+from desk.services.errors import N_, DeskError, NotFoundError, ValidationError
+from desk.services.order_store import upsert_forms
+from desk.services.ports import AllegroGateway
+from integrations.allegro import AllegroError, Carrier
+
+log = logging.getLogger(__name__)
+WARSAW = ZoneInfo("Europe/Warsaw")
+MAX_PAGE, MAX_BULK, NOTE_MAX_LENGTH = 200, 200, 5000
+CARRIERS_TTL = 3600.0
+SEARCH_PROBE = 2000
+# Allegro answers 409 to a fulfilment change made against an outdated revision of the order.
+CONFLICT_CODES = frozenset({"CONFLICT", "http_409"})
+# sort name -> (column, descending); the id breaks ties so every order has exactly one place.
+SORTS = {
+    "date_desc": (Order.bought_at, True),
+    "date_asc": (Order.bought_at, False),
+    "total_desc": (Order.total_amount, True),
+    "total_asc": (Order.total_amount, False),
+}
+# The list never shows these; loading one by accident raises instead of costing a query per row.
+_LIST_DEFERRED = (Order.delivery_address, Order.pickup_point, Order.invoice, Order.surcharges,
+                  Order.message_to_seller)
+
+
+@dataclass(frozen=True)
+class OrderFilters:
+    """What the orders list is narrowed to. Dates are days in Europe/Warsaw, both inclusive."""
+
+    account_id: int | None = None
+    status: str | None = None
+    fulfillment_status: str | None = None
+    cod_only: bool = False
+    delivery_method: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    query: str = ""
+    sort: str = "date_desc"
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    order: Order
+    account_name: str
+    first_item: str | None
+    more_items: int  # line items beyond the first
+
+
+@dataclass(frozen=True)
+class OrderPage:
+    rows: list[OrderRow]
+    next_cursor: str | None
+    prev_cursor: str | None
+
+
+@dataclass(frozen=True)
+class _Cursor:
+    backward: bool
+    value: dt.datetime | Decimal | None
+    id: int
+
+
+def list_orders(
+    *, filters: OrderFilters, account_ids: set[int] | None, after: str | None = None, limit: int = 50
+) -> OrderPage:
+    """One page of orders in the chosen sort, after the opaque cursor `after` (keyset, never OFFSET)."""
+    limit = max(1, min(limit, MAX_PAGE))
+    base = _filtered(filters, account_ids)
+    if base is None:
+        return OrderPage([], None, None)
+    sort = filters.sort if filters.sort in SORTS else "date_desc"
+    column, descending = SORTS[sort]
+    cursor = _decode_cursor(after, sort)
+    backward = cursor is not None and cursor.backward
+    orders = _fetch(base, column, descending != backward, cursor, limit + 1)
+    if backward:
+        if len(orders) <= limit:  # nothing before these: show the true first page
+            return list_orders(filters=filters, account_ids=account_ids, limit=limit)
+        orders, has_prev, has_next = orders[:limit][::-1], True, True
+    else:
+        orders, has_prev, has_next = orders[:limit], cursor is not None, len(orders) > limit
+    return OrderPage(
+        rows=_rows(orders),
+        next_cursor=_encode_cursor(sort, False, orders[-1]) if has_next and orders else None,
+        prev_cursor=_encode_cursor(sort, True, orders[0]) if has_prev and orders else None,
+    )
+
+
+def _filtered(filters: OrderFilters, account_ids: set[int] | None) -> Select | None:
+    """The filtered query, or None when the caller can see none of the accounts asked for."""
+    query = select(Order).options(*(defer(c, raiseload=True) for c in _LIST_DEFERRED))
+    if filters.account_id is not None:
+        if account_ids is not None and filters.account_id not in account_ids:
+            return None
+        query = query.where(Order.account_id == filters.account_id)
+    elif account_ids is not None:
+        if not account_ids:
+            return None
+        query = query.where(Order.account_id.in_(sorted(account_ids)))
+    for column, value in (
+        (Order.status, filters.status),
+        (Order.fulfillment_status, filters.fulfillment_status),
+        (Order.delivery_method_name, filters.delivery_method),
+        (Order.payment_type, "CASH_ON_DELIVERY" if filters.cod_only else None),
+    ):
+        if value:
+            query = query.where(column == value)
+    if filters.date_from:
+        query = query.where(Order.bought_at >= _warsaw_midnight(filters.date_from))
+    if filters.date_to:
+        query = query.where(Order.bought_at < _warsaw_midnight(filters.date_to + dt.timedelta(days=1)))
+    if filters.query:
+        query = query.where(_matching(filters.query))
+    return query
+
+
+def _matching(text: str):
+    """The search condition, as a list of ids when it matches few orders (the usual case).
+
+    With a handful of matches, sorting them beats walking the whole date index in order, which
+    SQLite's planner otherwise picks; with many, walking the index finds a page at once.
+    """
+    condition = order_search(text, dialect=db.session.get_bind().dialect.name)
+    ids = db.session.scalars(select(Order.id).where(condition).limit(SEARCH_PROBE + 1)).all()
+    return Order.id.in_(ids) if len(ids) <= SEARCH_PROBE else condition
+
+
+def _fetch(base: Select, column, descending: bool, cursor: _Cursor | None, n: int) -> list[Order]:
+    """Up to n orders after `cursor` in (column, id) order; orders without a value come last.
+
+    The two segments (with a value, without) are separate queries so each stays an ordered
+    index scan; reading backwards reverses the direction and the order of the segments.
+    """
+    segments = [False]
+    if column.nullable:
+        segments = [True, False] if cursor is not None and cursor.backward else [False, True]
+    if cursor is not None:
+        segments = segments[segments.index(cursor.value is None):]
+    found: list[Order] = []
+    for position, null_segment in enumerate(segments):
+        query = base
+        if column.nullable:
+            query = query.where(column.is_(None) if null_segment else column.is_not(None))
+        keys = (Order.id,) if null_segment else (column, Order.id)
+        if position == 0 and cursor is not None:
+            bound = (cursor.id,) if null_segment else (cursor.value, cursor.id)
+            # A plain tuple on the right binds each value with its column's type (UTC datetimes).
+            left = tuple_(*keys)
+            query = query.where(left < bound if descending else left > bound)
+        query = query.order_by(*(k.desc() if descending else k.asc() for k in keys)).limit(n - len(found))
+        found += db.session.scalars(query)
+        if len(found) >= n:
+            break
+    return found
+
+
+def _rows(orders: list[Order]) -> list[OrderRow]:
+    """Rows with account names and the first item: two queries per page, not one per order."""
+    if not orders:
+        return []
+    lines: dict[int, list[str]] = {o.id: [] for o in orders}
+    query = select(OrderLine.order_id, OrderLine.offer_name).where(OrderLine.order_id.in_(lines))
+    for order_id, name in db.session.execute(query.order_by(OrderLine.id)):
+        lines[order_id].append(name)
+    names = dict(db.session.execute(select(SellerAccount.id, SellerAccount.name)).all())
+    return [
+        OrderRow(o, names.get(o.account_id, "?"), (lines[o.id] or [None])[0], max(len(lines[o.id]) - 1, 0))
+        for o in orders
+    ]
+
+
+def _encode_cursor(sort: str, backward: bool, order: Order) -> str:
+    value = getattr(order, SORTS[sort][0].key)
+    text = None if value is None else value.isoformat() if isinstance(value, dt.datetime) else str(value)
+    raw = json.dumps([sort, backward, text, order.id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(token: str | None, sort: str) -> _Cursor | None:
+    """The cursor, or None (the first page) for a missing, foreign or damaged one."""
+    if not token:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        token_sort, backward, text, order_id = json.loads(raw)
+        value = text
+        if text is not None:
+            value = dt.datetime.fromisoformat(text) if SORTS[sort][0] is Order.bought_at else Decimal(text)
+    except (ValueError, TypeError, ArithmeticError):  # bad base64, JSON, shape, date or number
+        return None
+    if token_sort != sort or not isinstance(order_id, int) or getattr(value, "tzinfo", dt.UTC) is None:
+        return None  # another sort's cursor, or a naive time (never written by _encode_cursor)
+    return _Cursor(bool(backward), value, order_id)
+
+
+def _warsaw_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=WARSAW).astimezone(dt.UTC)
+
+
+_DELIVERY_TTL = 300.0
+_delivery_cache: dict[str, tuple[float, list[str]]] = {}
+
+
+def delivery_methods(*, now: float | None = None) -> list[str]:
+    """Delivery method names present in the orders (for the filter).
+
+    A DISTINCT over every order costs a full index scan, so the answer is kept for a few
+    minutes per database: a new method shows up in the filter shortly after its first order.
+    """
+    now = time.monotonic() if now is None else now
+    key = str(db.engine.url)
+    cached = _delivery_cache.get(key)
+    if cached is not None and now - cached[0] < _DELIVERY_TTL:
+        return cached[1]
+    query = select(Order.delivery_method_name).where(Order.delivery_method_name.is_not(None)).distinct()
+    names = sorted(db.session.scalars(query))
+    _delivery_cache[key] = (now, names)
+    return names
+
+
+# --- detail, notes, tags ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderDetail:
+    order: Order
+    account: SellerAccount
+    changes: list[OrderChange]  # newest first
+    notes: list[OrderNote]  # oldest first, like a conversation
+    writes: list[OutboxMessage]  # newest first
+
+
+def order_detail(order_id: int, account_ids: set[int] | None) -> OrderDetail:
+    """Everything the order page shows; NotFoundError for a missing or invisible order."""
+    order = visible_order(
+        order_id,
+        account_ids,
+        selectinload(Order.lines),
+        selectinload(Order.changes).selectinload(OrderChange.agent),
+        selectinload(Order.notes).selectinload(OrderNote.agent),
+    )
+    writes = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.account_id == order.account_id, OutboxMessage.target_id == order.allegro_id)
+        .order_by(OutboxMessage.id.desc())
+    )
+    account = db.session.get(SellerAccount, order.account_id)
+    return OrderDetail(order, account, order.changes[::-1], list(order.notes), list(writes))
+
+
+def visible_order(order_id: int, account_ids: set[int] | None, *options) -> Order:
+    """The order if it exists and the caller may see it, else NotFoundError (no hint that it exists)."""
+    order = db.session.scalar(select(Order).where(Order.id == order_id).options(*options))
+    if order is None or (account_ids is not None and order.account_id not in account_ids):
+        raise NotFoundError(N_("Order not found."))
+    return order
+
+
+def add_note(order_id: int, *, text: str, agent_id: int | None, account_ids: set[int] | None) -> OrderNote:
+    """Add an internal note (plain text) to an order. Commits."""
+    order = visible_order(order_id, account_ids)
+    body = (text or "").strip()
+    if not body:
+        raise ValidationError(N_("Write the note first."))
+    if len(body) > NOTE_MAX_LENGTH:
+        raise ValidationError(N_("A note may have at most %(max)d characters."), max=NOTE_MAX_LENGTH)
+    note = OrderNote(order_id=order.id, agent_id=agent_id, body=body)
+    db.session.add(note)
+    db.session.commit()
+    return note
+
+
+def set_tag(order_id: int, *, tag: str, agent_id: int | None, account_ids: set[int] | None) -> Order:
+    """Set (or clear, with an empty tag) the agents' label of an order, noted in its history. Commits."""
+    order = visible_order(order_id, account_ids)
+    new = " ".join((tag or "").split()) or None
+    if new is not None and len(new) > TAG_MAX_LENGTH:
+        raise ValidationError(N_("A tag may have at most %(max)d characters."), max=TAG_MAX_LENGTH)
+    if new != order.tag:
+        order.changes.append(OrderChange(source="agent", field="tag", old_value=order.tag, new_value=new,
+                                         agent_id=agent_id))
+        order.tag = new
+        db.session.commit()
+    return order
+
+
+# --- writes to Allegro --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    message: OutboxMessage
+    conflict: bool = False  # the order had changed on Allegro; it has been re-read since
+
+
+def change_status(
+    gateway: AllegroGateway, *, order_id: int, status: str, agent_id: int | None, idempotency_key: str,
+    account_ids: set[int] | None,
+) -> WriteResult:
+    """Send a fulfilment status through the outbox; after a revision conflict, re-read the order."""
+    visible_order(order_id, account_ids)
+    message = order_writes.change_fulfillment_status(
+        gateway, order_id=order_id, status=status, agent_id=agent_id, idempotency_key=idempotency_key
+    )
+    conflict = message.state is OutboxState.FAILED and message.last_error_code in CONFLICT_CODES
+    if conflict:
+        try:
+            refresh_order(gateway, order_id)
+        except DeskError:  # the page still explains the conflict; the next sync heals the copy
+            log.info("re-read of order %s after a conflict failed", order_id)
+    return WriteResult(message, conflict)
+
+
+def add_tracking(
+    gateway: AllegroGateway, *, order_id: int, carrier_id: str, waybill: str, carrier_name: str | None,
+    agent_id: int | None, idempotency_key: str, account_ids: set[int] | None,
+) -> OutboxMessage:
+    """Attach a tracking number to a visible order, through the outbox."""
+    visible_order(order_id, account_ids)
+    return order_writes.add_tracking_number(
+        gateway, order_id=order_id, carrier_id=(carrier_id or "").strip(), waybill=waybill,
+        carrier_name=(carrier_name or "").strip() or None, agent_id=agent_id, idempotency_key=idempotency_key,
+    )
+
+
+def retry_write(gateway: AllegroGateway, message_id: int, account_ids: set[int] | None) -> OutboxMessage:
+    """Send a failed write of a visible account again (same idempotency key). Commits."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None or (account_ids is not None and message.account_id not in account_ids):
+        raise NotFoundError(N_("This write does not exist."))
+    outbox.retry(message_id)
+    return outbox.deliver(gateway, message_id)
+
+
+def refresh_order(gateway: AllegroGateway, order_id: int, account_ids: set[int] | None = None) -> Order:
+    """Re-read the order's checkout form from Allegro and store it (new revision, history). Commits."""
+    order = visible_order(order_id, account_ids)
+    try:
+        form = gateway.client_for(order.account_id).get_checkout_form(order.allegro_id)
+    except AllegroError as exc:
+        log.info("re-read of order %s failed: %s", order_id, exc)
+        raise DeskError(N_("Allegro could not be asked for the order now. Try again in a moment.")) from exc
+    upsert_forms(order.account_id, [form], source="refresh", existing={order.allegro_id: order})
+    db.session.commit()
+    return order
+
+
+_carriers: dict[int, tuple[float, list[Carrier]]] = {}
+_carriers_lock = threading.Lock()
+
+
+def list_carriers(gateway: AllegroGateway, account_id: int) -> list[Carrier]:
+    """Carriers Allegro accepts for tracking numbers, kept for an hour; [] while Allegro is unreachable."""
+    with _carriers_lock:
+        expires, carriers = _carriers.get(account_id, (0.0, []))
+    if expires > time.monotonic():
+        return carriers
+    try:
+        carriers = gateway.client_for(account_id).list_carriers()
+    except AllegroError as exc:  # not cached: the next page view asks again
+        log.info("carriers for account %s unavailable: %s", account_id, exc)
+        return []
+    with _carriers_lock:
+        _carriers[account_id] = (time.monotonic() + CARRIERS_TTL, carriers)
+    return carriers
+
+
+# --- bulk status change -------------------------------------------------------------------------
+
+SKIP_SAME, SKIP_CANCELLED, SKIP_HIDDEN = "same_status", "cancelled", "not_visible"
+
+
+@dataclass(frozen=True)
+class BulkItem:
+    order_id: int
+    order: Order | None  # None when missing or not visible
+    skip: str | None  # why it is left alone; None when it will be (or was) sent
+    before: str | None = None  # the fulfilment status when the change was previewed
+    outcome: OutboxState | None = None  # after sending
+    error_code: str | None = None
+
+
+@dataclass(frozen=True)
+class BulkPreview:
+    status: str
+    items: list[BulkItem]
+
+    @property
+    def to_send(self) -> list[BulkItem]:
+        return [item for item in self.items if item.skip is None]
+
+
+def bulk_preview(order_ids: Iterable[int], status: str, account_ids: set[int] | None) -> BulkPreview:
+    """Each chosen order with its current status, and whether it will change or be skipped (and why)."""
+    if status not in order_writes.SETTABLE_STATUSES:
+        raise ValidationError(N_("Status %(status)s cannot be set by the seller."), status=status)
+    ids = list(dict.fromkeys(order_ids))
+    if not ids:
+        raise ValidationError(N_("Select at least one order."))
+    if len(ids) > MAX_BULK:
+        raise ValidationError(N_("At most %(max)d orders can be changed at once."), max=MAX_BULK)
+    found = {o.id: o for o in db.session.scalars(select(Order).where(Order.id.in_(ids)))}
+    items = []
+    for order_id in ids:
+        order = found.get(order_id)
+        if order is None or (account_ids is not None and order.account_id not in account_ids):
+            items.append(BulkItem(order_id, None, SKIP_HIDDEN))
+        elif order.fulfillment_status == status:
+            items.append(BulkItem(order_id, order, SKIP_SAME, order.fulfillment_status))
+        elif "CANCELLED" in (order.status, order.fulfillment_status):
+            items.append(BulkItem(order_id, order, SKIP_CANCELLED, order.fulfillment_status))
+        else:
+            items.append(BulkItem(order_id, order, None, order.fulfillment_status))
+    return BulkPreview(status, items)
+
+
+def bulk_change_status(
+    gateway: AllegroGateway, *, order_ids: Iterable[int], status: str, batch_id: str, agent_id: int | None,
+    account_ids: set[int] | None,
+) -> BulkPreview:
+    """Send the status to every order the preview does not skip, each as its own outbox write.
+
+    Keys derive from the batch id and the order id: confirming the same batch twice never sends
+    an order twice (orders changed by the first confirmation now show as already in the status).
+    """
+    try:
+        batch = uuid.UUID(batch_id)
+    except (ValueError, TypeError, AttributeError):
+        message = N_("The confirmation form is damaged. Start again from the orders list.")
+        raise ValidationError(message) from None
+    results = []
+    for item in bulk_preview(order_ids, status, account_ids).items:
+        if item.skip is None:
+            try:
+                message = order_writes.change_fulfillment_status(
+                    gateway, order_id=item.order_id, status=status, agent_id=agent_id,
+                    idempotency_key=f"bulk-{batch}-{item.order_id}",
+                )
+                item = replace(item, outcome=message.state, error_code=message.last_error_code)
+            except DeskError as exc:
+                log.info("bulk change of order %s refused: %s", item.order_id, exc)
+                item = replace(item, outcome=OutboxState.FAILED, error_code="refused")
+        results.append(item)
+    return BulkPreview(status, results)

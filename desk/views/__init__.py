@@ -1,0 +1,26 @@
+"""Blueprint registration: one blueprint per desk area."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from desk.views import (
+        accounts,
+        admin,
+        auth,
+        errors,
+        home,
+        issues,
+        labels,
+        orders,
+        ratings,
+        security,
+        sync,
+    )
+
+    for module in (auth, home, accounts, sync, orders, issues, ratings, admin):
+        app.register_blueprint(module.bp)
+    errors.init_app(app)
+    security.init_app(app)
+    labels.init_app(app)

@@ -1,0 +1,88 @@
+"""The start page, the navigation shared by every page, and the language switch."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, current_app, has_request_context, render_template, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from desk.models import AccountStatus, Role
+from desk.services import auth as auth_service
+from desk.views import filters, locale
+
+bp = Blueprint("home", __name__)
+bp.add_url_rule("/locale", "set_locale", locale.set_locale, methods=["POST"])
+bp.record_once(lambda state: filters.init_app(state.app))
+
+
+@dataclass(frozen=True)
+class Area:
+    endpoint: str
+    label: Any  # a lazy translated string
+    description: Any
+    admin_only: bool = False
+
+    @property
+    def blueprint(self) -> str:
+        return self.endpoint.partition(".")[0]
+
+
+# Areas appear as soon as their blueprint registers `<name>.index`.
+AREAS = (
+    Area("orders.index", _l("Orders"), _l("Orders from Allegro, payments and fulfilment.")),
+    Area("issues.index", _l("Discussions and claims"), _l("Buyer messages, discussions and claims.")),
+    Area("ratings.index", _l("Ratings"), _l("Buyer ratings, answers and removal requests.")),
+    Area("shipping.index", _l("Shipping"), _l("Parcels, labels and tracking.")),
+    Area("accounts.index", _l("Accounts"), _l("Connected Allegro seller accounts.")),
+    Area("sync.index", _l("Sync"), _l("Synchronisation runs and their errors.")),
+    Area("admin.index", _l("Agents"), _l("Desk agents and their access."), admin_only=True),
+)
+
+ROLE_LABELS = {Role.ADMIN: _l("Administrator"), Role.OWNER: _l("Shop owner"), Role.AGENT: _l("Agent")}
+
+ACCOUNT_STATUS = {
+    AccountStatus.PENDING: (_l("Waiting for connection"), "warning"),
+    AccountStatus.ACTIVE: (_l("Active"), "success"),
+    AccountStatus.NEEDS_RECONNECT: (_l("Needs reconnecting"), "error"),
+    AccountStatus.DISABLED: (_l("Disabled"), "neutral"),
+}
+
+
+def available_areas() -> list[Area]:
+    """Areas whose views exist and that the signed-in agent may open."""
+    is_admin = current_user.is_authenticated and current_user.role == Role.ADMIN
+    return [
+        area
+        for area in AREAS
+        if area.endpoint in current_app.view_functions and (is_admin or not area.admin_only)
+    ]
+
+
+@bp.app_context_processor
+def _navigation() -> dict[str, Any]:
+    if not has_request_context():
+        return {"nav_areas": [], "current_path": "/", "current_locale": "pl"}
+    context = {"current_path": _current_path(), "current_locale": str(get_locale() or "pl")}
+    if not current_user.is_authenticated:
+        return context | {"nav_areas": []}
+    return context | {
+        "nav_areas": available_areas(),
+        "role_label": ROLE_LABELS.get(current_user.role, current_user.role),
+    }
+
+
+@bp.route("/")
+def index() -> str:
+    """Greeting, the seller accounts this agent works on, and the areas of the desk."""
+    accounts = auth_service.visible_accounts(current_user._get_current_object())
+    return render_template(
+        "home/index.html", accounts=accounts, areas=available_areas(), account_status=ACCOUNT_STATUS
+    )
+
+
+def _current_path() -> str:
+    # The language switch comes back here; full_path always ends with "?" when there is no query.
+    return request.full_path.rstrip("?")

@@ -1,0 +1,397 @@
+"""Discussions and claims: the inbox agents live in, the issue page, replies, decisions, assignment."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import format_datetime, ngettext
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from desk.models import OutboxState
+from desk.orm import utcnow
+from desk.services import auth as auth_service
+from desk.services import (
+    issue_assignment,
+    issue_claims,
+    issue_detail,
+    issue_labels,
+    issue_presence,
+    issue_replies,
+    issue_templates,
+    issues,
+)
+from desk.services.errors import DeskError, NotFoundError, ValidationError
+from desk.services.issue_deadlines import DeadlinePolicy
+from desk.views import issue_templates as template_views
+from desk.views.access import visible_account_ids
+from desk.views.errors import message_for
+from desk.wiring import get_allegro
+
+bp = Blueprint("issues", __name__, url_prefix="/issues")
+FILTER_ARGS = ("queue", "account", "type", "assignee", "q")
+PREVIEWABLE = frozenset({"image/png", "image/jpeg", "image/gif", "image/bmp"})
+DOWNLOADABLE = PREVIEWABLE | {"image/tiff", "application/pdf"}
+UPLOAD_LIMIT = issue_replies.MAX_ATTACHMENTS * 2 * 1024 * 1024 + 256 * 1024
+template_views.register(bp)
+
+
+def policy() -> DeadlinePolicy:
+    """Reply target and warning thresholds from the configuration."""
+    config = current_app.config
+    return DeadlinePolicy(
+        reply_hours=float(config.get("ISSUE_REPLY_TARGET_HOURS", 8)),
+        reply_soon_hours=float(config.get("ISSUE_REPLY_SOON_HOURS", 2)),
+        allegro_soon_hours=float(config.get("ISSUE_DEADLINE_SOON_HOURS", 48)),
+    )
+
+
+@bp.context_processor
+def _context() -> dict[str, Any]:
+    return {name: _translated(table) for name, table in issue_labels.TABLES.items()} | {
+        "duration": duration,
+        "count_label": count_label,
+        "write_error": write_error,
+        "placeholders": issue_templates.PLACEHOLDERS,
+        "status_tones": issue_labels.STATUS_TONES,
+        "history_value": history_value,
+        "has_orders": "orders.detail" in current_app.view_functions,
+    }
+
+
+def history_value(value: str | None) -> str:
+    """A stored history value for people: times in Warsaw time, booleans as yes/no."""
+    if value in (None, ""):
+        return "—"
+    if value in ("True", "False"):
+        return _("yes") if value == "True" else _("no")
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return format_datetime(when, "short") if when.tzinfo else value
+
+
+class _translated(dict):
+    """A label table whose values are translated when read (the catalog holds the English msgids)."""
+
+    def __init__(self, table: Mapping[str, str]) -> None:
+        super().__init__(table)
+        self._done: dict[str, str] = {}  # one table lives for one request: translate each code once
+
+    def __getitem__(self, code: str) -> str:
+        if code not in self._done:
+            self._done[code] = _(super().__getitem__(code))
+        return self._done[code]
+
+    def get(self, code, default=None):
+        if code in self:
+            return self[code]
+        return default if default is not None else code
+
+    def options(self) -> list[tuple[str, str]]:
+        return [(code, self[code]) for code in self]
+
+
+def write_error(code: str | None, detail: str | None = None) -> str | None:
+    """Why a write failed or waits, in the agent's language where the reason is known."""
+    if not code and not detail:
+        return None
+    known = issue_labels.WRITE_ERRORS.get(code or "")
+    if known is not None:
+        return _(known)
+    return _("Allegro answered: %(reason)s", reason=detail or code)
+
+
+@bp.app_context_processor
+def _nav_badge() -> dict[str, Any]:
+    # A callable, so the count query runs only where a template shows it.
+    def issues_nav_badge() -> str:
+        """"" when nothing waits for us, else the count ("1000+" beyond the cap)."""
+        if not current_user.is_authenticated:
+            return ""
+        waiting = issues.needs_reply_count(visible_account_ids())
+        return count_label(waiting) if waiting else ""
+
+    return {"issues_nav_badge": issues_nav_badge}
+
+
+def count_label(count: int) -> str:
+    """A queue count as shown: "0", "17", or "1000+" beyond what the desk counts."""
+    return f"{issues.COUNT_CAP}+" if count > issues.COUNT_CAP else str(count)
+
+
+def duration(delta: dt.timedelta) -> str:
+    """A span as "2 dni 3 godz." / "3 godz. 20 min" / "5 min" (sign ignored)."""
+    minutes = int(abs(delta).total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(ngettext("%(num)d day", "%(num)d days", days))
+    if hours or days:
+        parts.append(_("%(num)d h", num=hours))
+    if not days:
+        parts.append(_("%(num)d min", num=mins))
+    return " ".join(parts)
+
+
+# --- inbox --------------------------------------------------------------------------------------
+
+
+@bp.get("/")
+def index():
+    filters = _filters(request.args)
+    queue = request.args.get("queue") if request.args.get("queue") in issues.QUEUES else "reply"
+    now = utcnow()
+    rules = policy()
+    accounts = visible_account_ids()
+    page = issues.list_inbox(
+        queue, filters=filters, account_ids=accounts, agent_id=current_user.id, policy=rules,
+        after=request.args.get("after"), now=now,
+    )
+    args = {name: request.args[name] for name in FILTER_ARGS if request.args.get(name)}
+    args["queue"] = queue
+    return render_template(
+        "issues/index.html",
+        page=page,
+        queue=queue,
+        filters=filters,
+        args=args,
+        counts=issues.queue_counts(account_ids=accounts, agent_id=current_user.id, policy=rules, now=now),
+        now=now,
+        rules=rules,
+        account_options=[(a.id, a.name) for a in auth_service.visible_accounts(current_user)],
+        next_url=url_for(".index", **args, after=page.next_cursor) if page.next_cursor else None,
+        prev_url=url_for(".index", **args, after=page.prev_cursor) if page.prev_cursor else None,
+    )
+
+
+def _filters(args: Mapping[str, str]) -> issues.InboxFilters:
+    account = (args.get("account") or "").strip()
+    return issues.InboxFilters(
+        account_id=int(account) if account.isdigit() else None,
+        type=args.get("type") if args.get("type") in ("DISPUTE", "CLAIM") else None,
+        assignee=(args.get("assignee") or "").strip()[:12] or None,
+        query=(args.get("q") or "").strip()[:120],
+    )
+
+
+# --- one issue ----------------------------------------------------------------------------------
+
+
+@bp.get("/<int:issue_id>")
+def detail(issue_id: int):
+    return _detail(issue_id)
+
+
+def _detail(issue_id: int, *, reply_form=None, decision_form=None, note_form=None, warning=None, code=200):
+    """The issue page; forms that failed come back with the agent's input and the reason."""
+    detail = issue_detail.issue_detail(issue_id, visible_account_ids())
+    issue = detail.issue
+    now = utcnow()
+    rules = policy()
+    issue_presence.touch(issue.id, current_user.id, state="writing" if reply_form else "viewing", now=now)
+    writes = issue_replies.pending_writes(issue)
+    draft = next((w for w in writes if w.kind == "issue_message" and w.state is OutboxState.FAILED), None)
+    reply_form = reply_form or {"text": draft.payload.get("text", "") if draft else "", "type": "REGULAR"}
+    reply_form.setdefault("key", _key())
+    message_types = issue_replies.allowed_message_types(issue)
+    decisions = issue_claims.allowed_decisions(issue)
+    templates = issue_templates.list_templates(issue.type)
+    return render_template(
+        "issues/detail.html",
+        detail=detail,
+        issue=issue,
+        now=now,
+        rules=rules,
+        reply_deadline=rules.reply_deadline(issue.needs_reply_since, now) if issue.needs_reply else None,
+        allegro_deadline=_allegro_deadline(issue, rules, now),
+        others=issue_presence.others(issue.id, current_user.id, now=now),
+        writes=writes,
+        message_types=message_types,
+        decisions=decisions,
+        templates=templates,
+        template_options=[(t.id, t.name) for t in templates],
+        decision_options=[(code, _(issue_labels.DECISIONS.get(code, code))) for code in decisions],
+        type_options=[(code, _(issue_labels.MESSAGE_TYPES.get(code, code))) for code in message_types],
+        agents=issue_assignment.eligible_agents(issue.account_id),
+        lines=issue_detail.order_lines_for(issue),
+        shipments=issue_detail.order_shipments(get_allegro(), detail.order),
+        reply_form=reply_form,
+        decision_form=(decision_form or {}) | {"key": (decision_form or {}).get("key") or _key()},
+        note_form=note_form or {},
+        warning=warning,
+    ), code
+
+
+def _allegro_deadline(issue, rules: DeadlinePolicy, now: dt.datetime):
+    if issue.is_closed or issue.due_at is None:
+        return None
+    estimated = issue.lane == "decision" and not (issue.decision_due_at or issue.status_due_at)
+    return rules.allegro_deadline(issue.due_at, now, estimated=estimated)
+
+
+def _key() -> str:
+    # Rendered into each form: submitting the same form twice reuses it and sends once.
+    return str(uuid.uuid4())
+
+
+def _posted_key() -> str:
+    return (request.form.get("idempotency_key") or "").strip()[:80] or _key()
+
+
+@bp.post("/<int:issue_id>/reply")
+def reply(issue_id: int):
+    request.max_content_length = UPLOAD_LIMIT
+    try:
+        form = {name: request.form.get(name, "") for name in ("text", "type", "seen_key", "template_id")}
+        uploads = [
+            issue_replies.Upload(f.filename or "", f.read())
+            for f in request.files.getlist("attachments")
+            if f and f.filename
+        ]
+    except RequestEntityTooLarge:
+        flash(_("The attachments are too large together; send at most %(count)d files of up to 2 MB each.",
+                count=issue_replies.MAX_ATTACHMENTS), "error")
+        return redirect(url_for(".detail", issue_id=issue_id, _anchor="reply"))
+    form["key"] = _posted_key()
+    if request.form.get("action") == "template":
+        return _apply_template(issue_id, form)
+    try:
+        outcome = issue_replies.send_reply(
+            get_allegro(), issue_id=issue_id, agent_id=current_user.id, text=form["text"],
+            message_type=form["type"] or "REGULAR", uploads=uploads, seen_key=form["seen_key"],
+            idempotency_key=form["key"], account_ids=visible_account_ids(),
+        )
+    except NotFoundError:
+        raise  # the error pages answer 404
+    except DeskError as exc:  # invalid input, or an attachment Allegro refused: nothing was sent
+        return _detail(issue_id, reply_form=form | {"error": message_for(exc), "key": _key()}, code=422)
+    if outcome.chat_changed:
+        warning = _("The chat changed since you opened the issue. Read the new messages; your reply was "
+                    "not sent and is kept below.")
+        return _detail(issue_id, reply_form=form | {"key": _key()}, warning=warning, code=409)
+    message = outcome.message
+    if message.state is OutboxState.FAILED:
+        error = write_error(message.last_error_code, message.last_error)
+        return _detail(issue_id, reply_form=form | {"error": error, "key": _key()}, code=422)
+    if message.state is OutboxState.SENT:
+        flash(_("Message sent to the buyer."), "success")
+    else:
+        flash(_("The message is saved in the desk and will be sent to Allegro shortly."), "warning")
+    return redirect(url_for(".detail", issue_id=issue_id, _anchor="chat-end"))
+
+
+def _apply_template(issue_id: int, form: dict):
+    issue = issue_detail.visible_issue(issue_id, visible_account_ids())
+    template_id = form.get("template_id") or ""
+    if not template_id.isdigit():
+        return _detail(issue_id, reply_form=form | {"error": _("Choose a template first.")}, code=422)
+    filled = issue_templates.apply_template(
+        get_allegro(), template_id=int(template_id), issue=issue, draft=form["text"],
+        agent_name=current_user.name,
+    )
+    missing = ["{" + name + "}" for name in filled.missing]
+    return _detail(issue_id, reply_form=form | {"text": filled.text, "missing": missing})
+
+
+@bp.post("/<int:issue_id>/decision")
+def decide(issue_id: int):
+    form = {name: request.form.get(name, "") for name in ("decision", "message", "amount")}
+    try:
+        message = issue_claims.decide_claim(
+            get_allegro(), issue_id=issue_id, decision=form["decision"], message=form["message"],
+            refund_amount=form["amount"], agent_id=current_user.id, idempotency_key=_posted_key(),
+            account_ids=visible_account_ids(),
+        )
+    except ValidationError as exc:
+        return _detail(issue_id, decision_form=form | {"error": message_for(exc)}, code=422)
+    if message.state is OutboxState.FAILED:
+        error = write_error(message.last_error_code, message.last_error)
+        return _detail(issue_id, decision_form=form | {"error": error}, code=422)
+    if message.state is OutboxState.SENT:
+        flash(_("The decision has been sent to Allegro."), "success")
+    else:
+        flash(_("The decision is saved in the desk and will be sent to Allegro shortly."), "warning")
+    return redirect(url_for(".detail", issue_id=issue_id))
+
+
+@bp.post("/<int:issue_id>/writes/<int:message_id>/retry")
+def retry(issue_id: int, message_id: int):
+    message = issue_replies.retry_write(
+        get_allegro(), issue_id=issue_id, message_id=message_id, account_ids=visible_account_ids()
+    )
+    if message.state is OutboxState.SENT:
+        flash(_("Sent to Allegro."), "success")
+    else:
+        flash(write_error(message.last_error_code, message.last_error)
+              or _("It will be sent again shortly."), "warning")
+    return redirect(url_for(".detail", issue_id=issue_id))
+
+
+@bp.post("/<int:issue_id>/writes/<int:message_id>/discard")
+def discard(issue_id: int, message_id: int):
+    issue_replies.discard_write(issue_id=issue_id, message_id=message_id, account_ids=visible_account_ids())
+    return redirect(url_for(".detail", issue_id=issue_id))
+
+
+@bp.post("/<int:issue_id>/assign")
+def assign(issue_id: int):
+    choice = request.form.get("agent_id", "")
+    agent_id = current_user.id if choice == "me" else int(choice) if choice.isdigit() else None
+    try:
+        issue_assignment.assign(issue_id, agent_id=agent_id, acting_agent_id=current_user.id,
+                                account_ids=visible_account_ids())
+    except ValidationError as exc:
+        flash(message_for(exc), "error")
+    else:
+        flash(_("Assignment saved."), "success")
+    return redirect(url_for(".detail", issue_id=issue_id))
+
+
+@bp.post("/<int:issue_id>/notes")
+def add_note(issue_id: int):
+    text = request.form.get("text", "")
+    try:
+        issue_detail.add_note(
+            issue_id, text=text, agent_id=current_user.id, account_ids=visible_account_ids()
+        )
+    except ValidationError as exc:
+        return _detail(issue_id, note_form={"text": text, "error": message_for(exc)}, code=422)
+    flash(_("Note added."), "success")
+    return redirect(url_for(".detail", issue_id=issue_id, _anchor="notes"))
+
+
+@bp.post("/<int:issue_id>/refresh")
+def refresh(issue_id: int):
+    try:
+        issue_detail.refresh(get_allegro(), issue_id, visible_account_ids())
+    except NotFoundError:
+        raise
+    except DeskError as exc:  # Allegro unreachable
+        flash(message_for(exc), "error")
+    else:
+        flash(_("The issue has been read again from Allegro."), "success")
+    return redirect(url_for(".detail", issue_id=issue_id))
+
+
+@bp.get("/<int:issue_id>/attachments/<attachment_id>")
+def attachment(issue_id: int, attachment_id: str):
+    """A buyer's (or our) file, fetched through the desk: only for agents who may see the issue."""
+    found = issue_detail.download_attachment(
+        get_allegro(), issue_id=issue_id, attachment_id=attachment_id[:64], account_ids=visible_account_ids()
+    )
+    kind = found.content_type if found.content_type in DOWNLOADABLE else "application/octet-stream"
+    inline = kind in PREVIEWABLE and request.args.get("download") != "1"
+    response = send_file(io.BytesIO(found.data), mimetype=kind, as_attachment=not inline,
+                         download_name=found.file_name)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    # Even a hostile file opened directly can run nothing in the desk's origin.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response

@@ -1,0 +1,23 @@
+"""Switching the interface language (Polish by default, English on request)."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext, refresh
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from desk.services import auth as auth_service
+from desk.views.security import safe_redirect_target
+
+
+def set_locale() -> Response:
+    """Store the chosen language in the session (and on the agent) and go back to `next`."""
+    locale = request.form.get("locale", "")
+    if locale in current_app.config["LANGUAGES"]:
+        session["locale"] = locale
+        refresh()  # Flask-Babel caches the locale per context; drop it so nothing renders stale
+        if current_user.is_authenticated:
+            auth_service.set_agent_locale(current_user.id, locale)
+    else:
+        flash(gettext("Unsupported language."), "error")
+    return redirect(safe_redirect_target(request.form.get("next")) or url_for("home.index"))

@@ -1,0 +1,478 @@
+"""Ratings: the list with the whole story, the new-negative queue, answers, removal requests,
+approvals, templates, alert addresses, the owners' dashboard and the CSV export."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
+
+from desk.models import OutboxState, Role
+from desk.models.rating import RATING_TEXT_MAX, DraftKind, DraftState, RemovalOutcome
+from desk.orm import utcnow
+from desk.services import auth as auth_service
+from desk.services import rating_alerts, rating_dashboard, rating_export, rating_writes, ratings
+from desk.services.errors import ConflictError, DeskError, ValidationError
+from desk.services.rating_chart import ChartPoint, ChartText, render_trend
+from desk.views.access import require_roles, visible_account_ids
+from desk.views.errors import message_for
+from desk.views.security import safe_redirect_target
+from desk.wiring import get_allegro
+
+bp = Blueprint("ratings", __name__, url_prefix="/ratings")
+WARSAW = ZoneInfo("Europe/Warsaw")
+FILTER_ARGS = ("account", "recommended", "unanswered", "removal", "new", "date_from", "date_to", "buyer",
+               "per_page")
+PAGE_SIZES = (10, 25, 50, 100)
+OWNERS = (Role.OWNER, Role.ADMIN)
+
+REMOVAL_FILTERS = {
+    "possible": _l("Removal can be requested"),
+    "requested": _l("Removal requested"),
+    "pending": _l("Removal awaiting the buyer"),
+    "removed": _l("Removed after our request"),
+    "refused": _l("Removal refused"),
+}
+REMOVAL_OUTCOMES = {
+    RemovalOutcome.NONE: (_l("not requested"), "neutral"),
+    RemovalOutcome.PENDING: (_l("removal requested"), "info"),
+    RemovalOutcome.REMOVED: (_l("removed"), "success"),
+    RemovalOutcome.REFUSED: (_l("removal refused"), "warning"),
+}
+CRITERIA = {
+    "delivery": _l("Delivery time"),
+    "delivery_cost": _l("Delivery cost"),
+    "description": _l("Item as described"),
+    "service": _l("Customer service"),
+}
+WRITE_STATES = {
+    OutboxState.PENDING: (_l("waiting to be sent"), "info"),
+    OutboxState.SENDING: (_l("sending"), "info"),
+    OutboxState.UNKNOWN: (_l("being confirmed"), "warning"),
+    OutboxState.SENT: (_l("sent to Allegro"), "success"),
+    OutboxState.FAILED: (_l("refused"), "error"),
+}
+DRAFT_STATES = {
+    DraftState.PROPOSED: (_l("waiting for approval"), "warning"),
+    DraftState.REJECTED: (_l("rejected by the owner"), "error"),
+}
+WRITE_ERRORS = {
+    rating_writes.ALREADY_ANSWERED: _l("Allegro refused: this rating already has an answer."),
+    rating_writes.DEADLINE_PASSED: _l("Allegro refused: the deadline for a removal request has passed."),
+    rating_writes.ALREADY_REQUESTED: _l(
+        "Allegro refused: removal of this rating has already been requested."
+    ),
+    "auth_expired": _l("The connection to this Allegro account has expired. Reconnect the account."),
+    "outcome_unknown": _l("It is not yet known whether Allegro accepted it; it is checked before any retry."),
+    "gave_up": _l("Allegro did not answer after several attempts."),
+    "VALIDATION_ERROR": _l("Allegro refused the text."),
+    "AllegroConnectionError": _l("Allegro could not be reached; it will be sent again shortly."),
+    "RateLimited": _l("Allegro asked us to slow down; it will be sent again shortly."),
+    "TOO_MANY_REQUESTS": _l("Allegro asked us to slow down; it will be sent again shortly."),
+}
+KINDS = {DraftKind.ANSWER: _l("Answer"), DraftKind.REMOVAL: _l("Removal request")}
+
+
+@bp.context_processor
+def _labels() -> dict[str, Any]:
+    return {
+        "removal_filters": REMOVAL_FILTERS,
+        "removal_outcomes": REMOVAL_OUTCOMES,
+        "criteria_labels": CRITERIA,
+        "rating_write_states": WRITE_STATES,
+        "draft_states": DRAFT_STATES,
+        "draft_kinds": KINDS,
+        "rating_write_error": write_error,
+        "text_max": RATING_TEXT_MAX,
+        "is_owner": current_user.is_authenticated and current_user.role in OWNERS,
+        "new_negative_count": ratings.new_negative_count(visible_account_ids())
+        if current_user.is_authenticated else 0,
+        "now": utcnow(),
+        "deadline_text": rating_writes.format_deadline,
+        "url_endpoints": current_app.view_functions,
+        "pct": percent,
+        "stars": stars,
+    }
+
+
+def percent(value: float | None) -> str:
+    """97,5 % (Polish) or 97.5 % (English); a dash when there is nothing to count."""
+    return "—" if value is None else format_decimal(value, format="0.0") + "\u00a0%"
+
+
+def stars(value: float | None) -> str:
+    return "—" if value is None else format_decimal(value, format="0.00")
+
+
+def write_error(code: str | None, detail: str | None = None) -> str | None:
+    """Why a write was refused or waits, in the agent's language where the reason is known."""
+    if not code and not detail:
+        return None
+    known = WRITE_ERRORS.get(code or "")
+    return str(known) if known is not None else _("Allegro answered: %(reason)s", reason=detail or code)
+
+
+# --- list, queue and export ---------------------------------------------------------------------
+
+
+@bp.get("/")
+def index():
+    filters, invalid = parse_filters(request.args)
+    per_page = request.args.get("per_page", type=int)
+    page = ratings.list_ratings(
+        filters=filters, account_ids=visible_account_ids(), after=request.args.get("after"),
+        limit=per_page if per_page in PAGE_SIZES else 50,
+    )
+    args = _args()
+    return render_template(
+        "ratings/index.html", page=page, filters=filters, args=args, invalid=invalid,
+        account_options=_account_options(), page_sizes=[(n, n) for n in PAGE_SIZES],
+        next_url=url_for(".index", **args, after=page.next_cursor) if page.next_cursor else None,
+        prev_url=url_for(".index", **args, after=page.prev_cursor) if page.prev_cursor else None,
+    )
+
+
+def _args() -> dict[str, str]:
+    return {name: request.args[name] for name in FILTER_ARGS if request.args.get(name)}
+
+
+def _account_options() -> list[tuple[int, str]]:
+    return [(a.id, a.name) for a in auth_service.visible_accounts(current_user)]
+
+
+def parse_filters(args: Mapping[str, str]) -> tuple[ratings.RatingFilters, list[str]]:
+    """Filters from the query string, and the names of the values that could not be read."""
+    invalid = []
+    dates: dict[str, dt.date | None] = {}
+    for name in ("date_from", "date_to"):
+        text = (args.get(name) or "").strip()
+        dates[name] = _parse_day(text)
+        if text and dates[name] is None:
+            invalid.append(name)
+    account = (args.get("account") or "").strip()
+    recommended = {"yes": True, "no": False}.get(args.get("recommended") or "")
+    removal = args.get("removal") if args.get("removal") in ratings.REMOVAL_FILTERS else None
+    return ratings.RatingFilters(
+        account_id=int(account) if account.isdigit() else None,
+        recommended=recommended,
+        unanswered=args.get("unanswered") in ("1", "on"),
+        removal=removal,
+        new_only=args.get("new") in ("1", "on"),
+        buyer=(args.get("buyer") or "").strip()[:120],
+        **dates,
+    ), invalid
+
+
+def _parse_day(text: str) -> dt.date | None:
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+@bp.get("/export.csv")
+def export():
+    filters, _invalid = parse_filters(request.args)
+    headings = {
+        "rated_at": _("Date"), "account": _("Account"), "buyer_login": _("Buyer"),
+        "recommended": _("Recommends"), "comment": _("Comment"), "order": _("Order"), "offers": _("Items"),
+        "answer": _("Answer"), "answered_at": _("Answered at"),
+        "removal_possible_to": _("Removal possible until"), "removal_requested_at": _("Removal requested at"),
+        "removal_outcome": _("Removal"), "excluded": _("Excluded from averages"),
+        "excluded_reason": _("Reason for exclusion"), "allegro_id": _("Allegro rating id"),
+        **{f"rate_{key}": str(label) for key, label in CRITERIA.items()},
+    }
+    words = {"yes": _("yes"), "no": _("no"), **{k.value: str(v[0]) for k, v in REMOVAL_OUTCOMES.items()}}
+    chunks = rating_export.export_csv(filters=filters, account_ids=visible_account_ids(), headings=headings,
+                                      words=words)
+    name = f"oceny-{dt.datetime.now(WARSAW):%Y%m%d-%H%M}.csv"
+    return Response(
+        stream_with_context(chunks), mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.post("/acknowledge")
+def acknowledge():
+    ids = request.form.getlist("rating_ids", type=int)
+    count = ratings.acknowledge(ids, agent_id=current_user.id, account_ids=visible_account_ids())
+    flash(_("Marked as seen: %(count)d.", count=count), "success")
+    return redirect(safe_redirect_target(request.form.get("back")) or url_for(".index"))
+
+
+# --- one rating: answer and removal -------------------------------------------------------------
+
+
+@bp.get("/<int:rating_id>")
+def detail(rating_id: int):
+    return _detail(rating_id)
+
+
+def _detail(rating_id: int, *, answer_form=None, removal_form=None, code: int = 200):
+    detail = ratings.rating_detail(rating_id, visible_account_ids())
+    rating = detail.rating
+    templates = ratings.list_templates()
+    if answer_form is None:
+        answer_form = {"text": _template_text(request.args.get("template"), templates, detail), "key": _key()}
+    return render_template(
+        "ratings/detail.html", detail=detail, rating=rating, order=detail.story.order,
+        lines=ratings.order_lines(rating.order_id),
+        answer_templates=[(t, ratings.fill_template(t.body, rating, detail.story.order))
+                          for t in templates if t.kind is DraftKind.ANSWER],
+        removal_templates=[(t, ratings.fill_template(t.body, rating, detail.story.order))
+                           for t in templates if t.kind is DraftKind.REMOVAL],
+        answer_form=answer_form, removal_form=removal_form or {"key": _key()},
+        needs_approval=_needs_approval(), removal_open=rating.removal_open(utcnow()),
+    ), code
+
+
+def _template_text(template_id: str | None, templates, detail) -> str:
+    """Without JavaScript a template is picked by reloading the page with ?template=<id>."""
+    chosen = next((t for t in templates if str(t.id) == (template_id or "")), None)
+    return ratings.fill_template(chosen.body, detail.rating, detail.story.order) if chosen else ""
+
+
+def _needs_approval() -> bool:
+    return bool(current_app.config.get("RATING_ANSWER_APPROVAL", False)) and current_user.role == Role.AGENT
+
+
+def _key() -> str:
+    return str(uuid.uuid4())
+
+
+def _posted_key() -> str:
+    return (request.form.get("idempotency_key") or "").strip()[:120] or _key()
+
+
+@bp.post("/<int:rating_id>/answer")
+def answer(rating_id: int):
+    text = request.form.get("text", "")
+    try:
+        draft = rating_writes.answer_rating(
+            get_allegro(), rating_id=rating_id, text=text, agent_id=current_user.id,
+            idempotency_key=_posted_key(), needs_approval=_needs_approval(),
+            account_ids=visible_account_ids(),
+        )
+    except (ValidationError, ConflictError) as exc:
+        form = {"text": text, "key": _key(), "error": message_for(exc)}
+        return _detail(rating_id, answer_form=form, code=422)
+    return _after_write(rating_id, draft, "answer_form")
+
+
+@bp.post("/<int:rating_id>/removal")
+def removal(rating_id: int):
+    text = request.form.get("text", "")
+    try:
+        draft = rating_writes.request_removal(
+            get_allegro(), rating_id=rating_id, text=text, agent_id=current_user.id,
+            idempotency_key=_posted_key(), account_ids=visible_account_ids(),
+        )
+    except (ValidationError, ConflictError) as exc:
+        return _detail(rating_id, removal_form={"text": text, "key": _key(), "error": message_for(exc)},
+                       code=422)
+    return _after_write(rating_id, draft, "removal_form")
+
+
+def _after_write(rating_id: int, draft, form_name: str):
+    """Back to the rating, or the same form with the text kept and the reason when Allegro refused."""
+    if draft.state is DraftState.PROPOSED:
+        flash(_("The answer waits for an owner's approval."), "warning")
+        return redirect(url_for(".detail", rating_id=rating_id))
+    message = draft.message
+    if message is not None and message.state is OutboxState.FAILED:
+        error = write_error(message.last_error_code, message.last_error)
+        form = {"text": draft.text, "key": _key(), "error": error}
+        return _detail(rating_id, **{form_name: form}, code=422)
+    if message is not None and message.state is OutboxState.SENT:
+        flash(_("Published on Allegro.") if draft.kind is DraftKind.ANSWER
+              else _("The removal request has been sent to Allegro."), "success")
+    else:
+        flash(_("Saved in the desk; it will be sent to Allegro shortly."), "warning")
+    return redirect(url_for(".detail", rating_id=rating_id))
+
+
+@bp.post("/<int:rating_id>/acknowledge")
+def acknowledge_one(rating_id: int):
+    ratings.acknowledge([rating_id], agent_id=current_user.id, account_ids=visible_account_ids())
+    return redirect(safe_redirect_target(request.form.get("back")) or url_for(".detail", rating_id=rating_id))
+
+
+@bp.post("/drafts/<int:draft_id>/retry")
+def retry(draft_id: int):
+    draft = rating_writes.retry_draft(get_allegro(), draft_id, visible_account_ids())
+    message = draft.message
+    if message is not None and message.state is OutboxState.SENT:
+        flash(_("Published on Allegro."), "success")
+    else:
+        flash(write_error(message.last_error_code, message.last_error) if message else "", "warning")
+    return redirect(url_for(".detail", rating_id=draft.rating_id))
+
+
+# --- owners: approvals, templates, alert addresses, dashboard -----------------------------------
+
+
+@bp.get("/approvals")
+@require_roles(*OWNERS)
+def approvals():
+    return render_template("ratings/approvals.html", drafts=ratings.proposed_drafts(visible_account_ids()))
+
+
+@bp.post("/drafts/<int:draft_id>/approve")
+@require_roles(*OWNERS)
+def approve(draft_id: int):
+    try:
+        draft = rating_writes.approve_draft(
+            get_allegro(), draft_id=draft_id, owner_id=current_user.id, text=request.form.get("text"),
+            account_ids=visible_account_ids(),
+        )
+    except DeskError as exc:
+        flash(message_for(exc), "error")
+        return redirect(url_for(".approvals"))
+    message = draft.message
+    if message is not None and message.state is OutboxState.FAILED:
+        flash(write_error(message.last_error_code, message.last_error), "error")
+    elif message is not None and message.state is OutboxState.SENT:
+        flash(_("Approved and published on Allegro."), "success")
+    else:
+        flash(_("Approved; it will be sent to Allegro shortly."), "warning")
+    return redirect(url_for(".approvals"))
+
+
+@bp.post("/drafts/<int:draft_id>/reject")
+@require_roles(*OWNERS)
+def reject(draft_id: int):
+    try:
+        rating_writes.reject_draft(
+            draft_id=draft_id, owner_id=current_user.id, note=request.form.get("note", ""),
+            account_ids=visible_account_ids(),
+        )
+    except DeskError as exc:
+        flash(message_for(exc), "error")
+    else:
+        flash(_("The answer has been rejected; its author will see why."), "success")
+    return redirect(url_for(".approvals"))
+
+
+@bp.route("/templates", methods=["GET", "POST"])
+@require_roles(*OWNERS)
+def templates():
+    form: dict[str, Any] = {"kind": "answer"}
+    code = 200
+    if request.method == "POST":
+        form = {name: request.form.get(name, "") for name in ("template_id", "kind", "name", "body")}
+        try:
+            ratings.save_template(
+                template_id=int(form["template_id"]) if form["template_id"].isdigit() else None,
+                kind=form["kind"], name=form["name"], body=form["body"], agent_id=current_user.id,
+            )
+        except DeskError as exc:
+            form["error"], code = message_for(exc), 422
+        else:
+            flash(_("Template saved."), "success")
+            return redirect(url_for(".templates"))
+    elif request.args.get("edit", "").isdigit():
+        chosen = next((t for t in ratings.list_templates() if t.id == int(request.args["edit"])), None)
+        if chosen is not None:
+            form = {"template_id": chosen.id, "kind": chosen.kind.value, "name": chosen.name,
+                    "body": chosen.body}
+    return render_template("ratings/templates.html", templates=ratings.list_templates(), form=form), code
+
+
+@bp.post("/templates/<int:template_id>/delete")
+@require_roles(*OWNERS)
+def delete_template(template_id: int):
+    ratings.delete_template(template_id)
+    flash(_("Template deleted."), "success")
+    return redirect(url_for(".templates"))
+
+
+@bp.route("/alerts", methods=["GET", "POST"])
+@require_roles(*OWNERS)
+def alerts():
+    form: dict[str, Any] = {}
+    code = 200
+    if request.method == "POST":
+        form = {"email": request.form.get("email", ""), "account": request.form.get("account", "")}
+        try:
+            rating_alerts.add_setting(email=form["email"], agent_id=current_user.id,
+                                      account_id=int(form["account"]) if form["account"].isdigit() else None)
+        except DeskError as exc:
+            form["error"], code = message_for(exc), 422
+        else:
+            flash(_("The address will receive alerts about negative ratings."), "success")
+            return redirect(url_for(".alerts"))
+    return render_template(
+        "ratings/alerts.html", settings=rating_alerts.list_settings(), form=form,
+        account_options=_account_options(), accounts=dict(_account_options()),
+        smtp_configured=bool(current_app.config.get("SMTP_HOST")),
+        configured=current_app.config.get("RATING_ALERT_EMAILS") or (),
+    ), code
+
+
+@bp.post("/alerts/<int:setting_id>")
+@require_roles(*OWNERS)
+def change_alert(setting_id: int):
+    action = request.form.get("action")
+    if action == "delete":
+        rating_alerts.remove_setting(setting_id)
+    else:
+        rating_alerts.set_enabled(setting_id, action == "enable")
+    return redirect(url_for(".alerts"))
+
+
+@bp.get("/dashboard")
+@require_roles(*OWNERS)
+def dashboard():
+    account = (request.args.get("account") or "").strip()
+    granularity = request.args.get("period") if request.args.get("period") in ("week", "month") else "week"
+    today = dt.datetime.now(WARSAW).date()
+    board = rating_dashboard.build_dashboard(
+        account_ids=visible_account_ids(), account_id=int(account) if account.isdigit() else None,
+        granularity=granularity, count=13 if granularity == "week" else 12, today=today,
+    )
+    return render_template(
+        "ratings/dashboard.html", board=board,
+        chart=Markup(render_trend(_points(board), _chart_text())),  # noqa: S704  (every text is escaped)
+        account_options=_account_options(), args={"account": account, "period": granularity},
+        period_label=_period_label,
+    )
+
+
+def _period_label(start: dt.date, granularity: str) -> str:
+    return start.strftime("%d.%m") if granularity == "week" else start.strftime("%m.%Y")
+
+
+def _points(board) -> list[ChartPoint]:
+    return [
+        ChartPoint(_period_label(p.start, board.granularity), p.recommended, p.not_recommended,
+                   p.percent_recommending)
+        for p in board.periods
+    ]
+
+
+def _chart_text() -> ChartText:
+    return ChartText(
+        title=_("Ratings per period and the share recommending"),
+        recommended=_("Recommend"), not_recommended=_("Do not recommend"),
+        percent=_("Share recommending"), count_axis=_("Ratings"), empty=_("No ratings in this period."),
+    )

@@ -1,0 +1,67 @@
+"""Sync visibility: last sync per account, lag, errors, history and a "sync now" button."""
+
+from __future__ import annotations
+
+import threading
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from desk.services import sync_history
+from desk.services.sync import SyncBusy, run_sync
+from desk.views.access import ensure_account_visible, visible_account_ids
+from desk.wiring import get_allegro, sync_settings
+
+bp = Blueprint("sync", __name__, url_prefix="/sync")
+PAGE = 50
+
+
+@bp.get("/")
+def index():
+    allowed = visible_account_ids()
+    before = request.args.get("before", type=int)
+    runs = [
+        run
+        for run in sync_history.recent_runs(limit=PAGE, before_id=before)
+        if allowed is None or run.account_id in allowed
+    ]
+    next_url = url_for(".index", before=runs[-1].id) if len(runs) == PAGE else None
+    statuses = sync_history.overview(allowed)
+    return render_template(
+        "sync/index.html",
+        account_names={status.account.id: status.account.name for status in statuses},
+        statuses=statuses,
+        runs=runs,
+        next_url=next_url,
+        prev_url=url_for(".index") if before else None,
+    )
+
+
+@bp.post("/<int:account_id>/run")
+def run_now(account_id: int):
+    """Start a sync of one account in the background; the page shows its progress."""
+    ensure_account_visible(account_id)
+    app = current_app._get_current_object()
+    mode = "sweep" if request.form.get("mode") == "sweep" else "incremental"
+    if app.config["SYNC_NOW_IN_BACKGROUND"]:
+        threading.Thread(target=_background_sync, args=(app, account_id, mode), daemon=True).start()
+    else:  # tests: same work, in the request, so the result is deterministic
+        _background_sync(app, account_id, mode)
+    flash(_("Synchronisation started. Refresh the page to follow its progress."), "success")
+    if request.form.get("back") == "account":
+        return redirect(url_for("accounts.detail", account_id=account_id))
+    return redirect(url_for(".index"))
+
+
+def _background_sync(app, account_id: int, mode: str) -> None:
+    with app.app_context():
+        try:
+            run_sync(
+                get_allegro(),
+                account_id,
+                mode=mode,
+                settings=sync_settings(app),
+                lease_seconds=app.config["SYNC_LEASE_SECONDS"],
+            )
+        except SyncBusy:
+            app.logger.info("sync of account %s already running elsewhere", account_id)

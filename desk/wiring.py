@@ -1,0 +1,126 @@
+"""The only place that picks real or fake backends and builds clients.
+
+`ALLEGRO_BACKEND=http` talks to `ALLEGRO_API_URL`/`ALLEGRO_AUTH_URL` (or the production/sandbox
+hosts); `fake` starts the fake Allegro inside this process on 127.0.0.1 with living demo data and
+points the same real client at it over HTTP.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+
+import requests
+from flask import Flask, current_app
+
+from desk.extensions import db
+from desk.services.order_sync import SyncSettings
+from desk.services.tokens import DbTokenStore, TokenCipher
+from integrations.allegro import API_URLS, AUTH_URLS, AllegroClient, OAuthClient, TokenManager
+
+EXTENSION = "desk.allegro"
+FAKE_EXTENSION = "desk.fake_allegro"
+
+
+class Gateway:
+    """Builds per-account Allegro clients; one pooled HTTP session per thread."""
+
+    def __init__(
+        self,
+        *,
+        api_url: str,
+        auth_url: str,
+        client_id: str,
+        client_secret: str,
+        cipher: TokenCipher,
+        timeout: float,
+    ) -> None:
+        self.api_url = api_url
+        self.auth_url = auth_url
+        self.cipher = cipher
+        self._timeout = timeout
+        self._local = threading.local()
+        self.oauth = OAuthClient(auth_url, client_id, client_secret, session=self._session(), timeout=timeout)
+
+    def _session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+        return session
+
+    def token_store(self, account_id: int) -> DbTokenStore:
+        return DbTokenStore(db.engine, account_id, self.cipher)
+
+    def client_for(self, account_id: int) -> AllegroClient:
+        tokens = TokenManager(self.token_store(account_id), self.oauth)
+        return AllegroClient(self.api_url, tokens, session=self._session(), timeout=(5, self._timeout))
+
+
+@dataclass
+class _LazyGateway:
+    """Defers starting the in-process fake until something really talks to Allegro."""
+
+    app: Flask
+    _gateway: Gateway | None = None
+
+    def get(self) -> Gateway:
+        if self._gateway is None:
+            self._gateway = _build(self.app)
+        return self._gateway
+
+
+def init_app(app: Flask) -> None:
+    """Register the (lazily built) gateway for this app."""
+    if app.config["ALLEGRO_BACKEND"] not in ("fake", "http"):
+        raise ValueError("DESK_ALLEGRO_BACKEND must be 'fake' or 'http'")
+    app.extensions[EXTENSION] = _LazyGateway(app)
+
+
+def get_allegro() -> Gateway:
+    """The Allegro gateway of the current app (the port services receive)."""
+    return current_app.extensions[EXTENSION].get()
+
+
+def sync_settings(app: Flask) -> SyncSettings:
+    """Sync tunables from config."""
+    return SyncSettings(
+        sweep_margin=dt.timedelta(minutes=app.config["SWEEP_MARGIN_MINUTES"]),
+        backfill_days=app.config["BACKFILL_DAYS"],
+    )
+
+
+def _build(app: Flask) -> Gateway:
+    config = app.config
+    cipher = TokenCipher(config.get("TOKEN_ENCRYPTION_KEY"), secret_key=config["SECRET_KEY"])
+    if config["ALLEGRO_BACKEND"] == "fake":
+        server = fake_server(app)
+        api_url = auth_url = server.url
+    else:
+        environment = config["ALLEGRO_ENVIRONMENT"]
+        api_url = config.get("ALLEGRO_API_URL") or API_URLS[environment]
+        auth_url = config.get("ALLEGRO_AUTH_URL") or AUTH_URLS[environment]
+    return Gateway(
+        api_url=api_url.rstrip("/"),
+        auth_url=auth_url.rstrip("/"),
+        client_id=config["ALLEGRO_CLIENT_ID"],
+        client_secret=config["ALLEGRO_CLIENT_SECRET"],
+        cipher=cipher,
+        timeout=config["ALLEGRO_TIMEOUT"],
+    )
+
+
+def fake_server(app: Flask):
+    """The in-process fake Allegro (started on first use) with its demo generator."""
+    from integrations.allegro.fake import DemoGenerator, FakeAllegroState, serve_fake
+
+    if FAKE_EXTENSION not in app.extensions:
+        state = FakeAllegroState(seed=7)
+        state.auto_approve_devices = True
+        seller_id = state.add_seller("demo_sklep")
+        demo = DemoGenerator(state, seed=7)
+        if app.config["FAKE_ALLEGRO_DEMO"]:
+            demo.populate(seller_id, orders=300, days=45)
+        server = serve_fake(state, port=int(app.config["FAKE_ALLEGRO_PORT"]))
+        app.extensions[FAKE_EXTENSION] = (server, demo, seller_id)
+    return app.extensions[FAKE_EXTENSION][0]

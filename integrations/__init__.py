@@ -1,0 +1,1 @@
+"""Framework-free clients for the outside services the desk talks to (Allegro, carriers)."""

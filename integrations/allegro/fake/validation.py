@@ -1,0 +1,189 @@
+"""Request validation against the subset of Allegro's official OpenAPI spec, using openapi-core.
+
+The spec is parsed once per process. Parameter checks are memoised per (parameter, raw value):
+openapi-core re-resolves every declared parameter of an operation on every call, which would
+otherwise cost more than serializing a page of 100 orders.
+"""
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from openapi_core import OpenAPI
+from openapi_core.datatypes import Parameters, RequestParameters
+from openapi_core.validation.request.exceptions import (
+    MissingParameter,
+    ParametersError,
+    ParameterValidationError,
+)
+from openapi_core.validation.request.validators import V30RequestBodyValidator, V30RequestParametersValidator
+from werkzeug.datastructures import Headers, ImmutableMultiDict
+
+from integrations.allegro.fake.responses import PUBLIC_V1
+
+SPEC_PATH = Path(__file__).resolve().parent.parent / "spec" / "allegro-subset.yaml"
+# openapi-core matches servers too; the spec's production host stands in for wherever we listen
+SPEC_HOST = "https://api.allegro.pl"
+# Accept-Language is left out: the spec allows only en-US on some write endpoints, yet Allegro
+# answers any language, and clients send one header value for every call
+_IGNORED_HEADERS = frozenset({"accept-language"})
+_MEDIA_TYPES = {PUBLIC_V1: json.loads, "application/vnd.allegro.beta.v1+json": json.loads}
+_MEMO_LIMIT = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One way a request breaks the spec: a readable message and the offending parameter/field."""
+
+    message: str
+    path: str | None
+    in_body: bool = False
+
+
+@functools.lru_cache(maxsize=1)
+def load_spec_dict() -> dict[str, Any]:
+    """The parsed spec subset (loaded once per process)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with SPEC_PATH.open(encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader either way
+
+
+@functools.lru_cache(maxsize=1)
+def _openapi() -> OpenAPI:
+    return OpenAPI.from_dict(load_spec_dict())
+
+
+class _SpecRequest:
+    """The request protocol openapi-core expects, built from plain values."""
+
+    host_url = SPEC_HOST
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        query: ImmutableMultiDict,
+        headers: Headers,
+        body: bytes,
+        content_type: str,
+    ) -> None:
+        self.method = method.lower()
+        self.path = path
+        self.parameters = RequestParameters(query=query, header=headers, cookie=ImmutableMultiDict())
+        self.body = body or None
+        self.content_type = content_type or "application/octet-stream"
+
+
+class _MemoParametersValidator(V30RequestParametersValidator):
+    """Parameter validation with the spec lookups and per-value outcomes cached.
+
+    The outcome of checking one parameter depends only on its spec and its raw value, so it is
+    memoised; the operation's parameter list is resolved once per operation.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._specs: dict[tuple[Any, ...], list[tuple[Any, str, str]]] = {}
+        self._memo: dict[tuple[Any, ...], tuple[bool, Any]] = {}
+
+    def _parameter_specs(self, operation: Any, path: Any) -> list[tuple[Any, str, str]]:
+        key = tuple(operation.parts)
+        specs = self._specs.get(key)
+        if specs is None:
+            specs, seen = [], set()
+            # operation-level parameters override path-level ones of the same name and location
+            for source in (operation, path):
+                for param in source.get("parameters", []):
+                    name, location = param["name"], param["in"]
+                    if (name, location) not in seen:
+                        seen.add((name, location))
+                        specs.append((param, name, location))
+            self._specs[key] = specs
+        return specs
+
+    def _get_parameters(self, parameters: RequestParameters, operation: Any, path: Any) -> Parameters:
+        errors: list[Exception] = []
+        validated = Parameters()
+        for param, name, location_name in self._parameter_specs(operation, path):
+            location = parameters[location_name]
+            raw = tuple(location.getlist(name)) if hasattr(location, "getlist") else (location.get(name),)
+            ok, outcome = self._checked(param, raw, parameters)
+            if ok:
+                getattr(validated, location_name)[name] = outcome
+            elif not isinstance(outcome, MissingParameter):  # absent optional parameters are fine
+                errors.append(outcome)
+        if errors:
+            raise ParametersError(errors=errors, parameters=validated)
+        return validated
+
+    def _checked(self, param: Any, raw: tuple[Any, ...], parameters: RequestParameters) -> tuple[bool, Any]:
+        key = (tuple(param.parts), raw)
+        hit = self._memo.get(key)
+        if hit is None:
+            try:
+                hit = (True, self._get_parameter(parameters, param))
+            except ParameterValidationError as exc:
+                hit = (False, exc)
+            if len(self._memo) > _MEMO_LIMIT:
+                self._memo.clear()
+            self._memo[key] = hit
+        return hit
+
+
+@functools.lru_cache(maxsize=1)
+def _validators() -> tuple[_MemoParametersValidator, V30RequestBodyValidator]:
+    spec = _openapi().spec
+    return (
+        _MemoParametersValidator(spec, extra_media_type_deserializers=_MEDIA_TYPES),
+        V30RequestBodyValidator(spec, extra_media_type_deserializers=_MEDIA_TYPES),
+    )
+
+
+def warm_up() -> None:
+    """Parse the spec now rather than on the first request."""
+    _validators()
+
+
+def validate_request(
+    method: str,
+    path: str,
+    query: ImmutableMultiDict,
+    headers: Headers,
+    body: bytes,
+    content_type: str,
+) -> list[Violation]:
+    """Everything wrong with one request according to the spec (empty list when it conforms)."""
+    kept = Headers([(k, v) for k, v in headers.items() if k.lower() not in _IGNORED_HEADERS])
+    request = _SpecRequest(method, path, query, kept, body, content_type)
+    parameters_validator, body_validator = _validators()
+    violations = [v for error in parameters_validator.iter_errors(request) for v in _describe(error, False)]
+    if method.upper() in ("POST", "PUT", "PATCH"):
+        violations += [v for error in body_validator.iter_errors(request) for v in _describe(error, True)]
+    return violations
+
+
+def _describe(error: Exception, in_body: bool) -> list[Violation]:
+    """Turn openapi-core's nested exceptions into flat, readable violations."""
+    nested = getattr(error, "errors", None)
+    if nested:  # a ParametersError groups one error per parameter
+        return [v for inner in nested for v in _describe(inner, in_body)]
+    parameter = getattr(error, "name", None)
+    text = str(error)
+    cause = error.__cause__
+    schema_errors = getattr(cause, "schema_errors", None)
+    if schema_errors:
+        return [_schema_violation(text, parameter, schema_error, in_body) for schema_error in schema_errors]
+    if cause is not None and str(cause) and str(cause) not in text:
+        text = f"{text}: {cause}"
+    return [Violation(text, parameter, in_body)]
+
+
+def _schema_violation(prefix: str, parameter: str | None, schema_error: Any, in_body: bool) -> Violation:
+    if in_body:
+        field = ".".join(str(p) for p in schema_error.path) or None
+        return Violation(f"Request body: {schema_error.message}", field, True)
+    return Violation(f"{prefix}: {schema_error.message}", parameter, False)

@@ -1,0 +1,63 @@
+/* Progressive enhancement only: every page works without this file.
+ * - data-confirm="Question?" on a form or on its submit button asks before submitting;
+ * - submit buttons are disabled while a form is being submitted, so a double click sends once.
+ * Loaded as an external file because the Content-Security-Policy forbids inline scripts. */
+(function () {
+  "use strict";
+
+  function confirmMessage(form, submitter) {
+    if (submitter && submitter.hasAttribute("data-confirm")) {
+      return submitter.getAttribute("data-confirm");
+    }
+    return form.getAttribute("data-confirm");
+  }
+
+  function lockButtons(form, submitter) {
+    var buttons = form.querySelectorAll('button[type="submit"], button:not([type]), input[type="submit"]');
+    // The clicked button's name/value must still reach the server after it is disabled.
+    if (submitter && submitter.name) {
+      var carrier = document.createElement("input");
+      carrier.type = "hidden";
+      carrier.name = submitter.name;
+      carrier.value = submitter.value;
+      carrier.setAttribute("data-submitter-copy", "");
+      form.appendChild(carrier);
+    }
+    buttons.forEach(function (button) {
+      button.disabled = true;
+      button.setAttribute("aria-busy", "true");
+    });
+  }
+
+  function unlockAll() {
+    document.querySelectorAll("[data-submitter-copy]").forEach(function (el) { el.remove(); });
+    document.querySelectorAll('[aria-busy="true"]').forEach(function (button) {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+    });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement)) {
+      return;
+    }
+    var submitter = event.submitter || null;
+    var question = confirmMessage(form, submitter);
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      return;
+    }
+    if (form.hasAttribute("data-no-lock") || form.target === "_blank") {
+      return;
+    }
+    lockButtons(form, submitter);
+  });
+
+  // Back/forward cache restores pages with their buttons still disabled.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      unlockAll();
+    }
+  });
+})();

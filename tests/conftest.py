@@ -1,0 +1,131 @@
+"""Shared fixtures: a loopback-only network, the fake Allegro server, the app and its database."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+
+import pytest
+
+DATABASE_URL = os.environ.get("DESK_TEST_DATABASE_URL", "sqlite://")
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _is_loopback(address) -> bool:
+    if isinstance(address, str | bytes):  # AF_UNIX paths stay on this machine
+        return True
+    host = address[0]
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _guarded(real):
+    def connect(self, address):
+        if not _is_loopback(address):
+            raise ConnectionRefusedError(f"tests may not reach {address!r}: loopback only")
+        return real(self, address)
+
+    return connect
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only(monkeypatch):
+    """Fail any connection that would leave 127.0.0.1."""
+    monkeypatch.setattr(socket.socket, "connect", _guarded(_real_connect))
+    monkeypatch.setattr(socket.socket, "connect_ex", _guarded(_real_connect_ex))
+
+
+@pytest.fixture
+def fake_allegro():
+    """A fresh fake Allegro served over HTTP on 127.0.0.1; yields the running server (.url, .state)."""
+    from integrations.allegro.fake import serve_fake
+
+    server = serve_fake()
+    try:
+        yield server
+        # Every request the desk made must be one the official spec allows.
+        assert server.state.violations == [], server.state.violations
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def database_url(tmp_path) -> str:
+    """PostgreSQL when asked for, else a fresh SQLite file (real separate connections, like production)."""
+    if DATABASE_URL.startswith("sqlite"):
+        return f"sqlite:///{tmp_path / 'desk.db'}"
+    return DATABASE_URL
+
+
+@pytest.fixture
+def app(fake_allegro, database_url):
+    """The desk wired to the per-test fake Allegro over HTTP, on a fresh database."""
+    from desk import create_app
+    from desk.config import TestConfig
+    from desk.extensions import db
+
+    overrides = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    overrides.update(
+        SQLALCHEMY_DATABASE_URI=database_url,
+        ALLEGRO_BACKEND="http",
+        ALLEGRO_API_URL=fake_allegro.url,
+        ALLEGRO_AUTH_URL=fake_allegro.url,
+    )
+    app = create_app(overrides)
+    _clear_process_caches()
+    with app.app_context():
+        db.create_all()
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            _wipe(db)
+            db.engine.dispose()
+
+
+def _clear_process_caches() -> None:
+    """Per-process caches outlive a test's database (PostgreSQL reuses one URL for every test)."""
+    from desk.services import orders
+
+    orders._delivery_cache.clear()
+    orders._carriers.clear()
+
+
+def _wipe(db) -> None:
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    else:
+        db.drop_all()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login(app, client):
+    """`login(agent)` signs the test client in through the real login form."""
+    from flask import url_for
+
+    from tests.factories import PASSWORD
+
+    def sign_in(agent):
+        response = client.post(url_for("auth.login"), data={"email": agent.email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return agent
+
+    return sign_in
