@@ -26,7 +26,6 @@ REMOVAL = "PUT /sale/user-ratings/{ratingId}/removal"
 
 def _ratings(fake, account, seller):
     form = fake.state.add_checkout_form(seller)
-    run_sync(get_allegro(), account.id)
     state = fake.state
     start = utcnow() - dt.timedelta(days=70)
     stars = {"delivery": 4, "deliveryCost": 5, "description": 5, "service": 4}
@@ -34,6 +33,7 @@ def _ratings(fake, account, seller):
         state.add_rating(seller, recommended=n % 6 != 0, created_at=start + dt.timedelta(days=n, hours=3),
                          comment="Wszystko w porządku, polecam!" if n % 6 else "Długo czekałem na paczkę.",
                          rates=stars if n < 20 else None)
+    run_sync(get_allegro(), account.id)  # the first sync takes the history in without alerts
     bad = state.add_rating(seller, recommended=False, checkout_form_id=form["id"],
                            comment='Paczka przyszła zgnieciona <script>alert("x")</script>, brak kontaktu.')
     soon = state.add_rating(seller, recommended=False, comment="Nie polecam.",
