@@ -39,7 +39,10 @@ def main() -> None:
             except ModuleNotFoundError:
                 continue
             rows = [row for backend in backends for row in module.run(backend, tmp)]
-            sections.append(_page_section(title, rows))
+            if hasattr(module, "HEADER"):  # the module writes its own Markdown rows
+                sections.append("\n".join([f"## {module.TITLE}", "", *module.HEADER, *rows, ""]))
+            else:
+                sections.append(_page_section(title, rows))
             print(sections[-1])
     text = _document(sections, args)
     print(text)

@@ -19,8 +19,8 @@ from desk.services.accounts import mark_needs_reconnect
 from desk.services.cursors import get_cursor
 from desk.services.lease import acquire_lease, release_lease, renew_lease
 from desk.services.order_sync import SyncSettings
-from desk.services.rating_sync import RatingSyncSettings, sync_ratings
 from desk.services.ports import AllegroGateway
+from desk.services.rating_sync import RatingSyncSettings, sync_ratings
 from integrations.allegro import AllegroError, AuthExpired
 
 log = logging.getLogger(__name__)
@@ -116,7 +116,9 @@ def _sync_after_sales(client, run: SyncRun, mode: str, settings: SyncSettings, n
         client, run.account_id, full=mode == "full", now=now, on_page=settings.on_page
     )
     run.issues_changed = issues.created + issues.updated
-    ratings = sync_ratings(client, run.account_id, now=now, settings=RatingSyncSettings(on_page=settings.on_page))
+    ratings = sync_ratings(
+        client, run.account_id, now=now, settings=RatingSyncSettings(on_page=settings.on_page)
+    )
     run.ratings_changed = ratings.created + ratings.updated
     db.session.commit()
 
