@@ -10,7 +10,9 @@ from benchmarks.fake_process import remote_fake
 from desk.extensions import db
 from desk.models import SellerAccount
 from desk.services.accounts import activate_with_tokens
+from desk.services.issue_sync import sync_issues
 from desk.services.order_sync import FORMS_PAGE, _next_window
+from desk.services.rating_sync import sync_ratings
 from desk.services.sync import run_sync
 from desk.wiring import get_allegro
 from integrations.allegro import TokenPair
@@ -25,7 +27,9 @@ class SyncFigures:
     fetch_seconds: float
     sync_requests: int
     fetch_requests: int
-    idle_requests: int
+    idle_order_requests: int  # the order part of an idle incremental sync
+    idle_requests: int  # the whole idle sync: orders, issue lists and the ratings page
+    latency_ms: int = 0
 
     @property
     def ratio(self) -> float:
@@ -45,8 +49,9 @@ def _fetch_only(client, since) -> int:
         gte, offset = _next_window(gte, offset, page.forms)
 
 
-def run(backend: str, orders: int, tmp_dir: str) -> SyncFigures:
-    with remote_fake(orders) as fake, scratch_database(backend, tmp_dir) as url:
+def run(backend: str, orders: int, tmp_dir: str, latency: float = 0.0) -> SyncFigures:
+    """Backfill `orders` orders into an empty database; `latency` seconds delay each fake page."""
+    with remote_fake(orders, latency) as fake, scratch_database(backend, tmp_dir) as url:
         app = desk_app(url, fake.url)
         with app.app_context():
             db.create_all()
@@ -58,7 +63,7 @@ def run(backend: str, orders: int, tmp_dir: str) -> SyncFigures:
             figures = _measure(app, account.id, orders)
             db.session.remove()
             db.engine.dispose()
-    return SyncFigures(backend=backend, **figures)
+    return SyncFigures(backend=backend, latency_ms=round(latency * 1000), **figures)
 
 
 def _measure(app, account_id: int, orders: int) -> dict:
@@ -77,11 +82,22 @@ def _measure(app, account_id: int, orders: int) -> dict:
     assert run.state == "ok", run.error
     assert run.created == orders, (run.created, orders)
     idle = run_sync(get_allegro(), account_id)
+    idle_orders = idle.requests - _after_sales_requests(account_id)
     return {
         "orders": orders,
         "sync_seconds": sync_seconds,
         "fetch_seconds": fetch_seconds,
         "sync_requests": run.requests,
         "fetch_requests": client.request_count,
+        "idle_order_requests": idle_orders,
         "idle_requests": idle.requests,
     }
+
+
+def _after_sales_requests(account_id: int) -> int:
+    """What the issue and rating steps of an idle sync cost, measured by running them alone."""
+    client = get_allegro().client_for(account_id)
+    before = client.request_count
+    sync_issues(client, account_id, full=False, now=utcnow())
+    sync_ratings(client, account_id, now=utcnow())
+    return client.request_count - before
