@@ -401,6 +401,12 @@ def test_decisions_offered_follow_the_claim_state(app, fake_allegro, claim, disp
     assert allowed_decisions(rejected) and all(d.startswith("ACCEPTED_") for d in allowed_decisions(rejected))
     with pytest.raises(ValidationError):
         decide(rejected, agent, "REJECTED_OTHER", key="d2")
+    row = decide(rejected, agent, "ACCEPTED_EXCHANGE", message="Jednak wymienimy towar.", key="d3")
+    assert row.state is OutboxState.SENT
+    accepted = stored(claim.allegro_id)
+    assert (accepted.status, accepted.decision) == ("CLAIM_ACCEPTED", "ACCEPTED_EXCHANGE")
+    assert "ACCEPTED_EXCHANGE" not in allowed_decisions(accepted)
+    assert fake_allegro.state.request_count(STATUS) == 2
 
 
 def test_pending_and_failed_writes_are_listed_until_a_later_one_goes_through(

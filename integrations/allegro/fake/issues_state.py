@@ -72,6 +72,7 @@ class IssuesStateMixin:
         """Called by FakeAllegroState.__init__."""
         self.issues: dict[str, dict[str, Any]] = {}
         self.issue_chats: dict[str, list[dict[str, Any]]] = {}
+        self.claim_decisions: dict[str, str] = {}  # issue id -> the seller's last decision
         self.issue_attachments: dict[str, dict[str, Any]] = {}
         self._issue_sellers: dict[str, str] = {}
         self._claims_numbered = 0
@@ -252,13 +253,24 @@ class IssuesStateMixin:
     def change_claim_status(
         self, seller_id: str, issue_id: str, *, decision: str, message: str, refund: dict[str, Any] | None
     ) -> None:
-        """POST /sale/issues/{issueId}/status: the seller accepts or rejects a submitted claim."""
+        """POST /sale/issues/{issueId}/status: the seller decides a claim.
+
+        A decision may be changed one way only: an acceptance into another acceptance, a rejection
+        into an acceptance; never a rejection after a decision, never the same decision twice.
+        """
         with self._lock:
             issue = self.issue_for(seller_id, issue_id)
             if issue["type"] != "CLAIM":
                 raise validation_error("Status can be changed only for claims, not for disputes")
-            if issue["currentState"]["status"] != "CLAIM_SUBMITTED":
+            current = issue["currentState"]["status"]
+            accepting = decision.startswith("ACCEPTED")
+            if current not in ("CLAIM_SUBMITTED", "CLAIM_ACCEPTED", "CLAIM_REJECTED"):
+                raise validation_error("The claim is closed", path="status")
+            if current != "CLAIM_SUBMITTED" and (
+                not accepting or self.claim_decisions.get(issue_id) == decision
+            ):
                 raise validation_error("The claim has already been decided", path="status")
+            self.claim_decisions[issue_id] = decision
             status = "CLAIM_ACCEPTED" if decision.startswith("ACCEPTED") else "CLAIM_REJECTED"
             self._set_state(issue_id, status=status, statusDueDate=None)
             note = f"{STATUS_NOTES[status]} ({decision}) Uzasadnienie: {message}"

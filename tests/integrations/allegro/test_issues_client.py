@@ -174,8 +174,26 @@ def test_accepting_a_claim_with_a_partial_refund(
     assert sent.body["partialRefund"] == {"amount": "25.50", "currency": "PLN"}
     note = client.get_issue_chat(claim["id"])[-1]
     assert note.author.role == "SYSTEM" and "Zwracamy część kwoty" in (note.text or "")
-    with pytest.raises(ValidationFailed):  # decided once, only from CLAIM_SUBMITTED
+    with pytest.raises(ValidationFailed):  # never a rejection after a decision
         client.change_claim_status(claim["id"], status="REJECTED_OTHER", message="Jednak nie")
+
+
+def test_a_decision_changes_one_way_only(
+    client: AllegroClient, state: FakeAllegroState, seller_id: str
+) -> None:
+    """Accepted -> another acceptance; rejected -> acceptance; never rejected twice or the same again."""
+    claim = state.add_issue(seller_id, type="CLAIM")
+    client.change_claim_status(claim["id"], status="REJECTED_MINOR_DEFECT", message="Drobna wada")
+    assert client.get_issue(claim["id"]).status == "CLAIM_REJECTED"
+    with pytest.raises(ValidationFailed):
+        client.change_claim_status(claim["id"], status="REJECTED_OTHER", message="Jednak inaczej")
+
+    client.change_claim_status(claim["id"], status="ACCEPTED_REPAIR", message="Naprawimy jednak")
+    assert client.get_issue(claim["id"]).status == "CLAIM_ACCEPTED"
+    with pytest.raises(ValidationFailed):
+        client.change_claim_status(claim["id"], status="ACCEPTED_REPAIR", message="Jeszcze raz")
+    client.change_claim_status(claim["id"], status="ACCEPTED_REFUND", message="Zwrot pieniędzy")
+    assert client.get_issue(claim["id"]).status == "CLAIM_ACCEPTED"
 
 
 def test_claim_decisions_are_refused_for_disputes(

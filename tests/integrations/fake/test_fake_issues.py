@@ -206,9 +206,14 @@ def test_claim_decision_answers_200_without_a_body(api, state, seller):
     assert stored["chat"]["messagesCount"] == 1  # the SYSTEM note is no message
     assert state.issue_chats[claim["id"]][-1]["author"] == {"role": "SYSTEM"}
     again = _post(
+        api, f"/sale/issues/{claim['id']}/status", {"status": "REJECTED_OTHER", "message": "Jednak inaczej"}
+    )
+    assert again.status_code == 422  # a rejection is never changed into another rejection
+    accepted = _post(
         api, f"/sale/issues/{claim['id']}/status", {"status": "ACCEPTED_REFUND", "message": "Jednak tak"}
     )
-    assert again.status_code == 422
+    assert accepted.status_code == 200
+    assert state.issues[claim["id"]]["currentState"]["status"] == "CLAIM_ACCEPTED"
 
 
 @pytest.mark.parametrize(
