@@ -8,6 +8,8 @@ import socket
 
 import pytest
 
+pytest_plugins = ["tests.smtp"]  # the smtp_server fixture
+
 DATABASE_URL = os.environ.get("DESK_TEST_DATABASE_URL", "sqlite://")
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex

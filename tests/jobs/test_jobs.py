@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
+
 from desk import jobs
+from desk.extensions import db
+from desk.models import SellerAccount
 from tests.factories import connect_account
+from tests.services.test_rating_reports import at, make_rating
 
 
 def test_every_job_is_registered_once_with_its_interval(app):
@@ -32,3 +38,23 @@ def test_sync_job_syncs_active_accounts(app, fake_allegro):
 
 def test_outbox_job_with_nothing_due(app):
     assert jobs.deliver_outbox_job(app) == {}
+
+
+def test_rating_alert_job_mails_in_polish_only_when_smtp_is_set(app, smtp_server):
+    account = SellerAccount(name="Sklep Alert")
+    db.session.add(account)
+    db.session.flush()
+    rating = make_rating(account, at("2026-11-02"), recommended=False, is_new_negative=True,
+                         comment="Paczka nie dotarła", buyer_login="kupujacy_1")
+    app.config.update(RATING_ALERT_EMAILS="szef@sklep.pl, biuro@sklep.pl", SMTP_HOST=None)
+    assert jobs.rating_alerts_job(app)["mails"] == 0
+    assert rating.alerted_at is None and smtp_server.received == []
+
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.server_address[1])
+    assert jobs.rating_alerts_job(app) == {"mails": 1, "ratings": 1, "failed": 0}
+    (recipients, raw), = smtp_server.received
+    assert sorted(recipients) == ["biuro@sklep.pl", "szef@sklep.pl"]
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert "Sklep Alert" in message["Subject"] and "negatywn" in message["Subject"].lower()
+    assert "kupujacy_1" in message.get_body(("plain",)).get_content()
+    assert jobs.rating_alerts_job(app)["mails"] == 0  # mailed once

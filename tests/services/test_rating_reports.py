@@ -8,7 +8,6 @@ import email.policy
 import io
 import itertools
 import socketserver
-import threading
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -175,51 +174,6 @@ def test_csv_export_has_every_filtered_rating_and_defuses_formulas(app, account)
 # --- e-mail alerts ------------------------------------------------------------------------------
 
 
-class _SMTPHandler(socketserver.StreamRequestHandler):
-    """Just enough SMTP for smtplib: EHLO, MAIL, RCPT, DATA, QUIT."""
-
-    def handle(self) -> None:
-        self.wfile.write(b"220 127.0.0.1 test SMTP\r\n")
-        recipients, data, reading = [], [], False
-        for line in self.rfile:
-            if reading:
-                if line in (b".\r\n", b".\n"):
-                    self.server.received.append((recipients, b"".join(data)))
-                    recipients, data, reading = [], [], False
-                    self.wfile.write(b"250 queued\r\n")
-                else:
-                    data.append(line[1:] if line.startswith(b"..") else line)
-                continue
-            command = line.strip().upper()
-            if command.startswith(b"EHLO"):
-                self.wfile.write(b"250-127.0.0.1\r\n250 8BITMIME\r\n")
-            elif command.startswith(b"RCPT TO:"):
-                recipients.append(line.strip()[8:].strip(b"<> ").decode())
-                self.wfile.write(b"250 ok\r\n")
-            elif command == b"DATA":
-                reading = True
-                self.wfile.write(b"354 go ahead\r\n")
-            elif command == b"QUIT":
-                self.wfile.write(b"221 bye\r\n")
-                return
-            else:  # HELO, MAIL FROM, RSET, NOOP
-                self.wfile.write(b"250 ok\r\n")
-
-
-@pytest.fixture
-def smtp_server():
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SMTPHandler)
-    server.daemon_threads = True
-    server.received = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def test_new_negative_ratings_are_mailed_once_to_the_owners(app, account, smtp_server):
     other = SellerAccount(name="Inny sklep")
     db.session.add(other)
@@ -278,24 +232,3 @@ def test_alert_addresses_are_validated(app, account):
             rating_alerts.add_setting(email=bad, account_id=None, agent_id=None)
     recipients = rating_alerts.recipients_for(account.id, ["x@y.pl", "owner@sklep.pl"])
     assert recipients == ["x@y.pl", "owner@sklep.pl"]
-
-
-def test_the_scheduled_job_mails_in_polish_outside_any_request(app, account, smtp_server):
-    """What desk/jobs.py runs: Polish texts through force_locale, addresses from a config string."""
-    from flask_babel import force_locale, gettext
-
-    make_rating(account, at("2026-11-02"), recommended=False, is_new_negative=True, comment="Źle")
-    db.session.commit()
-    config = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_server.server_address[1], "SMTP_FROM": "d@s.pl",
-              "RATING_ALERT_EMAILS": "a@sklep.pl, b@sklep.pl"}
-    with force_locale("pl"):
-        counts = send_new_negative_alerts(
-            SmtpSettings.from_config(config), configured_recipients=config["RATING_ALERT_EMAILS"],
-            translate=gettext,
-        )
-    assert counts["mails"] == 1
-    recipients, raw = smtp_server.received[0]
-    assert sorted(recipients) == ["a@sklep.pl", "b@sklep.pl"]
-    mail = email.message_from_bytes(raw, policy=email.policy.default)
-    assert mail["Subject"] == "Nowe negatywne oceny konta Sklep Testowy: 1"
-    assert "Odpowiedz na nie w Allegro Desk" in mail.get_content()
