@@ -52,6 +52,7 @@ def _sync_one(account_id: int, mode: str) -> bool:
             return False
     click.echo(
         f"{name}: {run.state} kind={run.kind} requests={run.requests} created={run.created} "
-        f"updated={run.updated} repaired={run.repaired}" + (f" error={run.error}" if run.error else "")
+        f"updated={run.updated} repaired={run.repaired} issues={run.issues_changed} "
+        f"ratings={run.ratings_changed}" + (f" error={run.error}" if run.error else "")
     )
     return run.state == "failed"

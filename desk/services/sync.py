@@ -145,6 +145,7 @@ def syncable_account_ids() -> list[int]:
 def sync_all(gateway: AllegroGateway, *, mode: str, settings: SyncSettings, lease_seconds: int) -> dict:
     """Sync every active account once; busy accounts are skipped. Returns counts for the job log."""
     totals = {"accounts": 0, "busy": 0, "failed": 0, "created": 0, "updated": 0, "repaired": 0}
+    totals |= {"issues_changed": 0, "ratings_changed": 0}
     for account_id in syncable_account_ids():
         try:
             run = run_sync(gateway, account_id, mode=mode, settings=settings, lease_seconds=lease_seconds)
@@ -153,6 +154,6 @@ def sync_all(gateway: AllegroGateway, *, mode: str, settings: SyncSettings, leas
             continue
         totals["accounts"] += 1
         totals["failed"] += run.state == "failed"
-        for key in ("created", "updated", "repaired"):
+        for key in ("created", "updated", "repaired", "issues_changed", "ratings_changed"):
             totals[key] += getattr(run, key)
     return totals

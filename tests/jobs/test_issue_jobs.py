@@ -19,8 +19,10 @@ LIST = "GET /sale/issues"
 def test_account_sync_brings_issues_and_an_idle_cycle_only_lists(app, fake_allegro):
     account, seller = connect_account(fake_allegro)
     fake_allegro.state.add_issue(seller, text="Gdzie paczka?")
+    fake_allegro.state.add_rating(seller, recommended=True, comment="Polecam")
     run = run_sync(get_allegro(), account.id)
     assert run.state == "ok", run.error
+    assert (run.issues_changed, run.ratings_changed) == (1, 1)
     assert db.session.scalar(select(Issue.buyer_login)) is not None
     chats = fake_allegro.state.request_count("GET /sale/issues/{issueId}/chat")
     lists = fake_allegro.state.request_count(LIST)
