@@ -20,6 +20,7 @@ from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnection
 from integrations.allegro.errors import (
     AllegroConnectionError,
     AllegroOutcomeUnknown,
+    AllegroResponseError,
     AllegroTransportError,
     RateLimited,
     ServerError,
@@ -47,6 +48,17 @@ class TokenSource(Protocol):
     def refresh_after_unauthorized(self, stale_access_token: str) -> str:
         """A replacement for a token Allegro has just refused."""
         ...
+
+
+def json_object(response: requests.Response) -> Mapping[str, Any]:
+    """The answer's JSON object; AllegroResponseError when it is not JSON or not an object."""
+    try:
+        body = response.json()
+    except ValueError as exc:
+        raise AllegroResponseError(f"{response.request.method} {response.url}: answer is not JSON") from exc
+    if not isinstance(body, dict):
+        raise AllegroResponseError(f"{response.request.method} {response.url}: answer is not a JSON object")
+    return body
 
 
 def media_type_for(path: str) -> str:

@@ -12,11 +12,10 @@ from urllib.parse import quote
 import requests
 
 from integrations.allegro import _parse
-from integrations.allegro._http import Params, Requester, Timeout, new_session
+from integrations.allegro._http import Params, Requester, Timeout, json_object, new_session
 from integrations.allegro.auth import TokenManager
 from integrations.allegro.client_issues import IssuesMixin
 from integrations.allegro.client_ratings import RatingsMixin
-from integrations.allegro.errors import AllegroResponseError
 from integrations.allegro.models import (
     Carrier,
     CheckoutForm,
@@ -201,7 +200,7 @@ class AllegroClient(IssuesMixin, RatingsMixin):
         """POST /order/checkout-forms/{id}/shipments: attach a tracking number (never auto-retried)."""
         body = _waybill_body(carrier_id, waybill, carrier_name, line_item_ids)
         response = self._http.call("POST", _form_path(form_id) + "/shipments", body=body)
-        return _parse.parse_shipment(_json(response))
+        return _parse.parse_shipment(json_object(response))
 
     def list_carriers(self) -> list[Carrier]:
         """GET /order/carriers: carrier ids accepted by add_shipment."""
@@ -210,17 +209,8 @@ class AllegroClient(IssuesMixin, RatingsMixin):
     # --- helpers ----------------------------------------------------------------------------
 
     def _get(self, path: str, params: Params = ()) -> Mapping[str, Any]:
-        return _json(self._http.call("GET", path, params=params))
+        return json_object(self._http.call("GET", path, params=params))
 
-
-def _json(response: requests.Response) -> Mapping[str, Any]:
-    try:
-        body = response.json()
-    except ValueError as exc:
-        raise AllegroResponseError(f"{response.request.method} {response.url}: answer is not JSON") from exc
-    if not isinstance(body, dict):
-        raise AllegroResponseError(f"{response.request.method} {response.url}: answer is not a JSON object")
-    return body
 
 
 def _form_path(form_id: str) -> str:

@@ -10,7 +10,7 @@ from urllib.parse import quote, urljoin, urlsplit
 import requests
 
 from integrations.allegro import _parse_issues
-from integrations.allegro._http import BETA_V1, Requester, _Call
+from integrations.allegro._http import BETA_V1, Requester, _Call, json_object
 from integrations.allegro.errors import (
     AllegroResponseError,
     AllegroTransportError,
@@ -102,7 +102,7 @@ class IssuesMixin:
         """
         body = _message_body(type, text, attachment_ids)
         response = self._http.call("POST", _issue_path(issue_id) + "/message", body=body, retry=False)
-        return _parse_issues.parse_issue_message(_json(response))
+        return _parse_issues.parse_issue_message(json_object(response))
 
     def change_claim_status(
         self, issue_id: str, *, status: str, message: str, partial_refund: Price | None = None
@@ -122,7 +122,7 @@ class IssuesMixin:
         response = self._http.call(
             "POST", "/sale/issues/attachments", body={"fileName": file_name, "size": size}, retry=True
         )
-        declared_id = _json(response).get("id")
+        declared_id = json_object(response).get("id")
         location = response.headers.get("Location")
         if not isinstance(declared_id, str) or not declared_id:
             raise AllegroResponseError("POST /sale/issues/attachments: missing required field 'id'")
@@ -156,7 +156,7 @@ class IssuesMixin:
     # --- helpers ------------------------------------------------------------------------------
 
     def _issues_get(self, path: str, params: Sequence[tuple[str, str]] = ()) -> Mapping[str, Any]:
-        return _json(self._http.call("GET", path, params=params))
+        return json_object(self._http.call("GET", path, params=params))
 
     def _raw_call(
         self,
@@ -199,15 +199,6 @@ class IssuesMixin:
             return
         raise ValueError(f"refusing to upload to {url!r}: not an Allegro address")
 
-
-def _json(response: requests.Response) -> Mapping[str, Any]:
-    try:
-        body = response.json()
-    except ValueError as exc:
-        raise AllegroResponseError(f"{response.request.method} {response.url}: answer is not JSON") from exc
-    if not isinstance(body, dict):
-        raise AllegroResponseError(f"{response.request.method} {response.url}: answer is not a JSON object")
-    return body
 
 
 def _issue_path(issue_id: str) -> str:

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-from collections.abc import Mapping
-from typing import Any
 from urllib.parse import quote
 
 import requests
 
 from integrations.allegro import _parse_ratings
-from integrations.allegro._http import Requester
-from integrations.allegro.errors import AllegroResponseError
+from integrations.allegro._http import Requester, json_object
 from integrations.allegro.models_ratings import (
     RATING_TEXT_MAX,
     Rating,
@@ -58,11 +55,11 @@ class RatingsMixin:
         if last_changed_lte is not None:
             params.append(("lastChangedAt.lte", _format_datetime(last_changed_lte)))
         response = self._http.call("GET", "/sale/user-ratings", params=params)
-        return _parse_ratings.parse_ratings(_object(response))
+        return _parse_ratings.parse_ratings(json_object(response))
 
     def get_rating(self, rating_id: str) -> Rating:
         """GET /sale/user-ratings/{ratingId}: one rating with its answer and removal state."""
-        return _parse_ratings.parse_rating(_object(self._http.call("GET", _rating_path(rating_id))))
+        return _parse_ratings.parse_rating(json_object(self._http.call("GET", _rating_path(rating_id))))
 
     def answer_rating(self, rating_id: str, message: str) -> RatingAnswer:
         """PUT /sale/user-ratings/{ratingId}/answer: publish the seller's answer (201; once per rating).
@@ -74,7 +71,7 @@ class RatingsMixin:
         path = _rating_path(rating_id) + "/answer"
         response = self._http.call("PUT", path, body={"message": message}, retry=False)
         return _parse_ratings.parse_rating_answer(
-            _object(response), sent_message=message, answered_at=_answered_at(response)
+            json_object(response), sent_message=message, answered_at=_answered_at(response)
         )
 
     def request_rating_removal(self, rating_id: str, message: str) -> RemovalRequest:
@@ -87,7 +84,7 @@ class RatingsMixin:
         path = _rating_path(rating_id) + "/removal"
         response = self._http.call("PUT", path, body={"request": {"message": message}}, retry=False)
         return _parse_ratings.parse_removal(
-            _object(response), sent_message=message, answered_at=_answered_at(response)
+            json_object(response), sent_message=message, answered_at=_answered_at(response)
         )
 
     def get_ratings_summary(self, user_id: str) -> RatingsSummary:
@@ -95,7 +92,7 @@ class RatingsMixin:
         if not user_id or not user_id.strip():
             raise ValueError("user_id is required")
         path = "/users/" + quote(user_id, safe="") + "/ratings-summary"
-        return _parse_ratings.parse_ratings_summary(_object(self._http.call("GET", path)))
+        return _parse_ratings.parse_ratings_summary(json_object(self._http.call("GET", path)))
 
 
 def _rating_path(rating_id: str) -> str:
@@ -122,15 +119,6 @@ def _format_datetime(value: dt.datetime) -> str:
 
     return format_datetime(value)
 
-
-def _object(response: requests.Response) -> Mapping[str, Any]:
-    try:
-        body = response.json()
-    except ValueError as exc:
-        raise AllegroResponseError(f"{response.request.method} {response.url}: answer is not JSON") from exc
-    if not isinstance(body, dict):
-        raise AllegroResponseError(f"{response.request.method} {response.url}: answer is not a JSON object")
-    return body
 
 
 def _answered_at(response: requests.Response) -> dt.datetime:
