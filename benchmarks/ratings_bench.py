@@ -9,14 +9,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import random
-import statistics
-import time
-from collections.abc import Callable
 from decimal import Decimal
 
 from sqlalchemy import insert
 
 from benchmarks.common import desk_app, scratch_database
+from benchmarks.pages import alternating_p95, get_ok
 from desk.extensions import db
 from desk.models import AccountStatus, Order, Role, SellerAccount
 from desk.models.rating import Rating, RemovalOutcome
@@ -54,7 +52,10 @@ def run(backend: str, tmp_dir: str) -> list[tuple[str, str, float, float, float]
             stack.callback(_dispose, clients[size].application)
         rows = []
         for name, path in PAGES:
-            small, large = _p95s([lambda c=clients[size], p=path: _get(c, p) for size in SIZES])
+            small, large = alternating_p95(
+                [lambda c=clients[size], p=path: get_ok(c, p) for size in SIZES],
+                runs=REQUESTS, warmup=WARM_UP,
+            )
             rows.append((backend, name, small, large, large / small))
     return rows
 
@@ -90,25 +91,6 @@ def _register(app) -> None:
     for blueprint in (ratings.bp, orders.bp):
         if blueprint.name not in app.blueprints:
             app.register_blueprint(blueprint)
-
-
-def _get(client, path: str) -> None:
-    response = client.get(path)
-    assert response.status_code == 200, (path, response.status_code)
-
-
-def _p95s(calls: list[Callable[[], None]]) -> list[float]:
-    """p95 in ms of each call, the calls taking turns."""
-    for _ in range(WARM_UP):
-        for call in calls:
-            call()
-    samples: list[list[float]] = [[] for _ in calls]
-    for _ in range(REQUESTS):
-        for call, found in zip(calls, samples, strict=True):
-            started = time.perf_counter()
-            call()
-            found.append((time.perf_counter() - started) * 1000)
-    return [statistics.quantiles(found, n=20)[-1] for found in samples]
 
 
 def _populate(size: int) -> None:
