@@ -172,6 +172,29 @@ class Requester:
             headers=self._headers(path, body is not None, accept_language),
             data=None if body is None else json.dumps(body, ensure_ascii=False).encode(),
         )
+        return self._with_retries(call, retry)
+
+    def call_binary(
+        self,
+        method: str,
+        url: str,
+        *,
+        accept: str,
+        retry: bool,
+        data: bytes | None = None,
+        content_type: str | None = None,
+    ) -> requests.Response:
+        """A call with a binary body or answer (attachment upload and download) to an absolute URL.
+
+        Token refresh, error mapping, retries and the request count work as in `call`.
+        """
+        headers = self._headers("/sale/issues", data is not None, None)
+        headers["Accept"] = accept
+        if content_type is not None:
+            headers["Content-Type"] = content_type
+        return self._with_retries(_Call(method=method, url=url, params=(), headers=headers, data=data), retry)
+
+    def _with_retries(self, call: _Call, retry: bool) -> requests.Response:
         attempt = 0
         while True:
             try:

@@ -10,12 +10,9 @@ from urllib.parse import quote, urljoin, urlsplit
 import requests
 
 from integrations.allegro import _parse_issues
-from integrations.allegro._http import BETA_V1, Requester, _Call, json_object
+from integrations.allegro._http import BETA_V1, Requester, json_object
 from integrations.allegro.errors import (
     AllegroResponseError,
-    AllegroTransportError,
-    RateLimited,
-    ServerError,
 )
 from integrations.allegro.models import Price
 from integrations.allegro.models_issues import (
@@ -168,26 +165,10 @@ class IssuesMixin:
         data: bytes | None = None,
         content_type: str | None = None,
     ) -> requests.Response:
-        """A call with a binary body or answer, which Requester.call (JSON only) cannot make.
-
-        Reuses the requester's authorised send, so the token refresh, error mapping and request
-        count behave exactly as for JSON calls.
-        """
-        http = self._http
-        headers = http._headers("/sale/issues", data is not None, None)
-        headers["Accept"] = accept
-        if content_type is not None:
-            headers["Content-Type"] = content_type
-        call = _Call(method=method, url=url, params=(), headers=headers, data=data)
-        attempt = 0
-        while True:
-            try:
-                return http._authorized(call)
-            except (AllegroTransportError, RateLimited, ServerError) as exc:
-                if not retry or attempt >= http._max_retries:
-                    raise
-                http._sleep(http.backoff(attempt, exc))
-                attempt += 1
+        """A binary call through the requester (see Requester.call_binary)."""
+        return self._http.call_binary(
+            method, url, accept=accept, retry=retry, data=data, content_type=content_type
+        )
 
     def _check_upload_url(self, url: str) -> None:
         """Refuse to send the bearer token anywhere but the API host or Allegro's own domains."""
