@@ -93,10 +93,10 @@ def app(fake_allegro, database_url):
 
 def _clear_process_caches() -> None:
     """Per-process caches outlive a test's database (PostgreSQL reuses one URL for every test)."""
-    from desk.services import orders
+    from desk.services import order_actions, orders
 
     orders._delivery_cache.clear()
-    orders._carriers.clear()
+    order_actions._carriers.clear()
 
 
 def _wipe(db) -> None:

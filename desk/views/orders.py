@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from desk.models import OutboxState
 from desk.services import auth as auth_service
-from desk.services import orders
+from desk.services import order_actions, orders
 from desk.services.errors import DeskError, NotFoundError, ValidationError
 from desk.services.order_writes import SETTABLE_STATUSES
 from desk.views.access import visible_account_ids
@@ -82,7 +82,7 @@ CONFLICT = _l(
     "We have refreshed the data — check it and try again."
 )
 WRITE_ERRORS = {
-    **dict.fromkeys(orders.CONFLICT_CODES, CONFLICT),
+    **dict.fromkeys(order_actions.CONFLICT_CODES, CONFLICT),
     "auth_expired": _l("The connection to this Allegro account has expired. Reconnect the account."),
     "outcome_unknown": _l(
         "It is not yet known whether Allegro applied the change; it is checked before any retry."
@@ -96,9 +96,9 @@ WRITE_ERRORS = {
     "refused": _l("The desk refused the change."),
 }
 SKIPS = {
-    orders.SKIP_SAME: _l("already in this status"),
-    orders.SKIP_CANCELLED: _l("cancelled order"),
-    orders.SKIP_HIDDEN: _l("not found or not visible to you"),
+    order_actions.SKIP_SAME: _l("already in this status"),
+    order_actions.SKIP_CANCELLED: _l("cancelled order"),
+    order_actions.SKIP_HIDDEN: _l("not found or not visible to you"),
 }
 
 
@@ -115,7 +115,7 @@ def _labels() -> dict[str, Any]:
         "skip_labels": SKIPS,
         "write_error": write_error,
         "settable_options": [(code, FULFILLMENT[code][0]) for code in SETTABLE_STATUSES],
-        "conflict_codes": orders.CONFLICT_CODES,
+        "conflict_codes": order_actions.CONFLICT_CODES,
         "options": options,
     }
 
@@ -202,7 +202,8 @@ def _detail(order_id: int, *, status_form=None, tracking_form=None, note_form=No
     """The order page; forms that failed come back with the agent's input and the reason."""
     detail = orders.order_detail(order_id, visible_account_ids())
     current = detail.order.fulfillment_status
-    carriers = [(c.id, c.name or c.id) for c in orders.list_carriers(get_allegro(), detail.order.account_id)]
+    available = order_actions.list_carriers(get_allegro(), detail.order.account_id)
+    carriers = [(c.id, c.name or c.id) for c in available]
     options = list(carriers)
     if not any(carrier_id == "OTHER" for carrier_id, _name in carriers):
         # A typed carrier name stays possible even while Allegro's list cannot be read.
@@ -229,7 +230,7 @@ def change_status(order_id: int):
     status = request.form.get("status", "")
     form = {"status": status, "key": _key()}
     try:
-        result = orders.change_status(
+        result = order_actions.change_status(
             get_allegro(), order_id=order_id, status=status, agent_id=current_user.id,
             idempotency_key=_posted_key(), account_ids=visible_account_ids(),
         )
@@ -245,7 +246,7 @@ def add_tracking(order_id: int):
     form = {name: request.form.get(name, "").strip() for name in ("carrier_id", "waybill", "carrier_name")}
     form["key"] = _key()
     try:
-        message = orders.add_tracking(
+        message = order_actions.add_tracking(
             get_allegro(), order_id=order_id, carrier_id=form["carrier_id"], waybill=form["waybill"],
             carrier_name=form["carrier_name"], agent_id=current_user.id, idempotency_key=_posted_key(),
             account_ids=visible_account_ids(),
@@ -273,7 +274,7 @@ def _after_write(order_id: int, message, form_name: str, form: dict):
 
 @bp.post("/<int:order_id>/writes/<int:message_id>/retry")
 def retry(order_id: int, message_id: int):
-    message = orders.retry_write(get_allegro(), message_id, visible_account_ids())
+    message = order_actions.retry_write(get_allegro(), message_id, visible_account_ids())
     if message.state is OutboxState.SENT:
         flash(_("Saved on Allegro."), "success")
     else:
@@ -285,7 +286,7 @@ def retry(order_id: int, message_id: int):
 @bp.post("/<int:order_id>/refresh")
 def refresh(order_id: int):
     try:
-        orders.refresh_order(get_allegro(), order_id, visible_account_ids())
+        order_actions.refresh_order(get_allegro(), order_id, visible_account_ids())
     except NotFoundError:
         raise  # the error pages answer 404
     except DeskError as exc:  # Allegro unreachable
@@ -323,7 +324,7 @@ def add_note(order_id: int):
 def bulk_preview():
     back = safe_redirect_target(request.form.get("back")) or url_for(".index")
     try:
-        preview = orders.bulk_preview(
+        preview = order_actions.bulk_preview(
             request.form.getlist("order_ids", type=int), request.form.get("status", ""), visible_account_ids()
         )
     except ValidationError as exc:
@@ -336,7 +337,7 @@ def bulk_preview():
 def bulk_confirm():
     back = safe_redirect_target(request.form.get("back")) or url_for(".index")
     try:
-        result = orders.bulk_change_status(
+        result = order_actions.bulk_change_status(
             get_allegro(), order_ids=request.form.getlist("order_ids", type=int),
             status=request.form.get("status", ""), batch_id=request.form.get("batch_id", ""),
             agent_id=current_user.id, account_ids=visible_account_ids(),

@@ -10,7 +10,7 @@ from sqlalchemy import event, insert
 
 from desk.extensions import db
 from desk.models import AccountStatus, Order, OrderLine, SellerAccount
-from desk.services import orders
+from desk.services import order_actions, orders
 from desk.services.errors import NotFoundError, ValidationError
 from desk.services.orders import OrderFilters, list_orders
 from tests.factories import make_agent
@@ -239,7 +239,7 @@ def test_bulk_preview_skips_same_cancelled_and_invisible(app, shop):
     cancelled = make_order(shop, status="CANCELLED")
     cancelled_by_seller = make_order(shop, fulfillment_status="CANCELLED")
     theirs = make_order(other)
-    preview = orders.bulk_preview(
+    preview = order_actions.bulk_preview(
         [ready.id, already.id, cancelled.id, cancelled_by_seller.id, theirs.id, 999_999, ready.id],
         "SENT",
         {shop.id},
@@ -247,11 +247,11 @@ def test_bulk_preview_skips_same_cancelled_and_invisible(app, shop):
     skips = {item.order_id: item.skip for item in preview.items}
     assert skips == {
         ready.id: None,
-        already.id: orders.SKIP_SAME,
-        cancelled.id: orders.SKIP_CANCELLED,
-        cancelled_by_seller.id: orders.SKIP_CANCELLED,
-        theirs.id: orders.SKIP_HIDDEN,
-        999_999: orders.SKIP_HIDDEN,
+        already.id: order_actions.SKIP_SAME,
+        cancelled.id: order_actions.SKIP_CANCELLED,
+        cancelled_by_seller.id: order_actions.SKIP_CANCELLED,
+        theirs.id: order_actions.SKIP_HIDDEN,
+        999_999: order_actions.SKIP_HIDDEN,
     }
     assert [item.order_id for item in preview.to_send] == [ready.id]
     assert next(i for i in preview.items if i.order_id == theirs.id).order is None  # nothing leaks
@@ -260,11 +260,11 @@ def test_bulk_preview_skips_same_cancelled_and_invisible(app, shop):
 def test_bulk_preview_refuses_bad_input(app, shop):
     order = make_order(shop)
     with pytest.raises(ValidationError):
-        orders.bulk_preview([order.id], "RETURNED", None)
+        order_actions.bulk_preview([order.id], "RETURNED", None)
     with pytest.raises(ValidationError):
-        orders.bulk_preview([], "SENT", None)
+        order_actions.bulk_preview([], "SENT", None)
     with pytest.raises(ValidationError):
-        orders.bulk_preview(range(1, orders.MAX_BULK + 2), "SENT", None)
+        order_actions.bulk_preview(range(1, order_actions.MAX_BULK + 2), "SENT", None)
 
 
 def test_notes_are_kept_in_order_with_their_author(app, shop):

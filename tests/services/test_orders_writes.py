@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from desk.extensions import db
 from desk.models import Order, OutboxState
-from desk.services import orders
+from desk.services import order_actions
 from desk.services.errors import DeskError, NotFoundError, ValidationError
 from desk.services.sync import run_sync
 from desk.wiring import get_allegro
@@ -26,9 +26,9 @@ def shop(app, fake_allegro):
 
 @pytest.fixture(autouse=True)
 def _fresh_carrier_cache():
-    orders._carriers.clear()
+    order_actions._carriers.clear()
     yield
-    orders._carriers.clear()
+    order_actions._carriers.clear()
 
 
 def add_order(fake, shop, **overrides) -> Order:
@@ -43,51 +43,51 @@ def test_refresh_reads_the_form_again_and_records_the_change(app, fake_allegro, 
     changed = fake_allegro.state.update_checkout_form(
         order.allegro_id, event_type=None, status="CANCELLED", messageToSeller="Rezygnuję"
     )
-    orders.refresh_order(get_allegro(), order.id)
+    order_actions.refresh_order(get_allegro(), order.id)
     assert (order.revision, order.status) == (changed["revision"], "CANCELLED")
     assert order.message_to_seller == "Rezygnuję"
     assert [(c.source, c.field, c.new_value) for c in order.changes] == [("refresh", "status", "CANCELLED")]
     with pytest.raises(NotFoundError):
-        orders.refresh_order(get_allegro(), order.id, {order.account_id + 1})
+        order_actions.refresh_order(get_allegro(), order.id, {order.account_id + 1})
 
 
 def test_refresh_when_allegro_fails_is_a_desk_error(app, fake_allegro, shop):
     order = add_order(fake_allegro, shop)
     fake_allegro.state.fail_next(FORM, 503, times=10)
     with pytest.raises(DeskError):
-        orders.refresh_order(get_allegro(), order.id)
+        order_actions.refresh_order(get_allegro(), order.id)
 
 
 def test_carriers_are_read_once_an_hour(app, fake_allegro, shop):
     account, _ = shop
-    first = orders.list_carriers(get_allegro(), account.id)
-    again = orders.list_carriers(get_allegro(), account.id)
+    first = order_actions.list_carriers(get_allegro(), account.id)
+    again = order_actions.list_carriers(get_allegro(), account.id)
     assert ("INPOST", "InPost") in [(c.id, c.name) for c in first]
     assert again == first
     assert fake_allegro.state.request_count(CARRIERS) == 1
-    expires, cached = orders._carriers[account.id]
-    orders._carriers[account.id] = (expires - orders.CARRIERS_TTL - 1, cached)  # an hour later
-    orders.list_carriers(get_allegro(), account.id)
+    expires, cached = order_actions._carriers[account.id]
+    order_actions._carriers[account.id] = (expires - order_actions.CARRIERS_TTL - 1, cached)  # an hour later
+    order_actions.list_carriers(get_allegro(), account.id)
     assert fake_allegro.state.request_count(CARRIERS) == 2
 
 
 def test_unreachable_carriers_are_not_cached(app, fake_allegro, shop):
     account, _ = shop
     fake_allegro.state.fail_next(CARRIERS, 503, times=10)
-    assert orders.list_carriers(get_allegro(), account.id) == []
+    assert order_actions.list_carriers(get_allegro(), account.id) == []
     fake_allegro.state.clear_faults()
-    assert orders.list_carriers(get_allegro(), account.id) != []
+    assert order_actions.list_carriers(get_allegro(), account.id) != []
 
 
 def test_conflict_is_reported_and_the_order_reread(app, fake_allegro, shop):
     order = add_order(fake_allegro, shop)
     changed = fake_allegro.state.update_checkout_form(order.allegro_id, event_type=None)
-    result = orders.change_status(
+    result = order_actions.change_status(
         get_allegro(), order_id=order.id, status="SENT", agent_id=None, idempotency_key="c1", account_ids=None
     )
     assert result.conflict and result.message.state is OutboxState.FAILED
     assert order.revision == changed["revision"]
-    again = orders.change_status(
+    again = order_actions.change_status(
         get_allegro(), order_id=order.id, status="SENT", agent_id=None, idempotency_key="c2", account_ids=None
     )
     assert not again.conflict and again.message.state is OutboxState.SENT
@@ -97,10 +97,10 @@ def test_writes_to_invisible_orders_are_refused_before_anything_is_recorded(app,
     order = add_order(fake_allegro, shop)
     hidden = {order.account_id + 1}
     with pytest.raises(NotFoundError):
-        orders.change_status(get_allegro(), order_id=order.id, status="SENT", agent_id=None,
+        order_actions.change_status(get_allegro(), order_id=order.id, status="SENT", agent_id=None,
                              idempotency_key="x", account_ids=hidden)
     with pytest.raises(NotFoundError):
-        orders.add_tracking(get_allegro(), order_id=order.id, carrier_id="DPD", waybill="1",
+        order_actions.add_tracking(get_allegro(), order_id=order.id, carrier_id="DPD", waybill="1",
                             carrier_name=None, agent_id=None, idempotency_key="y", account_ids=hidden)
     assert fake_allegro.state.request_count(FULFILLMENT) == 0
 
@@ -113,7 +113,7 @@ def test_bulk_change_sends_each_order_once_and_reports_every_outcome(app, fake_a
     fake_allegro.state.fail_next(FULFILLMENT, 422)  # the first one is refused by Allegro
     chosen = [o.id for o in ready] + [cancelled.id, other.id]
     batch = str(uuid.uuid4())
-    result = orders.bulk_change_status(
+    result = order_actions.bulk_change_status(
         get_allegro(), order_ids=chosen, status="PROCESSING", batch_id=batch, agent_id=agent.id,
         account_ids={shop[0].id},
     )
@@ -122,16 +122,18 @@ def test_bulk_change_sends_each_order_once_and_reports_every_outcome(app, fake_a
         ready[0].id: (None, OutboxState.FAILED),
         ready[1].id: (None, OutboxState.SENT),
         ready[2].id: (None, OutboxState.SENT),
-        cancelled.id: (orders.SKIP_CANCELLED, None),
-        other.id: (orders.SKIP_HIDDEN, None),
+        cancelled.id: (order_actions.SKIP_CANCELLED, None),
+        other.id: (order_actions.SKIP_HIDDEN, None),
     }
     assert [item.before for item in result.items[:3]] == ["NEW"] * 3
     states = [fake_allegro.state.checkout_forms[o.allegro_id]["fulfillment"]["status"] for o in ready]
     assert states == ["NEW", "PROCESSING", "PROCESSING"]
     sent = fake_allegro.state.request_count(FULFILLMENT)
-    orders.bulk_change_status(get_allegro(), order_ids=chosen, status="PROCESSING", batch_id=batch,
+    order_actions.bulk_change_status(get_allegro(), order_ids=chosen, status="PROCESSING", batch_id=batch,
                               agent_id=agent.id, account_ids={shop[0].id})
     assert fake_allegro.state.request_count(FULFILLMENT) == sent == 3
     with pytest.raises(ValidationError):
-        orders.bulk_change_status(get_allegro(), order_ids=chosen, status="PROCESSING", batch_id="nope",
-                                  agent_id=agent.id, account_ids=None)
+        order_actions.bulk_change_status(
+            get_allegro(), order_ids=chosen, status="PROCESSING", batch_id="nope",
+            agent_id=agent.id, account_ids=None,
+        )

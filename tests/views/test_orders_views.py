@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from desk.extensions import db
 from desk.models import Order, OutboxMessage, OutboxState, Role
-from desk.services import orders as order_services
 from desk.services.sync import run_sync
 from desk.wiring import get_allegro
 from tests.factories import connect_account, make_agent
@@ -22,14 +21,6 @@ CONFLICT_PL = (
     "Odświeżyliśmy dane — sprawdź i spróbuj ponownie."
 )
 NBSP = "\u00a0"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_carrier_cache():
-    """The carriers cache outlives a test's database, whose account ids start again at 1."""
-    order_services._carriers.clear()
-    yield
-    order_services._carriers.clear()
 
 
 @pytest.fixture
