@@ -1,5 +1,5 @@
-"""Ratings: the list with the whole story, the new-negative queue, answers, removal requests,
-approvals, templates, alert addresses, the owners' dashboard and the CSV export."""
+"""Ratings: the list with the whole story, the new-negative queue, answers, removal requests
+and the CSV export (the owners' pages are in ratings_owner)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -23,16 +23,14 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
 
 from desk.models import OutboxState, Role
 from desk.models.rating import RATING_TEXT_MAX, DraftKind, DraftState, RemovalOutcome
 from desk.orm import utcnow
 from desk.services import auth as auth_service
-from desk.services import rating_alerts, rating_dashboard, rating_export, rating_writes, ratings
-from desk.services.errors import ConflictError, DeskError, ValidationError
-from desk.services.rating_chart import ChartPoint, ChartText, render_trend
-from desk.views.access import require_roles, visible_account_ids
+from desk.services import rating_export, rating_writes, ratings
+from desk.services.errors import ConflictError, ValidationError
+from desk.views.access import visible_account_ids
 from desk.views.errors import message_for
 from desk.views.security import safe_redirect_target
 from desk.wiring import get_allegro
@@ -144,7 +142,7 @@ def index():
     args = _args()
     return render_template(
         "ratings/index.html", page=page, filters=filters, args=args, invalid=invalid,
-        account_options=_account_options(), page_sizes=[(n, n) for n in PAGE_SIZES],
+        account_options=account_options(), page_sizes=[(n, n) for n in PAGE_SIZES],
         next_url=url_for(".index", **args, after=page.next_cursor) if page.next_cursor else None,
         prev_url=url_for(".index", **args, after=page.prev_cursor) if page.prev_cursor else None,
     )
@@ -154,7 +152,7 @@ def _args() -> dict[str, str]:
     return {name: request.args[name] for name in FILTER_ARGS if request.args.get(name)}
 
 
-def _account_options() -> list[tuple[int, str]]:
+def account_options() -> list[tuple[int, str]]:
     return [(a.id, a.name) for a in auth_service.visible_accounts(current_user)]
 
 
@@ -328,151 +326,6 @@ def retry(draft_id: int):
     return redirect(url_for(".detail", rating_id=draft.rating_id))
 
 
-# --- owners: approvals, templates, alert addresses, dashboard -----------------------------------
-
-
-@bp.get("/approvals")
-@require_roles(*OWNERS)
-def approvals():
-    return render_template("ratings/approvals.html", drafts=ratings.proposed_drafts(visible_account_ids()))
-
-
-@bp.post("/drafts/<int:draft_id>/approve")
-@require_roles(*OWNERS)
-def approve(draft_id: int):
-    try:
-        draft = rating_writes.approve_draft(
-            get_allegro(), draft_id=draft_id, owner_id=current_user.id, text=request.form.get("text"),
-            account_ids=visible_account_ids(),
-        )
-    except DeskError as exc:
-        flash(message_for(exc), "error")
-        return redirect(url_for(".approvals"))
-    message = draft.message
-    if message is not None and message.state is OutboxState.FAILED:
-        flash(write_error(message.last_error_code, message.last_error), "error")
-    elif message is not None and message.state is OutboxState.SENT:
-        flash(_("Approved and published on Allegro."), "success")
-    else:
-        flash(_("Approved; it will be sent to Allegro shortly."), "warning")
-    return redirect(url_for(".approvals"))
-
-
-@bp.post("/drafts/<int:draft_id>/reject")
-@require_roles(*OWNERS)
-def reject(draft_id: int):
-    try:
-        rating_writes.reject_draft(
-            draft_id=draft_id, owner_id=current_user.id, note=request.form.get("note", ""),
-            account_ids=visible_account_ids(),
-        )
-    except DeskError as exc:
-        flash(message_for(exc), "error")
-    else:
-        flash(_("The answer has been rejected; its author will see why."), "success")
-    return redirect(url_for(".approvals"))
-
-
-@bp.route("/templates", methods=["GET", "POST"])
-@require_roles(*OWNERS)
-def templates():
-    form: dict[str, Any] = {"kind": "answer"}
-    code = 200
-    if request.method == "POST":
-        form = {name: request.form.get(name, "") for name in ("template_id", "kind", "name", "body")}
-        try:
-            ratings.save_template(
-                template_id=int(form["template_id"]) if form["template_id"].isdigit() else None,
-                kind=form["kind"], name=form["name"], body=form["body"], agent_id=current_user.id,
-            )
-        except DeskError as exc:
-            form["error"], code = message_for(exc), 422
-        else:
-            flash(_("Template saved."), "success")
-            return redirect(url_for(".templates"))
-    elif request.args.get("edit", "").isdigit():
-        chosen = next((t for t in ratings.list_templates() if t.id == int(request.args["edit"])), None)
-        if chosen is not None:
-            form = {"template_id": chosen.id, "kind": chosen.kind.value, "name": chosen.name,
-                    "body": chosen.body}
-    return render_template("ratings/templates.html", templates=ratings.list_templates(), form=form), code
-
-
-@bp.post("/templates/<int:template_id>/delete")
-@require_roles(*OWNERS)
-def delete_template(template_id: int):
-    ratings.delete_template(template_id)
-    flash(_("Template deleted."), "success")
-    return redirect(url_for(".templates"))
-
-
-@bp.route("/alerts", methods=["GET", "POST"])
-@require_roles(*OWNERS)
-def alerts():
-    form: dict[str, Any] = {}
-    code = 200
-    if request.method == "POST":
-        form = {"email": request.form.get("email", ""), "account": request.form.get("account", "")}
-        try:
-            rating_alerts.add_setting(email=form["email"], agent_id=current_user.id,
-                                      account_id=int(form["account"]) if form["account"].isdigit() else None)
-        except DeskError as exc:
-            form["error"], code = message_for(exc), 422
-        else:
-            flash(_("The address will receive alerts about negative ratings."), "success")
-            return redirect(url_for(".alerts"))
-    return render_template(
-        "ratings/alerts.html", settings=rating_alerts.list_settings(), form=form,
-        account_options=_account_options(), accounts=dict(_account_options()),
-        smtp_configured=bool(current_app.config.get("SMTP_HOST")),
-        configured=current_app.config.get("RATING_ALERT_EMAILS") or (),
-    ), code
-
-
-@bp.post("/alerts/<int:setting_id>")
-@require_roles(*OWNERS)
-def change_alert(setting_id: int):
-    action = request.form.get("action")
-    if action == "delete":
-        rating_alerts.remove_setting(setting_id)
-    else:
-        rating_alerts.set_enabled(setting_id, action == "enable")
-    return redirect(url_for(".alerts"))
-
-
-@bp.get("/dashboard")
-@require_roles(*OWNERS)
-def dashboard():
-    account = (request.args.get("account") or "").strip()
-    granularity = request.args.get("period") if request.args.get("period") in ("week", "month") else "week"
-    today = dt.datetime.now(WARSAW).date()
-    board = rating_dashboard.build_dashboard(
-        account_ids=visible_account_ids(), account_id=int(account) if account.isdigit() else None,
-        granularity=granularity, count=13 if granularity == "week" else 12, today=today,
-    )
-    return render_template(
-        "ratings/dashboard.html", board=board,
-        chart=Markup(render_trend(_points(board), _chart_text())),  # noqa: S704  (every text is escaped)
-        account_options=_account_options(), args={"account": account, "period": granularity},
-        period_label=_period_label,
-    )
-
-
-def _period_label(start: dt.date, granularity: str) -> str:
-    return start.strftime("%d.%m") if granularity == "week" else start.strftime("%m.%Y")
-
-
-def _points(board) -> list[ChartPoint]:
-    return [
-        ChartPoint(_period_label(p.start, board.granularity), p.recommended, p.not_recommended,
-                   p.percent_recommending)
-        for p in board.periods
-    ]
-
-
-def _chart_text() -> ChartText:
-    return ChartText(
-        title=_("Ratings per period and the share recommending"),
-        recommended=_("Recommend"), not_recommended=_("Do not recommend"),
-        percent=_("Share recommending"), count_axis=_("Ratings"), empty=_("No ratings in this period."),
-    )
+# The owners' pages (approvals, templates, alert addresses, dashboard) live beside this module and
+# register on the same blueprint.
+from desk.views import ratings_owner  # noqa: E402,F401

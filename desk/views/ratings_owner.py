@@ -1,0 +1,166 @@
+"""Ratings pages for owners: approving agents' answers, templates, alert addresses, the dashboard."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+
+from desk.models import OutboxState
+from desk.services import rating_alerts, rating_dashboard, rating_writes, ratings
+from desk.services.errors import DeskError
+from desk.services.rating_chart import ChartPoint, ChartText, render_trend
+from desk.views.access import require_roles, visible_account_ids
+from desk.views.errors import message_for
+from desk.views.ratings import OWNERS, WARSAW, account_options, bp, write_error
+from desk.wiring import get_allegro
+
+
+@bp.get("/approvals")
+@require_roles(*OWNERS)
+def approvals():
+    return render_template("ratings/approvals.html", drafts=ratings.proposed_drafts(visible_account_ids()))
+
+
+@bp.post("/drafts/<int:draft_id>/approve")
+@require_roles(*OWNERS)
+def approve(draft_id: int):
+    try:
+        draft = rating_writes.approve_draft(
+            get_allegro(), draft_id=draft_id, owner_id=current_user.id, text=request.form.get("text"),
+            account_ids=visible_account_ids(),
+        )
+    except DeskError as exc:
+        flash(message_for(exc), "error")
+        return redirect(url_for(".approvals"))
+    message = draft.message
+    if message is not None and message.state is OutboxState.FAILED:
+        flash(write_error(message.last_error_code, message.last_error), "error")
+    elif message is not None and message.state is OutboxState.SENT:
+        flash(_("Approved and published on Allegro."), "success")
+    else:
+        flash(_("Approved; it will be sent to Allegro shortly."), "warning")
+    return redirect(url_for(".approvals"))
+
+
+@bp.post("/drafts/<int:draft_id>/reject")
+@require_roles(*OWNERS)
+def reject(draft_id: int):
+    try:
+        rating_writes.reject_draft(
+            draft_id=draft_id, owner_id=current_user.id, note=request.form.get("note", ""),
+            account_ids=visible_account_ids(),
+        )
+    except DeskError as exc:
+        flash(message_for(exc), "error")
+    else:
+        flash(_("The answer has been rejected; its author will see why."), "success")
+    return redirect(url_for(".approvals"))
+
+
+@bp.route("/templates", methods=["GET", "POST"])
+@require_roles(*OWNERS)
+def templates():
+    form: dict[str, Any] = {"kind": "answer"}
+    code = 200
+    if request.method == "POST":
+        form = {name: request.form.get(name, "") for name in ("template_id", "kind", "name", "body")}
+        try:
+            ratings.save_template(
+                template_id=int(form["template_id"]) if form["template_id"].isdigit() else None,
+                kind=form["kind"], name=form["name"], body=form["body"], agent_id=current_user.id,
+            )
+        except DeskError as exc:
+            form["error"], code = message_for(exc), 422
+        else:
+            flash(_("Template saved."), "success")
+            return redirect(url_for(".templates"))
+    elif request.args.get("edit", "").isdigit():
+        chosen = next((t for t in ratings.list_templates() if t.id == int(request.args["edit"])), None)
+        if chosen is not None:
+            form = {"template_id": chosen.id, "kind": chosen.kind.value, "name": chosen.name,
+                    "body": chosen.body}
+    return render_template("ratings/templates.html", templates=ratings.list_templates(), form=form), code
+
+
+@bp.post("/templates/<int:template_id>/delete")
+@require_roles(*OWNERS)
+def delete_template(template_id: int):
+    ratings.delete_template(template_id)
+    flash(_("Template deleted."), "success")
+    return redirect(url_for(".templates"))
+
+
+@bp.route("/alerts", methods=["GET", "POST"])
+@require_roles(*OWNERS)
+def alerts():
+    form: dict[str, Any] = {}
+    code = 200
+    if request.method == "POST":
+        form = {"email": request.form.get("email", ""), "account": request.form.get("account", "")}
+        try:
+            rating_alerts.add_setting(email=form["email"], agent_id=current_user.id,
+                                      account_id=int(form["account"]) if form["account"].isdigit() else None)
+        except DeskError as exc:
+            form["error"], code = message_for(exc), 422
+        else:
+            flash(_("The address will receive alerts about negative ratings."), "success")
+            return redirect(url_for(".alerts"))
+    return render_template(
+        "ratings/alerts.html", settings=rating_alerts.list_settings(), form=form,
+        account_options=account_options(), accounts=dict(account_options()),
+        smtp_configured=bool(current_app.config.get("SMTP_HOST")),
+        configured=current_app.config.get("RATING_ALERT_EMAILS") or (),
+    ), code
+
+
+@bp.post("/alerts/<int:setting_id>")
+@require_roles(*OWNERS)
+def change_alert(setting_id: int):
+    action = request.form.get("action")
+    if action == "delete":
+        rating_alerts.remove_setting(setting_id)
+    else:
+        rating_alerts.set_enabled(setting_id, action == "enable")
+    return redirect(url_for(".alerts"))
+
+
+@bp.get("/dashboard")
+@require_roles(*OWNERS)
+def dashboard():
+    account = (request.args.get("account") or "").strip()
+    granularity = request.args.get("period") if request.args.get("period") in ("week", "month") else "week"
+    today = dt.datetime.now(WARSAW).date()
+    board = rating_dashboard.build_dashboard(
+        account_ids=visible_account_ids(), account_id=int(account) if account.isdigit() else None,
+        granularity=granularity, count=13 if granularity == "week" else 12, today=today,
+    )
+    return render_template(
+        "ratings/dashboard.html", board=board,
+        chart=Markup(render_trend(_points(board), _chart_text())),  # noqa: S704  (every text is escaped)
+        account_options=account_options(), args={"account": account, "period": granularity},
+        period_label=_period_label,
+    )
+
+
+def _period_label(start: dt.date, granularity: str) -> str:
+    return start.strftime("%d.%m") if granularity == "week" else start.strftime("%m.%Y")
+
+
+def _points(board) -> list[ChartPoint]:
+    return [
+        ChartPoint(_period_label(p.start, board.granularity), p.recommended, p.not_recommended,
+                   p.percent_recommending)
+        for p in board.periods
+    ]
+
+
+def _chart_text() -> ChartText:
+    return ChartText(
+        title=_("Ratings per period and the share recommending"),
+        recommended=_("Recommend"), not_recommended=_("Do not recommend"),
+        percent=_("Share recommending"), count_axis=_("Ratings"), empty=_("No ratings in this period."),
+    )
