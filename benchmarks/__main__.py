@@ -29,6 +29,7 @@ def main() -> None:
     args = parser.parse_args()
     backends = ["sqlite"] + (["postgresql"] if postgres_reachable() else [])
     sections = []
+    modules = {name: importlib.import_module(f"benchmarks.{name}") for name, _ in PAGE_BENCHES}
     with tempfile.TemporaryDirectory() as tmp:
         if args.only in (None, "sync"):
             results = [sync_bench.run(b, args.orders, tmp) for b in backends]
@@ -36,25 +37,26 @@ def main() -> None:
                 sync_bench.run(b, LATENCY_ORDERS, tmp, latency=LATENCY_SECONDS) for b in backends
             ]
             sections.append(_sync_section(results))
-            print(sections[-1])
+            _save(sections, args)
         for module_name, title in PAGE_BENCHES:
             if args.only not in (None, module_name):
                 continue
-            try:
-                module = importlib.import_module(f"benchmarks.{module_name}")
-            except ModuleNotFoundError:
-                continue
+            module = modules[module_name]
             rows = [row for backend in backends for row in module.run(backend, tmp)]
-            if hasattr(module, "HEADER"):  # the module writes its own Markdown rows
+            if hasattr(module, "TITLE"):  # the module writes its own Markdown rows
                 sections.append("\n".join([f"## {module.TITLE}", "", *module.HEADER, *rows, ""]))
             else:
                 sections.append(_page_section(title, rows))
-            print(sections[-1])
-    text = _document(sections, args)
-    print(text)
+            _save(sections, args)
+    print(_document(sections, args))
+
+
+def _save(sections, args) -> None:
+    """Print the newest section and (unless --no-write) rewrite the document with all so far."""
+    print(sections[-1], flush=True)
     if not args.no_write:
         DOC.parent.mkdir(exist_ok=True)
-        DOC.write_text(text, encoding="utf-8")
+        DOC.write_text(_document(sections, args), encoding="utf-8")
 
 
 def _sync_row(f) -> str:

@@ -32,12 +32,6 @@ PAGES = (
     ("dashboard per week", "/ratings/dashboard"),
     ("dashboard per month", "/ratings/dashboard?period=month"),
 )
-HEADER = (
-    "| database | page | p95 ms at 500 | p95 ms at 50 000 | ratio |",
-    "|---|---|---|---|---|",
-)
-
-
 def run(backend: str, tmp_dir: str) -> list[tuple[str, str, float, float, float]]:
     """(backend, page, p95 ms at 500, p95 ms at 50 000, ratio) for each page.
 
@@ -58,11 +52,6 @@ def run(backend: str, tmp_dir: str) -> list[tuple[str, str, float, float, float]
             )
             rows.append((backend, name, small, large, large / small))
     return rows
-
-
-def markdown(rows: list[tuple[str, str, float, float, float]]) -> list[str]:
-    """The rows as a Markdown table (HEADER first)."""
-    return [*HEADER, *(f"| {b} | {v} | {s:.1f} | {lg:.1f} | {r:.2f} |" for b, v, s, lg, r in rows)]
 
 
 def _desk(url: str, size: int):
