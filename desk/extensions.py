@@ -29,12 +29,18 @@ def select_locale() -> str:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """WAL lets the web and the scheduler read while a sync writes; NORMAL sync is safe with WAL."""
+    """WAL lets the web and the scheduler read while a sync writes; NORMAL sync is safe with WAL.
+
+    A 32 MB page cache keeps the order indexes in memory during a backfill, and checkpointing
+    every 8000 pages (about 32 MB of WAL) instead of 1000 spares a disk flush on most commits.
+    """
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA cache_size=-32000")
+    cursor.execute("PRAGMA wal_autocheckpoint=8000")
     cursor.close()
 
 

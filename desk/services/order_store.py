@@ -5,12 +5,14 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import fields, is_dataclass
+from functools import cache
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from desk.extensions import db
 from desk.models import Order, OrderChange, OrderLine
 from desk.orm import utcnow
+from desk.services.bulk_insert import insert_rows
 from integrations.allegro import CheckoutForm
 
 TRACKED_FIELDS = ("status", "fulfillment_status", "payment_type", "delivery_method_name", "total_amount")
@@ -37,12 +39,6 @@ def _same_account(account_id: int):
     # (allegro_id, account_id) unique index even while statistics are stale during a first sync,
     # instead of scanning the whole account for every page.
     return Order.account_id + 0 == account_id
-
-
-def _rows_by_allegro_id(account_id: int, allegro_ids: list[str]):
-    return db.session.execute(
-        select(Order.allegro_id, Order.id).where(Order.allegro_id.in_(allegro_ids), _same_account(account_id))
-    ).all()
 
 
 def is_current(order: Order | None, form: CheckoutForm) -> bool:
@@ -84,11 +80,9 @@ def upsert_forms(
 def _bulk_create(account_id: int, forms: list[CheckoutForm]) -> None:
     now = utcnow()
     rows = [{"account_id": account_id, "allegro_id": f.id, "synced_at": now, **_columns(f)} for f in forms]
-    db.session.execute(Order.__table__.insert(), rows)  # executemany; no RETURNING (SQLite: per row)
-    ids = {order.allegro_id: order.id for order in _rows_by_allegro_id(account_id, [f.id for f in forms])}
+    ids = dict(insert_rows(Order.__table__, rows, returning=("allegro_id", "id")))
     lines = [{"order_id": ids[form.id], **_line_columns(item)} for form in forms for item in form.line_items]
-    if lines:
-        db.session.execute(insert(OrderLine.__table__), lines)
+    insert_rows(OrderLine.__table__, lines)
 
 
 def _update(order: Order, form: CheckoutForm, source: str) -> Outcome:
@@ -191,15 +185,24 @@ def _price_dict(price) -> dict:
 
 def _plain(value) -> dict:
     """A DTO as JSON-safe data for a JSON column (dates and decimals as strings)."""
-    return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
+    return {name: _jsonable(getattr(value, name)) for name in _field_names(type(value))}
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(kind))
+
+
+_JSON_SCALARS = frozenset({str, int, bool, float, type(None)})
 
 
 def _jsonable(value):
-    if value is None or isinstance(value, bool | int | str):
+    kind = type(value)
+    if kind in _JSON_SCALARS:
         return value
-    if isinstance(value, list | tuple):
+    if kind is list or kind is tuple:
         return [_jsonable(val) for val in value]
-    if is_dataclass(value):
+    if is_dataclass(kind):
         return _plain(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()

@@ -1,0 +1,106 @@
+"""Bulk inserts store values exactly as the ORM does, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from desk.extensions import db
+from desk.models import Order, OrderLine, SellerAccount
+from desk.services.bulk_insert import insert_rows
+
+WHEN = dt.datetime(2026, 3, 29, 0, 30, 15, 120000, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+
+
+def make_account() -> SellerAccount:
+    account = SellerAccount(name="Sklep")
+    db.session.add(account)
+    db.session.commit()
+    return account
+
+
+def _row(account_id: int, allegro_id: str, **extra) -> dict:
+    row = {
+        "account_id": account_id,
+        "allegro_id": allegro_id,
+        "status": "READY_FOR_PROCESSING",
+        "bought_at": WHEN,
+        "synced_at": WHEN,
+        "total_amount": Decimal("1234.50"),
+        "currency": "PLN",
+        "invoice_required": True,
+        "delivery_address": {"city": "Łódź", "zip": "90-001", "lines": ["ul. Piotrkowska 1"]},
+        "pickup_point": None,
+        "surcharges": [],
+        "message_to_seller": 'Proszę o "szybką" wysyłkę <b>',
+    }
+    return row | extra
+
+
+def test_rows_read_back_as_the_orm_wrote_them(app):
+    account = make_account()
+    ids = dict(
+        insert_rows(
+            Order.__table__,
+            [_row(account.id, "a-1"), _row(account.id, "a-2")],
+            returning=("allegro_id", "id"),
+        )
+    )
+    db.session.commit()
+    db.session.expire_all()
+    order = db.session.get(Order, ids["a-1"])
+    assert order.bought_at == WHEN
+    assert order.bought_at.tzinfo is not None
+    assert order.total_amount == Decimal("1234.50")
+    assert order.invoice_required is True
+    assert order.delivery_address == {"city": "Łódź", "zip": "90-001", "lines": ["ul. Piotrkowska 1"]}
+    assert order.pickup_point is None
+    assert order.surcharges == []
+    assert order.message_to_seller == 'Proszę o "szybką" wysyłkę <b>'
+    assert set(ids) == {"a-1", "a-2"}
+
+
+def test_bulk_rows_sort_and_compare_with_orm_rows(app):
+    account = make_account()
+    earlier = WHEN - dt.timedelta(microseconds=1)
+    db.session.add(
+        Order(
+            account_id=account.id, allegro_id="orm", status="X", total_amount=Decimal("1"), bought_at=earlier
+        )
+    )
+    insert_rows(Order.__table__, [_row(account.id, "bulk")])
+    db.session.commit()
+    newest_first = db.session.scalars(select(Order.allegro_id).order_by(Order.bought_at.desc())).all()
+    assert newest_first == ["bulk", "orm"]
+    later = db.session.scalars(select(Order.allegro_id).where(Order.bought_at > earlier)).all()
+    assert later == ["bulk"]
+
+
+def test_large_pages_split_under_the_sqlite_variable_limit(app):
+    account = make_account()
+    rows = [_row(account.id, f"id-{n}") for n in range(1500)]
+    returned = insert_rows(Order.__table__, rows, returning=("allegro_id", "id"))
+    order_ids = dict(returned)
+    lines = [
+        {
+            "order_id": order_ids[f"id-{n}"],
+            "allegro_id": f"l-{n}",
+            "offer_id": "1",
+            "offer_name": "Kubek",
+            "quantity": 1,
+            "price": Decimal("9.99"),
+            "currency": "PLN",
+        }
+        for n in range(1500)
+    ]
+    insert_rows(OrderLine.__table__, lines)
+    db.session.commit()
+    assert len(returned) == 1500
+    assert db.session.scalar(select(db.func.count()).select_from(OrderLine)) == 1500
+    assert db.session.scalar(select(db.func.sum(OrderLine.price))) == Decimal("14985.00")
+
+
+def test_nothing_to_insert_is_no_statement(app):
+    assert insert_rows(Order.__table__, [], returning=("id",)) == []
