@@ -12,6 +12,8 @@ from pathlib import Path
 from benchmarks import sync_bench
 from benchmarks.common import postgres_reachable
 
+SYNC_TITLE = "Order sync from the loopback fake Allegro"
+STAMP_PREFIX = "*Measured on"
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 LATENCY_SECONDS, LATENCY_ORDERS = 0.1, 10_000  # a remote Allegro: ~100 ms per order-list page
 PAGE_BENCHES = (
@@ -48,15 +50,55 @@ def main() -> None:
             else:
                 sections.append(_page_section(title, rows))
             _save(sections, args)
-    print(_document(sections, args))
 
 
 def _save(sections, args) -> None:
-    """Print the newest section and (unless --no-write) rewrite the document with all so far."""
-    print(sections[-1], flush=True)
-    if not args.no_write:
-        DOC.parent.mkdir(exist_ok=True)
-        DOC.write_text(_document(sections, args), encoding="utf-8")
+    """Print the newest section and (unless --no-write) write the document.
+
+    A full run rewrites the document; `--only` replaces just its own section and keeps the
+    others as they were measured (each section says when and by which command).
+    """
+    newest = _stamped(sections[-1], args)
+    sections[-1] = newest
+    print(newest, flush=True)
+    if args.no_write:
+        return
+    DOC.parent.mkdir(exist_ok=True)
+    kept = _existing_sections() if args.only else []
+    titles = {_title(section) for section in sections}
+    merged = [section for section in kept if _title(section) not in titles]
+    DOC.write_text(_document(_in_order(merged + sections)), encoding="utf-8")
+
+
+def _stamped(section: str, args) -> str:
+    if STAMP_PREFIX in section:
+        return section
+    title, _, body = section.partition("\n")
+    stamp = f"{STAMP_PREFIX} {dt.date.today().isoformat()} by `{_command(args)}`.*"
+    return f"{title}\n\n{stamp}\n{body}"
+
+
+def _existing_sections() -> list[str]:
+    if not DOC.exists():
+        return []
+    text = DOC.read_text(encoding="utf-8")
+    return ["## " + part.rstrip("\n") + "\n" for part in text.split("\n## ")[1:]]
+
+
+def _title(section: str) -> str:
+    return section.partition("\n")[0].strip()
+
+
+def _in_order(sections: list[str]) -> list[str]:
+    """Sync first, then the page benchmarks in their usual order."""
+    order = [SYNC_TITLE] + [_page_title(name, title) for name, title in PAGE_BENCHES]
+    rank = {f"## {title}": index for index, title in enumerate(order)}
+    return sorted(sections, key=lambda section: rank.get(_title(section), len(rank)))
+
+
+def _page_title(module_name: str, title: str) -> str:
+    module = importlib.import_module(f"benchmarks.{module_name}")
+    return getattr(module, "TITLE", title)
 
 
 def _sync_row(f) -> str:
@@ -69,7 +111,7 @@ def _sync_row(f) -> str:
 
 def _sync_section(results) -> str:
     lines = [
-        "## Order sync from the loopback fake Allegro",
+        f"## {SYNC_TITLE}",
         "",
         "First connection (history backfill through `/order/checkout-forms`, 100 per page) into an "
         "empty database; the fake Allegro runs in its own process on 127.0.0.1. *fetch only* pages and "
@@ -96,21 +138,21 @@ def _page_section(title: str, rows) -> str:
     return "\n".join([*lines, ""])
 
 
-def _document(sections, args) -> str:
-    command = (
-        "make bench"
-        if args.orders == 50_000 and args.only is None
-        else "python -m benchmarks "
-        + " ".join(
-            f"--{k.replace('_', '-')} {v}" for k, v in (("orders", args.orders), ("only", args.only)) if v
-        )
-    )
+def _command(args) -> str:
+    if args.orders == 50_000 and args.only is None:
+        return "make bench"
+    options = (("orders", args.orders), ("only", args.only))
+    return "python -m benchmarks " + " ".join(f"--{name} {value}" for name, value in options if value)
+
+
+def _document(sections) -> str:
     header = [
         "# Benchmarks",
         "",
-        f"Produced by `{command}` on {dt.date.today().isoformat()} "
+        "Each section says when and by which command it was measured "
         f"({platform.python_implementation()} {platform.python_version()}, {platform.machine()}, "
-        "2 cores shared with other work: compare ratios measured in one run, not seconds across runs).",
+        "2 cores shared with other work: compare ratios measured in one run, not seconds across runs). "
+        "`make bench` measures them all; `python -m benchmarks --only NAME` refreshes one section.",
         "",
     ]
     return "\n".join(header + sections)

@@ -19,8 +19,9 @@ import json
 from collections.abc import Sequence
 from decimal import Decimal
 from functools import cache
+from operator import itemgetter
 
-from sqlalchemy import JSON, Table, text
+from sqlalchemy import JSON, Date, DateTime, Numeric, Table, TypeDecorator, text
 
 from desk.extensions import db
 
@@ -63,6 +64,7 @@ def _insert_sqlite(table, columns, returning, rows, dialect):
     processors = _processors(table, columns, dialect)
     json_columns = [name for name in columns if isinstance(table.c[name].type, JSON)]
     per_statement = max(1, SQLITE_MAX_VARIABLES // len(columns))
+    pick = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
     connection = db.session.connection()
     found = []
     for start in range(0, len(rows), per_statement):
@@ -73,7 +75,7 @@ def _insert_sqlite(table, columns, returning, rows, dialect):
             for name in json_columns:
                 if row[name] is not None:
                     row[name] = json.dumps(row[name], default=_plain_json)
-            params.extend(row[name] for name in columns)
+            params.extend(pick(row))
         statement = _sqlite_statement(table, columns, returning, len(chunk))
         result = connection.exec_driver_sql(statement, tuple(params))
         if returning:
@@ -121,7 +123,9 @@ def _processors(table: Table, columns: tuple[str, ...], dialect) -> dict:
         column_type = table.c[name].type
         if isinstance(column_type, JSON):
             continue
-        process = column_type.bind_processor(dialect)
+        # The dialect's own implementation, as the ORM uses it (SQLite stores dates as text in
+        # a format of its own, which ordering and comparisons rely on).
+        process = column_type.dialect_impl(dialect).bind_processor(dialect)
         if process is not None:
             found[name] = process
     return found
@@ -129,31 +133,29 @@ def _processors(table: Table, columns: tuple[str, ...], dialect) -> dict:
 
 @cache
 def _json_converters(table: Table, columns: tuple[str, ...], dialect) -> dict:
-    """Per column: the bind processor, then dates and decimals as JSON strings (no encoder callbacks)."""
+    """Per column, how a value becomes JSON for PostgreSQL: dates as ISO text with their offset
+    (timestamptz reads them exactly; naive ones are refused), decimals as exact text, other
+    types through their bind processor when they have one."""
     processors = _processors(table, columns, dialect)
     found = {}
     for name in columns:
         column_type = table.c[name].type
         if isinstance(column_type, JSON):
             continue
-        try:
-            python_type = column_type.python_type
-        except NotImplementedError:
-            python_type = object
-        if python_type in (dt.datetime, dt.date, Decimal) or name in processors:
-            found[name] = _converter(processors.get(name))
+        base = column_type.impl if isinstance(column_type, TypeDecorator) else column_type
+        if isinstance(base, DateTime):
+            found[name] = _aware_iso
+        elif isinstance(base, Date | Numeric):
+            found[name] = _plain_json
+        elif name in processors:
+            found[name] = processors[name]
     return found
 
 
-def _converter(process):
-    def convert(value):
-        if process is not None:
-            value = process(value)
-        if isinstance(value, dt.date | Decimal):
-            return _plain_json(value)
-        return value
-
-    return convert
+def _aware_iso(value: dt.datetime) -> str:
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to a UTC column")
+    return value.isoformat()
 
 
 def _plain_json(value):

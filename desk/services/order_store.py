@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields, is_dataclass
 from functools import cache
+from operator import attrgetter
 
 from sqlalchemy import select
 
@@ -185,12 +186,21 @@ def _price_dict(price) -> dict:
 
 def _plain(value) -> dict:
     """A DTO as JSON-safe data for a JSON column (dates and decimals as strings)."""
-    return {name: _jsonable(getattr(value, name)) for name in _field_names(type(value))}
+    names, getter = _reader(type(value))
+    return {
+        name: item if type(item) in _JSON_SCALARS else _jsonable(item)
+        for name, item in zip(names, getter(value), strict=True)
+    }
 
 
 @cache
-def _field_names(kind: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(kind))
+def _reader(kind: type) -> tuple[tuple[str, ...], Callable]:
+    """A DTO class's field names and one getter returning all their values as a tuple."""
+    names = tuple(f.name for f in fields(kind))
+    if len(names) == 1:
+        single = attrgetter(names[0])
+        return names, lambda value: (single(value),)
+    return names, attrgetter(*names)
 
 
 _JSON_SCALARS = frozenset({str, int, bool, float, type(None)})

@@ -1,7 +1,6 @@
 """The orders desk: the list agents live in, the order page with its actions, and bulk status changes."""
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -18,6 +17,7 @@ from desk.services.errors import DeskError, NotFoundError, ValidationError
 from desk.services.order_writes import SETTABLE_STATUSES
 from desk.views.access import visible_account_ids
 from desk.views.errors import message_for
+from desk.views.query_args import date_range
 from desk.views.security import safe_redirect_target
 from desk.wiring import get_allegro
 
@@ -159,13 +159,8 @@ def index():
 
 def parse_filters(args: Mapping[str, str]) -> tuple[orders.OrderFilters, list[str]]:
     """Filters from the query string, and the names of the values that could not be read."""
-    invalid = []
-    dates: dict[str, dt.date | None] = {}
-    for name in ("date_from", "date_to"):
-        text = (args.get(name) or "").strip()
-        dates[name] = _parse_day(text)
-        if text and dates[name] is None:
-            invalid.append(name)
+    invalid: list[str] = []
+    dates = date_range(args, invalid)
     account = (args.get("account") or "").strip()
     filters = orders.OrderFilters(
         account_id=int(account) if account.isdigit() else None,
@@ -178,16 +173,6 @@ def parse_filters(args: Mapping[str, str]) -> tuple[orders.OrderFilters, list[st
         **dates,
     )
     return filters, invalid
-
-
-def _parse_day(text: str) -> dt.date | None:
-    """A day as date inputs send it (2024-05-31) or as Poles type it (31.05.2024)."""
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 # --- one order ----------------------------------------------------------------------------------

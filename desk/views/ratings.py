@@ -32,6 +32,7 @@ from desk.services import rating_export, rating_writes, ratings
 from desk.services.errors import ConflictError, ValidationError
 from desk.views.access import visible_account_ids
 from desk.views.errors import message_for
+from desk.views.query_args import date_range
 from desk.views.security import safe_redirect_target
 from desk.wiring import get_allegro
 
@@ -158,13 +159,8 @@ def account_options() -> list[tuple[int, str]]:
 
 def parse_filters(args: Mapping[str, str]) -> tuple[ratings.RatingFilters, list[str]]:
     """Filters from the query string, and the names of the values that could not be read."""
-    invalid = []
-    dates: dict[str, dt.date | None] = {}
-    for name in ("date_from", "date_to"):
-        text = (args.get(name) or "").strip()
-        dates[name] = _parse_day(text)
-        if text and dates[name] is None:
-            invalid.append(name)
+    invalid: list[str] = []
+    dates = date_range(args, invalid)
     account = (args.get("account") or "").strip()
     recommended = {"yes": True, "no": False}.get(args.get("recommended") or "")
     removal = args.get("removal") if args.get("removal") in ratings.REMOVAL_FILTERS else None
@@ -179,13 +175,6 @@ def parse_filters(args: Mapping[str, str]) -> tuple[ratings.RatingFilters, list[
     ), invalid
 
 
-def _parse_day(text: str) -> dt.date | None:
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 @bp.get("/export.csv")

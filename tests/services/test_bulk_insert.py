@@ -62,6 +62,33 @@ def test_rows_read_back_as_the_orm_wrote_them(app):
     assert set(ids) == {"a-1", "a-2"}
 
 
+def test_stored_values_are_byte_for_byte_those_the_orm_stores(app):
+    account = make_account()
+    db.session.add(
+        Order(
+            account_id=account.id,
+            allegro_id="orm",
+            status="X",
+            total_amount=Decimal("1234.50"),
+            bought_at=WHEN,
+            synced_at=WHEN,
+            invoice_required=True,
+        )
+    )
+    db.session.flush()
+    insert_rows(Order.__table__, [_row(account.id, "bulk")])
+    db.session.commit()
+    raw = (
+        db.session.connection()
+        .exec_driver_sql(
+            'SELECT allegro_id, bought_at, synced_at, total_amount, invoice_required'
+            ' FROM "order" ORDER BY allegro_id'
+        )
+        .all()
+    )
+    assert raw[0][1:] == raw[1][1:]
+
+
 def test_bulk_rows_sort_and_compare_with_orm_rows(app):
     account = make_account()
     earlier = WHEN - dt.timedelta(microseconds=1)
