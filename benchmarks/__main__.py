@@ -141,7 +141,7 @@ def _page_section(title: str, rows) -> str:
 def _command(args) -> str:
     if args.orders == 50_000 and args.only is None:
         return "make bench"
-    options = (("orders", args.orders), ("only", args.only))
+    options = (("orders", args.orders if args.orders != 50_000 else None), ("only", args.only))
     return "python -m benchmarks " + " ".join(f"--{name} {value}" for name, value in options if value)
 
 
