@@ -133,9 +133,9 @@ def _processors(table: Table, columns: tuple[str, ...], dialect) -> dict:
 
 @cache
 def _json_converters(table: Table, columns: tuple[str, ...], dialect) -> dict:
-    """Per column, how a value becomes JSON for PostgreSQL: dates as ISO text with their offset
-    (timestamptz reads them exactly; naive ones are refused), decimals as exact text, other
-    types through their bind processor when they have one."""
+    """Per column, how a value becomes JSON for PostgreSQL: first the column's bind processor
+    (the UTC column checks and normalises its dates there), then dates as ISO text with their
+    offset and decimals as exact text, so the encoder never calls back into Python."""
     processors = _processors(table, columns, dialect)
     found = {}
     for name in columns:
@@ -143,19 +143,17 @@ def _json_converters(table: Table, columns: tuple[str, ...], dialect) -> dict:
         if isinstance(column_type, JSON):
             continue
         base = column_type.impl if isinstance(column_type, TypeDecorator) else column_type
-        if isinstance(base, DateTime):
-            found[name] = _aware_iso
-        elif isinstance(base, Date | Numeric):
-            found[name] = _plain_json
+        if isinstance(base, Date | DateTime | Numeric):
+            found[name] = _as_json_text(processors.get(name))
         elif name in processors:
             found[name] = processors[name]
     return found
 
 
-def _aware_iso(value: dt.datetime) -> str:
-    if value.tzinfo is None:
-        raise ValueError("naive datetime given to a UTC column")
-    return value.isoformat()
+def _as_json_text(process):
+    if process is None:
+        return _plain_json
+    return lambda value: _plain_json(process(value))
 
 
 def _plain_json(value):

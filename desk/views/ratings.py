@@ -175,8 +175,6 @@ def parse_filters(args: Mapping[str, str]) -> tuple[ratings.RatingFilters, list[
     ), invalid
 
 
-
-
 @bp.get("/export.csv")
 def export():
     filters, _invalid = parse_filters(request.args)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import event, select
 
 from desk.extensions import db
 from desk.models import Order, OrderLine, SellerAccount
+from desk.services import bulk_insert
 from desk.services.bulk_insert import insert_rows
 
 WHEN = dt.datetime(2026, 3, 29, 0, 30, 15, 120000, tzinfo=dt.timezone(dt.timedelta(hours=2)))
@@ -81,7 +84,7 @@ def test_stored_values_are_byte_for_byte_those_the_orm_stores(app):
     raw = (
         db.session.connection()
         .exec_driver_sql(
-            'SELECT allegro_id, bought_at, synced_at, total_amount, invoice_required'
+            "SELECT allegro_id, bought_at, synced_at, total_amount, invoice_required"
             ' FROM "order" ORDER BY allegro_id'
         )
         .all()
@@ -105,10 +108,15 @@ def test_bulk_rows_sort_and_compare_with_orm_rows(app):
     assert later == ["bulk"]
 
 
-def test_large_pages_split_under_the_sqlite_variable_limit(app):
+def test_large_pages_split_under_the_sqlite_variable_limit(app, monkeypatch):
+    monkeypatch.setattr(bulk_insert, "SQLITE_MAX_VARIABLES", 100)  # 8 order rows a statement
     account = make_account()
     rows = [_row(account.id, f"id-{n}") for n in range(1500)]
-    returned = insert_rows(Order.__table__, rows, returning=("allegro_id", "id"))
+    with _statements() as seen:
+        returned = insert_rows(Order.__table__, rows, returning=("allegro_id", "id"))
+    order_inserts = [sql for sql in seen if sql.startswith('INSERT INTO "order"')]
+    expected = 1 if db.engine.dialect.name == "postgresql" else -(-1500 // (100 // len(rows[0])))
+    assert len(order_inserts) == expected
     order_ids = dict(returned)
     lines = [
         {
@@ -129,5 +137,29 @@ def test_large_pages_split_under_the_sqlite_variable_limit(app):
     assert db.session.scalar(select(db.func.sum(OrderLine.price))) == Decimal("14985.00")
 
 
+def test_naive_dates_are_refused_as_the_orm_refuses_them(app):
+    account = make_account()
+    naive = _row(account.id, "naive", bought_at=dt.datetime(2026, 3, 29, 12, 0))
+    with pytest.raises(Exception, match="naive datetime"):
+        insert_rows(Order.__table__, [naive])
+
+
 def test_nothing_to_insert_is_no_statement(app):
-    assert insert_rows(Order.__table__, [], returning=("id",)) == []
+    with _statements() as seen:
+        assert insert_rows(Order.__table__, [], returning=("id",)) == []
+    assert seen == []
+
+
+@contextlib.contextmanager
+def _statements():
+    """The SQL text of every statement sent to the database inside the block."""
+    seen: list[str] = []
+
+    def listener(_conn, _cursor, statement, *_rest):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
