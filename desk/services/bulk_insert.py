@@ -26,40 +26,45 @@ from sqlalchemy import JSON, Date, DateTime, Numeric, Table, TypeDecorator, text
 from desk.extensions import db
 
 
-def insert_rows(table: Table, rows: Sequence[dict], *, returning: Sequence[str] = ()) -> list[tuple]:
+def insert_rows(
+    table: Table, rows: Sequence[dict], *, returning: Sequence[str] = (), skip_conflicts: Sequence[str] = ()
+) -> list[tuple]:
     """Insert `rows` (dicts keyed by column name, all with the same keys) in one statement.
 
-    Returns the `returning` columns of the inserted rows (in no particular order).
+    Returns the `returning` columns of the inserted rows (in no particular order). With
+    `skip_conflicts` (the columns of a unique constraint), a row that would break that
+    constraint is left out instead of failing the statement, and is missing from the result.
     """
     if not rows:
         return []
     columns = tuple(rows[0])
     dialect = db.session.get_bind().dialect
+    tail = _conflict_clause(tuple(skip_conflicts)) + _returning(tuple(returning))
     if dialect.name == "postgresql":
-        result = _insert_postgresql(table, columns, tuple(returning), rows, dialect)
+        result = _insert_postgresql(table, columns, tail, rows, dialect)
     elif dialect.name == "sqlite":
-        result = _insert_sqlite(table, columns, tuple(returning), rows, dialect)
+        result = _insert_sqlite(table, columns, tail, rows, dialect)
     else:
         raise NotImplementedError(f"bulk insert is not written for {dialect.name}")
     return [tuple(row) for row in result] if returning else []
 
 
-def _insert_postgresql(table, columns, returning, rows, dialect):
+def _insert_postgresql(table, columns, tail, rows, dialect):
     """One statement; the server unpacks the page with json_populate_recordset."""
     converters = _json_converters(table, columns, dialect)
     document = json.dumps([_processed(row, converters) for row in rows], default=_plain_json)
-    return db.session.execute(_postgresql_statement(table, columns, returning), {"doc": document})
+    return db.session.execute(_postgresql_statement(table, columns, tail), {"doc": document})
 
 
 @cache
-def _postgresql_statement(table: Table, columns: tuple[str, ...], returning: tuple[str, ...]):
+def _postgresql_statement(table: Table, columns: tuple[str, ...], tail: str):
     targets = _names(columns)
     record = f"json_populate_recordset(NULL::{_quote(table.name)}, CAST(:doc AS json))"
     source = f"SELECT {targets} FROM {record}"  # noqa: S608 (names from metadata)
-    return text(f"INSERT INTO {_quote(table.name)} ({targets}) {source}{_returning(returning)}")  # noqa: S608
+    return text(f"INSERT INTO {_quote(table.name)} ({targets}) {source}{tail}")  # noqa: S608
 
 
-def _insert_sqlite(table, columns, returning, rows, dialect):
+def _insert_sqlite(table, columns, tail, rows, dialect):
     """Multi-row VALUES with plain driver parameters, in chunks under SQLite's variable limit."""
     processors = _processors(table, columns, dialect)
     json_columns = [name for name in columns if isinstance(table.c[name].type, JSON)]
@@ -76,9 +81,9 @@ def _insert_sqlite(table, columns, returning, rows, dialect):
                 if row[name] is not None:
                     row[name] = json.dumps(row[name], default=_plain_json)
             params.extend(pick(row))
-        statement = _sqlite_statement(table, columns, returning, len(chunk))
+        statement = _sqlite_statement(table, columns, tail, len(chunk))
         result = connection.exec_driver_sql(statement, tuple(params))
-        if returning:
+        if result.returns_rows:
             found.extend(result)
     return found
 
@@ -87,15 +92,19 @@ SQLITE_MAX_VARIABLES = 32_766  # SQLite 3.32 and later
 
 
 @cache
-def _sqlite_statement(table: Table, columns: tuple[str, ...], returning: tuple[str, ...], count: int) -> str:
+def _sqlite_statement(table: Table, columns: tuple[str, ...], tail: str, count: int) -> str:
     row = "(" + ", ".join("?" for _ in columns) + ")"
     values = ", ".join(row for _ in range(count))
     head = f"INSERT INTO {_quote(table.name)} ({_names(columns)})"
-    return f"{head} VALUES {values}{_returning(returning)}"
+    return f"{head} VALUES {values}{tail}"
 
 
 def _names(columns) -> str:
     return ", ".join(_quote(name) for name in columns)
+
+
+def _conflict_clause(columns: tuple[str, ...]) -> str:
+    return f" ON CONFLICT ({_names(columns)}) DO NOTHING" if columns else ""
 
 
 def _returning(returning: tuple[str, ...]) -> str:

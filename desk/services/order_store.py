@@ -54,20 +54,33 @@ def is_current(order: Order | None, form: CheckoutForm) -> bool:
 
 
 def upsert_forms(
-    account_id: int, forms: Sequence[CheckoutForm], *, source: str, existing: dict[str, Order] | None = None
+    account_id: int,
+    forms: Sequence[CheckoutForm],
+    *,
+    source: str,
+    existing: dict[str, Order] | None = None,
+    mostly_new: bool = False,
 ) -> list[Outcome]:
     """Apply a page of forms; flushes only (the caller commits with its cursor).
 
     New orders are inserted in bulk (two statements a page), which keeps a history backfill
     close to the speed of merely fetching it; changed orders go through the ORM to record history.
+    With `mostly_new` (a backfill) the page is inserted first, skipping orders already stored,
+    and only those are read back, instead of looking every order up before inserting.
     """
-    if existing is None:
+    created: set[str] = set()
+    if existing is None and mostly_new:
+        created = _bulk_create(account_id, _last_of_each(forms), skip_existing=True)
+        existing = load_orders(account_id, {form.id for form in forms} - created)
+    elif existing is None:
         existing = load_orders(account_id, (f.id for f in forms))
     outcomes: list[Outcome] = []
     fresh: dict[str, CheckoutForm] = {}
     for form in forms:
         order = existing.get(form.id)
-        if order is None:
+        if form.id in created:
+            outcomes.append(Outcome.CREATED)
+        elif order is None:
             fresh[form.id] = form  # a later duplicate in the same page wins
             outcomes.append(Outcome.CREATED)
         else:
@@ -78,12 +91,29 @@ def upsert_forms(
     return outcomes
 
 
-def _bulk_create(account_id: int, forms: list[CheckoutForm]) -> None:
+def _last_of_each(forms: Sequence[CheckoutForm]) -> list[CheckoutForm]:
+    """The page without repeats; where an order appears twice, its later version."""
+    return list({form.id: form for form in forms}.values())
+
+
+def _bulk_create(account_id: int, forms: list[CheckoutForm], *, skip_existing: bool = False) -> set[str]:
+    """Insert new orders and their lines; returns the Allegro ids actually inserted.
+
+    With `skip_existing`, orders the account already holds are left alone (not inserted, not
+    returned); otherwise a stored one breaks the unique constraint.
+    """
     now = utcnow()
     rows = [{"account_id": account_id, "allegro_id": f.id, "synced_at": now, **_columns(f)} for f in forms]
-    ids = dict(insert_rows(Order.__table__, rows, returning=("allegro_id", "id")))
-    lines = [{"order_id": ids[form.id], **_line_columns(item)} for form in forms for item in form.line_items]
+    conflicts = ("allegro_id", "account_id") if skip_existing else ()
+    ids = dict(insert_rows(Order.__table__, rows, returning=("allegro_id", "id"), skip_conflicts=conflicts))
+    lines = [
+        {"order_id": ids[form.id], **_line_columns(item)}
+        for form in forms
+        if form.id in ids
+        for item in form.line_items
+    ]
     insert_rows(OrderLine.__table__, lines)
+    return set(ids)
 
 
 def _update(order: Order, form: CheckoutForm, source: str) -> Outcome:

@@ -7,6 +7,7 @@ resumes where it stopped, with no lost and no duplicated orders.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -35,6 +36,11 @@ class SyncSettings:
     sweep_margin: dt.timedelta = dt.timedelta(hours=2)
     backfill_days: int = 90
     on_page: Callable[[], None] = lambda: None  # renews the lease; called before each page commit
+    # A history backfill commits every few pages rather than every page: each commit writes
+    # the index pages it dirtied, and pages committed together share most of them. The cursor
+    # always lands in the same commit as its rows, so a killed sync still resumes exactly.
+    commit_pages: int = 10
+    commit_seconds: float = 2.0
 
 
 def sync_events(client: AllegroClient, run: SyncRun, settings: SyncSettings, progress: Progress) -> None:
@@ -128,7 +134,9 @@ def _page_updates(client, run, settings, progress, *, gte, offset, feed, source)
     """Page `/order/checkout-forms` by updatedAt ascending, moving the window to stay under 10 000.
 
     The next page is fetched in a helper thread while the current one is written, so the
-    database work hides behind the network wait instead of adding to it.
+    database work hides behind the network wait instead of adding to it. Pages are committed
+    in small batches (see SyncSettings), each with the cursor of its last page; progress is
+    reported after each commit, so it never shows more than the database holds.
     """
 
     def fetch(gte: dt.datetime, offset: int):
@@ -138,6 +146,7 @@ def _page_updates(client, run, settings, progress, *, gte, offset, feed, source)
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="order-prefetch") as pool:
         pending = pool.submit(fetch, gte, offset)
+        batch = _CommitBatch(settings)
         while True:
             page = pending.result()
             full = len(page.forms) >= FORMS_PAGE
@@ -146,12 +155,36 @@ def _page_updates(client, run, settings, progress, *, gte, offset, feed, source)
                 pending = pool.submit(fetch, gte, offset)
             if run.progress_total is None:
                 run.progress_total = page.total_count
-            _count(run, upsert_forms(run.account_id, page.forms, source=source), repaired=source == "sweep")
+            backfill = feed == BACKFILL_FEED
+            outcomes = upsert_forms(run.account_id, page.forms, source=source, mostly_new=backfill)
+            _count(run, outcomes, repaired=source == "sweep")
+            if full and not batch.due():
+                continue
             if feed:
                 set_cursor(run.account_id, feed, _position(gte, offset) if full else DONE)
             _commit_page(run, client, settings, progress)
+            batch.restart()
             if not full:
                 return
+
+
+class _CommitBatch:
+    """Counts pages and time since the last commit against the settings' limits."""
+
+    def __init__(self, settings: SyncSettings) -> None:
+        self.settings = settings
+        self.restart()
+
+    def restart(self) -> None:
+        self.pages = 0
+        self.started = time.monotonic()
+
+    def due(self) -> bool:
+        """Called once per applied page: True when this page should be committed."""
+        self.pages += 1
+        if self.pages >= self.settings.commit_pages:
+            return True
+        return time.monotonic() - self.started >= self.settings.commit_seconds
 
 
 def _next_window(gte: dt.datetime, offset: int, forms) -> tuple[dt.datetime, int]:

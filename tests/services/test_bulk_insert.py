@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import event, select
+from sqlalchemy.exc import IntegrityError
 
 from desk.extensions import db
 from desk.models import Order, OrderLine, SellerAccount
@@ -163,3 +164,27 @@ def _statements():
         yield seen
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
+
+
+def test_skipping_conflicts_leaves_stored_rows_alone_and_returns_only_new_ones(app):
+    account = make_account()
+    insert_rows(Order.__table__, [_row(account.id, "kept", status="SENT")])
+    found = insert_rows(
+        Order.__table__,
+        [_row(account.id, "kept", status="CHANGED"), _row(account.id, "new")],
+        returning=("allegro_id",),
+        skip_conflicts=("allegro_id", "account_id"),
+    )
+    assert found == [("new",)]
+    statuses = dict(db.session.execute(select(Order.allegro_id, Order.status)).all())
+    assert statuses == {"kept": "SENT", "new": "READY_FOR_PROCESSING"}
+
+
+def test_without_skipping_a_conflict_fails_the_whole_statement(app):
+    account = make_account()
+    insert_rows(Order.__table__, [_row(account.id, "kept")])
+    db.session.commit()
+    with pytest.raises(IntegrityError):
+        insert_rows(Order.__table__, [_row(account.id, "kept"), _row(account.id, "new")])
+    db.session.rollback()
+    assert db.session.scalars(select(Order.allegro_id)).all() == ["kept"]

@@ -106,28 +106,59 @@ class Crash(Exception):
     """Stands for the process dying right after a page was committed."""
 
 
-@pytest.mark.parametrize("crash_after_pages", [1, 2, 4])
+@pytest.mark.parametrize(("commit_pages", "crash_after_commits"), [(1, 1), (1, 2), (1, 4), (2, 1), (3, 1)])
 def test_backfill_killed_after_a_commit_resumes_without_loss_or_duplicates(
-    app, fake_allegro, shop, crash_after_pages
+    app, fake_allegro, shop, commit_pages, crash_after_commits
 ):
     account, seller = shop
     fake_allegro.state.populate_fast(seller, 450)
     expected = set(fake_allegro.state.checkout_forms)
-    pages = []
+    committed = []
 
     def die(run):
-        pages.append(run.progress_done)
-        if len(pages) == crash_after_pages:
+        committed.append(run.progress_done)
+        if len(committed) == crash_after_commits:
             raise Crash
 
+    settings = order_sync.SyncSettings(commit_pages=commit_pages)
     with pytest.raises(Crash):
-        run_sync(get_allegro(), account.id, progress=die)
+        run_sync(get_allegro(), account.id, settings=settings, progress=die)
     db.session.rollback()
-    assert 0 < _count_orders(account.id) < 450
+    # a page can repeat the last order of the one before it (the window restarts at its updatedAt)
+    assert committed[-1] == commit_pages * crash_after_commits * 100
+    assert committed[-1] - commit_pages * crash_after_commits <= _count_orders(account.id) <= committed[-1]
     resumed = run_sync(get_allegro(), account.id)
     assert resumed.state == "ok", resumed.error
     assert _allegro_ids(account.id) == expected
     assert _count_orders(account.id) == 450
+
+
+def test_backfill_commits_every_few_pages_with_the_cursor_of_the_last(app, fake_allegro, shop):
+    account, seller = shop
+    fake_allegro.state.populate_fast(seller, 450)
+    seen = []
+
+    def record(run):
+        cursor = get_cursor(account.id, order_sync.BACKFILL_FEED)
+        seen.append((run.progress_done, _count_orders(account.id), cursor))
+
+    settings = order_sync.SyncSettings(commit_pages=2, commit_seconds=3600)
+    assert run_sync(get_allegro(), account.id, settings=settings, progress=record).state == "ok"
+    assert len(seen) == 3  # five pages, committed as 2 + 2 + 1
+    assert [done for done, _, _ in seen][:2] == [200, 400]
+    assert all(done - 5 <= stored <= done for done, stored, _ in seen)
+    assert seen[-1][1] == 450
+    assert seen[-1][2] == order_sync.DONE
+    assert all(cursor.endswith("|0") for _, _, cursor in seen[:-1])  # each window starts after its page
+
+
+def test_a_slow_backfill_commits_on_time_whatever_the_page_count(app, fake_allegro, shop):
+    account, seller = shop
+    fake_allegro.state.populate_fast(seller, 450)
+    commits = []
+    settings = order_sync.SyncSettings(commit_pages=100, commit_seconds=0)
+    run_sync(get_allegro(), account.id, settings=settings, progress=lambda r: commits.append(r.progress_done))
+    assert commits[:4] == [100, 200, 300, 400]
 
 
 def test_backfill_failing_mid_page_resumes(app, fake_allegro, shop):
@@ -199,3 +230,25 @@ def test_order_history_records_sources(app, fake_allegro, shop):
     run_sync(get_allegro(), account.id, mode="sweep")
     change = db.session.scalar(select(OrderChange))
     assert (change.source, change.field, change.new_value) == ("sweep", "status", "CANCELLED")
+
+
+def test_a_backfill_page_inserts_new_orders_and_updates_stored_ones(app, fake_allegro, shop):
+    from desk.services.order_store import Outcome, upsert_forms
+
+    account, seller = shop
+    stored = fake_allegro.state.add_checkout_form(seller)
+    run_sync(get_allegro(), account.id)
+    fake_allegro.state.update_checkout_form(stored["id"], status="CANCELLED", event_type=None)
+    new = fake_allegro.state.add_checkout_form(seller)
+    client = get_allegro().client_for(account.id)
+    forms = {form.id: form for form in client.list_checkout_forms(limit=100).forms}
+    page = [forms[stored["id"]], forms[new["id"]], forms[new["id"]]]  # a repeat, as window restarts give
+    outcomes = upsert_forms(account.id, page, source="backfill", mostly_new=True)
+    db.session.commit()
+    assert outcomes == [Outcome.UPDATED, Outcome.CREATED, Outcome.CREATED]
+    assert _count_orders(account.id) == 2
+    order = db.session.scalar(select(Order).where(Order.allegro_id == stored["id"]))
+    assert order.status == "CANCELLED"
+    assert [(c.field, c.source) for c in order.changes] == [("status", "backfill")]
+    added = db.session.scalar(select(Order).where(Order.allegro_id == new["id"]))
+    assert [line.allegro_id for line in added.lines] == [item["id"] for item in new["lineItems"]]
