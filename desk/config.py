@@ -8,6 +8,8 @@ from typing import Any
 
 from flask import Flask
 
+from desk.orm import json_text
+
 
 class ConfigError(RuntimeError):
     """The configuration cannot run safely (e.g. production with a fake backend)."""
@@ -105,6 +107,9 @@ def _defaults(app: Flask) -> None:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         os.makedirs(app.instance_path, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'desk.db'}"
+    # ORM writes and bulk inserts must store the same JSON text
+    engine_options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"json_serializer": json_text, **engine_options}
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         # psycopg prepares repeated statements; a generic plan made while a table was still
         # small (first sync) keeps scanning it sequentially after it has grown.

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
+import orjson
 from sqlalchemy import JSON, DateTime, MetaData, Numeric, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, mapped_column, registry
 
@@ -36,6 +37,21 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)
         return value.astimezone(dt.UTC)
+
+
+def json_text(value: Any) -> str:
+    """The text every JSON column stores (the engine's serializer and the bulk insert's).
+
+    Compact UTF-8 from a C encoder; dates as ISO 8601, dataclasses as objects of their fields,
+    decimals as exact strings (as Allegro sends amounts).
+    """
+    return orjson.dumps(value, default=_json_fallback, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def _json_fallback(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot store {type(value).__name__} as JSON")
 
 
 class Base(DeclarativeBase):

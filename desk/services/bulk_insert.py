@@ -3,7 +3,7 @@
 A history backfill writes thousands of rows a minute. Sending each row as its own bound
 statement costs a round trip and per-row driver work on PostgreSQL, and per-row type
 processing in Python on both databases. On PostgreSQL the page travels as one JSON document,
-encoded once by the C encoder and unpacked by the server (`json_populate_recordset`); SQLite,
+encoded once by a C encoder and unpacked by the server (`json_populate_recordset`); SQLite,
 which has no round trips to save, takes a multi-row VALUES statement with plain driver
 parameters. Values pass through the column types' own bind processors first, so rows written
 here and rows written by the ORM compare and sort alike.
@@ -14,16 +14,14 @@ always bound parameters.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from collections.abc import Sequence
-from decimal import Decimal
 from functools import cache
 from operator import itemgetter
 
-from sqlalchemy import JSON, Date, DateTime, Numeric, Table, TypeDecorator, text
+from sqlalchemy import JSON, Table, text
 
 from desk.extensions import db
+from desk.orm import json_text
 
 
 def insert_rows(
@@ -51,8 +49,8 @@ def insert_rows(
 
 def _insert_postgresql(table, columns, tail, rows, dialect):
     """One statement; the server unpacks the page with json_populate_recordset."""
-    converters = _json_converters(table, columns, dialect)
-    document = json.dumps([_processed(row, converters) for row in rows], default=_plain_json)
+    processors = _processors(table, columns, dialect)
+    document = json_text([_processed(row, processors) for row in rows])
     return db.session.execute(_postgresql_statement(table, columns, tail), {"doc": document})
 
 
@@ -79,7 +77,7 @@ def _insert_sqlite(table, columns, tail, rows, dialect):
             row = _processed(row, processors)
             for name in json_columns:
                 if row[name] is not None:
-                    row[name] = json.dumps(row[name], default=_plain_json)
+                    row[name] = json_text(row[name])
             params.extend(pick(row))
         statement = _sqlite_statement(table, columns, tail, len(chunk))
         result = connection.exec_driver_sql(statement, tuple(params))
@@ -138,36 +136,3 @@ def _processors(table: Table, columns: tuple[str, ...], dialect) -> dict:
         if process is not None:
             found[name] = process
     return found
-
-
-@cache
-def _json_converters(table: Table, columns: tuple[str, ...], dialect) -> dict:
-    """Per column, how a value becomes JSON for PostgreSQL: first the column's bind processor
-    (the UTC column checks and normalises its dates there), then dates as ISO text with their
-    offset and decimals as exact text, so the encoder never calls back into Python."""
-    processors = _processors(table, columns, dialect)
-    found = {}
-    for name in columns:
-        column_type = table.c[name].type
-        if isinstance(column_type, JSON):
-            continue
-        base = column_type.impl if isinstance(column_type, TypeDecorator) else column_type
-        if isinstance(base, Date | DateTime | Numeric):
-            found[name] = _as_json_text(processors.get(name))
-        elif name in processors:
-            found[name] = processors[name]
-    return found
-
-
-def _as_json_text(process):
-    if process is None:
-        return _plain_json
-    return lambda value: _plain_json(process(value))
-
-
-def _plain_json(value):
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    raise TypeError(f"cannot store {type(value).__name__} in a bulk insert")

@@ -103,7 +103,12 @@ def _bulk_create(account_id: int, forms: list[CheckoutForm], *, skip_existing: b
     returned); otherwise a stored one breaks the unique constraint.
     """
     now = utcnow()
-    rows = [{"account_id": account_id, "allegro_id": f.id, "synced_at": now, **_columns(f)} for f in forms]
+    # JSON columns get the DTOs themselves: the column encoder writes a dataclass as the object
+    # of its fields, the same text `_plain` gives the ORM, without building the dicts first.
+    rows = [
+        {"account_id": account_id, "allegro_id": f.id, "synced_at": now, **_columns(f, as_json=_as_is)}
+        for f in forms
+    ]
     conflicts = ("allegro_id", "account_id") if skip_existing else ()
     ids = dict(insert_rows(Order.__table__, rows, returning=("allegro_id", "id"), skip_conflicts=conflicts))
     lines = [
@@ -147,8 +152,9 @@ def _fill(order: Order, form: CheckoutForm) -> None:
     _fill_lines(order, form)
 
 
-def _columns(form: CheckoutForm) -> dict:
-    """Order columns from a checkout form (without lines)."""
+def _columns(form: CheckoutForm, as_json: Callable = None) -> dict:
+    """Order columns from a checkout form (without lines); `as_json` turns a DTO into a JSON value."""
+    as_json = as_json or _plain
     buyer, payment, delivery, invoice = form.buyer, form.payment, form.delivery, form.invoice
     fulfillment = form.fulfillment
     return {
@@ -175,10 +181,10 @@ def _columns(form: CheckoutForm) -> dict:
         "delivery_method_id": delivery.method_id if delivery else None,
         "delivery_method_name": delivery.method_name if delivery else None,
         "delivery_cost": delivery.cost.amount if delivery and delivery.cost else None,
-        "delivery_address": _plain(delivery.address) if delivery and delivery.address else None,
-        "pickup_point": _plain(delivery.pickup_point) if delivery and delivery.pickup_point else None,
+        "delivery_address": as_json(delivery.address) if delivery and delivery.address else None,
+        "pickup_point": as_json(delivery.pickup_point) if delivery and delivery.pickup_point else None,
         "invoice_required": bool(invoice and invoice.required),
-        "invoice": _plain(invoice) if invoice else None,
+        "invoice": as_json(invoice) if invoice else None,
         "surcharges": [_price_dict(s.paid_amount) | {"id": s.id, "type": s.type} for s in form.surcharges],
     }
 
@@ -212,6 +218,10 @@ def _price_dict(price) -> dict:
     if price is None:
         return {}
     return {"amount": str(price.amount), "currency": price.currency}
+
+
+def _as_is(value):
+    return value
 
 
 def _plain(value) -> dict:
