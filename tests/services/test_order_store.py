@@ -28,7 +28,9 @@ RICH_FORM = {
             "id": "LOD05M",
             "name": "Paczkomat LOD05M",
             "description": "Przy sklepie \\ Żabka",
-            "address": {"street": "Piotrkowska 100", "zipCode": "90-004", "city": "Łódź", "countryCode": "PL"},
+            "address": {
+                "street": "Piotrkowska 100", "zipCode": "90-004", "city": "Łódź", "countryCode": "PL"
+            },
         },
         "cost": {"amount": "12.99", "currency": "PLN"},
     },
