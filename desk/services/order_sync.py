@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from desk.extensions import db
 from desk.models import SyncRun
 from desk.services.cursors import get_cursor, set_cursor
 from desk.services.order_store import Outcome, load_orders, upsert_forms
+from desk.services.prefetch import Prefetcher
 from integrations.allegro import AllegroClient, NotFound, OrderEvent
 
 EVENTS_FEED = "order_events"
@@ -24,6 +24,7 @@ BACKFILL_FEED = "order_backfill"
 EVENTS_PAGE = 1000
 FORMS_PAGE = 100
 MAX_WINDOW = 10_000  # Allegro refuses offset + limit beyond this
+PREFETCH_PAGES = 3  # pages fetched ahead of the one being stored
 DONE = "done"
 
 Progress = Callable[[SyncRun], None]
@@ -40,7 +41,8 @@ class SyncSettings:
     # the index pages it dirtied, and pages committed together share most of them. The cursor
     # always lands in the same commit as its rows, so a killed sync still resumes exactly.
     commit_pages: int = 10
-    commit_seconds: float = 2.0
+    commit_seconds: float = 1.0
+    idle_commit_seconds: float = 0.2  # waiting this long for the next page commits what is pending
 
 
 def sync_events(client: AllegroClient, run: SyncRun, settings: SyncSettings, progress: Progress) -> None:
@@ -133,39 +135,50 @@ def sync_sweep(
 def _page_updates(client, run, settings, progress, *, gte, offset, feed, source) -> None:
     """Page `/order/checkout-forms` by updatedAt ascending, moving the window to stay under 10 000.
 
-    The next page is fetched in a helper thread while the current one is written, so the
-    database work hides behind the network wait instead of adding to it. Pages are committed
-    in small batches (see SyncSettings), each with the cursor of its last page; progress is
-    reported after each commit, so it never shows more than the database holds.
+    Pages are fetched ahead in a helper thread while earlier ones are written, so database
+    work and network waits overlap. Pages are committed in small batches (see SyncSettings),
+    each with the cursor of its last page, and also whenever the next page is slow to come, so
+    no write transaction stays open while waiting. Progress is reported after each commit, so
+    it never shows more than the database holds.
     """
 
-    def fetch(gte: dt.datetime, offset: int):
+    def fetch(window: tuple[dt.datetime, int]):
         return client.list_checkout_forms(
-            updated_at_gte=gte, sort="updatedAt", offset=offset, limit=FORMS_PAGE
+            updated_at_gte=window[0], sort="updatedAt", offset=window[1], limit=FORMS_PAGE
         )
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="order-prefetch") as pool:
-        pending = pool.submit(fetch, gte, offset)
-        batch = _CommitBatch(settings)
-        while True:
-            page = pending.result()
-            full = len(page.forms) >= FORMS_PAGE
-            if full:
-                gte, offset = _next_window(gte, offset, page.forms)
-                pending = pool.submit(fetch, gte, offset)
-            if run.progress_total is None:
-                run.progress_total = page.total_count
-            backfill = feed == BACKFILL_FEED
-            outcomes = upsert_forms(run.account_id, page.forms, source=source, mostly_new=backfill)
-            _count(run, outcomes, repaired=source == "sweep")
-            if full and not batch.due():
-                continue
-            if feed:
-                set_cursor(run.account_id, feed, _position(gte, offset) if full else DONE)
-            _commit_page(run, client, settings, progress)
-            batch.restart()
-            if not full:
-                return
+    def following(window: tuple[dt.datetime, int], page) -> tuple[dt.datetime, int] | None:
+        return _next_window(*window, page.forms) if len(page.forms) >= FORMS_PAGE else None
+
+    batch = _CommitBatch(settings)
+    resume_at: tuple[dt.datetime, int] | None = (gte, offset)
+
+    def commit() -> None:
+        if feed:
+            set_cursor(run.account_id, feed, _position(*resume_at) if resume_at else DONE)
+        _commit_page(run, client, settings, progress)
+        batch.restart()
+
+    def commit_pending() -> None:
+        if batch.pages:
+            commit()
+
+    pages = Prefetcher(
+        fetch,
+        following,
+        (gte, offset),
+        depth=PREFETCH_PAGES,
+        on_wait=commit_pending,
+        wait_seconds=settings.idle_commit_seconds,
+    )
+    for page, resume_at in pages:
+        if run.progress_total is None:
+            run.progress_total = page.total_count
+        backfill = feed == BACKFILL_FEED
+        outcomes = upsert_forms(run.account_id, page.forms, source=source, mostly_new=backfill)
+        _count(run, outcomes, repaired=source == "sweep")
+        if resume_at is None or batch.due():
+            commit()
 
 
 class _CommitBatch:

@@ -120,7 +120,7 @@ def test_backfill_killed_after_a_commit_resumes_without_loss_or_duplicates(
         if len(committed) == crash_after_commits:
             raise Crash
 
-    settings = order_sync.SyncSettings(commit_pages=commit_pages)
+    settings = order_sync.SyncSettings(commit_pages=commit_pages, idle_commit_seconds=3600)
     with pytest.raises(Crash):
         run_sync(get_allegro(), account.id, settings=settings, progress=die)
     db.session.rollback()
@@ -142,7 +142,7 @@ def test_backfill_commits_every_few_pages_with_the_cursor_of_the_last(app, fake_
         cursor = get_cursor(account.id, order_sync.BACKFILL_FEED)
         seen.append((run.progress_done, _count_orders(account.id), cursor))
 
-    settings = order_sync.SyncSettings(commit_pages=2, commit_seconds=3600)
+    settings = order_sync.SyncSettings(commit_pages=2, commit_seconds=3600, idle_commit_seconds=3600)
     assert run_sync(get_allegro(), account.id, settings=settings, progress=record).state == "ok"
     assert len(seen) == 3  # five pages, committed as 2 + 2 + 1
     assert [done for done, _, _ in seen][:2] == [200, 400]
@@ -156,7 +156,7 @@ def test_a_slow_backfill_commits_on_time_whatever_the_page_count(app, fake_alleg
     account, seller = shop
     fake_allegro.state.populate_fast(seller, 450)
     commits = []
-    settings = order_sync.SyncSettings(commit_pages=100, commit_seconds=0)
+    settings = order_sync.SyncSettings(commit_pages=100, commit_seconds=0, idle_commit_seconds=3600)
     run_sync(get_allegro(), account.id, settings=settings, progress=lambda r: commits.append(r.progress_done))
     assert commits[:4] == [100, 200, 300, 400]
 
@@ -252,3 +252,16 @@ def test_a_backfill_page_inserts_new_orders_and_updates_stored_ones(app, fake_al
     assert [(c.field, c.source) for c in order.changes] == [("status", "backfill")]
     added = db.session.scalar(select(Order).where(Order.allegro_id == new["id"]))
     assert [line.allegro_id for line in added.lines] == [item["id"] for item in new["lineItems"]]
+
+
+def test_a_slow_allegro_gets_pending_pages_committed_while_waiting(app, fake_allegro, shop):
+    account, seller = shop
+    fake_allegro.state.populate_fast(seller, 450)
+    fake_allegro.state.delay("GET /order/checkout-forms", 0.5, times=10)
+    commits = []
+    settings = order_sync.SyncSettings(commit_pages=100, commit_seconds=3600, idle_commit_seconds=0.1)
+    record = commits.append
+    run = run_sync(get_allegro(), account.id, settings=settings, progress=lambda r: record(r.progress_done))
+    assert run.state == "ok", run.error
+    assert commits[:4] == [100, 200, 300, 400]  # no transaction held open across a slow page
+    assert _count_orders(account.id) == 450
