@@ -40,7 +40,7 @@ class Order(db.Model):
     allegro_id: Mapped[str64]
     revision: Mapped[str | None] = mapped_column(String(32))
     status: Mapped[str32] = mapped_column(index=True)
-    fulfillment_status: Mapped[str | None] = mapped_column(String(32), index=True)
+    fulfillment_status: Mapped[str | None] = mapped_column(String(32))  # ix_order_fulfillment_bought
     line_items_sent: Mapped[str | None] = mapped_column(String(8))
     bought_at: Mapped[dt.datetime | None]
     allegro_updated_at: Mapped[dt.datetime | None]
