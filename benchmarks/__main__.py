@@ -116,9 +116,10 @@ def _sync_section(results) -> str:
         "First connection (history backfill through `/order/checkout-forms`, 100 per page) into an "
         "empty database; the fake Allegro runs in its own process on 127.0.0.1. *fetch only* pages and "
         "parses exactly the same pages without storing anything; the ratio is sync time / fetch-only "
-        "time (target <= 1.3). *latency* is a delay the fake adds to every order page: 0 is the bare "
-        "loopback, 100 ms is closer to the real Allegro API, where the next page is fetched while the "
-        "current one is stored. *idle orders* is the order part of the next incremental sync with "
+        "time (target <= 1.3). The sync fetches up to three pages ahead in a helper thread while it "
+        "stores, and commits every ten pages (or each second) with the cursor of the last. *latency* is "
+        "a delay the fake adds to every order page: 0 is the bare loopback, 100 ms is closer to the "
+        "real Allegro API. *idle orders* is the order part of the next incremental sync with "
         "nothing new (target <= 3); *idle all* adds the issue lists (open, recently closed) and one "
         "ratings page that ride in the same sync.",
         "",
