@@ -36,7 +36,7 @@ class SyncSettings:
 
     sweep_margin: dt.timedelta = dt.timedelta(hours=2)
     backfill_days: int = 90
-    on_page: Callable[[], None] = lambda: None  # renews the lease; called before each page commit
+    on_page: Callable[[], None] = lambda: None  # renews the lease; called before each commit
     # A history backfill commits every few pages rather than every page: each commit writes
     # the index pages it dirtied, and pages committed together share most of them. The cursor
     # always lands in the same commit as its rows, so a killed sync still resumes exactly.
