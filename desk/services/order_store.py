@@ -170,7 +170,7 @@ def _fill(order: Order, form: CheckoutForm) -> None:
     _fill_lines(order, form)
 
 
-def _columns(form: CheckoutForm, as_json: Callable = None) -> dict:
+def _columns(form: CheckoutForm, as_json: Callable | None = None) -> dict:
     """Order columns from a checkout form (without lines); `as_json` turns a DTO into a JSON value."""
     as_json = as_json or _plain
     buyer, payment, delivery, invoice = form.buyer, form.payment, form.delivery, form.invoice
