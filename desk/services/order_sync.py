@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 
 from desk.extensions import db
@@ -171,14 +172,16 @@ def _page_updates(client, run, settings, progress, *, gte, offset, feed, source)
         on_wait=commit_pending,
         wait_seconds=settings.idle_commit_seconds,
     )
-    for page, resume_at in pages:
-        if run.progress_total is None:
-            run.progress_total = page.total_count
-        backfill = feed == BACKFILL_FEED
-        outcomes = upsert_forms(run.account_id, page.forms, source=source, mostly_new=backfill)
-        _count(run, outcomes, repaired=source == "sweep")
-        if resume_at is None or batch.due():
-            commit()
+    # closing(): a failure while storing stops the helper at once, not when the frame is freed
+    with closing(iter(pages)) as stream:
+        for page, resume_at in stream:
+            if run.progress_total is None:
+                run.progress_total = page.total_count
+            backfill = feed == BACKFILL_FEED
+            outcomes = upsert_forms(run.account_id, page.forms, source=source, mostly_new=backfill)
+            _count(run, outcomes, repaired=source == "sweep")
+            if resume_at is None or batch.due():
+                commit()
 
 
 class _CommitBatch:

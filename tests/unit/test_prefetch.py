@@ -84,3 +84,15 @@ def test_waiting_for_a_slow_page_calls_on_wait_once_per_wait():
     assert consumed == [1, 2, 3]
     assert 1 in waits  # the wait for page 2
     assert len(waits) == len(set(waits))  # one call per wait, however long it lasts
+
+
+def test_closing_the_iteration_after_a_consumer_error_stops_the_helper_at_once():
+    from contextlib import closing
+
+    fetched: list[int] = []
+    fetch, following = _pages(10_000, fetched)
+    before = threading.active_count()
+    with pytest.raises(RuntimeError), closing(iter(Prefetcher(fetch, following, 1, depth=1))) as stream:
+        for _page, _ in stream:
+            raise RuntimeError("the database refused the page")
+    assert threading.active_count() == before
