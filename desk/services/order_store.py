@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import fields, is_dataclass
-from functools import cache
-from operator import attrgetter
 
 from sqlalchemy import Row, select
 
 from desk.extensions import db
 from desk.models import Order, OrderChange, OrderLine
-from desk.orm import utcnow
+from desk.orm import json_text, utcnow
 from desk.services.bulk_insert import insert_rows
 from integrations.allegro import CheckoutForm
 
@@ -122,7 +120,7 @@ def _bulk_create(account_id: int, forms: list[CheckoutForm], *, skip_existing: b
     """
     now = utcnow()
     # JSON columns get the DTOs themselves: the column encoder writes a dataclass as the object
-    # of its fields, the same text `_plain` gives the ORM, without building the dicts first.
+    # of its fields, so the ORM path (`_plain`) and this one store the same text.
     rows = [
         {"account_id": account_id, "allegro_id": f.id, "synced_at": now, **_columns(f, as_json=_as_is)}
         for f in forms
@@ -243,35 +241,5 @@ def _as_is(value):
 
 
 def _plain(value) -> dict:
-    """A DTO as JSON-safe data for a JSON column (dates and decimals as strings)."""
-    names, getter = _reader(type(value))
-    return {
-        name: item if type(item) in _JSON_SCALARS else _jsonable(item)
-        for name, item in zip(names, getter(value), strict=True)
-    }
-
-
-@cache
-def _reader(kind: type) -> tuple[tuple[str, ...], Callable]:
-    """A DTO class's field names and one getter returning all their values as a tuple."""
-    names = tuple(f.name for f in fields(kind))
-    if len(names) == 1:
-        single = attrgetter(names[0])
-        return names, lambda value: (single(value),)
-    return names, attrgetter(*names)
-
-
-_JSON_SCALARS = frozenset({str, int, bool, float, type(None)})
-
-
-def _jsonable(value):
-    kind = type(value)
-    if kind in _JSON_SCALARS:
-        return value
-    if kind is list or kind is tuple:
-        return [_jsonable(val) for val in value]
-    if is_dataclass(kind):
-        return _plain(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
+    """A DTO as the plain data of its JSON column: exactly what the column encoder writes for it."""
+    return json.loads(json_text(value))

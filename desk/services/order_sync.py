@@ -173,11 +173,11 @@ def _page_updates(client, run, settings, progress, *, gte, offset, feed, source)
         wait_seconds=settings.idle_commit_seconds,
     )
     # closing(): a failure while storing stops the helper at once, not when the frame is freed
+    backfill = feed == BACKFILL_FEED
     with closing(iter(pages)) as stream:
         for page, resume_at in stream:
             if run.progress_total is None:
                 run.progress_total = page.total_count
-            backfill = feed == BACKFILL_FEED
             outcomes = upsert_forms(run.account_id, page.forms, source=source, mostly_new=backfill)
             _count(run, outcomes, repaired=source == "sweep")
             if resume_at is None or batch.due():
