@@ -24,9 +24,9 @@ from desk.extensions import db
 from desk.models import Role, SellerAccount
 from desk.models.issue import LANE_CLOSED, LANE_DECISION, LANE_REPLY, LANE_WAITING, Issue
 from desk.orm import utcnow
-from desk.services import auth
-from desk.services.accounts import activate_with_tokens
-from desk.services.issue_sync import sync_issues
+from desk.services.accounts import auth
+from desk.services.accounts.sellers import activate_with_tokens
+from desk.services.issues.sync import sync_issues
 from desk.wiring import get_allegro
 from integrations.allegro import TokenPair
 from integrations.allegro.auth import utcnow as token_now

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 from desk.models import Role
-from desk.services.auth import create_agent
+from desk.services.accounts.auth import create_agent
 
 PASSWORD = "benchmark-password-1"
 

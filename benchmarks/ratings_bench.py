@@ -18,8 +18,9 @@ from benchmarks.pages import alternating_p95, get_ok
 from desk.extensions import db
 from desk.models import AccountStatus, Order, Role, SellerAccount
 from desk.models.rating import Rating, RemovalOutcome
-from desk.services import auth, rating_rollup
-from desk.services.rating_store import link_orders, warsaw_day
+from desk.services.accounts import auth
+from desk.services.ratings import rollup as rating_rollup
+from desk.services.ratings.store import link_orders, warsaw_day
 
 SIZES = (500, 50_000)
 REQUESTS, WARM_UP = 60, 8

@@ -9,11 +9,11 @@ from benchmarks.common import desk_app, scratch_database
 from benchmarks.fake_process import remote_fake
 from desk.extensions import db
 from desk.models import SellerAccount
-from desk.services.accounts import activate_with_tokens
-from desk.services.issue_sync import sync_issues
-from desk.services.order_sync import FORMS_PAGE, _next_window
-from desk.services.rating_sync import sync_ratings
-from desk.services.sync import run_sync
+from desk.services.accounts.sellers import activate_with_tokens
+from desk.services.issues.sync import sync_issues
+from desk.services.orders.sync import FORMS_PAGE, _next_window
+from desk.services.ratings.sync import sync_ratings
+from desk.services.sync.runner import run_sync
 from desk.wiring import get_allegro
 from integrations.allegro import TokenPair
 from integrations.allegro.auth import utcnow

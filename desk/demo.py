@@ -12,8 +12,8 @@ from sqlalchemy import select
 from desk import wiring
 from desk.extensions import db
 from desk.models import Agent, Role, SellerAccount
-from desk.services.accounts import activate_with_tokens
-from desk.services.auth import create_agent
+from desk.services.accounts.auth import create_agent
+from desk.services.accounts.sellers import activate_with_tokens
 from integrations.allegro import TokenPair
 from integrations.allegro.auth import utcnow
 

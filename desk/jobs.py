@@ -11,9 +11,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 from flask_babel import force_locale, gettext
 
-from desk.services import outbox, rating_alerts
-from desk.services.issue_assignment import round_robin_assign
-from desk.services.sync import sync_all
+from desk.services import outbox
+from desk.services.issues.assignment import round_robin_assign
+from desk.services.ratings import alerts as rating_alerts
+from desk.services.sync.runner import sync_all
 from desk.wiring import get_allegro, sync_settings
 
 log = logging.getLogger(__name__)

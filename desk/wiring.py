@@ -15,7 +15,7 @@ import requests
 from flask import Flask, current_app
 
 from desk.extensions import db
-from desk.services.order_sync import SyncSettings
+from desk.services.orders.sync import SyncSettings
 from desk.services.tokens import DbTokenStore, TokenCipher
 from integrations.allegro import API_URLS, AUTH_URLS, AllegroClient, OAuthClient, TokenManager
 

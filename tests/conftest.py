@@ -93,7 +93,8 @@ def app(fake_allegro, database_url):
 
 def _clear_process_caches() -> None:
     """Per-process caches outlive a test's database (PostgreSQL reuses one URL for every test)."""
-    from desk.services import order_actions, orders
+    from desk.services.orders import actions as order_actions
+    from desk.services.orders import listing as orders
 
     orders._delivery_cache.clear()
     order_actions._carriers.clear()

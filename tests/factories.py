@@ -6,7 +6,7 @@ import itertools
 
 from desk.extensions import db
 from desk.models import Agent, Role, SellerAccount
-from desk.services.accounts import activate_with_tokens
+from desk.services.accounts.sellers import activate_with_tokens
 from desk.wiring import get_allegro
 from integrations.allegro import TokenPair
 from integrations.allegro.auth import utcnow

@@ -7,7 +7,7 @@ import time
 import click
 
 from desk.cli import desk_cli
-from desk.services import accounts
+from desk.services.accounts import sellers as accounts
 from desk.services.errors import DeskError
 from desk.wiring import get_allegro
 

@@ -7,7 +7,7 @@ import click
 
 from desk.cli import desk_cli
 from desk.models import Role
-from desk.services import auth as auth_service
+from desk.services.accounts import auth as auth_service
 from desk.services.errors import DeskError
 
 

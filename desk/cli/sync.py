@@ -6,9 +6,9 @@ import click
 from flask import current_app
 
 from desk.cli import desk_cli
-from desk.services import accounts
+from desk.services.accounts import sellers as accounts
 from desk.services.errors import DeskError
-from desk.services.sync import SyncBusy, run_sync, syncable_account_ids
+from desk.services.sync.runner import SyncBusy, run_sync, syncable_account_ids
 from desk.wiring import get_allegro, sync_settings
 
 

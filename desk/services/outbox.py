@@ -50,9 +50,9 @@ class Handler:
 HANDLERS: dict[str, Handler] = {}
 # Modules that register write kinds; imported before the first send so a worker knows them all.
 HANDLER_MODULES = (
-    "desk.services.order_writes",
-    "desk.services.issue_writes",
-    "desk.services.rating_writes",
+    "desk.services.orders.writes",
+    "desk.services.issues.writes",
+    "desk.services.ratings.writes",
 )
 
 

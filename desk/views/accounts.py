@@ -6,9 +6,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from desk.models import Role
-from desk.services import accounts as account_service
-from desk.services import sync_history
+from desk.services.accounts import sellers as account_service
 from desk.services.errors import DeskError
+from desk.services.sync import history as sync_history
 from desk.views.access import ensure_account_visible, require_roles, visible_account_ids
 from desk.wiring import get_allegro
 

@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from desk.models import Role
-from desk.services import accounts as account_service
-from desk.services import agents_admin
-from desk.services import auth as auth_service
+from desk.services.accounts import agents as agents_admin
+from desk.services.accounts import auth as auth_service
+from desk.services.accounts import sellers as account_service
 from desk.services.errors import DeskError, NotFoundError
 from desk.views.errors import message_for
 from desk.views.home import ROLE_LABELS

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from desk.models import AccountStatus, Role
-from desk.services import auth as auth_service
+from desk.services.accounts import auth as auth_service
 from desk.views import filters, locale
 
 bp = Blueprint("home", __name__)

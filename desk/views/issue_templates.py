@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from desk.models import Role
-from desk.services import issue_templates
 from desk.services.errors import ConflictError, ValidationError
+from desk.services.issues import templates as issue_templates
 from desk.views.access import require_roles
 from desk.views.errors import message_for
 

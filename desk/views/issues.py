@@ -15,19 +15,17 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from desk.models import OutboxState
 from desk.orm import utcnow
-from desk.services import auth as auth_service
-from desk.services import (
-    issue_assignment,
-    issue_claims,
-    issue_detail,
-    issue_labels,
-    issue_presence,
-    issue_replies,
-    issue_templates,
-    issues,
-)
+from desk.services.accounts import auth as auth_service
 from desk.services.errors import DeskError, NotFoundError, ValidationError
-from desk.services.issue_deadlines import DeadlinePolicy
+from desk.services.issues import assignment as issue_assignment
+from desk.services.issues import claims as issue_claims
+from desk.services.issues import detail as issue_detail
+from desk.services.issues import inbox as issues
+from desk.services.issues import labels as issue_labels
+from desk.services.issues import presence as issue_presence
+from desk.services.issues import replies as issue_replies
+from desk.services.issues import templates as issue_templates
+from desk.services.issues.deadlines import DeadlinePolicy
 from desk.views import issue_templates as template_views
 from desk.views.access import visible_account_ids
 from desk.views.errors import message_for

@@ -6,7 +6,7 @@ from flask_babel import gettext, refresh
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from desk.services import auth as auth_service
+from desk.services.accounts import auth as auth_service
 from desk.views.security import safe_redirect_target
 
 

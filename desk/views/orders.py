@@ -11,10 +11,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from desk.models import OutboxState
-from desk.services import auth as auth_service
-from desk.services import order_actions, orders
+from desk.services.accounts import auth as auth_service
 from desk.services.errors import DeskError, NotFoundError, ValidationError
-from desk.services.order_writes import SETTABLE_STATUSES
+from desk.services.orders import actions as order_actions
+from desk.services.orders import listing as orders
+from desk.services.orders.writes import SETTABLE_STATUSES
 from desk.views.access import visible_account_ids
 from desk.views.errors import message_for
 from desk.views.query_args import date_range

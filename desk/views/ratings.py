@@ -27,9 +27,11 @@ from flask_login import current_user
 from desk.models import OutboxState, Role
 from desk.models.rating import RATING_TEXT_MAX, DraftKind, DraftState, RemovalOutcome
 from desk.orm import utcnow
-from desk.services import auth as auth_service
-from desk.services import rating_export, rating_writes, ratings
+from desk.services.accounts import auth as auth_service
 from desk.services.errors import ConflictError, ValidationError
+from desk.services.ratings import export as rating_export
+from desk.services.ratings import listing as ratings
+from desk.services.ratings import writes as rating_writes
 from desk.views.access import visible_account_ids
 from desk.views.errors import message_for
 from desk.views.query_args import date_range

@@ -10,9 +10,12 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from desk.models import OutboxState
-from desk.services import rating_alerts, rating_dashboard, rating_writes, ratings
 from desk.services.errors import DeskError
-from desk.services.rating_chart import ChartPoint, ChartText, render_trend
+from desk.services.ratings import alerts as rating_alerts
+from desk.services.ratings import dashboard as rating_dashboard
+from desk.services.ratings import listing as ratings
+from desk.services.ratings import writes as rating_writes
+from desk.services.ratings.chart import ChartPoint, ChartText, render_trend
 from desk.views.access import require_roles, visible_account_ids
 from desk.views.errors import message_for
 from desk.views.ratings import OWNERS, WARSAW, account_options, bp, write_error

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from desk.extensions import db, login_manager
 from desk.models import Agent
-from desk.services import auth as auth_service
+from desk.services.accounts import auth as auth_service
 from desk.services.errors import N_
 
 F = TypeVar("F", bound=Callable)

@@ -7,8 +7,8 @@ import threading
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from desk.services import sync_history
-from desk.services.sync import SyncBusy, run_sync
+from desk.services.sync import history as sync_history
+from desk.services.sync.runner import SyncBusy, run_sync
 from desk.views.access import ensure_account_visible, visible_account_ids
 from desk.wiring import get_allegro, sync_settings
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from desk.extensions import db
 from desk.models.issue import Issue, ReplyTemplate
 from desk.orm import utcnow
-from desk.services.issue_sync import sync_issues
-from desk.services.sync import run_sync
+from desk.services.issues.sync import sync_issues
+from desk.services.sync.runner import run_sync
 from desk.wiring import get_allegro
 from tests.browser.conftest import shot, sign_in
 from tests.factories import PASSWORD, connect_account, make_agent

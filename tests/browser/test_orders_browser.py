@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from desk.extensions import db
 from desk.models import Order, Role
-from desk.services.sync import run_sync
+from desk.services.sync.runner import run_sync
 from desk.wiring import get_allegro
 from tests.browser.conftest import shot, sign_in
 from tests.factories import PASSWORD, connect_account, make_agent

@@ -12,9 +12,9 @@ from desk.extensions import db
 from desk.models import Role
 from desk.models.rating import Rating
 from desk.orm import utcnow
-from desk.services import rating_rollup
-from desk.services.rating_sync import sync_ratings
-from desk.services.sync import run_sync
+from desk.services.ratings import rollup as rating_rollup
+from desk.services.ratings.sync import sync_ratings
+from desk.services.sync.runner import run_sync
 from desk.wiring import get_allegro
 from tests.browser.conftest import shot, sign_in
 from tests.factories import PASSWORD, connect_account, make_agent

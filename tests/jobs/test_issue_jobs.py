@@ -8,8 +8,8 @@ from sqlalchemy import select
 from desk import jobs
 from desk.extensions import db
 from desk.models.issue import Issue
-from desk.services.lease import acquire_lease, release_lease
-from desk.services.sync import SyncBusy, run_sync
+from desk.services.sync.lease import acquire_lease, release_lease
+from desk.services.sync.runner import SyncBusy, run_sync
 from desk.wiring import get_allegro
 from tests.factories import connect_account, make_agent
 
@@ -46,7 +46,7 @@ def test_issue_sync_never_runs_while_another_process_holds_the_lease(app, fake_a
 def test_round_robin_job_assigns_new_issues_when_switched_on(app, fake_allegro):
     job = jobs.assign_issues_job
     from desk.orm import utcnow
-    from desk.services.issue_sync import sync_issues
+    from desk.services.issues.sync import sync_issues
 
     account, seller = connect_account(fake_allegro)
     agent = make_agent(accounts=[account])

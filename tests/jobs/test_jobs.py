@@ -9,7 +9,7 @@ from desk import jobs
 from desk.extensions import db
 from desk.models import SellerAccount
 from tests.factories import connect_account
-from tests.services.test_rating_reports import at, make_rating
+from tests.services.ratings.test_reports import at, make_rating
 
 
 def test_every_job_is_registered_once_with_its_interval(app):

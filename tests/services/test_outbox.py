@@ -9,8 +9,8 @@ from desk.extensions import db
 from desk.models import Order, OutboxMessage, OutboxState
 from desk.services import outbox
 from desk.services.errors import ValidationError
-from desk.services.order_writes import add_tracking_number, change_fulfillment_status
-from desk.services.sync import run_sync
+from desk.services.orders.writes import add_tracking_number, change_fulfillment_status
+from desk.services.sync.runner import run_sync
 from desk.wiring import get_allegro
 from tests.factories import connect_account, make_agent
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from desk.extensions import db
 from desk.models import DeviceAuthorization, Role, SyncRun
-from desk.services.sync import run_sync
+from desk.services.sync.runner import run_sync
 from desk.wiring import get_allegro
 from tests.factories import connect_account, make_agent
 

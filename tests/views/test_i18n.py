@@ -9,7 +9,7 @@ from babel.messages.pofile import read_po
 
 from desk.extensions import db
 from desk.models import Agent, Role
-from desk.services import auth
+from desk.services.accounts import auth
 
 ROOT = Path(__file__).resolve().parents[2]
 PL_CATALOG = ROOT / "desk" / "translations" / "pl" / "LC_MESSAGES" / "messages.po"

@@ -13,8 +13,8 @@ from desk.extensions import db
 from desk.models import OutboxMessage, Role
 from desk.models.issue import Issue, ReplyTemplate
 from desk.orm import utcnow
-from desk.services.issue_sync import sync_issues
-from desk.services.sync import run_sync
+from desk.services.issues.sync import sync_issues
+from desk.services.sync.runner import run_sync
 from desk.wiring import get_allegro
 from tests.factories import connect_account, make_agent
 

@@ -15,11 +15,11 @@ from desk.extensions import db
 from desk.models import Order, Role
 from desk.models.rating import Rating, RatingTemplate
 from desk.orm import utcnow
-from desk.services.rating_sync import sync_ratings
-from desk.services.sync import run_sync
+from desk.services.ratings.sync import sync_ratings
+from desk.services.sync.runner import run_sync
 from desk.wiring import get_allegro
 from tests.factories import connect_account, make_agent
-from tests.services.test_rating_reports import make_rating
+from tests.services.ratings.test_reports import make_rating
 
 ANSWER = "PUT /sale/user-ratings/{ratingId}/answer"
 REMOVAL = "PUT /sale/user-ratings/{ratingId}/removal"
@@ -231,7 +231,7 @@ def test_dashboard_shows_figures_and_an_svg_chart(app, client, login, shop, owne
     for n in range(20):
         make_rating(account, today - dt.timedelta(days=n), recommended=n % 4 != 0)
     db.session.flush()
-    from desk.services import rating_rollup
+    from desk.services.ratings import rollup as rating_rollup
 
     rating_rollup.rebuild(account.id)
     db.session.commit()

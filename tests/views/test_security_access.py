@@ -5,7 +5,7 @@ import pytest
 
 from desk.extensions import db
 from desk.models import AccountStatus, Role, SellerAccount
-from desk.services import auth
+from desk.services.accounts import auth
 
 PASSWORD = "Sekretne-Haslo-2026"
 NAV = {

@@ -11,7 +11,7 @@ from desk import create_app
 from desk.config import TestConfig
 from desk.extensions import db
 from desk.models import Role
-from desk.services import auth
+from desk.services.accounts import auth
 
 PASSWORD = "Sekretne-Haslo-2026"
 CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'"

@@ -1,0 +1,1 @@
+"""Seller accounts (connection, token health) and the desk's agents (sign-in, roles, visibility)."""

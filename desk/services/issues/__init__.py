@@ -1,0 +1,1 @@
+"""Post-purchase issues (discussions and claims): inbox, detail, replies, claim decisions, deadlines."""

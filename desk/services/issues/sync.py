@@ -1,0 +1,239 @@
+"""Issue sync for one seller account: there is no change feed for `/sale/issues`, so every cycle
+re-lists open and recently closed issues and re-reads a chat only when its change key
+(status, messagesCount, lastMessage.createdAt) differs from the one stored with the chat.
+
+An idle cycle therefore costs only the list requests. The nightly full reconcile lists every
+issue and re-reads the chats of open and recently closed ones whatever their key says, which
+repairs the stale counters Allegro is known to send. Each page is applied and committed on its
+own, so a sync killed half-way loses nothing. The caller holds the account's sync lease.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from desk.extensions import db
+from desk.models.issue import OPEN_LANES, Issue
+from desk.services.cursors import get_cursor, set_cursor
+from desk.services.issues.deadlines import WARSAW
+from desk.services.issues.store import (
+    apply_conversation,
+    apply_issue,
+    change_key,
+    derive,
+    is_open_status,
+    link_orders,
+    load_issues,
+    store_chat,
+)
+from integrations.allegro import ISSUE_STATUSES, OPEN_ISSUE_STATUSES, AllegroClient, NotFound
+from integrations.allegro import Issue as IssueDTO
+
+log = logging.getLogger(__name__)
+PAGE = 100
+CLOSED_STATUSES = tuple(s for s in ISSUE_STATUSES if s not in OPEN_ISSUE_STATUSES)
+# Closed issues still get messages for a while; they are re-listed while recent.
+RECENT_OPENED = dt.timedelta(days=30)
+RECENT_CLOSED = dt.timedelta(days=7)
+FULL_FEED = "issues_full"  # cursor: when the last full reconcile finished
+RECONCILE_NIGHT = (1, 5)  # hours, Europe/Warsaw: when the nightly full reconcile runs
+RECONCILE_EVERY = dt.timedelta(hours=20)
+RECONCILE_OVERDUE = dt.timedelta(hours=48)
+DERIVED = ("lane", "needs_reply", "needs_reply_since", "escalated", "due_at", "activity_at", "closed_at")
+
+
+@dataclass
+class IssueSyncStats:
+    """What one issue sync did; `requests` counts every Allegro request it made."""
+
+    requests: int = 0
+    listed: int = 0
+    created: int = 0
+    updated: int = 0
+    chats_fetched: int = 0
+    reread: int = 0  # issues that left the lists and were read one by one
+    full: bool = False  # a full reconcile: asked for, the first issue sync, or the nightly one
+
+
+def sync_issues(
+    client: AllegroClient,
+    account_id: int,
+    *,
+    full: bool,
+    now: dt.datetime,
+    on_page: Callable[[], None] | None = None,
+) -> IssueSyncStats:
+    """Bring the account's issues and their chats up to date. Commits after each page.
+
+    `full` lists every issue and re-reads open chats; it is also chosen here for an account's first
+    issue sync and once a night (see full_reconcile_due), so no separate job is needed.
+    `on_page` is called before every commit (the account sync renews its lease there).
+    Does not take the lease itself: run it inside the account's sync.
+    """
+    started = client.request_count
+    full = full or full_reconcile_due(account_id, now)
+    run = _Pass(client, account_id, now, full, on_page or (lambda: None))
+    if full:
+        run.scan(statuses=None, horizon=None)
+    else:
+        run.scan(statuses=OPEN_ISSUE_STATUSES, horizon=None)
+        run.scan(statuses=CLOSED_STATUSES, horizon=closed_horizon(account_id, now))
+    run.reread_missing()
+    if full:
+        set_cursor(account_id, FULL_FEED, now.isoformat())
+        db.session.commit()
+    run.stats.full = full
+    run.stats.requests = client.request_count - started
+    return run.stats
+
+
+def full_reconcile_due(account_id: int, now: dt.datetime) -> bool:
+    """True for an account's first issue sync, at night (Warsaw) when the last full reconcile is
+    a day old, and at any hour once it is two days old (a desk that sleeps at night)."""
+    last = get_cursor(account_id, FULL_FEED)
+    if not last:
+        return True
+    age = now - dt.datetime.fromisoformat(last)
+    night = RECONCILE_NIGHT[0] <= now.astimezone(WARSAW).hour < RECONCILE_NIGHT[1]
+    return age >= RECONCILE_OVERDUE or (night and age >= RECONCILE_EVERY)
+
+
+def closed_horizon(account_id: int, now: dt.datetime) -> dt.datetime:
+    """Closed issues opened after this are re-listed every cycle (the list is newest-opened first).
+
+    It reaches back far enough to cover every issue that closed in the last days, even one that
+    was opened long ago.
+    """
+    horizon = now - RECENT_OPENED
+    oldest = db.session.scalar(
+        select(func.min(Issue.opened_at)).where(
+            Issue.account_id == account_id, Issue.closed_at >= now - RECENT_CLOSED
+        )
+    )
+    return min(horizon, oldest) if oldest is not None else horizon
+
+
+@dataclass
+class _Pass:
+    client: AllegroClient
+    account_id: int
+    now: dt.datetime
+    full: bool
+    on_page: Callable[[], None]
+    stats: IssueSyncStats = field(default_factory=IssueSyncStats)
+    seen: set[str] = field(default_factory=set)
+
+    def scan(self, *, statuses, horizon: dt.datetime | None) -> None:
+        offset = 0
+        while True:
+            page = self.client.list_issues(offset=offset, limit=PAGE, statuses=statuses)
+            self.stats.listed += len(page)
+            self._apply_page(page)
+            if len(page) < PAGE:
+                return
+            oldest = page[-1].opened_date
+            if horizon is not None and oldest is not None and oldest < horizon:
+                return
+            offset += PAGE
+
+    def _apply_page(self, page: list[IssueDTO]) -> None:
+        existing = load_issues(self.account_id, (dto.id for dto in page))
+        touched = []
+        for dto in page:
+            if dto.id in self.seen:  # the list shifted while paging: already applied
+                continue
+            self.seen.add(dto.id)
+            touched.append(self._apply(dto, existing.get(dto.id)))
+        link_orders(self.account_id, touched)
+        self.on_page()
+        db.session.commit()
+
+    def _apply(self, dto: IssueDTO, issue: Issue | None) -> Issue:
+        created = issue is None
+        if issue is None:
+            issue = new_issue(self.account_id, dto.id, self.now)
+        changed = apply_issue(issue, dto, self.now)
+        if self._chat_wanted(issue, dto):
+            changed = refresh_chat(self.client, issue, dto) or changed
+            self.stats.chats_fetched += 1
+        changed = rederive(issue, self.now) or changed
+        if changed:
+            issue.updated_at = issue.synced_at = self.now
+        if created:
+            self.stats.created += 1
+        elif changed:
+            self.stats.updated += 1
+        return issue
+
+    def _chat_wanted(self, issue: Issue, dto: IssueDTO) -> bool:
+        if issue.chat_key != change_key(dto):
+            return True
+        if not self.full:
+            return False
+        recent = issue.closed_at is not None and issue.closed_at >= self.now - RECENT_CLOSED
+        return is_open_status(dto.status) or recent
+
+    def reread_missing(self) -> None:
+        """Open issues that were in no list (they closed long after opening): read them one by one."""
+        open_issues = db.session.execute(
+            select(Issue.id, Issue.allegro_id).where(
+                Issue.account_id == self.account_id, Issue.lane.in_(OPEN_LANES)
+            )
+        ).all()
+        for issue_id in [row.id for row in open_issues if row.allegro_id not in self.seen]:
+            issue = db.session.get(Issue, issue_id)
+            try:
+                dto = self.client.get_issue(issue.allegro_id)
+            except NotFound:
+                log.info("issue %s of account %s is gone from Allegro", issue.allegro_id, self.account_id)
+                continue
+            self.stats.reread += 1
+            self._apply(dto, issue)
+            self.on_page()
+            db.session.commit()
+
+
+def new_issue(account_id: int, allegro_id: str, now: dt.datetime) -> Issue:
+    """A fresh issue row (added to the session) to be filled by apply_issue."""
+    issue = Issue(
+        account_id=account_id, allegro_id=allegro_id, status="", type="", first_seen_at=now,
+        updated_at=now, synced_at=now, activity_at=now, messages=[], changes=[],
+    )
+    db.session.add(issue)
+    return issue
+
+
+def refresh_chat(client: AllegroClient, issue: Issue, dto: IssueDTO) -> bool:
+    """Re-read the whole chat, store new entries and whose turn it is; True when messages were added."""
+    chat = client.get_issue_chat(dto.id)
+    added = store_chat(issue, chat)
+    apply_conversation(issue, chat)
+    issue.chat_key = change_key(dto)
+    issue.chat_synced_at = dt.datetime.now(dt.UTC)
+    return added > 0
+
+
+def rederive(issue: Issue, now: dt.datetime) -> bool:
+    """Recompute the inbox fields; True (and updated_at moved) when any of them changed."""
+    before = tuple(getattr(issue, name) for name in DERIVED)
+    derive(issue, now)
+    changed = before != tuple(getattr(issue, name) for name in DERIVED)
+    if changed or issue.id is None:
+        issue.updated_at = now
+        issue.synced_at = now
+    return changed
+
+
+def refresh_issue(client: AllegroClient, issue: Issue, now: dt.datetime, *, chat: bool = True) -> IssueDTO:
+    """Re-read one issue (and its chat when `chat` or when its key changed) and store it; flushes only."""
+    dto = client.get_issue(issue.allegro_id)
+    apply_issue(issue, dto, now)
+    if chat or issue.chat_key != change_key(dto):
+        refresh_chat(client, issue, dto)
+    rederive(issue, now)
+    link_orders(issue.account_id, [issue])
+    return dto

@@ -1,0 +1,190 @@
+"""Order actions that write to Allegro: status and tracking through the outbox, re-reads after a
+conflict, carriers for tracking numbers, and bulk status changes with a preview.
+
+Every function takes `account_ids`, the seller accounts the caller may see (None means all).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from sqlalchemy import select
+
+from desk.extensions import db
+from desk.models import Order, OutboxMessage, OutboxState
+from desk.services import outbox
+from desk.services.errors import N_, DeskError, NotFoundError, ValidationError
+from desk.services.orders import writes as order_writes
+from desk.services.orders.listing import visible_order
+from desk.services.orders.store import upsert_forms
+from desk.services.ports import AllegroGateway
+from integrations.allegro import AllegroError, Carrier
+
+log = logging.getLogger(__name__)
+MAX_BULK = 200
+CARRIERS_TTL = 3600.0
+CONFLICT_CODES = frozenset({"CONFLICT", "http_409"})
+
+
+# --- writes to Allegro --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    message: OutboxMessage
+    conflict: bool = False  # the order had changed on Allegro; it has been re-read since
+
+
+def change_status(
+    gateway: AllegroGateway, *, order_id: int, status: str, agent_id: int | None, idempotency_key: str,
+    account_ids: set[int] | None,
+) -> WriteResult:
+    """Send a fulfilment status through the outbox; after a revision conflict, re-read the order."""
+    visible_order(order_id, account_ids)
+    message = order_writes.change_fulfillment_status(
+        gateway, order_id=order_id, status=status, agent_id=agent_id, idempotency_key=idempotency_key
+    )
+    conflict = message.state is OutboxState.FAILED and message.last_error_code in CONFLICT_CODES
+    if conflict:
+        try:
+            refresh_order(gateway, order_id)
+        except DeskError:  # the page still explains the conflict; the next sync heals the copy
+            log.info("re-read of order %s after a conflict failed", order_id)
+    return WriteResult(message, conflict)
+
+
+def add_tracking(
+    gateway: AllegroGateway, *, order_id: int, carrier_id: str, waybill: str, carrier_name: str | None,
+    agent_id: int | None, idempotency_key: str, account_ids: set[int] | None,
+) -> OutboxMessage:
+    """Attach a tracking number to a visible order, through the outbox."""
+    visible_order(order_id, account_ids)
+    return order_writes.add_tracking_number(
+        gateway, order_id=order_id, carrier_id=(carrier_id or "").strip(), waybill=waybill,
+        carrier_name=(carrier_name or "").strip() or None, agent_id=agent_id, idempotency_key=idempotency_key,
+    )
+
+
+def retry_write(gateway: AllegroGateway, message_id: int, account_ids: set[int] | None) -> OutboxMessage:
+    """Send a failed write of a visible account again (same idempotency key). Commits."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None or (account_ids is not None and message.account_id not in account_ids):
+        raise NotFoundError(N_("This write does not exist."))
+    outbox.retry(message_id)
+    return outbox.deliver(gateway, message_id)
+
+
+def refresh_order(gateway: AllegroGateway, order_id: int, account_ids: set[int] | None = None) -> Order:
+    """Re-read the order's checkout form from Allegro and store it (new revision, history). Commits."""
+    order = visible_order(order_id, account_ids)
+    try:
+        form = gateway.client_for(order.account_id).get_checkout_form(order.allegro_id)
+    except AllegroError as exc:
+        log.info("re-read of order %s failed: %s", order_id, exc)
+        raise DeskError(N_("Allegro could not be asked for the order now. Try again in a moment.")) from exc
+    upsert_forms(order.account_id, [form], source="refresh", existing={order.allegro_id: order})
+    db.session.commit()
+    return order
+
+
+_carriers: dict[int, tuple[float, list[Carrier]]] = {}
+_carriers_lock = threading.Lock()
+
+
+def list_carriers(gateway: AllegroGateway, account_id: int) -> list[Carrier]:
+    """Carriers Allegro accepts for tracking numbers, kept for an hour; [] while Allegro is unreachable."""
+    with _carriers_lock:
+        expires, carriers = _carriers.get(account_id, (0.0, []))
+    if expires > time.monotonic():
+        return carriers
+    try:
+        carriers = gateway.client_for(account_id).list_carriers()
+    except AllegroError as exc:  # not cached: the next page view asks again
+        log.info("carriers for account %s unavailable: %s", account_id, exc)
+        return []
+    with _carriers_lock:
+        _carriers[account_id] = (time.monotonic() + CARRIERS_TTL, carriers)
+    return carriers
+
+
+# --- bulk status change -------------------------------------------------------------------------
+
+SKIP_SAME, SKIP_CANCELLED, SKIP_HIDDEN = "same_status", "cancelled", "not_visible"
+
+
+@dataclass(frozen=True)
+class BulkItem:
+    order_id: int
+    order: Order | None  # None when missing or not visible
+    skip: str | None  # why it is left alone; None when it will be (or was) sent
+    before: str | None = None  # the fulfilment status when the change was previewed
+    outcome: OutboxState | None = None  # after sending
+    error_code: str | None = None
+
+
+@dataclass(frozen=True)
+class BulkPreview:
+    status: str
+    items: list[BulkItem]
+
+    @property
+    def to_send(self) -> list[BulkItem]:
+        return [item for item in self.items if item.skip is None]
+
+
+def bulk_preview(order_ids: Iterable[int], status: str, account_ids: set[int] | None) -> BulkPreview:
+    """Each chosen order with its current status, and whether it will change or be skipped (and why)."""
+    if status not in order_writes.SETTABLE_STATUSES:
+        raise ValidationError(N_("Status %(status)s cannot be set by the seller."), status=status)
+    ids = list(dict.fromkeys(order_ids))
+    if not ids:
+        raise ValidationError(N_("Select at least one order."))
+    if len(ids) > MAX_BULK:
+        raise ValidationError(N_("At most %(max)d orders can be changed at once."), max=MAX_BULK)
+    found = {o.id: o for o in db.session.scalars(select(Order).where(Order.id.in_(ids)))}
+    items = []
+    for order_id in ids:
+        order = found.get(order_id)
+        if order is None or (account_ids is not None and order.account_id not in account_ids):
+            items.append(BulkItem(order_id, None, SKIP_HIDDEN))
+        elif order.fulfillment_status == status:
+            items.append(BulkItem(order_id, order, SKIP_SAME, order.fulfillment_status))
+        elif "CANCELLED" in (order.status, order.fulfillment_status):
+            items.append(BulkItem(order_id, order, SKIP_CANCELLED, order.fulfillment_status))
+        else:
+            items.append(BulkItem(order_id, order, None, order.fulfillment_status))
+    return BulkPreview(status, items)
+
+
+def bulk_change_status(
+    gateway: AllegroGateway, *, order_ids: Iterable[int], status: str, batch_id: str, agent_id: int | None,
+    account_ids: set[int] | None,
+) -> BulkPreview:
+    """Send the status to every order the preview does not skip, each as its own outbox write.
+
+    Keys derive from the batch id and the order id: confirming the same batch twice never sends
+    an order twice (orders changed by the first confirmation now show as already in the status).
+    """
+    try:
+        batch = uuid.UUID(batch_id)
+    except (ValueError, TypeError, AttributeError):
+        message = N_("The confirmation form is damaged. Start again from the orders list.")
+        raise ValidationError(message) from None
+    results = []
+    for item in bulk_preview(order_ids, status, account_ids).items:
+        if item.skip is None:
+            try:
+                message = order_writes.change_fulfillment_status(
+                    gateway, order_id=item.order_id, status=status, agent_id=agent_id,
+                    idempotency_key=f"bulk-{batch}-{item.order_id}",
+                )
+                item = replace(item, outcome=message.state, error_code=message.last_error_code)
+            except DeskError as exc:
+                log.info("bulk change of order %s refused: %s", item.order_id, exc)
+                item = replace(item, outcome=OutboxState.FAILED, error_code="refused")
+        results.append(item)
+    return BulkPreview(status, results)
