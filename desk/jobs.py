@@ -11,7 +11,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 from flask_babel import force_locale, gettext
 
-from desk.services import outbox
+from desk.services import outbox_kinds
 from desk.services.issues.assignment import round_robin_assign
 from desk.services.ratings import alerts as rating_alerts
 from desk.services.sync.runner import sync_all
@@ -43,7 +43,7 @@ def sweep_orders_job(app: Flask) -> dict:
 
 def deliver_outbox_job(app: Flask) -> dict:
     """Send due write-backs and confirm the ones whose outcome is unknown."""
-    return outbox.deliver_due(get_allegro())
+    return outbox_kinds.deliver_due(get_allegro())
 
 
 def assign_issues_job(app: Flask) -> dict:
@@ -113,6 +113,8 @@ def start_scheduler(app: Flask) -> bool:
     scheduler: BackgroundScheduler = app.extensions[SCHEDULER]
     if not app.config["SCHEDULER_ENABLED"] or scheduler.running:
         return False
+    with app.app_context():
+        outbox_kinds.check_queue()  # a write nobody can send must stop the start, not wait unseen
     scheduler.start()
     now = dt.datetime.now(dt.UTC)
     for job in JOBS:

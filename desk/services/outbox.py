@@ -2,15 +2,15 @@
 
 A write is first recorded as an outbox row (idempotency key, state, attempts, last error), then
 sent. A send whose outcome is unknown (connection dropped after sending, 5xx on a POST) is never
-repeated blindly: the handler re-reads Allegro to confirm it before any retry.
+repeated blindly: the handler re-reads Allegro to confirm it before any retry. Each area declares
+its kinds in `<area>/writes.py` as `HANDLERS`; `outbox_kinds` gathers them all.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select, update
@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from desk.extensions import db
 from desk.models import OutboxMessage, OutboxState
 from desk.orm import utcnow
+from desk.services.errors import N_, ValidationError
 from desk.services.ports import AllegroGateway
 from integrations.allegro import (
     AllegroClient,
@@ -47,27 +48,40 @@ class Handler:
     confirm_after_5xx: bool = True
 
 
-HANDLERS: dict[str, Handler] = {}
-# Modules that register write kinds; imported before the first send so a worker knows them all.
-HANDLER_MODULES = (
-    "desk.services.orders.writes",
-    "desk.services.issues.writes",
-    "desk.services.ratings.writes",
-)
+Handlers = Mapping[str, Handler]
+KEY_MAX = 120  # OutboxMessage.idempotency_key
+FORM_KEY_MAX = 64  # of a form's own key, so kind and target always fit beside it
 
 
-def _load_handlers() -> None:
-    for name in HANDLER_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:  # a module that exists but fails to import is a real error
-                raise
+class UnknownWriteKind(RuntimeError):
+    """A queued write of a kind no area handles (a renamed kind, a module left out of outbox_kinds)."""
+
+    def __init__(self, kinds: Iterable[str]) -> None:
+        self.kinds = sorted(set(kinds))
+        super().__init__(f"outbox rows of unknown kinds: {', '.join(self.kinds)}")
 
 
-def register(kind: str, handler: Handler) -> None:
-    """Declare a write kind; modules with write-backs register theirs at import time."""
-    HANDLERS[kind] = handler
+def write_key(kind: str, target: object, form_key: str | None) -> str:
+    """The idempotency key of a write: the form's (or batch's) own key bound to the kind and target,
+    so a key replayed on another order, issue or rating starts nothing there."""
+    form_key = (form_key or "").strip()
+    if not form_key:
+        raise ValidationError(N_("The form is damaged. Reload the page and try again."))
+    return f"{kind}:{target}:{form_key[:FORM_KEY_MAX]}"[:KEY_MAX]
+
+
+def find_by_key(key: str) -> OutboxMessage | None:
+    """The write already recorded under this idempotency key, if any."""
+    return db.session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == key))
+
+
+def unknown_kinds(handlers: Handlers) -> list[str]:
+    """Kinds of rows still to be sent or confirmed that none of `handlers` knows."""
+    queued = (OutboxState.PENDING, OutboxState.SENDING, OutboxState.UNKNOWN)
+    kinds = db.session.scalars(
+        select(OutboxMessage.kind).where(OutboxMessage.state.in_(queued)).distinct()
+    )
+    return sorted(kind for kind in kinds if kind not in handlers)
 
 
 def enqueue(
@@ -75,12 +89,9 @@ def enqueue(
 ) -> OutboxMessage:
     """Record a write (commits). The same idempotency key returns the existing row: a double
     click or a replayed form never creates a second write."""
-    _load_handlers()
-    if kind not in HANDLERS:
-        raise ValueError(f"unknown outbox kind {kind!r}")
-    existing = db.session.scalar(
-        select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key)
-    )
+    if len(idempotency_key) > KEY_MAX:
+        raise ValueError(f"idempotency key longer than {KEY_MAX}: build it with write_key()")
+    existing = find_by_key(idempotency_key)
     if existing is not None:
         return existing
     message = OutboxMessage(
@@ -97,23 +108,27 @@ def enqueue(
         db.session.commit()
     except IntegrityError:  # the same key was recorded concurrently
         db.session.rollback()
-        existing = db.session.scalar(
-            select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key)
-        )
+        existing = find_by_key(idempotency_key)
         if existing is None:
             raise
         return existing
     return message
 
 
-def deliver(gateway: AllegroGateway, message_id: int) -> OutboxMessage:
-    """Send one outbox message if it is due and nobody else is sending it. Commits."""
-    _load_handlers()
+def deliver(gateway: AllegroGateway, message_id: int, handlers: Handlers) -> OutboxMessage:
+    """Send one outbox message if it is due and nobody else is sending it, with the handler of its
+    kind from `handlers` (an area passes its own; the scheduler passes outbox_kinds.HANDLERS).
+    Raises UnknownWriteKind, before touching the row, when its kind is not among them. Commits."""
+    kind = db.session.scalar(select(OutboxMessage.kind).where(OutboxMessage.id == message_id))
+    if kind is None:
+        raise LookupError(message_id)
+    if kind not in handlers:
+        raise UnknownWriteKind([kind])
+    handler = handlers[kind]
     previous = _claim(message_id)
     message = db.session.get(OutboxMessage, message_id)
     if previous is None:
         return message
-    handler = HANDLERS[message.kind]
     client = gateway.client_for(message.account_id)
     try:
         if previous is OutboxState.UNKNOWN or message.attempts > 1:
@@ -255,8 +270,9 @@ def recover_stuck(now: dt.datetime | None = None) -> int:
     return result.rowcount
 
 
-def deliver_due(gateway: AllegroGateway, *, limit: int = 100) -> dict[str, int]:
-    """Send every due message (the scheduler's job). Returns counts by resulting state."""
+def deliver_due(gateway: AllegroGateway, handlers: Handlers, *, limit: int = 100) -> dict[str, int]:
+    """Send every due message (the scheduler's job). Returns counts by resulting state; a due row
+    of a kind `handlers` does not know raises UnknownWriteKind (nothing is skipped quietly)."""
     recover_stuck()
     now = utcnow()
     ids = db.session.scalars(
@@ -270,6 +286,6 @@ def deliver_due(gateway: AllegroGateway, *, limit: int = 100) -> dict[str, int]:
     ).all()
     counts: dict[str, int] = {}
     for message_id in ids:
-        state = deliver(gateway, message_id).state
+        state = deliver(gateway, message_id, handlers).state
         counts[state.value] = counts.get(state.value, 0) + 1
     return counts

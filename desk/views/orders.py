@@ -15,7 +15,7 @@ from desk.services.accounts import auth as auth_service
 from desk.services.errors import DeskError, NotFoundError, ValidationError
 from desk.services.orders import actions as order_actions
 from desk.services.orders import listing as orders
-from desk.services.orders.writes import SETTABLE_STATUSES
+from desk.services.orders.actions import SETTABLE_STATUSES
 from desk.views.access import visible_account_ids
 from desk.views.errors import message_for
 from desk.views.query_args import date_range

@@ -29,6 +29,7 @@ from desk.models.rating import RATING_TEXT_MAX, DraftKind, DraftState, RemovalOu
 from desk.orm import utcnow
 from desk.services.accounts import auth as auth_service
 from desk.services.errors import ConflictError, ValidationError
+from desk.services.ratings import actions as rating_actions
 from desk.services.ratings import export as rating_export
 from desk.services.ratings import listing as ratings
 from desk.services.ratings import writes as rating_writes
@@ -107,7 +108,7 @@ def _labels() -> dict[str, Any]:
         "new_negative_count": ratings.new_negative_count(visible_account_ids())
         if current_user.is_authenticated else 0,
         "now": utcnow(),
-        "deadline_text": rating_writes.format_deadline,
+        "deadline_text": rating_actions.format_deadline,
         "url_endpoints": current_app.view_functions,
         "pct": percent,
         "stars": stars,
@@ -255,7 +256,7 @@ def _posted_key() -> str:
 def answer(rating_id: int):
     text = request.form.get("text", "")
     try:
-        draft = rating_writes.answer_rating(
+        draft = rating_actions.answer_rating(
             get_allegro(), rating_id=rating_id, text=text, agent_id=current_user.id,
             idempotency_key=_posted_key(), needs_approval=_needs_approval(),
             account_ids=visible_account_ids(),
@@ -270,7 +271,7 @@ def answer(rating_id: int):
 def removal(rating_id: int):
     text = request.form.get("text", "")
     try:
-        draft = rating_writes.request_removal(
+        draft = rating_actions.request_removal(
             get_allegro(), rating_id=rating_id, text=text, agent_id=current_user.id,
             idempotency_key=_posted_key(), account_ids=visible_account_ids(),
         )
@@ -306,7 +307,7 @@ def acknowledge_one(rating_id: int):
 
 @bp.post("/drafts/<int:draft_id>/retry")
 def retry(draft_id: int):
-    draft = rating_writes.retry_draft(get_allegro(), draft_id, visible_account_ids())
+    draft = rating_actions.retry_draft(get_allegro(), draft_id, visible_account_ids())
     message = draft.message
     if message is not None and message.state is OutboxState.SENT:
         flash(_("Published on Allegro."), "success")

@@ -11,10 +11,10 @@ from markupsafe import Markup
 
 from desk.models import OutboxState
 from desk.services.errors import DeskError
+from desk.services.ratings import actions as rating_actions
 from desk.services.ratings import alerts as rating_alerts
 from desk.services.ratings import dashboard as rating_dashboard
 from desk.services.ratings import listing as ratings
-from desk.services.ratings import writes as rating_writes
 from desk.services.ratings.chart import ChartPoint, ChartText, render_trend
 from desk.views.access import require_roles, visible_account_ids
 from desk.views.errors import message_for
@@ -32,7 +32,7 @@ def approvals():
 @require_roles(*OWNERS)
 def approve(draft_id: int):
     try:
-        draft = rating_writes.approve_draft(
+        draft = rating_actions.approve_draft(
             get_allegro(), draft_id=draft_id, owner_id=current_user.id, text=request.form.get("text"),
             account_ids=visible_account_ids(),
         )
@@ -53,7 +53,7 @@ def approve(draft_id: int):
 @require_roles(*OWNERS)
 def reject(draft_id: int):
     try:
-        rating_writes.reject_draft(
+        rating_actions.reject_draft(
             draft_id=draft_id, owner_id=current_user.id, note=request.form.get("note", ""),
             account_ids=visible_account_ids(),
         )

@@ -7,15 +7,25 @@ from sqlalchemy import func, select
 
 from desk.extensions import db
 from desk.models import Order, OutboxMessage, OutboxState
-from desk.services import outbox
+from desk.services import outbox, outbox_kinds
 from desk.services.errors import ValidationError
-from desk.services.orders.writes import add_tracking_number, change_fulfillment_status
+from desk.services.orders.actions import add_tracking, change_status
+from desk.services.outbox_kinds import HANDLERS as ALL_KINDS
 from desk.services.sync.runner import run_sync
 from desk.wiring import get_allegro
 from tests.factories import connect_account, make_agent
 
 FULFILLMENT = "PUT /order/checkout-forms/{id}/fulfillment"
 SHIPMENTS = "POST /order/checkout-forms/{id}/shipments"
+
+
+def change_fulfillment_status(gateway, **kwargs) -> OutboxMessage:
+    """The status write as an agent who sees every account sends it; its outbox row."""
+    return change_status(gateway, account_ids=None, **kwargs).message
+
+
+def add_tracking_number(gateway, *, carrier_name=None, **kwargs) -> OutboxMessage:
+    return add_tracking(gateway, account_ids=None, carrier_name=carrier_name, **kwargs)
 
 
 @pytest.fixture
@@ -72,7 +82,7 @@ def test_tracking_number_whose_connection_drops_after_commit_is_not_sent_twice(
     )
     assert message.state is OutboxState.UNKNOWN
     assert len(fake_allegro.state.shipments[order.allegro_id]) == 1  # Allegro did apply it
-    message = outbox.deliver(get_allegro(), message.id)
+    message = outbox.deliver(get_allegro(), message.id, ALL_KINDS)
     assert message.state is OutboxState.SENT
     assert fake_allegro.state.request_count(SHIPMENTS) == 1  # confirmed by reading, not resent
     assert len(fake_allegro.state.shipments[order.allegro_id]) == 1
@@ -89,7 +99,8 @@ def test_tracking_number_on_5xx_is_confirmed_before_any_retry(app, fake_allegro,
         idempotency_key="t2",
     )
     assert message.state is OutboxState.UNKNOWN
-    message = outbox.deliver(get_allegro(), message.id)  # not applied: the confirm finds nothing, sends
+    # not applied: the confirm finds nothing, so it sends
+    message = outbox.deliver(get_allegro(), message.id, ALL_KINDS)
     assert message.state is OutboxState.SENT
     assert len(fake_allegro.state.shipments[order.allegro_id]) == 1
 
@@ -117,7 +128,7 @@ def test_rate_limited_write_waits_and_is_sent_later(app, fake_allegro, order, ag
     message.next_attempt_at = None
     db.session.commit()
     fake_allegro.state.clear_faults()
-    counts = outbox.deliver_due(get_allegro())
+    counts = outbox_kinds.deliver_due(get_allegro())
     assert counts == {"sent": 1}
     assert _fulfillment(fake_allegro, order.allegro_id) == "PROCESSING"
 
@@ -141,7 +152,7 @@ def test_message_left_sending_by_a_crash_is_confirmed_not_resent(app, fake_alleg
     message.attempts = 1
     message.next_attempt_at = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
     db.session.commit()
-    assert outbox.deliver_due(get_allegro()) == {"sent": 1}
+    assert outbox_kinds.deliver_due(get_allegro()) == {"sent": 1}
     assert len(fake_allegro.state.shipments[order.allegro_id]) == 1
 
 
@@ -173,7 +184,7 @@ def test_fulfillment_whose_connection_drops_after_commit_is_not_sent_twice(app, 
     )
     assert message.state is OutboxState.UNKNOWN
     assert _fulfillment(fake_allegro, order.allegro_id) == "READY_FOR_SHIPMENT"
-    message = outbox.deliver(get_allegro(), message.id)
+    message = outbox.deliver(get_allegro(), message.id, ALL_KINDS)
     assert message.state is OutboxState.SENT
     assert fake_allegro.state.request_count(FULFILLMENT) == 1  # confirmed by reading, never resent
 
@@ -184,6 +195,6 @@ def test_fulfillment_on_503_is_confirmed_then_sent_once(app, fake_allegro, order
         get_allegro(), order_id=order.id, status="PROCESSING", agent_id=agent.id, idempotency_key="503"
     )
     assert message.state is OutboxState.UNKNOWN
-    assert outbox.deliver(get_allegro(), message.id).state is OutboxState.SENT
+    assert outbox.deliver(get_allegro(), message.id, ALL_KINDS).state is OutboxState.SENT
     assert fake_allegro.state.request_count(FULFILLMENT) == 2  # the failed try and one real send
     assert _fulfillment(fake_allegro, order.allegro_id) == "PROCESSING"

@@ -11,8 +11,8 @@ from desk.models.issue import CLAIM, Issue
 from desk.services import outbox
 from desk.services.errors import N_, ValidationError
 from desk.services.issues.detail import visible_issue
-from desk.services.issues.replies import after_attempt, existing_write, form_key
-from desk.services.issues.writes import DECISION, normalize_text, status_after
+from desk.services.issues.replies import after_attempt
+from desk.services.issues.writes import DECISION, HANDLERS, normalize_text, status_after
 from desk.services.ports import AllegroGateway
 from integrations.allegro import CLAIM_DECISIONS, ISSUE_TEXT_MAX
 
@@ -66,10 +66,10 @@ def decide_claim(
 ) -> OutboxMessage:
     """Send a claim decision with its message (and the amount of a partial refund), exactly once. Commits."""
     issue = visible_issue(issue_id, account_ids)
-    key = form_key("dec", issue, idempotency_key)
-    repeated = existing_write(key)
+    key = outbox.write_key(DECISION, issue.id, idempotency_key)
+    repeated = outbox.find_by_key(key)
     if repeated is not None:
-        return outbox.deliver(gateway, repeated.id)
+        return outbox.deliver(gateway, repeated.id, HANDLERS)
     body = normalize_text(message)
     refund = _validate_decision(issue, decision, body, refund_amount)
     row = outbox.enqueue(
@@ -87,7 +87,7 @@ def decide_claim(
         idempotency_key=key,
         agent_id=agent_id,
     )
-    row = outbox.deliver(gateway, row.id)
+    row = outbox.deliver(gateway, row.id, HANDLERS)
     after_attempt(gateway.client_for(issue.account_id), issue, row, agent_id)
     return row
 

@@ -24,7 +24,7 @@ from desk.services.issues.detail import visible_issue
 from desk.services.issues.store import change_key
 from desk.services.issues.sync import refresh_issue
 from desk.services.issues.templates import unfilled_placeholders
-from desk.services.issues.writes import DECISION, MESSAGE, normalize_text
+from desk.services.issues.writes import DECISION, HANDLERS, MESSAGE, normalize_text
 from desk.services.ports import AllegroGateway
 from integrations.allegro import (
     ATTACHMENT_CONTENT_TYPES,
@@ -133,10 +133,10 @@ def send_reply(
     agent opened it (`seen_key`), the new messages are stored and nothing is sent.
     """
     issue = visible_issue(issue_id, account_ids)
-    key = form_key("msg", issue, idempotency_key)
-    repeated = existing_write(key)
+    key = outbox.write_key(MESSAGE, issue.id, idempotency_key)
+    repeated = outbox.find_by_key(key)
     if repeated is not None:  # the same form again (double click, browser retry): no second message
-        return ReplyOutcome(outbox.deliver(gateway, repeated.id))
+        return ReplyOutcome(outbox.deliver(gateway, repeated.id, HANDLERS))
     body = normalize_text(text)
     files = _validate_reply(issue, body, message_type, uploads)
     client = gateway.client_for(issue.account_id)
@@ -157,7 +157,7 @@ def send_reply(
         idempotency_key=key,
         agent_id=agent_id,
     )
-    message = outbox.deliver(gateway, message.id)
+    message = outbox.deliver(gateway, message.id, HANDLERS)
     after_attempt(client, issue, message, agent_id)
     return ReplyOutcome(message)
 
@@ -237,15 +237,6 @@ def after_attempt(client, issue: Issue, message: OutboxMessage, agent_id: int | 
 # --- shared -------------------------------------------------------------------------------------
 
 
-def form_key(prefix: str, issue: Issue, form_key: str) -> str:
-    """The outbox key: the form's key bound to this issue (a key replayed elsewhere starts nothing)."""
-    return f"{prefix}:{issue.id}:{(form_key or '').strip()[:80]}"
-
-
-def existing_write(key: str) -> OutboxMessage | None:
-    return db.session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == key))
-
-
 def pending_writes(issue: Issue) -> list[OutboxMessage]:
     """Writes of this issue not yet known as sent (newest first). A refused one stays (its text is the
     agent's draft) until it is discarded or a later write of the same kind went through."""
@@ -279,7 +270,7 @@ def retry_write(gateway: AllegroGateway, *, issue_id: int, message_id: int, acco
     if row is None or row.target_id != issue.allegro_id or row.account_id != issue.account_id:
         raise NotFoundError(N_("This write does not exist."))
     outbox.retry(row.id)
-    row = outbox.deliver(gateway, row.id)
+    row = outbox.deliver(gateway, row.id, HANDLERS)
     after_attempt(gateway.client_for(issue.account_id), issue, row, None)
     return row
 

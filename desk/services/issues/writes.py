@@ -3,7 +3,7 @@
 Neither request is idempotent on Allegro, so an attempt whose outcome is unknown is confirmed by
 reading before anything is sent again: a message by finding a seller message with the same text
 and attachments, created after the outbox row and not already credited to another row; a
-decision by the claim's new status. Registered with the outbox at import time.
+decision by the claim's new status. Their handlers are HANDLERS, gathered by outbox_kinds.
 """
 from __future__ import annotations
 
@@ -191,7 +191,7 @@ def _when(text: str | None) -> dt.datetime:
         return utcnow()
 
 
-outbox.register(MESSAGE, outbox.Handler(send=_send_message, confirm=_confirm_message, after=_after_message))
-outbox.register(
-    DECISION, outbox.Handler(send=_send_decision, confirm=_confirm_decision, after=_after_decision)
-)
+HANDLERS: outbox.Handlers = {
+    MESSAGE: outbox.Handler(send=_send_message, confirm=_confirm_message, after=_after_message),
+    DECISION: outbox.Handler(send=_send_decision, confirm=_confirm_decision, after=_after_decision),
+}

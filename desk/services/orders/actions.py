@@ -18,9 +18,9 @@ from desk.extensions import db
 from desk.models import Order, OutboxMessage, OutboxState
 from desk.services import outbox
 from desk.services.errors import N_, DeskError, NotFoundError, ValidationError
-from desk.services.orders import writes as order_writes
 from desk.services.orders.listing import visible_order
 from desk.services.orders.store import upsert_forms
+from desk.services.orders.writes import FULFILLMENT, HANDLERS, TRACKING
 from desk.services.ports import AllegroGateway
 from integrations.allegro import AllegroError, Carrier
 
@@ -28,6 +28,17 @@ log = logging.getLogger(__name__)
 MAX_BULK = 200
 CARRIERS_TTL = 3600.0
 CONFLICT_CODES = frozenset({"CONFLICT", "http_409"})
+# Statuses a seller may set (RETURNED is only ever set by Allegro itself).
+SETTABLE_STATUSES = (
+    "NEW",
+    "PROCESSING",
+    "READY_FOR_SHIPMENT",
+    "READY_FOR_PICKUP",
+    "SENT",
+    "PICKED_UP",
+    "CANCELLED",
+    "SUSPENDED",
+)
 
 
 # --- writes to Allegro --------------------------------------------------------------------------
@@ -43,10 +54,14 @@ def change_status(
     gateway: AllegroGateway, *, order_id: int, status: str, agent_id: int | None, idempotency_key: str,
     account_ids: set[int] | None,
 ) -> WriteResult:
-    """Send a fulfilment status through the outbox; after a revision conflict, re-read the order."""
-    visible_order(order_id, account_ids)
-    message = order_writes.change_fulfillment_status(
-        gateway, order_id=order_id, status=status, agent_id=agent_id, idempotency_key=idempotency_key
+    """Set the seller status of a visible order on Allegro (checked against the revision we hold),
+    through the outbox; after a revision conflict, re-read the order. Commits."""
+    if status not in SETTABLE_STATUSES:
+        raise ValidationError(N_("Status %(status)s cannot be set by the seller."), status=status)
+    order = visible_order(order_id, account_ids)
+    message = _write(
+        gateway, order, FULFILLMENT, idempotency_key, agent_id,
+        {"status": status, "revision": order.revision, "order_id": order.id},
     )
     conflict = message.state is OutboxState.FAILED and message.last_error_code in CONFLICT_CODES
     if conflict:
@@ -61,12 +76,43 @@ def add_tracking(
     gateway: AllegroGateway, *, order_id: int, carrier_id: str, waybill: str, carrier_name: str | None,
     agent_id: int | None, idempotency_key: str, account_ids: set[int] | None,
 ) -> OutboxMessage:
-    """Attach a tracking number to a visible order, through the outbox."""
-    visible_order(order_id, account_ids)
-    return order_writes.add_tracking_number(
-        gateway, order_id=order_id, carrier_id=(carrier_id or "").strip(), waybill=waybill,
-        carrier_name=(carrier_name or "").strip() or None, agent_id=agent_id, idempotency_key=idempotency_key,
+    """Attach a waybill to a visible order on Allegro, exactly once, through the outbox. Commits."""
+    carrier_id, waybill = (carrier_id or "").strip(), (waybill or "").strip()
+    carrier_name = (carrier_name or "").strip() or None
+    _check_tracking(carrier_id, waybill, carrier_name)
+    order = visible_order(order_id, account_ids)
+    payload = {
+        "carrier_id": carrier_id,
+        "waybill": waybill,
+        "carrier_name": carrier_name if carrier_id == "OTHER" else None,
+        "order_id": order.id,
+    }
+    return _write(gateway, order, TRACKING, idempotency_key, agent_id, payload)
+
+
+def _check_tracking(carrier_id: str, waybill: str, carrier_name: str | None) -> None:
+    if not 1 <= len(waybill) <= 64:
+        raise ValidationError(N_("The tracking number must have 1 to 64 characters."))
+    if not carrier_id:
+        raise ValidationError(N_("Choose a carrier."))
+    if carrier_id == "OTHER" and not carrier_name:
+        raise ValidationError(N_("Give the carrier's name when the carrier is 'other'."))
+    if carrier_name and len(carrier_name) > 30:
+        raise ValidationError(N_("The carrier name may have at most 30 characters."))
+
+
+def _write(
+    gateway: AllegroGateway, order: Order, kind: str, form_key: str, agent_id: int | None, payload: dict
+) -> OutboxMessage:
+    message = outbox.enqueue(
+        account_id=order.account_id,
+        kind=kind,
+        target_id=order.allegro_id,
+        payload=payload,
+        idempotency_key=outbox.write_key(kind, order.id, form_key),
+        agent_id=agent_id,
     )
+    return outbox.deliver(gateway, message.id, HANDLERS)
 
 
 def retry_write(gateway: AllegroGateway, message_id: int, account_ids: set[int] | None) -> OutboxMessage:
@@ -75,7 +121,7 @@ def retry_write(gateway: AllegroGateway, message_id: int, account_ids: set[int] 
     if message is None or (account_ids is not None and message.account_id not in account_ids):
         raise NotFoundError(N_("This write does not exist."))
     outbox.retry(message_id)
-    return outbox.deliver(gateway, message_id)
+    return outbox.deliver(gateway, message_id, HANDLERS)
 
 
 def refresh_order(gateway: AllegroGateway, order_id: int, account_ids: set[int] | None = None) -> Order:
@@ -138,7 +184,7 @@ class BulkPreview:
 
 def bulk_preview(order_ids: Iterable[int], status: str, account_ids: set[int] | None) -> BulkPreview:
     """Each chosen order with its current status, and whether it will change or be skipped (and why)."""
-    if status not in order_writes.SETTABLE_STATUSES:
+    if status not in SETTABLE_STATUSES:
         raise ValidationError(N_("Status %(status)s cannot be set by the seller."), status=status)
     ids = list(dict.fromkeys(order_ids))
     if not ids:
@@ -178,10 +224,8 @@ def bulk_change_status(
     for item in bulk_preview(order_ids, status, account_ids).items:
         if item.skip is None:
             try:
-                message = order_writes.change_fulfillment_status(
-                    gateway, order_id=item.order_id, status=status, agent_id=agent_id,
-                    idempotency_key=f"bulk-{batch}-{item.order_id}",
-                )
+                payload = {"status": status, "revision": item.order.revision, "order_id": item.order_id}
+                message = _write(gateway, item.order, FULFILLMENT, f"bulk-{batch}", agent_id, payload)
                 item = replace(item, outcome=message.state, error_code=message.last_error_code)
             except DeskError as exc:
                 log.info("bulk change of order %s refused: %s", item.order_id, exc)

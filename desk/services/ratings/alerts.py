@@ -20,7 +20,7 @@ from desk.models import SellerAccount
 from desk.models.rating import Rating, RatingAlertSetting
 from desk.orm import utcnow
 from desk.services.errors import N_, ConflictError, NotFoundError, ValidationError
-from desk.services.ratings.writes import format_deadline
+from desk.services.ratings.actions import format_deadline
 
 log = logging.getLogger(__name__)
 MAX_PER_MAIL = 50

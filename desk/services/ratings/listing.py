@@ -21,7 +21,7 @@ from desk.models import Order, OrderLine, OutboxMessage, OutboxState, SellerAcco
 from desk.models.rating import DraftKind, DraftState, Rating, RatingDraft, RatingTemplate, RemovalOutcome
 from desk.orm import utcnow
 from desk.services.errors import N_, ConflictError, NotFoundError, ValidationError
-from desk.services.ratings.writes import visible_rating
+from desk.services.ratings.actions import visible_rating
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 MAX_PAGE = 200

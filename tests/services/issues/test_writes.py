@@ -11,12 +11,13 @@ from desk.extensions import db
 from desk.models import Order, OutboxMessage, OutboxState
 from desk.models.issue import Issue, IssueMessage
 from desk.orm import utcnow
-from desk.services import outbox
+from desk.services import outbox, outbox_kinds
 from desk.services.errors import DeskError, NotFoundError, ValidationError
 from desk.services.issues.claims import allowed_decisions, decide_claim
 from desk.services.issues.replies import Upload, pending_writes, send_reply
 from desk.services.issues.sync import sync_issues
 from desk.services.issues.writes import MESSAGE
+from desk.services.outbox_kinds import HANDLERS as ALL_KINDS
 from desk.services.sync.runner import run_sync
 from desk.wiring import get_allegro
 from tests.factories import connect_account, make_agent
@@ -112,7 +113,7 @@ def test_connection_drop_after_allegro_stored_the_message_is_confirmed_not_resen
     assert outcome.message.state is OutboxState.UNKNOWN
     assert len(seller_messages(fake_allegro, dispute)) == 1  # Allegro has it
 
-    message = outbox.deliver(get_allegro(), outcome.message.id)
+    message = outbox.deliver(get_allegro(), outcome.message.id, ALL_KINDS)
 
     assert message.state is OutboxState.SENT and message.result["confirmed"]
     assert fake_allegro.state.request_count(POST) == 1
@@ -132,10 +133,10 @@ def test_5xx_after_the_message_was_stored_is_confirmed_by_reading_the_chat(app, 
     # Allegro stores the message, then its gateway answers 500
     fake_allegro.state.add_seller_message(dispute.allegro_id, "Zwrot zlecony.")
     fake_allegro.state.fail_next(POST, 500)
-    first = outbox.deliver(get_allegro(), row.id)
+    first = outbox.deliver(get_allegro(), row.id, ALL_KINDS)
     assert first.state is OutboxState.UNKNOWN  # never resent blindly after a 5xx
 
-    second = outbox.deliver(get_allegro(), row.id)
+    second = outbox.deliver(get_allegro(), row.id, ALL_KINDS)
 
     assert second.state is OutboxState.SENT and second.result["confirmed"]
     assert fake_allegro.state.request_count(POST) == 1
@@ -146,7 +147,7 @@ def test_5xx_without_the_message_stored_is_sent_after_the_check(app, fake_allegr
     fake_allegro.state.fail_next(POST, 503)
     outcome = reply(dispute, agent, "Sprawdzimy to.")
     assert outcome.message.state is OutboxState.UNKNOWN
-    message = outbox.deliver(get_allegro(), outcome.message.id)
+    message = outbox.deliver(get_allegro(), outcome.message.id, ALL_KINDS)
     assert message.state is OutboxState.SENT
     assert len(seller_messages(fake_allegro, dispute, "Sprawdzimy to.")) == 1
 
@@ -166,7 +167,7 @@ def test_crash_after_allegro_accepted_is_confirmed_by_the_scheduler(app, fake_al
     row.next_attempt_at = utcnow() - dt.timedelta(hours=1)
     db.session.commit()
 
-    assert outbox.deliver_due(get_allegro()) == {"sent": 1}
+    assert outbox_kinds.deliver_due(get_allegro()) == {"sent": 1}
     assert len(seller_messages(fake_allegro, dispute, "Wysłaliśmy.")) == 1
     assert fake_allegro.state.request_count(POST) == 1
 
@@ -180,7 +181,7 @@ def test_same_text_sent_twice_on_purpose_is_not_confirmed_by_the_first_copy(
 
     outcome = reply(issue, agent, "Dziękujemy.", key="two")
     assert outcome.message.state in (OutboxState.UNKNOWN, OutboxState.PENDING)
-    message = outbox.deliver(get_allegro(), outcome.message.id)
+    message = outbox.deliver(get_allegro(), outcome.message.id, ALL_KINDS)
 
     assert message.state is OutboxState.SENT
     assert len(seller_messages(fake_allegro, dispute, "Dziękujemy.")) == 2  # both intended copies
@@ -214,7 +215,7 @@ def test_rate_limit_waits_and_sends_later_once(app, fake_allegro, dispute, agent
     outcome.message.next_attempt_at = None
     db.session.commit()
 
-    assert outbox.deliver_due(get_allegro()) == {"sent": 1}
+    assert outbox_kinds.deliver_due(get_allegro()) == {"sent": 1}
     assert len(seller_messages(fake_allegro, dispute, "Odpowiemy jutro.")) == 1
 
 
@@ -384,7 +385,7 @@ def test_decision_whose_answer_was_lost_is_confirmed_not_resent(app, fake_allegr
     fake_allegro.state.drop_after_commit(STATUS)
     row = decide(claim, agent, "REJECTED_PRODUCT_CONFORMS_TO_CONTRACT", message="Produkt jest sprawny.")
     assert row.state is OutboxState.UNKNOWN
-    row = outbox.deliver(get_allegro(), row.id)
+    row = outbox.deliver(get_allegro(), row.id, ALL_KINDS)
     assert row.state is OutboxState.SENT
     assert fake_allegro.state.request_count(STATUS) == 1
     assert stored(claim.allegro_id).status == "CLAIM_REJECTED"

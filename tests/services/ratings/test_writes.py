@@ -10,8 +10,10 @@ from desk.extensions import db
 from desk.models import OutboxMessage, OutboxState, Role
 from desk.models.rating import DraftState, Rating, RatingDayStat, RemovalOutcome
 from desk.orm import utcnow
-from desk.services import outbox
+from desk.services import outbox, outbox_kinds
 from desk.services.errors import ConflictError, PermissionDenied, ValidationError
+from desk.services.outbox_kinds import HANDLERS as ALL_KINDS
+from desk.services.ratings import actions as rating_actions
 from desk.services.ratings import writes as rating_writes
 from desk.services.ratings.sync import sync_ratings
 from desk.wiring import get_allegro
@@ -34,7 +36,7 @@ def _stored(fake, account, seller_id, **kwargs) -> Rating:
 
 
 def _answer(rating, text="Dziękujemy, wyjaśniamy sprawę.", key="a1", agent=None, **kwargs):
-    return rating_writes.answer_rating(
+    return rating_actions.answer_rating(
         get_allegro(), rating_id=rating.id, text=text, agent_id=agent.id if agent else None,
         idempotency_key=key, **kwargs,
     )
@@ -62,7 +64,7 @@ def test_answer_whose_connection_drops_after_commit_is_confirmed_not_resent(app,
     fake_allegro.state.drop_after_commit(ANSWER)
     draft = _answer(rating, key="drop")
     assert draft.message.state is OutboxState.UNKNOWN
-    message = outbox.deliver(get_allegro(), draft.outbox_message_id)
+    message = outbox.deliver(get_allegro(), draft.outbox_message_id, ALL_KINDS)
     assert message.state is OutboxState.SENT
     assert fake_allegro.state.request_count(ANSWER) == 1
     db.session.refresh(rating)
@@ -75,7 +77,7 @@ def test_answer_on_503_is_confirmed_then_sent_once(app, fake_allegro, setup):
     fake_allegro.state.fail_next(ANSWER, 503)
     draft = _answer(rating, key="503")
     assert draft.message.state is OutboxState.UNKNOWN
-    assert outbox.deliver(get_allegro(), draft.outbox_message_id).state is OutboxState.SENT
+    assert outbox.deliver(get_allegro(), draft.outbox_message_id, ALL_KINDS).state is OutboxState.SENT
     assert fake_allegro.state.request_count(ANSWER) == 2  # the failed try and one real send
     assert fake_allegro.state.ratings[rating.allegro_id]["answer"]["message"] == draft.text
 
@@ -87,7 +89,7 @@ def test_answer_crashed_while_sending_is_confirmed_by_the_scheduler(app, fake_al
     message = db.session.get(OutboxMessage, draft.outbox_message_id)
     message.state, message.next_attempt_at = OutboxState.SENDING, utcnow() - dt.timedelta(hours=1)
     db.session.commit()
-    assert outbox.deliver_due(get_allegro()) == {"sent": 1}
+    assert outbox_kinds.deliver_due(get_allegro()) == {"sent": 1}
     assert fake_allegro.state.request_count(ANSWER) == 1
 
 
@@ -115,18 +117,18 @@ def test_removal_request_is_sent_once_and_becomes_pending(app, fake_allegro, set
     account, seller_id = setup
     rating = _stored(fake_allegro, account, seller_id, recommended=False)
     fake_allegro.state.drop_after_commit(REMOVAL)
-    draft = rating_writes.request_removal(
+    draft = rating_actions.request_removal(
         get_allegro(), rating_id=rating.id, text="Ocena dotyczy innego sprzedawcy", agent_id=None,
         idempotency_key="r1",
     )
     assert draft.message.state is OutboxState.UNKNOWN
-    assert outbox.deliver(get_allegro(), draft.outbox_message_id).state is OutboxState.SENT
+    assert outbox.deliver(get_allegro(), draft.outbox_message_id, ALL_KINDS).state is OutboxState.SENT
     assert fake_allegro.state.request_count(REMOVAL) == 1
     db.session.refresh(rating)
     assert rating.removal_requested_at is not None and rating.removal_outcome is RemovalOutcome.PENDING
     assert rating.removal_message == "Ocena dotyczy innego sprzedawcy"
     with pytest.raises(ValidationError):  # only once
-        rating_writes.request_removal(get_allegro(), rating_id=rating.id, text="Jeszcze raz", agent_id=None,
+        rating_actions.request_removal(get_allegro(), rating_id=rating.id, text="Jeszcze raz", agent_id=None,
                                       idempotency_key="r2")
 
 
@@ -136,7 +138,7 @@ def test_removal_after_the_deadline_is_refused_with_the_deadline(app, fake_alleg
     rating = _stored(fake_allegro, account, seller_id, recommended=False, removal_possible_to=deadline,
                      created_at=deadline - dt.timedelta(days=7))
     with pytest.raises(ValidationError) as refused:
-        rating_writes.request_removal(get_allegro(), rating_id=rating.id, text="Proszę o usunięcie",
+        rating_actions.request_removal(get_allegro(), rating_id=rating.id, text="Proszę o usunięcie",
                                       agent_id=None, idempotency_key="late")
     assert refused.value.params == {"deadline": "01.03.2026 12:30"}  # Warsaw time
     assert fake_allegro.state.request_count(REMOVAL) == 0
@@ -150,7 +152,7 @@ def test_removal_refused_by_allegro_after_the_deadline_fails_with_a_clear_reason
                      created_at=past - dt.timedelta(days=7))
     rating.removal_possible_to = utcnow() + dt.timedelta(hours=1)  # our copy is stale
     db.session.commit()
-    draft = rating_writes.request_removal(get_allegro(), rating_id=rating.id, text="Proszę o usunięcie",
+    draft = rating_actions.request_removal(get_allegro(), rating_id=rating.id, text="Proszę o usunięcie",
                                           agent_id=None, idempotency_key="stale")
     assert draft.message.state is OutboxState.FAILED
     assert draft.message.last_error_code == rating_writes.DEADLINE_PASSED
@@ -160,9 +162,9 @@ def test_removal_refused_by_allegro_after_the_deadline_fails_with_a_clear_reason
 def test_deadline_is_inclusive_to_the_minute(app, fake_allegro, setup):
     account, seller_id = setup
     rating = _stored(fake_allegro, account, seller_id, recommended=False)
-    rating_writes.check_removable(rating, rating.removal_possible_to)  # at the deadline: still allowed
+    rating_actions.check_removable(rating, rating.removal_possible_to)  # at the deadline: still allowed
     with pytest.raises(ValidationError):
-        rating_writes.check_removable(rating, rating.removal_possible_to + dt.timedelta(seconds=1))
+        rating_actions.check_removable(rating, rating.removal_possible_to + dt.timedelta(seconds=1))
 
 
 def test_agent_answer_waits_for_owner_approval(app, fake_allegro, setup):
@@ -176,14 +178,14 @@ def test_agent_answer_waits_for_owner_approval(app, fake_allegro, setup):
     with pytest.raises(ConflictError):  # one proposal at a time
         _answer(rating, agent=agent, needs_approval=True, key="p2")
     with pytest.raises(PermissionDenied):
-        rating_writes.approve_draft(get_allegro(), draft_id=draft.id, owner_id=agent.id)
+        rating_actions.approve_draft(get_allegro(), draft_id=draft.id, owner_id=agent.id)
 
-    approved = rating_writes.approve_draft(get_allegro(), draft_id=draft.id, owner_id=owner.id,
+    approved = rating_actions.approve_draft(get_allegro(), draft_id=draft.id, owner_id=owner.id,
                                            text="Poprawiona odpowiedź")
     assert approved.message.state is OutboxState.SENT and approved.decided_by == owner.id
     assert fake_allegro.state.ratings[rating.allegro_id]["answer"]["message"] == "Poprawiona odpowiedź"
     with pytest.raises(ConflictError):
-        rating_writes.reject_draft(draft_id=draft.id, owner_id=owner.id)
+        rating_actions.reject_draft(draft_id=draft.id, owner_id=owner.id)
 
 
 def test_rejected_answer_is_never_sent(app, fake_allegro, setup):
@@ -191,9 +193,9 @@ def test_rejected_answer_is_never_sent(app, fake_allegro, setup):
     owner = make_agent(role=Role.OWNER)
     rating = _stored(fake_allegro, account, seller_id, recommended=False)
     draft = _answer(rating, needs_approval=True, key="p3")
-    rejected = rating_writes.reject_draft(draft_id=draft.id, owner_id=owner.id, note="Za ostro")
+    rejected = rating_actions.reject_draft(draft_id=draft.id, owner_id=owner.id, note="Za ostro")
     assert rejected.state is DraftState.REJECTED and rejected.decision_note == "Za ostro"
-    assert outbox.deliver_due(get_allegro()) == {}
+    assert outbox_kinds.deliver_due(get_allegro()) == {}
     assert fake_allegro.state.request_count(ANSWER) == 0
 
 
