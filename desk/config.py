@@ -42,6 +42,8 @@ class Config:
     DEMO_TICK_SECONDS = 60
     SYNC_NOW_IN_BACKGROUND = True
     PUBLIC_URL: str | None = None  # the desk's address, used in links inside e-mails
+    DELIVERY_METHODS_CACHE_SECONDS = 300  # the orders filter's list of delivery methods
+    CARRIERS_CACHE_SECONDS = 3600  # Allegro's carrier list for tracking numbers, per account
 
     ISSUE_REPLY_TARGET_HOURS = 8  # answer a buyer's message within this many hours
     ISSUE_REPLY_SOON_HOURS = 2  # warn this long before the reply target passes

@@ -15,12 +15,14 @@ import requests
 from flask import Flask, current_app
 
 from desk.extensions import db
+from desk.services.cache import Caches, TtlCache
 from desk.services.orders.sync import SyncSettings
 from desk.services.tokens import DbTokenStore, TokenCipher
 from integrations.allegro import API_URLS, AUTH_URLS, AllegroClient, OAuthClient, TokenManager
 
 EXTENSION = "desk.allegro"
 FAKE_EXTENSION = "desk.fake_allegro"
+CACHES = "desk.caches"
 
 
 class Gateway:
@@ -71,15 +73,24 @@ class _LazyGateway:
 
 
 def init_app(app: Flask) -> None:
-    """Register the (lazily built) gateway for this app."""
+    """Register the (lazily built) gateway and the caches of this app."""
     if app.config["ALLEGRO_BACKEND"] not in ("fake", "http"):
         raise ValueError("DESK_ALLEGRO_BACKEND must be 'fake' or 'http'")
     app.extensions[EXTENSION] = _LazyGateway(app)
+    app.extensions[CACHES] = Caches(
+        delivery_methods=TtlCache(float(app.config["DELIVERY_METHODS_CACHE_SECONDS"])),
+        carriers=TtlCache(float(app.config["CARRIERS_CACHE_SECONDS"])),
+    )
 
 
 def get_allegro() -> Gateway:
     """The Allegro gateway of the current app (the port services receive)."""
     return current_app.extensions[EXTENSION].get()
+
+
+def get_caches() -> Caches:
+    """The current app's own caches (services receive the one they need)."""
+    return current_app.extensions[CACHES]
 
 
 def sync_settings(app: Flask) -> SyncSettings:

@@ -80,7 +80,6 @@ def app(fake_allegro, database_url):
         ALLEGRO_AUTH_URL=fake_allegro.url,
     )
     app = create_app(overrides)
-    _clear_process_caches()
     with app.app_context():
         db.create_all()
         try:
@@ -89,15 +88,6 @@ def app(fake_allegro, database_url):
             db.session.remove()
             _wipe(db)
             db.engine.dispose()
-
-
-def _clear_process_caches() -> None:
-    """Per-process caches outlive a test's database (PostgreSQL reuses one URL for every test)."""
-    from desk.services.orders import actions as order_actions
-    from desk.services.orders import listing as orders
-
-    orders._delivery_cache.clear()
-    order_actions._carriers.clear()
 
 
 def _wipe(db) -> None:

@@ -20,7 +20,7 @@ from desk.views.access import visible_account_ids
 from desk.views.errors import message_for
 from desk.views.query_args import date_range
 from desk.views.security import safe_redirect_target
-from desk.wiring import get_allegro
+from desk.wiring import get_allegro, get_caches
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
 FILTER_ARGS = ("account", "status", "fulfillment", "cod", "delivery", "date_from", "date_to", "q", "sort")
@@ -152,7 +152,7 @@ def index():
         args=args,
         invalid=invalid,
         account_options=[(a.id, a.name) for a in auth_service.visible_accounts(current_user)],
-        delivery_options=[(name, name) for name in orders.delivery_methods()],
+        delivery_options=[(name, name) for name in orders.delivery_methods(get_caches().delivery_methods)],
         next_url=url_for(".index", **args, after=page.next_cursor) if page.next_cursor else None,
         prev_url=url_for(".index", **args, after=page.prev_cursor) if page.prev_cursor else None,
     )
@@ -188,7 +188,7 @@ def _detail(order_id: int, *, status_form=None, tracking_form=None, note_form=No
     """The order page; forms that failed come back with the agent's input and the reason."""
     detail = orders.order_detail(order_id, visible_account_ids())
     current = detail.order.fulfillment_status
-    available = order_actions.list_carriers(get_allegro(), detail.order.account_id)
+    available = order_actions.list_carriers(get_allegro(), detail.order.account_id, get_caches().carriers)
     carriers = [(c.id, c.name or c.id) for c in available]
     options = list(carriers)
     if not any(carrier_id == "OTHER" for carrier_id, _name in carriers):

@@ -6,8 +6,6 @@ Every function takes `account_ids`, the seller accounts the caller may see (None
 from __future__ import annotations
 
 import logging
-import threading
-import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -17,6 +15,7 @@ from sqlalchemy import select
 from desk.extensions import db
 from desk.models import Order, OutboxMessage, OutboxState
 from desk.services import outbox
+from desk.services.cache import TtlCache
 from desk.services.errors import N_, DeskError, NotFoundError, ValidationError
 from desk.services.orders.listing import visible_order
 from desk.services.orders.store import upsert_forms
@@ -26,7 +25,6 @@ from integrations.allegro import AllegroError, Carrier
 
 log = logging.getLogger(__name__)
 MAX_BULK = 200
-CARRIERS_TTL = 3600.0
 CONFLICT_CODES = frozenset({"CONFLICT", "http_409"})
 # Statuses a seller may set (RETURNED is only ever set by Allegro itself).
 SETTABLE_STATUSES = (
@@ -137,24 +135,16 @@ def refresh_order(gateway: AllegroGateway, order_id: int, account_ids: set[int] 
     return order
 
 
-_carriers: dict[int, tuple[float, list[Carrier]]] = {}
-_carriers_lock = threading.Lock()
-
-
-def list_carriers(gateway: AllegroGateway, account_id: int) -> list[Carrier]:
-    """Carriers Allegro accepts for tracking numbers, kept for an hour; [] while Allegro is unreachable."""
-    with _carriers_lock:
-        expires, carriers = _carriers.get(account_id, (0.0, []))
-    if expires > time.monotonic():
-        return carriers
+def list_carriers(
+    gateway: AllegroGateway, account_id: int, cache: TtlCache[list[Carrier]]
+) -> list[Carrier]:
+    """Carriers Allegro accepts for tracking numbers, kept in the app's cache (an hour by default);
+    [] while Allegro is unreachable, and then not kept: the next page view asks again."""
     try:
-        carriers = gateway.client_for(account_id).list_carriers()
-    except AllegroError as exc:  # not cached: the next page view asks again
+        return cache.get_or_load(account_id, gateway.client_for(account_id).list_carriers)
+    except AllegroError as exc:
         log.info("carriers for account %s unavailable: %s", account_id, exc)
         return []
-    with _carriers_lock:
-        _carriers[account_id] = (time.monotonic() + CARRIERS_TTL, carriers)
-    return carriers
 
 
 # --- bulk status change -------------------------------------------------------------------------

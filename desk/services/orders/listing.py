@@ -9,7 +9,6 @@ import base64
 import datetime as dt
 import json
 import logging
-import time
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -20,6 +19,7 @@ from sqlalchemy.orm import defer, selectinload
 from desk.extensions import db
 from desk.models import Order, OrderChange, OrderLine, OrderNote, OutboxMessage, SellerAccount
 from desk.models.order import TAG_MAX_LENGTH, order_search
+from desk.services.cache import TtlCache
 from desk.services.errors import N_, NotFoundError, ValidationError
 
 log = logging.getLogger(__name__)
@@ -213,25 +213,14 @@ def _warsaw_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=WARSAW).astimezone(dt.UTC)
 
 
-_DELIVERY_TTL = 300.0
-_delivery_cache: dict[str, tuple[float, list[str]]] = {}
-
-
-def delivery_methods(*, now: float | None = None) -> list[str]:
+def delivery_methods(cache: TtlCache[list[str]]) -> list[str]:
     """Delivery method names present in the orders (for the filter).
 
-    A DISTINCT over every order costs a full index scan, so the answer is kept for a few
-    minutes per database: a new method shows up in the filter shortly after its first order.
+    A DISTINCT over every order costs a full index scan, so the answer is kept in the app's
+    cache for a few minutes: a new method shows up in the filter shortly after its first order.
     """
-    now = time.monotonic() if now is None else now
-    key = str(db.engine.url)
-    cached = _delivery_cache.get(key)
-    if cached is not None and now - cached[0] < _DELIVERY_TTL:
-        return cached[1]
     query = select(Order.delivery_method_name).where(Order.delivery_method_name.is_not(None)).distinct()
-    names = sorted(db.session.scalars(query))
-    _delivery_cache[key] = (now, names)
-    return names
+    return cache.get_or_load("all", lambda: sorted(db.session.scalars(query)))
 
 
 # --- detail, notes, tags ------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from desk.services.errors import NotFoundError, ValidationError
 from desk.services.orders import actions as order_actions
 from desk.services.orders import listing as orders
 from desk.services.orders.listing import OrderFilters, list_orders
+from desk.wiring import get_caches
 from tests.factories import make_agent
 
 _seq = itertools.count(1)
@@ -82,7 +83,8 @@ def test_each_filter_narrows(app, shop):
     assert listed(fulfillment_status="SENT") == [sent.id]
     assert listed(cod_only=True) == [cod.id]
     assert listed(delivery_method="Kurier DPD") == [courier.id]
-    assert orders.delivery_methods() == ["Allegro Paczkomaty InPost", "Kurier DPD"]
+    methods = orders.delivery_methods(get_caches().delivery_methods)
+    assert methods == ["Allegro Paczkomaty InPost", "Kurier DPD"]
 
 
 def test_date_range_is_read_in_warsaw_time(app, shop):

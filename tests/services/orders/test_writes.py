@@ -8,10 +8,11 @@ from sqlalchemy import select
 
 from desk.extensions import db
 from desk.models import Order, OutboxState
+from desk.services.cache import TtlCache
 from desk.services.errors import DeskError, NotFoundError, ValidationError
 from desk.services.orders import actions as order_actions
 from desk.services.sync.runner import run_sync
-from desk.wiring import get_allegro
+from desk.wiring import get_allegro, get_caches
 from tests.factories import connect_account, make_agent
 
 FULFILLMENT = "PUT /order/checkout-forms/{id}/fulfillment"
@@ -22,13 +23,6 @@ FORM = "GET /order/checkout-forms/{id}"
 @pytest.fixture
 def shop(app, fake_allegro):
     return connect_account(fake_allegro, name="Sklep A")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_carrier_cache():
-    order_actions._carriers.clear()
-    yield
-    order_actions._carriers.clear()
 
 
 def add_order(fake, shop, **overrides) -> Order:
@@ -60,23 +54,26 @@ def test_refresh_when_allegro_fails_is_a_desk_error(app, fake_allegro, shop):
 
 def test_carriers_are_read_once_an_hour(app, fake_allegro, shop):
     account, _ = shop
-    first = order_actions.list_carriers(get_allegro(), account.id)
-    again = order_actions.list_carriers(get_allegro(), account.id)
+    clock = [0.0]
+    cache = TtlCache(3600, clock=lambda: clock[0])
+    first = order_actions.list_carriers(get_allegro(), account.id, cache)
+    clock[0] = 3599
+    again = order_actions.list_carriers(get_allegro(), account.id, cache)
     assert ("INPOST", "InPost") in [(c.id, c.name) for c in first]
     assert again == first
     assert fake_allegro.state.request_count(CARRIERS) == 1
-    expires, cached = order_actions._carriers[account.id]
-    order_actions._carriers[account.id] = (expires - order_actions.CARRIERS_TTL - 1, cached)  # an hour later
-    order_actions.list_carriers(get_allegro(), account.id)
+    clock[0] = 3600  # an hour later
+    order_actions.list_carriers(get_allegro(), account.id, cache)
     assert fake_allegro.state.request_count(CARRIERS) == 2
 
 
 def test_unreachable_carriers_are_not_cached(app, fake_allegro, shop):
     account, _ = shop
     fake_allegro.state.fail_next(CARRIERS, 503, times=10)
-    assert order_actions.list_carriers(get_allegro(), account.id) == []
+    cache = get_caches().carriers
+    assert order_actions.list_carriers(get_allegro(), account.id, cache) == []
     fake_allegro.state.clear_faults()
-    assert order_actions.list_carriers(get_allegro(), account.id) != []
+    assert order_actions.list_carriers(get_allegro(), account.id, cache) != []
 
 
 def test_conflict_is_reported_and_the_order_reread(app, fake_allegro, shop):
