@@ -71,6 +71,10 @@ class Order(db.Model):
     message_to_seller: Mapped[str | None] = mapped_column(Text)
     surcharges: Mapped[list | None]
     tag: Mapped[str | None] = mapped_column(String(TAG_MAX_LENGTH))  # agents' own label, e.g. "pilne"
+    # Tracking numbers as last read from Allegro (id, waybill, carrier_id, carrier_name, line_item_ids,
+    # created_at), so pages show them without asking Allegro; None until first read.
+    shipments: Mapped[list | None]
+    shipments_read_at: Mapped[dt.datetime | None]
 
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"
@@ -135,6 +139,21 @@ class OrderNote(db.Model):
 
     order: Mapped[Order] = relationship(back_populates="notes")
     agent: Mapped[Agent | None] = relationship()
+
+
+def shipment_record(
+    *, id: str | None, waybill: str | None, carrier_id: str | None, carrier_name: str | None,
+    line_item_ids=(), created_at: dt.datetime | None = None,
+) -> dict:
+    """One tracking number as `Order.shipments` holds it (plain JSON)."""
+    return {
+        "id": id,
+        "waybill": waybill,
+        "carrier_id": carrier_id,
+        "carrier_name": carrier_name,
+        "line_item_ids": list(line_item_ids),
+        "created_at": created_at.isoformat() if created_at else None,
+    }
 
 
 def _prefix_index(column) -> Index:

@@ -22,7 +22,7 @@ from desk.services.issues import claims as issue_claims
 from desk.services.issues import detail as issue_detail
 from desk.services.issues import inbox as issues
 from desk.services.issues import labels as issue_labels
-from desk.services.issues import presence as issue_presence
+from desk.services.issues import page as issue_page
 from desk.services.issues import replies as issue_replies
 from desk.services.issues import templates as issue_templates
 from desk.services.issues.deadlines import DeadlinePolicy
@@ -190,49 +190,36 @@ def detail(issue_id: int):
 
 def _detail(issue_id: int, *, reply_form=None, decision_form=None, note_form=None, warning=None, code=200):
     """The issue page; forms that failed come back with the agent's input and the reason."""
-    detail = issue_detail.issue_detail(issue_id, visible_account_ids())
-    issue = detail.issue
-    now = utcnow()
-    rules = policy()
-    issue_presence.touch(issue.id, current_user.id, state="writing" if reply_form else "viewing", now=now)
-    writes = issue_replies.pending_writes(issue)
-    draft = next((w for w in writes if w.kind == "issue_message" and w.state is OutboxState.FAILED), None)
-    reply_form = reply_form or {"text": draft.payload.get("text", "") if draft else "", "type": "REGULAR"}
+    page = issue_page.issue_page(
+        issue_id, visible_account_ids(), agent_id=current_user.id, writing=bool(reply_form), rules=policy()
+    )
+    reply_form = reply_form or {"text": page.draft_text, "type": "REGULAR"}
     reply_form.setdefault("key", _key())
-    message_types = issue_replies.allowed_message_types(issue)
-    decisions = issue_claims.allowed_decisions(issue)
-    templates = issue_templates.list_templates(issue.type)
     return render_template(
         "issues/detail.html",
-        detail=detail,
-        issue=issue,
-        now=now,
-        rules=rules,
-        reply_deadline=rules.reply_deadline(issue.needs_reply_since, now) if issue.needs_reply else None,
-        allegro_deadline=_allegro_deadline(issue, rules, now),
-        others=issue_presence.others(issue.id, current_user.id, now=now),
-        writes=writes,
-        message_types=message_types,
-        decisions=decisions,
-        templates=templates,
-        template_options=[(t.id, t.name) for t in templates],
-        decision_options=[(code, _(issue_labels.DECISIONS.get(code, code))) for code in decisions],
-        type_options=[(code, _(issue_labels.MESSAGE_TYPES.get(code, code))) for code in message_types],
-        agents=issue_assignment.eligible_agents(issue.account_id),
-        lines=issue_detail.order_lines_for(issue),
-        shipments=issue_detail.order_shipments(get_allegro(), detail.order),
+        page=page,
+        detail=page.detail,
+        issue=page.detail.issue,
+        now=page.now,
+        rules=page.rules,
+        reply_deadline=page.reply_deadline,
+        allegro_deadline=page.allegro_deadline,
+        others=page.others,
+        writes=page.writes,
+        message_types=page.message_types,
+        decisions=page.decisions,
+        templates=page.templates,
+        template_options=[(t.id, t.name) for t in page.templates],
+        decision_options=[(code, _(issue_labels.DECISIONS.get(code, code))) for code in page.decisions],
+        type_options=[(code, _(issue_labels.MESSAGE_TYPES.get(code, code))) for code in page.message_types],
+        agents=page.agents,
+        lines=page.lines,
+        shipments=page.shipments,
         reply_form=reply_form,
         decision_form=(decision_form or {}) | {"key": (decision_form or {}).get("key") or _key()},
         note_form=note_form or {},
         warning=warning,
     ), code
-
-
-def _allegro_deadline(issue, rules: DeadlinePolicy, now: dt.datetime):
-    if issue.is_closed or issue.due_at is None:
-        return None
-    estimated = issue.lane == "decision" and not (issue.decision_due_at or issue.status_due_at)
-    return rules.allegro_deadline(issue.due_at, now, estimated=estimated)
 
 
 def _key() -> str:
@@ -287,13 +274,12 @@ def reply(issue_id: int):
 
 
 def _apply_template(issue_id: int, form: dict):
-    issue = issue_detail.visible_issue(issue_id, visible_account_ids())
     template_id = form.get("template_id") or ""
     if not template_id.isdigit():
         return _detail(issue_id, reply_form=form | {"error": _("Choose a template first.")}, code=422)
     filled = issue_templates.apply_template(
-        get_allegro(), template_id=int(template_id), issue=issue, draft=form["text"],
-        agent_name=current_user.name,
+        template_id=int(template_id), issue_id=issue_id, account_ids=visible_account_ids(),
+        draft=form["text"], agent_name=current_user.name,
     )
     missing = ["{" + name + "}" for name in filled.missing]
     return _detail(issue_id, reply_form=form | {"text": filled.text, "missing": missing})

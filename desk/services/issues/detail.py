@@ -18,9 +18,10 @@ from desk.models.issue import NOTE_MAX_LENGTH, Issue, IssueMessage, IssueNote, I
 from desk.models.rating import Rating
 from desk.orm import utcnow
 from desk.services.errors import N_, DeskError, NotFoundError, ValidationError
+from desk.services.issues.shipments import read_shipments
 from desk.services.issues.sync import refresh_issue
 from desk.services.ports import AllegroGateway
-from integrations.allegro import AllegroError, OrderShipment
+from integrations.allegro import AllegroError
 
 log = logging.getLogger(__name__)
 # The buyer's other issues are listed without these (never shown there).
@@ -127,19 +128,22 @@ def add_note(issue_id: int, *, text: str, agent_id: int | None, account_ids: set
 
 
 def refresh(gateway: AllegroGateway, issue_id: int, account_ids: set[int] | None) -> Issue:
-    """Re-read the issue and its whole chat from Allegro now. Commits."""
+    """Re-read the issue, its whole chat and its order's tracking numbers from Allegro now. Commits."""
     issue = visible_issue(issue_id, account_ids)
+    client = gateway.client_for(issue.account_id)
     try:
-        refresh_issue(gateway.client_for(issue.account_id), issue, utcnow(), chat=True)
+        refresh_issue(client, issue, utcnow(), chat=True)
     except AllegroError as exc:
         db.session.rollback()
         log.info("re-read of issue %s failed: %s", issue.allegro_id, exc)
         raise DeskError(N_("Allegro could not be asked for the issue now. Try again in a moment.")) from exc
+    if issue.order is not None:
+        read_shipments(client, issue.order, utcnow())
     db.session.commit()
     return issue
 
 
-# --- attachments and shipments (read live from Allegro) -----------------------------------------
+# --- attachments (read live from Allegro, on the agent's click) ---------------------------------
 
 
 def attachment_name(issue: Issue, attachment_id: str) -> str | None:
@@ -180,18 +184,6 @@ def download_attachment(
         log.info("download of attachment %s failed: %s", attachment_id, exc)
         raise NotFoundError(N_("Allegro did not give the attachment now. Try again in a moment.")) from exc
     return AttachmentFile(name, data, content_type)
-
-
-def order_shipments(gateway: AllegroGateway, order: Order | None) -> list[OrderShipment] | None:
-    """Tracking numbers of the order, read from Allegro now (a number added a minute ago counts);
-    None while Allegro cannot be asked."""
-    if order is None:
-        return []
-    try:
-        return gateway.client_for(order.account_id).list_shipments(order.allegro_id)
-    except AllegroError as exc:
-        log.info("shipments of order %s unavailable: %s", order.allegro_id, exc)
-        return None
 
 
 def order_lines_for(issue: Issue) -> list[OrderLine]:

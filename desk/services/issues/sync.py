@@ -20,6 +20,7 @@ from desk.extensions import db
 from desk.models.issue import OPEN_LANES, Issue
 from desk.services.cursors import get_cursor, set_cursor
 from desk.services.issues.deadlines import WARSAW
+from desk.services.issues.shipments import read_shipments
 from desk.services.issues.store import (
     apply_conversation,
     apply_issue,
@@ -55,6 +56,7 @@ class IssueSyncStats:
     created: int = 0
     updated: int = 0
     chats_fetched: int = 0
+    shipments_read: int = 0  # orders whose tracking numbers were re-read (those of re-read chats)
     reread: int = 0  # issues that left the lists and were read one by one
     full: bool = False  # a full reconcile: asked for, the first issue sync, or the nightly one
 
@@ -126,6 +128,7 @@ class _Pass:
     on_page: Callable[[], None]
     stats: IssueSyncStats = field(default_factory=IssueSyncStats)
     seen: set[str] = field(default_factory=set)
+    chats_read: set[str] = field(default_factory=set)  # issues whose chat this pass re-read
 
     def scan(self, *, statuses, horizon: dt.datetime | None) -> None:
         offset = 0
@@ -149,6 +152,7 @@ class _Pass:
             self.seen.add(dto.id)
             touched.append(self._apply(dto, existing.get(dto.id)))
         link_orders(self.account_id, touched)
+        self._read_shipments(touched)
         self.on_page()
         db.session.commit()
 
@@ -160,6 +164,7 @@ class _Pass:
         if self._chat_wanted(issue, dto):
             changed = refresh_chat(self.client, issue, dto) or changed
             self.stats.chats_fetched += 1
+            self.chats_read.add(dto.id)
         changed = rederive(issue, self.now) or changed
         if changed:
             issue.updated_at = issue.synced_at = self.now
@@ -168,6 +173,14 @@ class _Pass:
         elif changed:
             self.stats.updated += 1
         return issue
+
+    def _read_shipments(self, issues: list[Issue]) -> None:
+        """Tracking numbers of the orders whose issues moved (their chat was re-read), once each."""
+        orders = {issue.order.id: issue.order for issue in issues
+                  if issue.allegro_id in self.chats_read and issue.order_id is not None}
+        for order in orders.values():
+            if order.shipments_read_at != self.now and read_shipments(self.client, order, self.now):
+                self.stats.shipments_read += 1
 
     def _chat_wanted(self, issue: Issue, dto: IssueDTO) -> bool:
         if issue.chat_key != change_key(dto):
@@ -192,7 +205,7 @@ class _Pass:
                 log.info("issue %s of account %s is gone from Allegro", issue.allegro_id, self.account_id)
                 continue
             self.stats.reread += 1
-            self._apply(dto, issue)
+            self._read_shipments([self._apply(dto, issue)])
             self.on_page()
             db.session.commit()
 
@@ -229,7 +242,8 @@ def rederive(issue: Issue, now: dt.datetime) -> bool:
 
 
 def refresh_issue(client: AllegroClient, issue: Issue, now: dt.datetime, *, chat: bool = True) -> IssueDTO:
-    """Re-read one issue (and its chat when `chat` or when its key changed) and store it; flushes only."""
+    """Re-read one issue (and its chat when `chat` or when its key changed) and store it; flushes only.
+    Tracking numbers are left to the sync and to `detail.refresh` (writes need none)."""
     dto = client.get_issue(issue.allegro_id)
     apply_issue(issue, dto, now)
     if chat or issue.chat_key != change_key(dto):

@@ -16,8 +16,7 @@ from desk.extensions import db
 from desk.models.issue import CLAIM, DISPUTE, Issue, ReplyTemplate
 from desk.orm import utcnow
 from desk.services.errors import N_, ConflictError, NotFoundError, ValidationError
-from desk.services.issues.detail import order_lines_for, order_shipments
-from desk.services.ports import AllegroGateway
+from desk.services.issues.detail import order_lines_for, visible_issue
 
 PLACEHOLDERS = ("buyer_login", "order_number", "items", "tracking_number", "reference_number", "agent_name")
 KINDS = ("both", "dispute", "claim")
@@ -120,15 +119,13 @@ def fill(body: str, values: dict[str, str | None]) -> Filled:
     return Filled(_PLACEHOLDER.sub(replace, body), tuple(missing))
 
 
-def placeholder_values(
-    gateway: AllegroGateway, issue: Issue, *, agent_name: str | None
-) -> dict[str, str | None]:
-    """Values for one issue: buyer, order number, its items, tracking numbers (read from Allegro)."""
+def placeholder_values(issue: Issue, *, agent_name: str | None) -> dict[str, str | None]:
+    """Values for one issue: buyer, order number, its items, tracking numbers (as last synced)."""
     lines = order_lines_for(issue)
     items = ", ".join(f"{line.offer_name} × {line.quantity}" if line.quantity > 1 else line.offer_name
                       for line in lines)
-    shipments = order_shipments(gateway, issue.order) if issue.order is not None else []
-    waybills = ", ".join(dict.fromkeys(s.waybill for s in shipments or () if s.waybill))
+    shipments = (issue.order.shipments if issue.order is not None else None) or ()
+    waybills = ", ".join(dict.fromkeys(s["waybill"] for s in shipments if s.get("waybill")))
     return {
         "buyer_login": issue.buyer_login,
         "order_number": issue.order.allegro_id if issue.order is not None else issue.checkout_form_id,
@@ -140,10 +137,12 @@ def placeholder_values(
 
 
 def apply_template(
-    gateway: AllegroGateway, *, template_id: int, issue: Issue, draft: str, agent_name: str | None
+    *, template_id: int, issue_id: int, account_ids: set[int] | None, draft: str, agent_name: str | None
 ) -> Filled:
-    """The draft with the filled template appended (or the template alone when the draft is empty)."""
+    """The draft with the filled template appended (or the template alone when the draft is empty),
+    for an issue the caller may see."""
+    issue = visible_issue(issue_id, account_ids)
     template = get_template(template_id)
-    filled = fill(template.body, placeholder_values(gateway, issue, agent_name=agent_name))
+    filled = fill(template.body, placeholder_values(issue, agent_name=agent_name))
     text = (draft or "").rstrip()
     return Filled(f"{text}\n\n{filled.text}" if text else filled.text, filled.missing)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from desk.extensions import db
 from desk.models import Order, OrderChange, OutboxMessage
+from desk.models.order import shipment_record
 from desk.services import outbox
 from desk.services.orders.store import upsert_forms
 from integrations.allegro import AllegroClient
@@ -53,6 +54,7 @@ def _refresh_order(client: AllegroClient, message: OutboxMessage) -> None:
     form = client.get_checkout_form(message.target_id)
     upsert_forms(order.account_id, [form], source="agent", existing={order.allegro_id: order})
     if message.kind == TRACKING:
+        _remember_shipment(order, message)
         order.changes.append(
             OrderChange(
                 source="agent",
@@ -64,6 +66,24 @@ def _refresh_order(client: AllegroClient, message: OutboxMessage) -> None:
     for change in order.changes:
         if change.source == "agent" and change.agent_id is None:
             change.agent_id = message.created_by
+
+
+def _remember_shipment(order: Order, message: OutboxMessage) -> None:
+    """Add the waybill just sent to the order's stored tracking numbers, when they were read before
+    (otherwise the first read brings all of them)."""
+    if order.shipments is None:
+        return
+    payload = message.payload
+    record = shipment_record(
+        id=(message.result or {}).get("shipment_id"),
+        waybill=payload["waybill"],
+        carrier_id=payload["carrier_id"],
+        carrier_name=payload.get("carrier_name"),
+        created_at=message.sent_at,
+    )
+    known = {s.get("id") for s in order.shipments}
+    if record["id"] is None or record["id"] not in known:
+        order.shipments = [*order.shipments, record]
 
 
 HANDLERS: outbox.Handlers = {
