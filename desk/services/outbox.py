@@ -61,13 +61,14 @@ class UnknownWriteKind(RuntimeError):
         super().__init__(f"outbox rows of unknown kinds: {', '.join(self.kinds)}")
 
 
-def write_key(kind: str, target: object, form_key: str | None) -> str:
-    """The idempotency key of a write: the form's (or batch's) own key bound to the kind and target,
-    so a key replayed on another order, issue or rating starts nothing there."""
+def write_key(kind: str, account_id: int, target: object, form_key: str | None) -> str:
+    """The idempotency key of a write: the form's (or batch's) own key bound to the action, the
+    seller account and the target, so a key replayed on another order, issue or rating (of this
+    account or another) neither starts nor reports anything there."""
     form_key = (form_key or "").strip()
     if not form_key:
         raise ValidationError(N_("The form is damaged. Reload the page and try again."))
-    return f"{kind}:{target}:{form_key[:FORM_KEY_MAX]}"[:KEY_MAX]
+    return f"{kind}:{account_id}:{target}:{form_key[:FORM_KEY_MAX]}"[:KEY_MAX]
 
 
 def find_by_key(key: str) -> OutboxMessage | None:

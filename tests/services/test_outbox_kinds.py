@@ -86,12 +86,13 @@ def test_a_form_key_replayed_on_another_order_starts_a_write_there(app, fake_all
         )
     assert fake_allegro.state.request_count(FULFILLMENT) == 2
     keys = db.session.scalars(select(OutboxMessage.idempotency_key).order_by(OutboxMessage.id)).all()
-    assert keys == [f"fulfillment_status:{first.id}:k", f"fulfillment_status:{second.id}:k"]
+    prefix = f"fulfillment_status:{account.id}"
+    assert keys == [f"{prefix}:{first.id}:k", f"{prefix}:{second.id}:k"]
 
 
 def test_write_keys_have_one_shape_and_fit_the_column():
-    key = outbox.write_key("issue_message", 12, "x" * 500)
-    assert key == "issue_message:12:" + "x" * outbox.FORM_KEY_MAX
+    key = outbox.write_key("issue_message", 3, 12, "x" * 500)
+    assert key == "issue_message:3:12:" + "x" * outbox.FORM_KEY_MAX
     assert len(key) <= outbox.KEY_MAX
     with pytest.raises(ValidationError):
-        outbox.write_key("issue_message", 12, "  ")
+        outbox.write_key("issue_message", 3, 12, "  ")

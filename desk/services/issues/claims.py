@@ -66,7 +66,7 @@ def decide_claim(
 ) -> OutboxMessage:
     """Send a claim decision with its message (and the amount of a partial refund), exactly once. Commits."""
     issue = visible_issue(issue_id, account_ids)
-    key = outbox.write_key(DECISION, issue.id, idempotency_key)
+    key = outbox.write_key(DECISION, issue.account_id, issue.id, idempotency_key)
     repeated = outbox.find_by_key(key)
     if repeated is not None:
         return outbox.deliver(gateway, repeated.id, HANDLERS)

@@ -133,7 +133,7 @@ def send_reply(
     agent opened it (`seen_key`), the new messages are stored and nothing is sent.
     """
     issue = visible_issue(issue_id, account_ids)
-    key = outbox.write_key(MESSAGE, issue.id, idempotency_key)
+    key = outbox.write_key(MESSAGE, issue.account_id, issue.id, idempotency_key)
     repeated = outbox.find_by_key(key)
     if repeated is not None:  # the same form again (double click, browser retry): no second message
         return ReplyOutcome(outbox.deliver(gateway, repeated.id, HANDLERS))

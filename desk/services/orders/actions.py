@@ -107,7 +107,7 @@ def _write(
         kind=kind,
         target_id=order.allegro_id,
         payload=payload,
-        idempotency_key=outbox.write_key(kind, order.id, form_key),
+        idempotency_key=outbox.write_key(kind, order.account_id, order.id, form_key),
         agent_id=agent_id,
     )
     return outbox.deliver(gateway, message.id, HANDLERS)

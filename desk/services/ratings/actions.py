@@ -119,14 +119,14 @@ def _in_flight(rating: Rating, kind: DraftKind) -> bool:
 
 
 def _draft_with_key(rating: Rating, kind: DraftKind, form_key: str) -> RatingDraft | None:
-    key = outbox.write_key(KINDS[kind], rating.id, form_key)
+    key = outbox.write_key(KINDS[kind], rating.account_id, rating.id, form_key)
     return db.session.scalar(select(RatingDraft).where(RatingDraft.idempotency_key == key))
 
 
 def _new_draft(rating, kind, body, state, agent_id, form_key) -> RatingDraft:
     draft = RatingDraft(
         rating_id=rating.id, kind=kind, text=body, state=state, author_id=agent_id,
-        idempotency_key=outbox.write_key(KINDS[kind], rating.id, form_key),
+        idempotency_key=outbox.write_key(KINDS[kind], rating.account_id, rating.id, form_key),
     )
     db.session.add(draft)
     db.session.commit()
@@ -141,7 +141,9 @@ def _queue(gateway: AllegroGateway, draft: RatingDraft) -> RatingDraft:
         kind=KINDS[draft.kind],
         target_id=rating.allegro_id,
         payload={"text": draft.text, "rating_id": rating.id, "draft_id": draft.id},
-        idempotency_key=outbox.write_key(KINDS[draft.kind], rating.id, f"draft-{draft.id}"),
+        idempotency_key=outbox.write_key(
+            KINDS[draft.kind], rating.account_id, rating.id, f"draft-{draft.id}"
+        ),
         agent_id=draft.author_id,
     )
     draft.state = DraftState.QUEUED
