@@ -43,7 +43,8 @@ class SyncRun(db.Model):
     id: Mapped[intpk]
     account_id: Mapped[int] = mapped_column(ForeignKey("seller_account.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # incremental | sweep | backfill | full
-    state: Mapped[str] = mapped_column(String(16), default="running")  # running | ok | failed | skipped
+    # running | ok | partial (some steps failed) | failed | skipped
+    state: Mapped[str] = mapped_column(String(16), default="running")
     started_at: Mapped[created_at]
     finished_at: Mapped[dt.datetime | None]
     requests: Mapped[int] = mapped_column(default=0)
@@ -54,4 +55,6 @@ class SyncRun(db.Model):
     ratings_changed: Mapped[int] = mapped_column(default=0)
     progress_done: Mapped[int] = mapped_column(default=0)
     progress_total: Mapped[int | None]
-    error: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)  # the failed steps' errors, "step: error; ..."
+    # Each step's outcome by name: {"orders": {"state": "ok" | "failed" | "skipped", "error": ...}}
+    steps: Mapped[dict | None]

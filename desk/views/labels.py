@@ -4,8 +4,14 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-RUN_STATES = {"running": _l("running"), "ok": _l("done"), "failed": _l("failed"), "skipped": _l("skipped")}
-RUN_TONES = {"running": "info", "ok": "success", "failed": "error", "skipped": "neutral"}
+RUN_STATES = {
+    "running": _l("running"),
+    "ok": _l("done"),
+    "partial": _l("partly done"),
+    "failed": _l("failed"),
+    "skipped": _l("skipped"),
+}
+RUN_TONES = {"running": "info", "ok": "success", "partial": "warning", "failed": "error", "skipped": "neutral"}
 RUN_KINDS = {
     "incremental": _l("changes"),
     "sweep": _l("changes + repair sweep"),

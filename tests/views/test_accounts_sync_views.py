@@ -72,3 +72,12 @@ def test_sync_now_runs_and_lands_in_history(app, client, login, fake_allegro):
     assert run.created == 1
     html = client.get(url_for("sync.index")).get_data(as_text=True)
     assert account.name in html
+
+
+def test_a_partial_run_says_so_in_polish_with_the_failed_step(app, client, login, fake_allegro):
+    account, _ = connect_account(fake_allegro)
+    fake_allegro.state.fail_next("GET /sale/issues", 503, times=20)
+    assert run_sync(get_allegro(), account.id).state == "partial"
+    login(make_agent(role=Role.ADMIN))
+    html = client.get("/sync/").get_data(as_text=True)
+    assert "częściowo" in html and "issues: ServerError" in html

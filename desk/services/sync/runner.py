@@ -1,12 +1,11 @@
-"""Running syncs: lease, run record, mode selection and failure handling for one account."""
+"""Running syncs: lease, run record, mode selection, and each step's outcome for one account."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from sqlalchemy import select
@@ -15,17 +14,15 @@ from desk.extensions import db
 from desk.models import AccountStatus, SellerAccount, SyncRun
 from desk.orm import utcnow
 from desk.services.accounts.sellers import mark_needs_reconnect
-from desk.services.cursors import get_cursor
-from desk.services.issues import sync as issue_sync
-from desk.services.orders import sync as order_sync
 from desk.services.orders.sync import SyncSettings
 from desk.services.ports import AllegroGateway
-from desk.services.ratings.sync import RatingSyncSettings, sync_ratings
 from desk.services.sync.lease import acquire_lease, release_lease, renew_lease
+from desk.services.sync.steps import STEPS, Step, StepContext
 from integrations.allegro import AllegroError, AuthExpired
 
 log = logging.getLogger(__name__)
 MODES = ("incremental", "sweep", "full")
+AUTH_EXPIRED = "auth_expired: the refresh token is no longer valid; reconnect the account"
 
 
 class SyncBusy(Exception):
@@ -46,12 +43,15 @@ def run_sync(
     lease_seconds: int = 900,
     holder: str | None = None,
     progress: Callable[[SyncRun], None] | None = None,
+    steps: Sequence[Step] = STEPS,
 ) -> SyncRun:
     """Sync one account and return its run record.
 
     `incremental` applies order events (and continues a pending backfill); `sweep` does that and
     then re-reads orders updated since the last sweep; `full` re-reads the whole backfill window.
-    Raises SyncBusy when another process is syncing the account.
+    Then discussions and claims, then ratings: each step on its own (see sync.steps); the run is
+    ok, partial or failed, with each step's error. Raises SyncBusy when another process is
+    syncing the account.
     """
     if mode not in MODES:
         raise ValueError(f"unknown sync mode {mode!r}")
@@ -62,30 +62,24 @@ def run_sync(
         settings or SyncSettings(), on_page=lambda: renew_lease(account_id, holder, ttl_seconds=lease_seconds)
     )
     try:
-        return _run(gateway, account_id, mode, settings, progress or (lambda run: None))
+        return _run(gateway, account_id, mode, settings, progress or (lambda run: None), steps)
     finally:
         release_lease(account_id, holder)
 
 
-def _run(gateway, account_id, mode, settings, progress) -> SyncRun:
-    run = SyncRun(account_id=account_id, kind=mode)
+def _run(gateway, account_id, mode, settings, progress, steps: Sequence[Step]) -> SyncRun:
+    run = SyncRun(account_id=account_id, kind=mode, steps={})
     db.session.add(run)
     db.session.commit()
     client = gateway.client_for(account_id)
+    ctx = StepContext(client=client, run=run, mode=mode, settings=settings, progress=progress, now=utcnow())
     try:
-        _steps(client, run, mode, settings, progress)
-        run.state = "ok"
-    except AuthExpired as exc:
-        db.session.rollback()
-        mark_needs_reconnect(account_id, str(exc), commit=False)
-        _fail(run, "auth_expired: the refresh token is no longer valid; reconnect the account")
-    except AllegroError as exc:
-        db.session.rollback()
-        _fail(run, f"{type(exc).__name__}: {exc}")
-    except Exception as exc:
-        db.session.rollback()
-        _fail(run, f"{type(exc).__name__}: {exc}")
-        raise
+        for index, step in enumerate(steps):
+            if not _run_step(step, ctx):
+                for later in steps[index + 1:]:
+                    _record(run, later.name, "skipped", "auth_expired")
+                break
+        _finish(run)
     finally:
         run.requests = client.request_count
         run.finished_at = utcnow()
@@ -93,47 +87,44 @@ def _run(gateway, account_id, mode, settings, progress) -> SyncRun:
     return run
 
 
-def _steps(client, run: SyncRun, mode: str, settings: SyncSettings, progress) -> None:
-    now = utcnow()
-    if get_cursor(run.account_id, order_sync.EVENTS_FEED) is None:
-        run.kind = "backfill"
-        order_sync.start_backfill(client, run.account_id, settings, now)
-    if order_sync.backfill_pending(run.account_id):
-        run.kind = "backfill"
-        order_sync.sync_backfill(client, run, settings, progress)
-        _mark_backfilled(run.account_id)
-    order_sync.sync_events(client, run, settings, progress)
-    if mode == "sweep":
-        order_sync.sync_sweep(client, run, settings, progress, now=now)
-    elif mode == "full":
-        since = now - dt.timedelta(days=settings.backfill_days)
-        order_sync.sync_sweep(client, run, settings, progress, now=now, since=since)
-    _sync_after_sales(client, run, mode, settings, now)
+def _run_step(step: Step, ctx: StepContext) -> bool:
+    """Run one step and record how it ended; False when the account's authorisation has expired."""
+    run = ctx.run
+    try:
+        step.run(ctx)
+        db.session.commit()
+    except AuthExpired as exc:
+        db.session.rollback()
+        mark_needs_reconnect(run.account_id, str(exc), commit=False)
+        _record(run, step.name, "failed", AUTH_EXPIRED)
+        return False
+    except AllegroError as exc:
+        db.session.rollback()
+        _record(run, step.name, "failed", f"{type(exc).__name__}: {exc}")
+    except Exception as exc:  # a bug or bad data in one area must not stop the others
+        db.session.rollback()
+        log.exception("sync step %s of account %s failed", step.name, run.account_id)
+        _record(run, step.name, "failed", f"{type(exc).__name__}: {exc}")
+    else:
+        _record(run, step.name, "ok", None)
+    return True
 
 
-def _sync_after_sales(client, run: SyncRun, mode: str, settings: SyncSettings, now) -> None:
-    """Issues (discussions and claims) and ratings ride on the same lease and run record."""
-    issues = issue_sync.sync_issues(
-        client, run.account_id, full=mode == "full", now=now, on_page=settings.on_page
-    )
-    run.issues_changed = issues.created + issues.updated
-    ratings = sync_ratings(
-        client, run.account_id, now=now, settings=RatingSyncSettings(on_page=settings.on_page)
-    )
-    run.ratings_changed = ratings.created + ratings.updated
+def _record(run: SyncRun, name: str, state: str, error: str | None) -> None:
+    run.steps = {**(run.steps or {}), name: {"state": state, "error": error[:1000] if error else None}}
     db.session.commit()
 
 
-def _mark_backfilled(account_id: int) -> None:
-    account = db.session.get(SellerAccount, account_id)
-    account.backfill_done_at = utcnow()
-    db.session.commit()
-
-
-def _fail(run: SyncRun, message: str) -> None:
-    run.state = "failed"
-    run.error = message[:2000]
-    log.warning("sync of account %s failed: %s", run.account_id, message)
+def _finish(run: SyncRun) -> None:
+    """ok when every step did; partial when some did; failed when none did."""
+    results = (run.steps or {}).values()
+    failed = [name for name, result in (run.steps or {}).items() if result["state"] != "ok"]
+    if not failed:
+        run.state = "ok"
+        return
+    run.state = "partial" if any(result["state"] == "ok" for result in results) else "failed"
+    run.error = "; ".join(f"{name}: {run.steps[name]['error']}" for name in failed)[:2000]
+    log.warning("sync of account %s: %s", run.account_id, run.error)
 
 
 def syncable_account_ids() -> list[int]:
