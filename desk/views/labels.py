@@ -11,7 +11,9 @@ RUN_STATES = {
     "failed": _l("failed"),
     "skipped": _l("skipped"),
 }
-RUN_TONES = {"running": "info", "ok": "success", "partial": "warning", "failed": "error", "skipped": "neutral"}
+RUN_TONES = {
+    "running": "info", "ok": "success", "partial": "warning", "failed": "error", "skipped": "neutral"
+}
 RUN_KINDS = {
     "incremental": _l("changes"),
     "sweep": _l("changes + repair sweep"),
