@@ -7,7 +7,7 @@ from integrations.allegro.fake.app import create_fake_allegro
 from integrations.allegro.fake.demo import DemoGenerator, create_app
 from integrations.allegro.fake.request_log import RecordedRequest
 from integrations.allegro.fake.server import FakeServer, serve_fake
-from integrations.allegro.fake.state import FakeAllegroState
+from integrations.allegro.fake.state.core import FakeAllegroState
 
 __all__ = [
     "DemoGenerator",

@@ -15,7 +15,7 @@ from integrations.allegro.fake import (
 from integrations.allegro.fake.context import STATE_KEY
 from integrations.allegro.fake.errors import ApiError, OAuthError
 from integrations.allegro.fake.responses import errors_response, oauth_error_response
-from integrations.allegro.fake.state import FakeAllegroState
+from integrations.allegro.fake.state.core import FakeAllegroState
 from integrations.allegro.fake.validation import warm_up
 
 _HTTP_ERRORS = {

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from integrations.allegro.fake import demo_data as data
-from integrations.allegro.fake.form_factory import make_buyer, new_uuid, price
+from integrations.allegro.fake.state import data
+from integrations.allegro.fake.state.form_factory import make_buyer, new_uuid, price
 from integrations.allegro.fake.timeutil import iso
 
 if TYPE_CHECKING:
-    from integrations.allegro.fake.state import FakeAllegroState
+    from integrations.allegro.fake.state.core import FakeAllegroState
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,11 +6,11 @@ import gc
 import random
 from typing import TYPE_CHECKING, Any
 
-from integrations.allegro.fake.form_factory import make_checkout_form, new_revision, new_uuid
+from integrations.allegro.fake.state.form_factory import make_checkout_form, new_revision, new_uuid
 from integrations.allegro.fake.timeutil import iso
 
 if TYPE_CHECKING:
-    from integrations.allegro.fake.state import FakeAllegroState
+    from integrations.allegro.fake.state.core import FakeAllegroState
 
 TEMPLATES = 200
 DEFAULT_SPAN = dt.timedelta(days=30)

@@ -11,15 +11,14 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from integrations.allegro.fake import bulk
-from integrations.allegro.fake import demo_data as data
-from integrations.allegro.fake.auth_state import AuthStateMixin
 from integrations.allegro.fake.faults import FaultsMixin
-from integrations.allegro.fake.issues_state import IssuesStateMixin
-from integrations.allegro.fake.orders_state import OrdersStateMixin
-from integrations.allegro.fake.ratings_state import RatingsStateMixin
 from integrations.allegro.fake.request_log import RequestLogMixin
-from integrations.allegro.fake.shipments import ShipmentsMixin
+from integrations.allegro.fake.state import bulk, data
+from integrations.allegro.fake.state.auth import AuthStateMixin
+from integrations.allegro.fake.state.issues import IssuesStateMixin
+from integrations.allegro.fake.state.orders import OrdersStateMixin
+from integrations.allegro.fake.state.ratings import RatingsStateMixin
+from integrations.allegro.fake.state.shipments import ShipmentsMixin
 from integrations.allegro.fake.timeutil import to_utc, utcnow
 
 

@@ -22,8 +22,8 @@ from integrations.allegro.fake.demo_issues import (
     pick_topic,
 )
 from integrations.allegro.fake.errors import ApiError, not_found, validation_error
-from integrations.allegro.fake.form_factory import new_uuid
-from integrations.allegro.fake.orders_index import OrderIndex
+from integrations.allegro.fake.state.form_factory import new_uuid
+from integrations.allegro.fake.state.orders_index import OrderIndex
 from integrations.allegro.fake.timeutil import to_utc
 
 ISSUE_STATUSES = frozenset(
