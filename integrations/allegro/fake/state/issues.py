@@ -2,7 +2,7 @@
 
 Stored issues are replaced, never changed in place, once published (like checkout forms), so an
 answer serialized outside the lock never sees half a change; chat entries never change at all.
-Request bodies are checked by `routes_issues`; the rules that depend on the state live here.
+Request bodies are checked by `routes.issues`; the rules that depend on the state live here.
 """
 
 from __future__ import annotations
