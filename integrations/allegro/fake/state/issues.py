@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from integrations.allegro.fake.demo_issues import (
+from integrations.allegro.fake.demo.issues import (
     STATUS_NOTES,
     IssueTopic,
     chat_entry,
