@@ -13,7 +13,9 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from integrations.allegro.fake.demo.issues import (
+from integrations.allegro.fake.errors import ApiError, not_found, validation_error
+from integrations.allegro.fake.state.form_factory import new_uuid
+from integrations.allegro.fake.state.issue_factory import (
     STATUS_NOTES,
     IssueTopic,
     chat_entry,
@@ -21,8 +23,6 @@ from integrations.allegro.fake.demo.issues import (
     new_issue,
     pick_topic,
 )
-from integrations.allegro.fake.errors import ApiError, not_found, validation_error
-from integrations.allegro.fake.state.form_factory import new_uuid
 from integrations.allegro.fake.state.orders_index import OrderIndex
 from integrations.allegro.fake.timeutil import to_utc
 
