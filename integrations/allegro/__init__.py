@@ -8,6 +8,7 @@ Typical wiring::
     for event in client.list_order_events(from_id=cursor, limit=1000): ...
 """
 
+from integrations.allegro._args import format_datetime
 from integrations.allegro._http import BETA_V1, PUBLIC_V1, media_type_for
 from integrations.allegro.auth import (
     DeviceCode,
@@ -18,7 +19,7 @@ from integrations.allegro.auth import (
     TokenStore,
     utcnow,
 )
-from integrations.allegro.client import API_URLS, AUTH_URLS, AllegroClient, format_datetime
+from integrations.allegro.client import API_URLS, AUTH_URLS, AllegroClient
 from integrations.allegro.errors import (
     AccessDenied,
     AllegroConnectionError,

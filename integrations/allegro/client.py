@@ -12,6 +12,7 @@ from urllib.parse import quote
 import requests
 
 from integrations.allegro import _parse
+from integrations.allegro._args import check_int, format_datetime
 from integrations.allegro._http import Params, Requester, Timeout, json_object, new_session
 from integrations.allegro.auth import TokenManager
 from integrations.allegro.client_issues import IssuesMixin
@@ -35,12 +36,6 @@ MAX_WAYBILL_LENGTH = 64
 MAX_CARRIER_NAME_LENGTH = 30
 # The spec allows only en-US as Accept-Language on the fulfillment PUT.
 FULFILLMENT_LANGUAGE = "en-US"
-
-
-def format_datetime(value: dt.datetime) -> str:
-    """ISO-8601 UTC with milliseconds and Z, e.g. 2026-11-20T10:00:00.000Z (naive means UTC)."""
-    utc = value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
 class AllegroClient(IssuesMixin, RatingsMixin):
@@ -110,7 +105,7 @@ class AllegroClient(IssuesMixin, RatingsMixin):
         self, *, from_id: str | None = None, types: Sequence[str] | None = None, limit: int = 100
     ) -> list[OrderEvent]:
         """GET /order/events: events strictly after `from_id`, oldest first; [] when caught up."""
-        _check_range("limit", limit, 1, 1000)
+        check_int("limit", limit, 1, 1000)
         if isinstance(types, str):
             raise ValueError("types must be a sequence of event types, not a string")
         params: list[tuple[str, str]] = []
@@ -141,8 +136,8 @@ class AllegroClient(IssuesMixin, RatingsMixin):
         sort: str | None = None,
     ) -> CheckoutFormPage:
         """GET /order/checkout-forms: one offset page of orders matching the filters."""
-        _check_range("limit", limit, 1, 100)
-        _check_range("offset", offset, 0, MAX_CHECKOUT_FORM_WINDOW - limit)
+        check_int("limit", limit, 1, 100)
+        check_int("offset", offset, 0, MAX_CHECKOUT_FORM_WINDOW - limit)
         if sort is not None and sort not in CHECKOUT_FORM_SORTS:
             raise ValueError(f"sort must be one of {sorted(CHECKOUT_FORM_SORTS)}")
         filters: list[tuple[str, str | dt.datetime | None]] = [
@@ -221,11 +216,6 @@ def _form_path(form_id: str) -> str:
 
 def _query_value(value: str | dt.datetime) -> str:
     return format_datetime(value) if isinstance(value, dt.datetime) else value
-
-
-def _check_range(name: str, value: int, low: int, high: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValueError(f"{name} must be an integer between {low} and {high}, got {value!r}")
 
 
 def _waybill_body(

@@ -10,6 +10,7 @@ from urllib.parse import quote, urljoin, urlsplit
 import requests
 
 from integrations.allegro import _parse_issues
+from integrations.allegro._args import check_int
 from integrations.allegro._http import BETA_V1, Requester, json_object
 from integrations.allegro.errors import (
     AllegroResponseError,
@@ -48,8 +49,8 @@ class IssuesMixin:
         checkout_form_id: str | None = None,
     ) -> list[Issue]:
         """GET /sale/issues: one page, newest opened first; stop paging when a page is short."""
-        _check_int("limit", limit, 1, 100)
-        _check_int("offset", offset, 0, None)
+        check_int("limit", limit, 1, 100)
+        check_int("offset", offset, 0, None)
         if isinstance(statuses, str):
             raise ValueError("statuses must be a sequence of statuses, not a string")
         params = [("offset", str(offset)), ("limit", str(limit))]
@@ -64,8 +65,8 @@ class IssuesMixin:
 
     def list_issue_chat(self, issue_id: str, *, offset: int = 0, limit: int = 100) -> list[IssueMessage]:
         """GET /sale/issues/{issueId}/chat: one page of messages and state-change notifications."""
-        _check_int("limit", limit, 1, 100)
-        _check_int("offset", offset, 0, None)
+        check_int("limit", limit, 1, 100)
+        check_int("offset", offset, 0, None)
         params = [("offset", str(offset)), ("limit", str(limit))]
         return _parse_issues.parse_issue_chat(self._issues_get(_issue_path(issue_id) + "/chat", params))
 
@@ -114,7 +115,7 @@ class IssuesMixin:
         """POST /sale/issues/attachments: declare a file of `size` bytes; gives the one-time upload URL."""
         if not file_name or len(file_name) > ATTACHMENT_FILE_NAME_MAX:
             raise ValueError(f"file_name must have 1 to {ATTACHMENT_FILE_NAME_MAX} characters")
-        _check_int("size", size, 1, ATTACHMENT_MAX_BYTES)
+        check_int("size", size, 1, ATTACHMENT_MAX_BYTES)
         # a repeated declaration only leaves an unused one behind, so retrying is harmless
         response = self._http.call(
             "POST", "/sale/issues/attachments", body={"fileName": file_name, "size": size}, retry=True
@@ -186,17 +187,6 @@ def _issue_path(issue_id: str) -> str:
     if not issue_id or not issue_id.strip():
         raise ValueError("issue_id is required")
     return "/sale/issues/" + quote(issue_id, safe="")
-
-
-def _check_int(name: str, value: int, low: int, high: int | None) -> None:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int)
-        or value < low
-        or (high is not None and value > high)
-    ):
-        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise ValueError(f"{name} must be an integer {bounds}, got {value!r}")
 
 
 def _message_body(type: str, text: str | None, attachment_ids: Sequence[str]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from urllib.parse import quote
 import requests
 
 from integrations.allegro import _parse_ratings
+from integrations.allegro._args import check_int, format_datetime
 from integrations.allegro._http import Requester, json_object
 from integrations.allegro.models_ratings import (
     RATING_TEXT_MAX,
@@ -45,15 +46,15 @@ class RatingsMixin:
         The list has no totals: a page shorter than `limit` is the last one. `offset` may not pass
         20000, so walk long histories with `last_changed_lte` rather than ever larger offsets.
         """
-        _check_range("limit", limit, 1, MAX_RATINGS_LIMIT)
-        _check_range("offset", offset, 0, MAX_RATINGS_OFFSET)
+        check_int("limit", limit, 1, MAX_RATINGS_LIMIT)
+        check_int("offset", offset, 0, MAX_RATINGS_OFFSET)
         params = [("offset", str(offset)), ("limit", str(limit))]
         if recommended is not None:
             params.append(("recommended", "true" if recommended else "false"))
         if last_changed_gte is not None:
-            params.append(("lastChangedAt.gte", _format_datetime(last_changed_gte)))
+            params.append(("lastChangedAt.gte", format_datetime(last_changed_gte)))
         if last_changed_lte is not None:
-            params.append(("lastChangedAt.lte", _format_datetime(last_changed_lte)))
+            params.append(("lastChangedAt.lte", format_datetime(last_changed_lte)))
         response = self._http.call("GET", "/sale/user-ratings", params=params)
         return _parse_ratings.parse_ratings(json_object(response))
 
@@ -101,23 +102,11 @@ def _rating_path(rating_id: str) -> str:
     return "/sale/user-ratings/" + quote(rating_id, safe="")
 
 
-def _check_range(name: str, value: int, low: int, high: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValueError(f"{name} must be an integer between {low} and {high}, got {value!r}")
-
-
 def _check_text(name: str, value: str) -> None:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{name} must not be empty")
     if len(value) > RATING_TEXT_MAX:
         raise ValueError(f"{name} may have at most {RATING_TEXT_MAX} characters, got {len(value)}")
-
-
-def _format_datetime(value: dt.datetime) -> str:
-    # imported here: client.py imports this module while it is still being defined
-    from integrations.allegro.client import format_datetime
-
-    return format_datetime(value)
 
 
 

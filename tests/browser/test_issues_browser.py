@@ -85,7 +85,7 @@ def test_agent_answers_with_a_template_and_sees_the_message(live_desk, page, fak
 def test_claim_page_previews_the_buyers_photo_and_offers_the_decisions(
     live_desk, page, fake_allegro, desk_with_issues
 ):
-    from integrations.allegro.fake.demo_issues import make_png
+    from integrations.allegro.fake.demo.issues import make_png
 
     agent, _issue = desk_with_issues
     account_issue = db.session.scalar(select(Issue).where(Issue.type == "CLAIM"))

@@ -4,18 +4,12 @@ from __future__ import annotations
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
-from integrations.allegro.fake import (
-    gate,
-    routes_auth,
-    routes_issues,
-    routes_orders,
-    routes_ratings,
-    routes_user,
-)
+from integrations.allegro.fake import gate
 from integrations.allegro.fake.context import STATE_KEY
 from integrations.allegro.fake.errors import ApiError, OAuthError
 from integrations.allegro.fake.responses import errors_response, oauth_error_response
-from integrations.allegro.fake.state import FakeAllegroState
+from integrations.allegro.fake.routes import auth, issues, orders, ratings, user
+from integrations.allegro.fake.state.core import FakeAllegroState
 from integrations.allegro.fake.validation import warm_up
 
 _HTTP_ERRORS = {
@@ -32,12 +26,12 @@ def create_fake_allegro(state: FakeAllegroState | None = None, *, validate: bool
     app.config[gate.VALIDATE_KEY] = validate
     if validate:
         warm_up()  # parse the spec now, not during the first request
-    # a new REST area (e.g. routes_issues) is registered here and listed in gate.API_MEDIA_TYPES
-    app.register_blueprint(routes_user.bp)
-    app.register_blueprint(routes_orders.bp)
-    app.register_blueprint(routes_issues.bp)
-    app.register_blueprint(routes_ratings.bp)
-    app.register_blueprint(routes_auth.bp)
+    # a new REST area (e.g. routes/issues.py) is registered here and listed in gate.API_MEDIA_TYPES
+    app.register_blueprint(user.bp)
+    app.register_blueprint(orders.bp)
+    app.register_blueprint(issues.bp)
+    app.register_blueprint(ratings.bp)
+    app.register_blueprint(auth.bp)
     gate.install(app)
     _install_error_handlers(app)
     return app

@@ -9,7 +9,7 @@ from flask import current_app, g, request
 from integrations.allegro.fake.errors import ApiError
 
 if TYPE_CHECKING:
-    from integrations.allegro.fake.state import FakeAllegroState
+    from integrations.allegro.fake.state.core import FakeAllegroState
 
 STATE_KEY = "fake_allegro_state"
 

@@ -15,7 +15,6 @@ from flask import Flask, Response, current_app, g, request
 
 from integrations.allegro.fake.context import get_state
 from integrations.allegro.fake.faults import Fault, drop_connection
-from integrations.allegro.fake.issues_state import ATTACHMENT_TYPES
 from integrations.allegro.fake.request_log import RecordedRequest
 from integrations.allegro.fake.responses import (
     BETA_V1,
@@ -25,6 +24,7 @@ from integrations.allegro.fake.responses import (
     json_response,
     oauth_error_response,
 )
+from integrations.allegro.fake.state.issues import ATTACHMENT_TYPES
 from integrations.allegro.fake.validation import Violation, validate_request
 
 # the media type each REST blueprint speaks; other blueprints (OAuth, the consent page) are not REST

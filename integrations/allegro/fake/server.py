@@ -8,7 +8,7 @@ from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from integrations.allegro.fake.app import create_fake_allegro
-from integrations.allegro.fake.state import FakeAllegroState
+from integrations.allegro.fake.state.core import FakeAllegroState
 
 # how often the serving loop looks for a stop request; small so tests that start a server each stop fast
 _POLL_INTERVAL = 0.05

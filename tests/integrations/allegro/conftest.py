@@ -8,7 +8,7 @@ import pytest
 
 from integrations.allegro import AllegroClient, MemoryTokenStore, OAuthClient, TokenManager, TokenPair
 from integrations.allegro.fake import FakeAllegroState, serve_fake
-from integrations.allegro.fake.auth_state import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+from integrations.allegro.fake.state.auth import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 
 from .allegro_doubles import Clock, RecordingSleep
 

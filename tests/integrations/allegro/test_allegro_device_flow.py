@@ -19,7 +19,7 @@ from integrations.allegro import (
     TokenManager,
 )
 from integrations.allegro.fake import FakeAllegroState
-from integrations.allegro.fake.auth_state import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+from integrations.allegro.fake.state.auth import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 
 from .allegro_doubles import Clock, RecordingSleep
 

@@ -17,7 +17,7 @@ from integrations.allegro import (
     ValidationFailed,
 )
 from integrations.allegro.fake import FakeAllegroState
-from integrations.allegro.fake.demo_issues import make_png
+from integrations.allegro.fake.demo.issues import make_png
 
 from .allegro_doubles import RecordingSleep, wait_until
 

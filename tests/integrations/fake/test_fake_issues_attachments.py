@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from integrations.allegro.fake.demo_issues import make_png
+from integrations.allegro.fake.demo.issues import make_png
 
 BETA = "application/vnd.allegro.beta.v1+json"
 JSON_BETA = {"Accept": BETA, "Content-Type": BETA}

@@ -8,8 +8,8 @@ import pytest
 
 from integrations.allegro.fake import DemoGenerator, FakeAllegroState, create_app
 from integrations.allegro.fake.context import STATE_KEY
-from integrations.allegro.fake.demo_ratings import NOT_UNIQUE, delivered_forms
-from integrations.allegro.fake.routes_ratings import beta_rating
+from integrations.allegro.fake.demo.ratings import NOT_UNIQUE, delivered_forms
+from integrations.allegro.fake.routes.ratings import beta_rating
 
 NOW = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
 BETA = "application/vnd.allegro.beta.v1+json"

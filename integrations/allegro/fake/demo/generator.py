@@ -13,10 +13,10 @@ from typing import Any
 from flask import Flask
 
 from integrations.allegro.fake.app import create_fake_allegro
-from integrations.allegro.fake.demo_issues import IssuesDemo
-from integrations.allegro.fake.demo_ratings import DemoRatings
-from integrations.allegro.fake.form_factory import make_buyer, make_checkout_form, mark_paid
-from integrations.allegro.fake.state import FakeAllegroState
+from integrations.allegro.fake.demo.issues import IssuesDemo
+from integrations.allegro.fake.demo.ratings import DemoRatings
+from integrations.allegro.fake.state.core import FakeAllegroState
+from integrations.allegro.fake.state.form_factory import make_buyer, make_checkout_form, mark_paid
 from integrations.allegro.fake.timeutil import iso
 
 DEMO_SELLER_LOGIN = "demo_sklep"

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from integrations.allegro.fake import DemoGenerator, FakeAllegroState, create_app
-from integrations.allegro.fake.demo_data import is_valid_nip, random_nip
+from integrations.allegro.fake.state.data import is_valid_nip, random_nip
 
 POST_CODE = re.compile(r"^\d{2}-\d{3}$")
 PUB = "application/vnd.allegro.public.v1+json"

@@ -5,11 +5,11 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from integrations.allegro.fake.errors import validation_error
-from integrations.allegro.fake.shipments import CARRIER_IDS, unknown_carrier
+from integrations.allegro.fake.state.shipments import CARRIER_IDS, unknown_carrier
 from integrations.allegro.fake.timeutil import iso, parse_iso
 
 if TYPE_CHECKING:
-    from integrations.allegro.fake.state import FakeAllegroState
+    from integrations.allegro.fake.state.core import FakeAllegroState
 
 MAX_WAYBILLS = 20
 # (delay after the waybill was added, status code, description) - a parcel's usual journey

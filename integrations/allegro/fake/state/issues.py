@@ -2,7 +2,7 @@
 
 Stored issues are replaced, never changed in place, once published (like checkout forms), so an
 answer serialized outside the lock never sees half a change; chat entries never change at all.
-Request bodies are checked by `routes_issues`; the rules that depend on the state live here.
+Request bodies are checked by `routes.issues`; the rules that depend on the state live here.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from integrations.allegro.fake.demo_issues import (
+from integrations.allegro.fake.errors import ApiError, not_found, validation_error
+from integrations.allegro.fake.state.form_factory import new_uuid
+from integrations.allegro.fake.state.issue_factory import (
     STATUS_NOTES,
     IssueTopic,
     chat_entry,
@@ -21,9 +23,7 @@ from integrations.allegro.fake.demo_issues import (
     new_issue,
     pick_topic,
 )
-from integrations.allegro.fake.errors import ApiError, not_found, validation_error
-from integrations.allegro.fake.form_factory import new_uuid
-from integrations.allegro.fake.orders_index import OrderIndex
+from integrations.allegro.fake.state.orders_index import OrderIndex
 from integrations.allegro.fake.timeutil import to_utc
 
 ISSUE_STATUSES = frozenset(

@@ -8,8 +8,8 @@ from flask import Blueprint, Response, request
 
 from integrations.allegro.fake.context import current_seller, get_state, json_body
 from integrations.allegro.fake.errors import ApiError, validation_error
-from integrations.allegro.fake.issues_state import ATTACHMENT_MAX_BYTES, ISSUE_STATUSES, MESSAGE_TYPES
 from integrations.allegro.fake.responses import BETA_V1, json_response
+from integrations.allegro.fake.state.issues import ATTACHMENT_MAX_BYTES, ISSUE_STATUSES, MESSAGE_TYPES
 from integrations.allegro.fake.validation import load_spec_dict
 
 bp = Blueprint("issues", __name__)

@@ -5,12 +5,12 @@ from flask import Blueprint, Response, request
 
 from integrations.allegro.fake.context import current_seller, get_state, json_body
 from integrations.allegro.fake.errors import validation_error
-from integrations.allegro.fake.orders_index import EQUALITY_FILTERS, SORT_FIELDS, FormQuery
-from integrations.allegro.fake.orders_state import EVENT_TYPES, FULFILLMENT_STATUSES
 from integrations.allegro.fake.responses import json_response
-from integrations.allegro.fake.shipments import carriers_payload
+from integrations.allegro.fake.state.orders import EVENT_TYPES, FULFILLMENT_STATUSES
+from integrations.allegro.fake.state.orders_index import EQUALITY_FILTERS, SORT_FIELDS, FormQuery
+from integrations.allegro.fake.state.shipments import carriers_payload
+from integrations.allegro.fake.state.tracking import tracking_payload
 from integrations.allegro.fake.timeutil import epoch_ms, parse_iso
-from integrations.allegro.fake.tracking import tracking_payload
 
 bp = Blueprint("orders", __name__)
 

@@ -9,7 +9,7 @@ import zlib
 import pytest
 
 from integrations.allegro.fake import DemoGenerator, FakeAllegroState
-from integrations.allegro.fake.demo_issues import make_png
+from integrations.allegro.fake.demo.issues import make_png
 
 POLISH = set("ąćęłńóśźż")
 

@@ -1,7 +1,8 @@
 """FakeAllegroState: everything the fake knows, plus the test handle to arrange it and look inside.
 
 The state is shared by the server's threads; every mutation happens under one re-entrant lock.
-The parts live in mixins (auth, orders, shipments, faults, request log) to keep modules small.
+The parts live in mixins (auth, orders, shipments, issues, ratings, bulk orders, faults, request log)
+to keep modules small.
 """
 from __future__ import annotations
 
@@ -11,15 +12,15 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from integrations.allegro.fake import bulk
-from integrations.allegro.fake import demo_data as data
-from integrations.allegro.fake.auth_state import AuthStateMixin
 from integrations.allegro.fake.faults import FaultsMixin
-from integrations.allegro.fake.issues_state import IssuesStateMixin
-from integrations.allegro.fake.orders_state import OrdersStateMixin
-from integrations.allegro.fake.ratings_state import RatingsStateMixin
 from integrations.allegro.fake.request_log import RequestLogMixin
-from integrations.allegro.fake.shipments import ShipmentsMixin
+from integrations.allegro.fake.state import data
+from integrations.allegro.fake.state.auth import AuthStateMixin
+from integrations.allegro.fake.state.bulk import BulkMixin
+from integrations.allegro.fake.state.issues import IssuesStateMixin
+from integrations.allegro.fake.state.orders import OrdersStateMixin
+from integrations.allegro.fake.state.ratings import RatingsStateMixin
+from integrations.allegro.fake.state.shipments import ShipmentsMixin
 from integrations.allegro.fake.timeutil import to_utc, utcnow
 
 
@@ -29,6 +30,7 @@ class FakeAllegroState(
     ShipmentsMixin,
     IssuesStateMixin,
     RatingsStateMixin,
+    BulkMixin,
     FaultsMixin,
     RequestLogMixin,
 ):
@@ -105,9 +107,3 @@ class FakeAllegroState(
             if count <= self.rate_limit_per_minute:
                 return None
             return max(1, 60 - now.second)
-
-    def populate_fast(self, seller_id: str, n: int, *, start: dt.datetime | None = None) -> None:
-        """Add `n` paid orders quickly (for benchmarks), spread evenly from `start` to now."""
-        if seller_id not in self.sellers:
-            raise KeyError(f"unknown seller {seller_id!r}")
-        bulk.populate_fast(self, seller_id, n, start=start)

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from integrations.allegro.fake.errors import ApiError, not_found, validation_error
-from integrations.allegro.fake.form_factory import make_checkout_form, new_revision
-from integrations.allegro.fake.orders_index import FormQuery, OrderIndex
+from integrations.allegro.fake.state.form_factory import make_checkout_form, new_revision
+from integrations.allegro.fake.state.orders_index import FormQuery, OrderIndex
 from integrations.allegro.fake.timeutil import epoch_ms, iso, parse_iso
 
 DEFAULT_EVENTS = ("BOUGHT", "FILLED_IN", "READY_FOR_PROCESSING")

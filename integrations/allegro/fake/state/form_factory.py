@@ -6,7 +6,7 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from integrations.allegro.fake import demo_data as data
+from integrations.allegro.fake.state import data
 from integrations.allegro.fake.timeutil import iso
 
 COMPANY_SHARE = 0.15

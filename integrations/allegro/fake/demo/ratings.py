@@ -11,12 +11,12 @@ import datetime as dt
 import random
 from typing import TYPE_CHECKING, Any
 
-from integrations.allegro.fake.orders_index import FormQuery
-from integrations.allegro.fake.ratings_state import REMOVAL_WINDOW
+from integrations.allegro.fake.state.orders_index import FormQuery
+from integrations.allegro.fake.state.ratings import REMOVAL_WINDOW
 from integrations.allegro.fake.timeutil import iso, parse_iso
 
 if TYPE_CHECKING:
-    from integrations.allegro.fake.state import FakeAllegroState
+    from integrations.allegro.fake.state.core import FakeAllegroState
 
 RATED_SHARE = 0.6
 POSITIVE_SHARE = 0.88

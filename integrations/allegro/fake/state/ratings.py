@@ -14,10 +14,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from integrations.allegro.fake import demo_data as data
 from integrations.allegro.fake.errors import ApiError, not_found
-from integrations.allegro.fake.form_factory import make_buyer, new_uuid
-from integrations.allegro.fake.orders_index import OrderIndex
+from integrations.allegro.fake.state import data
+from integrations.allegro.fake.state.form_factory import make_buyer, new_uuid
+from integrations.allegro.fake.state.orders_index import OrderIndex
 from integrations.allegro.fake.timeutil import iso, parse_iso, to_utc, truncate_ms
 
 RATING_TEXT_MAX = 500

@@ -1,0 +1,1 @@
+"""The living demo shop: DemoGenerator and the demo app (in `generator`), with its issues and ratings."""
