@@ -120,7 +120,9 @@ def test_backfill_killed_after_a_commit_resumes_without_loss_or_duplicates(
         if len(committed) == crash_after_commits:
             raise Crash
 
-    settings = order_sync.SyncSettings(commit_pages=commit_pages, idle_commit_seconds=3600)
+    settings = order_sync.SyncSettings(
+        commit_pages=commit_pages, commit_seconds=3600, idle_commit_seconds=3600  # commits by page count only
+    )
     with pytest.raises(Crash):
         run_sync(get_allegro(), account.id, settings=settings, progress=die)
     db.session.rollback()
