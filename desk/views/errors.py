@@ -1,5 +1,7 @@
-"""Error pages in the agent's language, and the translation of domain errors."""
+"""Error pages in the agent's language, and the translation of domain and write-back errors."""
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from flask import Flask, render_template
 from flask_babel import gettext
@@ -8,11 +10,27 @@ from werkzeug.exceptions import HTTPException
 
 from desk.extensions import db
 from desk.services.errors import DeskError, NotFoundError, PermissionDenied
+from desk.views.labels import WRITE_ERRORS
 
 
 def message_for(error: DeskError) -> str:
     """The domain error's message in the current language, parameters filled in."""
     return gettext(error.message, **error.params)
+
+
+def write_error(
+    code: str | None, detail: str | None = None, *, area: Mapping[str, str] | None = None
+) -> str | None:
+    """Why a write to Allegro failed or waits, from its outbox message's last error code and text.
+
+    `area` holds the codes an area reads its own way (Allegro's 409: the chat closed, the order changed).
+    """
+    if not code and not detail:
+        return None
+    known = (area or {}).get(code or "") or WRITE_ERRORS.get(code or "")
+    if known is not None:
+        return str(known)
+    return gettext("Allegro answered: %(reason)s", reason=detail or code)
 
 
 def init_app(app: Flask) -> None:

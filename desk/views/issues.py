@@ -5,6 +5,7 @@ import datetime as dt
 import io
 import uuid
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -21,14 +22,14 @@ from desk.services.issues import assignment as issue_assignment
 from desk.services.issues import claims as issue_claims
 from desk.services.issues import detail as issue_detail
 from desk.services.issues import inbox as issues
-from desk.services.issues import labels as issue_labels
 from desk.services.issues import presence as issue_presence
 from desk.services.issues import replies as issue_replies
 from desk.services.issues import templates as issue_templates
 from desk.services.issues.deadlines import DeadlinePolicy
 from desk.views import issue_templates as template_views
+from desk.views import labels
 from desk.views.access import visible_account_ids
-from desk.views.errors import message_for
+from desk.views.errors import message_for, write_error
 from desk.wiring import get_allegro
 
 bp = Blueprint("issues", __name__, url_prefix="/issues")
@@ -37,6 +38,7 @@ PREVIEWABLE = frozenset({"image/png", "image/jpeg", "image/gif", "image/bmp"})
 DOWNLOADABLE = PREVIEWABLE | {"image/tiff", "application/pdf"}
 UPLOAD_LIMIT = issue_replies.MAX_ATTACHMENTS * 2 * 1024 * 1024 + 256 * 1024
 template_views.register(bp)
+issue_write_error = partial(write_error, area=labels.ISSUE_WRITE_ERRORS)
 
 
 def policy() -> DeadlinePolicy:
@@ -51,12 +53,11 @@ def policy() -> DeadlinePolicy:
 
 @bp.context_processor
 def _context() -> dict[str, Any]:
-    return {name: _translated(table) for name, table in issue_labels.TABLES.items()} | {
+    return labels.FOR_ISSUES | {
         "duration": duration,
         "count_label": count_label,
-        "write_error": write_error,
+        "write_error": issue_write_error,
         "placeholders": issue_templates.PLACEHOLDERS,
-        "status_tones": issue_labels.STATUS_TONES,
         "history_value": history_value,
         "has_orders": "orders.detail" in current_app.view_functions,
     }
@@ -73,37 +74,6 @@ def history_value(value: str | None) -> str:
     except ValueError:
         return value
     return format_datetime(when, "short") if when.tzinfo else value
-
-
-class _translated(dict):
-    """A label table whose values are translated when read (the catalog holds the English msgids)."""
-
-    def __init__(self, table: Mapping[str, str]) -> None:
-        super().__init__(table)
-        self._done: dict[str, str] = {}  # one table lives for one request: translate each code once
-
-    def __getitem__(self, code: str) -> str:
-        if code not in self._done:
-            self._done[code] = _(super().__getitem__(code))
-        return self._done[code]
-
-    def get(self, code, default=None):
-        if code in self:
-            return self[code]
-        return default if default is not None else code
-
-    def options(self) -> list[tuple[str, str]]:
-        return [(code, self[code]) for code in self]
-
-
-def write_error(code: str | None, detail: str | None = None) -> str | None:
-    """Why a write failed or waits, in the agent's language where the reason is known."""
-    if not code and not detail:
-        return None
-    known = issue_labels.WRITE_ERRORS.get(code or "")
-    if known is not None:
-        return _(known)
-    return _("Allegro answered: %(reason)s", reason=detail or code)
 
 
 @bp.app_context_processor
@@ -216,8 +186,8 @@ def _detail(issue_id: int, *, reply_form=None, decision_form=None, note_form=Non
         decisions=decisions,
         templates=templates,
         template_options=[(t.id, t.name) for t in templates],
-        decision_options=[(code, _(issue_labels.DECISIONS.get(code, code))) for code in decisions],
-        type_options=[(code, _(issue_labels.MESSAGE_TYPES.get(code, code))) for code in message_types],
+        decision_options=[(code, labels.DECISIONS.get(code, code)) for code in decisions],
+        type_options=[(code, labels.MESSAGE_TYPES.get(code, code)) for code in message_types],
         agents=issue_assignment.eligible_agents(issue.account_id),
         lines=issue_detail.order_lines_for(issue),
         shipments=issue_detail.order_shipments(get_allegro(), detail.order),
@@ -277,7 +247,7 @@ def reply(issue_id: int):
         return _detail(issue_id, reply_form=form | {"key": _key()}, warning=warning, code=409)
     message = outcome.message
     if message.state is OutboxState.FAILED:
-        error = write_error(message.last_error_code, message.last_error)
+        error = issue_write_error(message.last_error_code, message.last_error)
         return _detail(issue_id, reply_form=form | {"error": error, "key": _key()}, code=422)
     if message.state is OutboxState.SENT:
         flash(_("Message sent to the buyer."), "success")
@@ -311,7 +281,7 @@ def decide(issue_id: int):
     except ValidationError as exc:
         return _detail(issue_id, decision_form=form | {"error": message_for(exc)}, code=422)
     if message.state is OutboxState.FAILED:
-        error = write_error(message.last_error_code, message.last_error)
+        error = issue_write_error(message.last_error_code, message.last_error)
         return _detail(issue_id, decision_form=form | {"error": error}, code=422)
     if message.state is OutboxState.SENT:
         flash(_("The decision has been sent to Allegro."), "success")
@@ -328,7 +298,7 @@ def retry(issue_id: int, message_id: int):
     if message.state is OutboxState.SENT:
         flash(_("Sent to Allegro."), "success")
     else:
-        flash(write_error(message.last_error_code, message.last_error)
+        flash(issue_write_error(message.last_error_code, message.last_error)
               or _("It will be sent again shortly."), "warning")
     return redirect(url_for(".detail", issue_id=issue_id))
 

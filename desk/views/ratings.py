@@ -21,19 +21,19 @@ from flask import (
 )
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from desk.models import OutboxState, Role
-from desk.models.rating import RATING_TEXT_MAX, DraftKind, DraftState, RemovalOutcome
+from desk.models.rating import RATING_TEXT_MAX, DraftKind, DraftState
 from desk.orm import utcnow
 from desk.services.accounts import auth as auth_service
 from desk.services.errors import ConflictError, ValidationError
 from desk.services.ratings import export as rating_export
 from desk.services.ratings import listing as ratings
 from desk.services.ratings import writes as rating_writes
+from desk.views import labels
 from desk.views.access import visible_account_ids
-from desk.views.errors import message_for
+from desk.views.errors import message_for, write_error
 from desk.views.query_args import date_range
 from desk.views.security import safe_redirect_target
 from desk.wiring import get_allegro
@@ -45,62 +45,10 @@ FILTER_ARGS = ("account", "recommended", "unanswered", "removal", "new", "date_f
 PAGE_SIZES = (10, 25, 50, 100)
 OWNERS = (Role.OWNER, Role.ADMIN)
 
-REMOVAL_FILTERS = {
-    "possible": _l("Removal can be requested"),
-    "requested": _l("Removal requested"),
-    "pending": _l("Removal awaiting the buyer"),
-    "removed": _l("Removed after our request"),
-    "refused": _l("Removal refused"),
-}
-REMOVAL_OUTCOMES = {
-    RemovalOutcome.NONE: (_l("not requested"), "neutral"),
-    RemovalOutcome.PENDING: (_l("removal requested"), "info"),
-    RemovalOutcome.REMOVED: (_l("removed"), "success"),
-    RemovalOutcome.REFUSED: (_l("removal refused"), "warning"),
-}
-CRITERIA = {
-    "delivery": _l("Delivery time"),
-    "delivery_cost": _l("Delivery cost"),
-    "description": _l("Item as described"),
-    "service": _l("Customer service"),
-}
-WRITE_STATES = {
-    OutboxState.PENDING: (_l("waiting to be sent"), "info"),
-    OutboxState.SENDING: (_l("sending"), "info"),
-    OutboxState.UNKNOWN: (_l("being confirmed"), "warning"),
-    OutboxState.SENT: (_l("sent to Allegro"), "success"),
-    OutboxState.FAILED: (_l("refused"), "error"),
-}
-DRAFT_STATES = {
-    DraftState.PROPOSED: (_l("waiting for approval"), "warning"),
-    DraftState.REJECTED: (_l("rejected by the owner"), "error"),
-}
-WRITE_ERRORS = {
-    rating_writes.ALREADY_ANSWERED: _l("Allegro refused: this rating already has an answer."),
-    rating_writes.DEADLINE_PASSED: _l("Allegro refused: the deadline for a removal request has passed."),
-    rating_writes.ALREADY_REQUESTED: _l(
-        "Allegro refused: removal of this rating has already been requested."
-    ),
-    "auth_expired": _l("The connection to this Allegro account has expired. Reconnect the account."),
-    "outcome_unknown": _l("It is not yet known whether Allegro accepted it; it is checked before any retry."),
-    "gave_up": _l("Allegro did not answer after several attempts."),
-    "VALIDATION_ERROR": _l("Allegro refused the text."),
-    "AllegroConnectionError": _l("Allegro could not be reached; it will be sent again shortly."),
-    "RateLimited": _l("Allegro asked us to slow down; it will be sent again shortly."),
-    "TOO_MANY_REQUESTS": _l("Allegro asked us to slow down; it will be sent again shortly."),
-}
-KINDS = {DraftKind.ANSWER: _l("Answer"), DraftKind.REMOVAL: _l("Removal request")}
-
 
 @bp.context_processor
 def _labels() -> dict[str, Any]:
-    return {
-        "removal_filters": REMOVAL_FILTERS,
-        "removal_outcomes": REMOVAL_OUTCOMES,
-        "criteria_labels": CRITERIA,
-        "rating_write_states": WRITE_STATES,
-        "draft_states": DRAFT_STATES,
-        "draft_kinds": KINDS,
+    return labels.FOR_RATINGS | {
         "rating_write_error": write_error,
         "text_max": RATING_TEXT_MAX,
         "is_owner": current_user.is_authenticated and current_user.role in OWNERS,
@@ -121,14 +69,6 @@ def percent(value: float | None) -> str:
 
 def stars(value: float | None) -> str:
     return "—" if value is None else format_decimal(value, format="0.00")
-
-
-def write_error(code: str | None, detail: str | None = None) -> str | None:
-    """Why a write was refused or waits, in the agent's language where the reason is known."""
-    if not code and not detail:
-        return None
-    known = WRITE_ERRORS.get(code or "")
-    return str(known) if known is not None else _("Allegro answered: %(reason)s", reason=detail or code)
 
 
 # --- list, queue and export ---------------------------------------------------------------------
@@ -180,23 +120,19 @@ def parse_filters(args: Mapping[str, str]) -> tuple[ratings.RatingFilters, list[
 @bp.get("/export.csv")
 def export():
     filters, _invalid = parse_filters(request.args)
-    headings = {
-        "rated_at": _("Date"), "account": _("Account"), "buyer_login": _("Buyer"),
-        "recommended": _("Recommends"), "comment": _("Comment"), "order": _("Order"), "offers": _("Items"),
-        "answer": _("Answer"), "answered_at": _("Answered at"),
-        "removal_possible_to": _("Removal possible until"), "removal_requested_at": _("Removal requested at"),
-        "removal_outcome": _("Removal"), "excluded": _("Excluded from averages"),
-        "excluded_reason": _("Reason for exclusion"), "allegro_id": _("Allegro rating id"),
-        **{f"rate_{key}": str(label) for key, label in CRITERIA.items()},
-    }
-    words = {"yes": _("yes"), "no": _("no"), **{k.value: str(v[0]) for k, v in REMOVAL_OUTCOMES.items()}}
-    chunks = rating_export.export_csv(filters=filters, account_ids=visible_account_ids(), headings=headings,
-                                      words=words)
+    chunks = rating_export.export_csv(
+        filters=filters, account_ids=visible_account_ids(), headings=_strings(labels.RATING_EXPORT_HEADINGS),
+        words=_strings(labels.RATING_EXPORT_WORDS),
+    )
     name = f"oceny-{dt.datetime.now(WARSAW):%Y%m%d-%H%M}.csv"
     return Response(
         stream_with_context(chunks), mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+def _strings(table: Mapping[str, Any]) -> dict[str, str]:
+    return {code: str(label) for code, label in table.items()}
 
 
 @bp.post("/acknowledge")
