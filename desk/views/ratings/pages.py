@@ -1,15 +1,13 @@
-"""Ratings: the list with the whole story, the new-negative queue, answers, removal requests
-and the CSV export (the owners' pages are in ratings_owner)."""
+"""Agents' ratings pages: the list with the whole story, the new-negative queue, answers, removal
+requests and the CSV export."""
 from __future__ import annotations
 
 import datetime as dt
 import uuid
 from collections.abc import Mapping
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import (
-    Blueprint,
     Response,
     current_app,
     flash,
@@ -19,14 +17,12 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from desk.models import OutboxState, Role
-from desk.models.rating import RATING_TEXT_MAX, DraftKind, DraftState
+from desk.models.rating import DraftKind, DraftState
 from desk.orm import utcnow
-from desk.services.accounts import auth as auth_service
 from desk.services.errors import ConflictError, ValidationError
 from desk.services.ratings import export as rating_export
 from desk.services.ratings import listing as ratings
@@ -35,40 +31,13 @@ from desk.views import labels
 from desk.views.access import visible_account_ids
 from desk.views.errors import message_for, write_error
 from desk.views.query_args import date_range
+from desk.views.ratings.blueprint import WARSAW, account_options, bp
 from desk.views.security import safe_redirect_target
 from desk.wiring import get_allegro
 
-bp = Blueprint("ratings", __name__, url_prefix="/ratings")
-WARSAW = ZoneInfo("Europe/Warsaw")
 FILTER_ARGS = ("account", "recommended", "unanswered", "removal", "new", "date_from", "date_to", "buyer",
                "per_page")
 PAGE_SIZES = (10, 25, 50, 100)
-OWNERS = (Role.OWNER, Role.ADMIN)
-
-
-@bp.context_processor
-def _labels() -> dict[str, Any]:
-    return labels.FOR_RATINGS | {
-        "rating_write_error": write_error,
-        "text_max": RATING_TEXT_MAX,
-        "is_owner": current_user.is_authenticated and current_user.role in OWNERS,
-        "new_negative_count": ratings.new_negative_count(visible_account_ids())
-        if current_user.is_authenticated else 0,
-        "now": utcnow(),
-        "deadline_text": rating_writes.format_deadline,
-        "url_endpoints": current_app.view_functions,
-        "pct": percent,
-        "stars": stars,
-    }
-
-
-def percent(value: float | None) -> str:
-    """97,5 % (Polish) or 97.5 % (English); a dash when there is nothing to count."""
-    return "—" if value is None else format_decimal(value, format="0.0") + "\u00a0%"
-
-
-def stars(value: float | None) -> str:
-    return "—" if value is None else format_decimal(value, format="0.00")
 
 
 # --- list, queue and export ---------------------------------------------------------------------
@@ -93,10 +62,6 @@ def index():
 
 def _args() -> dict[str, str]:
     return {name: request.args[name] for name in FILTER_ARGS if request.args.get(name)}
-
-
-def account_options() -> list[tuple[int, str]]:
-    return [(a.id, a.name) for a in auth_service.visible_accounts(current_user)]
 
 
 def parse_filters(args: Mapping[str, str]) -> tuple[ratings.RatingFilters, list[str]]:
@@ -250,7 +215,3 @@ def retry(draft_id: int):
         flash(write_error(message.last_error_code, message.last_error) if message else "", "warning")
     return redirect(url_for(".detail", rating_id=draft.rating_id))
 
-
-# The owners' pages (approvals, templates, alert addresses, dashboard) live beside this module and
-# register on the same blueprint.
-from desk.views import ratings_owner  # noqa: E402,F401

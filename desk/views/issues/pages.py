@@ -1,15 +1,12 @@
-"""Discussions and claims: the inbox agents live in, the issue page, replies, decisions, assignment."""
+"""Agents' pages for discussions and claims: the inbox, the issue page, replies, decisions, assignment."""
 from __future__ import annotations
 
 import datetime as dt
 import io
 import uuid
 from collections.abc import Mapping
-from functools import partial
-from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import format_datetime, ngettext
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -26,19 +23,16 @@ from desk.services.issues import presence as issue_presence
 from desk.services.issues import replies as issue_replies
 from desk.services.issues import templates as issue_templates
 from desk.services.issues.deadlines import DeadlinePolicy
-from desk.views import issue_templates as template_views
 from desk.views import labels
 from desk.views.access import visible_account_ids
-from desk.views.errors import message_for, write_error
+from desk.views.errors import message_for
+from desk.views.issues.blueprint import bp, issue_write_error
 from desk.wiring import get_allegro
 
-bp = Blueprint("issues", __name__, url_prefix="/issues")
 FILTER_ARGS = ("queue", "account", "type", "assignee", "q")
 PREVIEWABLE = frozenset({"image/png", "image/jpeg", "image/gif", "image/bmp"})
 DOWNLOADABLE = PREVIEWABLE | {"image/tiff", "application/pdf"}
 UPLOAD_LIMIT = issue_replies.MAX_ATTACHMENTS * 2 * 1024 * 1024 + 256 * 1024
-template_views.register(bp)
-issue_write_error = partial(write_error, area=labels.ISSUE_WRITE_ERRORS)
 
 
 def policy() -> DeadlinePolicy:
@@ -49,64 +43,6 @@ def policy() -> DeadlinePolicy:
         reply_soon_hours=float(config.get("ISSUE_REPLY_SOON_HOURS", 2)),
         allegro_soon_hours=float(config.get("ISSUE_DEADLINE_SOON_HOURS", 48)),
     )
-
-
-@bp.context_processor
-def _context() -> dict[str, Any]:
-    return labels.FOR_ISSUES | {
-        "duration": duration,
-        "count_label": count_label,
-        "write_error": issue_write_error,
-        "placeholders": issue_templates.PLACEHOLDERS,
-        "history_value": history_value,
-        "has_orders": "orders.detail" in current_app.view_functions,
-    }
-
-
-def history_value(value: str | None) -> str:
-    """A stored history value for people: times in Warsaw time, booleans as yes/no."""
-    if value in (None, ""):
-        return "—"
-    if value in ("True", "False"):
-        return _("yes") if value == "True" else _("no")
-    try:
-        when = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    return format_datetime(when, "short") if when.tzinfo else value
-
-
-@bp.app_context_processor
-def _nav_badge() -> dict[str, Any]:
-    # A callable, so the count query runs only where a template shows it.
-    def issues_nav_badge() -> str:
-        """"" when nothing waits for us, else the count ("1000+" beyond the cap)."""
-        if not current_user.is_authenticated:
-            return ""
-        waiting = issues.needs_reply_count(visible_account_ids())
-        return count_label(waiting) if waiting else ""
-
-    return {"issues_nav_badge": issues_nav_badge}
-
-
-def count_label(count: int) -> str:
-    """A queue count as shown: "0", "17", or "1000+" beyond what the desk counts."""
-    return f"{issues.COUNT_CAP}+" if count > issues.COUNT_CAP else str(count)
-
-
-def duration(delta: dt.timedelta) -> str:
-    """A span as "2 dni 3 godz." / "3 godz. 20 min" / "5 min" (sign ignored)."""
-    minutes = int(abs(delta).total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    parts = []
-    if days:
-        parts.append(ngettext("%(num)d day", "%(num)d days", days))
-    if hours or days:
-        parts.append(_("%(num)d h", num=hours))
-    if not days:
-        parts.append(_("%(num)d min", num=mins))
-    return " ".join(parts)
 
 
 # --- inbox --------------------------------------------------------------------------------------

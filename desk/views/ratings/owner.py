@@ -1,4 +1,4 @@
-"""Ratings pages for owners: approving agents' answers, templates, alert addresses, the dashboard."""
+"""Owners' ratings pages: approving agents' answers, templates, alert addresses, the dashboard."""
 from __future__ import annotations
 
 import datetime as dt
@@ -18,7 +18,7 @@ from desk.services.ratings import writes as rating_writes
 from desk.services.ratings.chart import ChartPoint, ChartText, render_trend
 from desk.views.access import require_roles, visible_account_ids
 from desk.views.errors import message_for, write_error
-from desk.views.ratings import OWNERS, WARSAW, account_options, bp
+from desk.views.ratings.blueprint import OWNERS, WARSAW, account_options, bp
 from desk.wiring import get_allegro
 
 
