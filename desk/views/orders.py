@@ -1,7 +1,6 @@
 """The orders desk: the list agents live in, the order page with its actions, and bulk status changes."""
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from functools import partial
 from typing import Any
@@ -11,15 +10,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from desk.models import OutboxState
-from desk.services.accounts import auth as auth_service
 from desk.services.errors import DeskError, NotFoundError, ValidationError
 from desk.services.orders import actions as order_actions
 from desk.services.orders import listing as orders
 from desk.services.orders.writes import SETTABLE_STATUSES
 from desk.views import labels
-from desk.views.access import visible_account_ids
+from desk.views.access import account_options, visible_account_ids
 from desk.views.errors import message_for, write_error
-from desk.views.query_args import date_range
+from desk.views.forms import new_key, posted_key
+from desk.views.query_args import date_range, page_links
 from desk.views.security import safe_redirect_target
 from desk.wiring import get_allegro
 
@@ -51,10 +50,9 @@ def index():
         filters=filters,
         args=args,
         invalid=invalid,
-        account_options=[(a.id, a.name) for a in auth_service.visible_accounts(current_user)],
+        account_options=account_options(),
         delivery_options=[(name, name) for name in orders.delivery_methods()],
-        next_url=url_for(".index", **args, after=page.next_cursor) if page.next_cursor else None,
-        prev_url=url_for(".index", **args, after=page.prev_cursor) if page.prev_cursor else None,
+        **page_links(page, args),
     )
 
 
@@ -100,25 +98,21 @@ def _detail(order_id: int, *, status_form=None, tracking_form=None, note_form=No
         order=detail.order,
         carriers_known=bool(carriers),
         carrier_options=options,
-        status_form=status_form or {"status": current if current in SETTABLE_STATUSES else "", "key": _key()},
-        tracking_form=tracking_form or {"key": _key()},
+        status_form=status_form
+        or {"status": current if current in SETTABLE_STATUSES else "", "key": new_key()},
+        tracking_form=tracking_form or {"key": new_key()},
         note_form=note_form or {},
     ), code
-
-
-def _key() -> str:
-    # Rendered into each form: submitting the same form twice reuses it and sends once.
-    return str(uuid.uuid4())
 
 
 @bp.post("/<int:order_id>/status")
 def change_status(order_id: int):
     status = request.form.get("status", "")
-    form = {"status": status, "key": _key()}
+    form = {"status": status, "key": new_key()}
     try:
         result = order_actions.change_status(
             get_allegro(), order_id=order_id, status=status, agent_id=current_user.id,
-            idempotency_key=_posted_key(), account_ids=visible_account_ids(),
+            idempotency_key=posted_key(), account_ids=visible_account_ids(),
         )
     except ValidationError as exc:
         return _detail(order_id, status_form=form | {"error": message_for(exc)}, code=422)
@@ -130,20 +124,16 @@ def change_status(order_id: int):
 @bp.post("/<int:order_id>/tracking")
 def add_tracking(order_id: int):
     form = {name: request.form.get(name, "").strip() for name in ("carrier_id", "waybill", "carrier_name")}
-    form["key"] = _key()
+    form["key"] = new_key()
     try:
         message = order_actions.add_tracking(
             get_allegro(), order_id=order_id, carrier_id=form["carrier_id"], waybill=form["waybill"],
-            carrier_name=form["carrier_name"], agent_id=current_user.id, idempotency_key=_posted_key(),
+            carrier_name=form["carrier_name"], agent_id=current_user.id, idempotency_key=posted_key(),
             account_ids=visible_account_ids(),
         )
     except ValidationError as exc:
         return _detail(order_id, tracking_form=form | {"error": message_for(exc)}, code=422)
     return _after_write(order_id, message, "tracking_form", form)
-
-
-def _posted_key() -> str:
-    return (request.form.get("idempotency_key") or "").strip()[:120] or _key()
 
 
 def _after_write(order_id: int, message, form_name: str, form: dict):
@@ -216,7 +206,7 @@ def bulk_preview():
     except ValidationError as exc:
         flash(message_for(exc), "error")
         return redirect(back)
-    return render_template("orders/bulk_preview.html", preview=preview, batch_id=_key(), back=back)
+    return render_template("orders/bulk_preview.html", preview=preview, batch_id=new_key(), back=back)
 
 
 @bp.post("/bulk/confirm")

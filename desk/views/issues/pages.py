@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import uuid
 from collections.abc import Mapping
 
 from flask import current_app, flash, redirect, render_template, request, send_file, url_for
@@ -13,7 +12,6 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from desk.models import OutboxState
 from desk.orm import utcnow
-from desk.services.accounts import auth as auth_service
 from desk.services.errors import DeskError, NotFoundError, ValidationError
 from desk.services.issues import assignment as issue_assignment
 from desk.services.issues import claims as issue_claims
@@ -24,15 +22,19 @@ from desk.services.issues import replies as issue_replies
 from desk.services.issues import templates as issue_templates
 from desk.services.issues.deadlines import DeadlinePolicy
 from desk.views import labels
-from desk.views.access import visible_account_ids
+from desk.views.access import account_options, visible_account_ids
 from desk.views.errors import message_for
+from desk.views.forms import new_key as _key
+from desk.views.forms import posted_key
 from desk.views.issues.blueprint import bp, issue_write_error
+from desk.views.query_args import page_links
 from desk.wiring import get_allegro
 
 FILTER_ARGS = ("queue", "account", "type", "assignee", "q")
 PREVIEWABLE = frozenset({"image/png", "image/jpeg", "image/gif", "image/bmp"})
 DOWNLOADABLE = PREVIEWABLE | {"image/tiff", "application/pdf"}
 UPLOAD_LIMIT = issue_replies.MAX_ATTACHMENTS * 2 * 1024 * 1024 + 256 * 1024
+KEY_LENGTH = 80  # the services prefix the form's key with the issue; the outbox stores 120 characters
 
 
 def policy() -> DeadlinePolicy:
@@ -70,9 +72,8 @@ def index():
         counts=issues.queue_counts(account_ids=accounts, agent_id=current_user.id, policy=rules, now=now),
         now=now,
         rules=rules,
-        account_options=[(a.id, a.name) for a in auth_service.visible_accounts(current_user)],
-        next_url=url_for(".index", **args, after=page.next_cursor) if page.next_cursor else None,
-        prev_url=url_for(".index", **args, after=page.prev_cursor) if page.prev_cursor else None,
+        account_options=account_options(),
+        **page_links(page, args),
     )
 
 
@@ -141,15 +142,6 @@ def _allegro_deadline(issue, rules: DeadlinePolicy, now: dt.datetime):
     return rules.allegro_deadline(issue.due_at, now, estimated=estimated)
 
 
-def _key() -> str:
-    # Rendered into each form: submitting the same form twice reuses it and sends once.
-    return str(uuid.uuid4())
-
-
-def _posted_key() -> str:
-    return (request.form.get("idempotency_key") or "").strip()[:80] or _key()
-
-
 @bp.post("/<int:issue_id>/reply")
 def reply(issue_id: int):
     request.max_content_length = UPLOAD_LIMIT
@@ -164,7 +156,7 @@ def reply(issue_id: int):
         flash(_("The attachments are too large together; send at most %(count)d files of up to 2 MB each.",
                 count=issue_replies.MAX_ATTACHMENTS), "error")
         return redirect(url_for(".detail", issue_id=issue_id, _anchor="reply"))
-    form["key"] = _posted_key()
+    form["key"] = posted_key(KEY_LENGTH)
     if request.form.get("action") == "template":
         return _apply_template(issue_id, form)
     try:
@@ -211,7 +203,7 @@ def decide(issue_id: int):
     try:
         message = issue_claims.decide_claim(
             get_allegro(), issue_id=issue_id, decision=form["decision"], message=form["message"],
-            refund_amount=form["amount"], agent_id=current_user.id, idempotency_key=_posted_key(),
+            refund_amount=form["amount"], agent_id=current_user.id, idempotency_key=posted_key(KEY_LENGTH),
             account_ids=visible_account_ids(),
         )
     except ValidationError as exc:

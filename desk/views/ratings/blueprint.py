@@ -14,7 +14,6 @@ from flask_login import current_user
 from desk.models import Role
 from desk.models.rating import RATING_TEXT_MAX
 from desk.orm import utcnow
-from desk.services.accounts import auth as auth_service
 from desk.services.ratings import listing as ratings
 from desk.services.ratings import writes as rating_writes
 from desk.views import labels
@@ -49,7 +48,3 @@ def percent(value: float | None) -> str:
 
 def stars(value: float | None) -> str:
     return "—" if value is None else format_decimal(value, format="0.00")
-
-
-def account_options() -> list[tuple[int, str]]:
-    return [(a.id, a.name) for a in auth_service.visible_accounts(current_user)]

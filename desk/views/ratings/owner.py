@@ -16,9 +16,9 @@ from desk.services.ratings import dashboard as rating_dashboard
 from desk.services.ratings import listing as ratings
 from desk.services.ratings import writes as rating_writes
 from desk.services.ratings.chart import ChartPoint, ChartText, render_trend
-from desk.views.access import require_roles, visible_account_ids
+from desk.views.access import account_options, require_roles, visible_account_ids
 from desk.views.errors import message_for, write_error
-from desk.views.ratings.blueprint import OWNERS, WARSAW, account_options, bp
+from desk.views.ratings.blueprint import OWNERS, WARSAW, bp
 from desk.wiring import get_allegro
 
 

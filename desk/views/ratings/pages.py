@@ -3,7 +3,6 @@ requests and the CSV export."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,10 +27,11 @@ from desk.services.ratings import export as rating_export
 from desk.services.ratings import listing as ratings
 from desk.services.ratings import writes as rating_writes
 from desk.views import labels
-from desk.views.access import visible_account_ids
+from desk.views.access import account_options, visible_account_ids
 from desk.views.errors import message_for, write_error
-from desk.views.query_args import date_range
-from desk.views.ratings.blueprint import WARSAW, account_options, bp
+from desk.views.forms import new_key, posted_key
+from desk.views.query_args import date_range, page_links
+from desk.views.ratings.blueprint import WARSAW, bp
 from desk.views.security import safe_redirect_target
 from desk.wiring import get_allegro
 
@@ -55,8 +55,7 @@ def index():
     return render_template(
         "ratings/index.html", page=page, filters=filters, args=args, invalid=invalid,
         account_options=account_options(), page_sizes=[(n, n) for n in PAGE_SIZES],
-        next_url=url_for(".index", **args, after=page.next_cursor) if page.next_cursor else None,
-        prev_url=url_for(".index", **args, after=page.prev_cursor) if page.prev_cursor else None,
+        **page_links(page, args),
     )
 
 
@@ -121,7 +120,8 @@ def _detail(rating_id: int, *, answer_form=None, removal_form=None, code: int = 
     rating = detail.rating
     templates = ratings.list_templates()
     if answer_form is None:
-        answer_form = {"text": _template_text(request.args.get("template"), templates, detail), "key": _key()}
+        text = _template_text(request.args.get("template"), templates, detail)
+        answer_form = {"text": text, "key": new_key()}
     return render_template(
         "ratings/detail.html", detail=detail, rating=rating, order=detail.story.order,
         lines=ratings.order_lines(rating.order_id),
@@ -129,7 +129,7 @@ def _detail(rating_id: int, *, answer_form=None, removal_form=None, code: int = 
                           for t in templates if t.kind is DraftKind.ANSWER],
         removal_templates=[(t, ratings.fill_template(t.body, rating, detail.story.order))
                            for t in templates if t.kind is DraftKind.REMOVAL],
-        answer_form=answer_form, removal_form=removal_form or {"key": _key()},
+        answer_form=answer_form, removal_form=removal_form or {"key": new_key()},
         needs_approval=_needs_approval(), removal_open=rating.removal_open(utcnow()),
     ), code
 
@@ -144,25 +144,17 @@ def _needs_approval() -> bool:
     return bool(current_app.config.get("RATING_ANSWER_APPROVAL", False)) and current_user.role == Role.AGENT
 
 
-def _key() -> str:
-    return str(uuid.uuid4())
-
-
-def _posted_key() -> str:
-    return (request.form.get("idempotency_key") or "").strip()[:120] or _key()
-
-
 @bp.post("/<int:rating_id>/answer")
 def answer(rating_id: int):
     text = request.form.get("text", "")
     try:
         draft = rating_writes.answer_rating(
             get_allegro(), rating_id=rating_id, text=text, agent_id=current_user.id,
-            idempotency_key=_posted_key(), needs_approval=_needs_approval(),
+            idempotency_key=posted_key(), needs_approval=_needs_approval(),
             account_ids=visible_account_ids(),
         )
     except (ValidationError, ConflictError) as exc:
-        form = {"text": text, "key": _key(), "error": message_for(exc)}
+        form = {"text": text, "key": new_key(), "error": message_for(exc)}
         return _detail(rating_id, answer_form=form, code=422)
     return _after_write(rating_id, draft, "answer_form")
 
@@ -173,10 +165,10 @@ def removal(rating_id: int):
     try:
         draft = rating_writes.request_removal(
             get_allegro(), rating_id=rating_id, text=text, agent_id=current_user.id,
-            idempotency_key=_posted_key(), account_ids=visible_account_ids(),
+            idempotency_key=posted_key(), account_ids=visible_account_ids(),
         )
     except (ValidationError, ConflictError) as exc:
-        return _detail(rating_id, removal_form={"text": text, "key": _key(), "error": message_for(exc)},
+        return _detail(rating_id, removal_form={"text": text, "key": new_key(), "error": message_for(exc)},
                        code=422)
     return _after_write(rating_id, draft, "removal_form")
 
@@ -189,7 +181,7 @@ def _after_write(rating_id: int, draft, form_name: str):
     message = draft.message
     if message is not None and message.state is OutboxState.FAILED:
         error = write_error(message.last_error_code, message.last_error)
-        form = {"text": draft.text, "key": _key(), "error": error}
+        form = {"text": draft.text, "key": new_key(), "error": error}
         return _detail(rating_id, **{form_name: form}, code=422)
     if message is not None and message.state is OutboxState.SENT:
         flash(_("Published on Allegro.") if draft.kind is DraftKind.ANSWER
