@@ -9,13 +9,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from desk.charts import ChartPoint, ChartText, render_trend
 from desk.models import OutboxState
 from desk.services.errors import DeskError
 from desk.services.ratings import alerts as rating_alerts
 from desk.services.ratings import dashboard as rating_dashboard
 from desk.services.ratings import listing as ratings
 from desk.services.ratings import writes as rating_writes
-from desk.services.ratings.chart import ChartPoint, ChartText, render_trend
 from desk.views.access import account_options, require_roles, visible_account_ids
 from desk.views.errors import message_for, write_error
 from desk.views.ratings.blueprint import OWNERS, WARSAW, bp
