@@ -5,7 +5,7 @@ import datetime as dt
 import io
 from collections.abc import Mapping
 
-from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -28,23 +28,13 @@ from desk.views.forms import new_key as _key
 from desk.views.forms import posted_key
 from desk.views.issues.blueprint import bp, issue_write_error
 from desk.views.query_args import page_links
-from desk.wiring import get_allegro
+from desk.wiring import get_allegro, settings
 
 FILTER_ARGS = ("queue", "account", "type", "assignee", "q")
 PREVIEWABLE = frozenset({"image/png", "image/jpeg", "image/gif", "image/bmp"})
 DOWNLOADABLE = PREVIEWABLE | {"image/tiff", "application/pdf"}
 UPLOAD_LIMIT = issue_replies.MAX_ATTACHMENTS * 2 * 1024 * 1024 + 256 * 1024
 KEY_LENGTH = 80  # the services prefix the form's key with the issue; the outbox stores 120 characters
-
-
-def policy() -> DeadlinePolicy:
-    """Reply target and warning thresholds from the configuration."""
-    config = current_app.config
-    return DeadlinePolicy(
-        reply_hours=float(config.get("ISSUE_REPLY_TARGET_HOURS", 8)),
-        reply_soon_hours=float(config.get("ISSUE_REPLY_SOON_HOURS", 2)),
-        allegro_soon_hours=float(config.get("ISSUE_DEADLINE_SOON_HOURS", 48)),
-    )
 
 
 # --- inbox --------------------------------------------------------------------------------------
@@ -55,7 +45,7 @@ def index():
     filters = _filters(request.args)
     queue = request.args.get("queue") if request.args.get("queue") in issues.QUEUES else "reply"
     now = utcnow()
-    rules = policy()
+    rules = settings().deadlines
     accounts = visible_account_ids()
     page = issues.list_inbox(
         queue, filters=filters, account_ids=accounts, agent_id=current_user.id, policy=rules,
@@ -100,7 +90,7 @@ def _detail(issue_id: int, *, reply_form=None, decision_form=None, note_form=Non
     detail = issue_detail.issue_detail(issue_id, visible_account_ids())
     issue = detail.issue
     now = utcnow()
-    rules = policy()
+    rules = settings().deadlines
     issue_presence.touch(issue.id, current_user.id, state="writing" if reply_form else "viewing", now=now)
     writes = issue_replies.pending_writes(issue)
     draft = next((w for w in writes if w.kind == "issue_message" and w.state is OutboxState.FAILED), None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -19,7 +19,7 @@ from desk.services.ratings import writes as rating_writes
 from desk.views.access import account_options, require_roles, visible_account_ids
 from desk.views.errors import message_for, write_error
 from desk.views.ratings.blueprint import OWNERS, WARSAW, bp
-from desk.wiring import get_allegro
+from desk.wiring import get_allegro, settings
 
 
 @bp.get("/approvals")
@@ -112,11 +112,11 @@ def alerts():
         else:
             flash(_("The address will receive alerts about negative ratings."), "success")
             return redirect(url_for(".alerts"))
+    cfg = settings()
     return render_template(
         "ratings/alerts.html", settings=rating_alerts.list_settings(), form=form,
         account_options=account_options(), accounts=dict(account_options()),
-        smtp_configured=bool(current_app.config.get("SMTP_HOST")),
-        configured=current_app.config.get("RATING_ALERT_EMAILS") or (),
+        smtp_configured=cfg.smtp.host is not None, configured=cfg.rating_alert_emails,
     ), code
 
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import (
     Response,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -33,7 +32,7 @@ from desk.views.forms import new_key, posted_key
 from desk.views.query_args import date_range, page_links
 from desk.views.ratings.blueprint import WARSAW, bp
 from desk.views.security import safe_redirect_target
-from desk.wiring import get_allegro
+from desk.wiring import get_allegro, settings
 
 FILTER_ARGS = ("account", "recommended", "unanswered", "removal", "new", "date_from", "date_to", "buyer",
                "per_page")
@@ -141,7 +140,7 @@ def _template_text(template_id: str | None, templates, detail) -> str:
 
 
 def _needs_approval() -> bool:
-    return bool(current_app.config.get("RATING_ANSWER_APPROVAL", False)) and current_user.role == Role.AGENT
+    return settings().rating_answer_approval and current_user.role == Role.AGENT
 
 
 @bp.post("/<int:rating_id>/answer")

@@ -25,6 +25,13 @@ from desk.services.ratings.store import warsaw_day
 _ids = itertools.count(1)
 
 
+def smtp_settings(host: str | None, **fields) -> SmtpSettings:
+    """A plain SMTP server without login or TLS, as most tests want it."""
+    plain = {"port": 25, "user": None, "password": None, "sender": "desk@localhost", "starttls": False,
+             "timeout": 10.0}
+    return SmtpSettings(host=host, **(plain | fields))
+
+
 def make_rating(account: SellerAccount, rated_at: dt.datetime, *, recommended=True, **fields) -> Rating:
     n = next(_ids)
     rating = Rating(
@@ -128,7 +135,7 @@ def test_new_negative_ratings_are_mailed_once_to_the_owners(app, account, smtp_s
     db.session.add(RatingAlertSetting(email="wylaczony@sklep.pl", account_id=None, enabled=False))
     db.session.add(RatingAlertSetting(email="tylko@sklep.pl", account_id=account.id))
     db.session.commit()
-    smtp = SmtpSettings(host="127.0.0.1", port=smtp_server.server_address[1], sender="desk@sklep.pl")
+    smtp = smtp_settings("127.0.0.1", port=smtp_server.server_address[1], sender="desk@sklep.pl")
 
     counts = send_new_negative_alerts(smtp, configured_recipients=["biuro@sklep.pl"],
                                       desk_url="https://desk.sklep.pl")
@@ -152,10 +159,10 @@ def test_new_negative_ratings_are_mailed_once_to_the_owners(app, account, smtp_s
 def test_alerts_wait_while_smtp_is_down_or_unset(app, account):
     rating = make_rating(account, at("2026-11-02"), recommended=False, is_new_negative=True)
     db.session.commit()
-    assert send_new_negative_alerts(SmtpSettings(host=None), configured_recipients=["a@b.pl"])["mails"] == 0
+    assert send_new_negative_alerts(smtp_settings(None), configured_recipients=["a@b.pl"])["mails"] == 0
     with socketserver.TCPServer(("127.0.0.1", 0), socketserver.BaseRequestHandler) as closed:
         port = closed.server_address[1]
-    counts = send_new_negative_alerts(SmtpSettings(host="127.0.0.1", port=port, timeout=2),
+    counts = send_new_negative_alerts(smtp_settings("127.0.0.1", port=port, timeout=2),
                                       configured_recipients=["a@b.pl"])
     assert counts["failed"] == 1
     db.session.refresh(rating)
