@@ -1,9 +1,10 @@
 """Error pages in the agent's language, and the translation of domain and write-back errors."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
-from flask import Flask, render_template
+from flask import Flask, flash, render_template
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -16,6 +17,19 @@ from desk.views.labels import WRITE_ERRORS
 def message_for(error: DeskError) -> str:
     """The domain error's message in the current language, parameters filled in."""
     return gettext(error.message, **error.params)
+
+
+@contextmanager
+def flashing_errors(done: str) -> Iterator[None]:
+    """Flash `done` when the block succeeds, else the domain error that stopped it (404 still raises)."""
+    try:
+        yield
+    except NotFoundError:
+        raise  # the error pages answer 404
+    except DeskError as exc:  # e.g. Allegro unreachable
+        flash(message_for(exc), "error")
+    else:
+        flash(done, "success")
 
 
 def write_error(

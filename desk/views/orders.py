@@ -10,14 +10,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from desk.models import OutboxState
-from desk.services.errors import DeskError, NotFoundError, ValidationError
+from desk.services.errors import ValidationError
 from desk.services.orders import actions as order_actions
 from desk.services.orders import listing as orders
 from desk.services.orders.writes import SETTABLE_STATUSES
 from desk.views import labels
 from desk.views.access import account_options, visible_account_ids
-from desk.views.errors import message_for, write_error
-from desk.views.forms import new_key, posted_key
+from desk.views.errors import flashing_errors, message_for, write_error
+from desk.views.forms import flash_outcome, new_key, posted_key
 from desk.views.query_args import date_range, page_links
 from desk.views.security import safe_redirect_target
 from desk.wiring import get_allegro
@@ -141,34 +141,24 @@ def _after_write(order_id: int, message, form_name: str, form: dict):
     if message.state is OutboxState.FAILED:
         error = order_write_error(message.last_error_code, message.last_error)
         return _detail(order_id, **{form_name: form | {"error": error}}, code=422)
-    if message.state is OutboxState.SENT:
-        flash(_("Saved on Allegro."), "success")
-    else:
-        flash(_("Saved in the desk; it will be sent to Allegro shortly."), "warning")
+    flash_outcome(message, sent=_("Saved on Allegro."),
+                  waiting=_("Saved in the desk; it will be sent to Allegro shortly."))
     return redirect(url_for(".detail", order_id=order_id))
 
 
 @bp.post("/<int:order_id>/writes/<int:message_id>/retry")
 def retry(order_id: int, message_id: int):
     message = order_actions.retry_write(get_allegro(), message_id, visible_account_ids())
-    if message.state is OutboxState.SENT:
-        flash(_("Saved on Allegro."), "success")
-    else:
-        reason = order_write_error(message.last_error_code, message.last_error)
-        flash(reason or _("The change will be sent again shortly."), "warning")
+    reason = order_write_error(message.last_error_code, message.last_error)
+    flash_outcome(message, sent=_("Saved on Allegro."),
+                  waiting=reason or _("The change will be sent again shortly."))
     return redirect(url_for(".detail", order_id=order_id))
 
 
 @bp.post("/<int:order_id>/refresh")
 def refresh(order_id: int):
-    try:
+    with flashing_errors(_("The order has been read again from Allegro.")):
         order_actions.refresh_order(get_allegro(), order_id, visible_account_ids())
-    except NotFoundError:
-        raise  # the error pages answer 404
-    except DeskError as exc:  # Allegro unreachable
-        flash(message_for(exc), "error")
-    else:
-        flash(_("The order has been read again from Allegro."), "success")
     return redirect(url_for(".detail", order_id=order_id))
 
 

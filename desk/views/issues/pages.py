@@ -23,9 +23,9 @@ from desk.services.issues import templates as issue_templates
 from desk.services.issues.deadlines import DeadlinePolicy
 from desk.views import labels
 from desk.views.access import account_options, visible_account_ids
-from desk.views.errors import message_for
+from desk.views.errors import flashing_errors, message_for
+from desk.views.forms import flash_outcome, posted_key
 from desk.views.forms import new_key as _key
-from desk.views.forms import posted_key
 from desk.views.issues.blueprint import bp, issue_write_error
 from desk.views.query_args import page_links
 from desk.wiring import get_allegro, settings
@@ -167,10 +167,8 @@ def reply(issue_id: int):
     if message.state is OutboxState.FAILED:
         error = issue_write_error(message.last_error_code, message.last_error)
         return _detail(issue_id, reply_form=form | {"error": error, "key": _key()}, code=422)
-    if message.state is OutboxState.SENT:
-        flash(_("Message sent to the buyer."), "success")
-    else:
-        flash(_("The message is saved in the desk and will be sent to Allegro shortly."), "warning")
+    flash_outcome(message, sent=_("Message sent to the buyer."),
+                  waiting=_("The message is saved in the desk and will be sent to Allegro shortly."))
     return redirect(url_for(".detail", issue_id=issue_id, _anchor="chat-end"))
 
 
@@ -201,10 +199,8 @@ def decide(issue_id: int):
     if message.state is OutboxState.FAILED:
         error = issue_write_error(message.last_error_code, message.last_error)
         return _detail(issue_id, decision_form=form | {"error": error}, code=422)
-    if message.state is OutboxState.SENT:
-        flash(_("The decision has been sent to Allegro."), "success")
-    else:
-        flash(_("The decision is saved in the desk and will be sent to Allegro shortly."), "warning")
+    flash_outcome(message, sent=_("The decision has been sent to Allegro."),
+                  waiting=_("The decision is saved in the desk and will be sent to Allegro shortly."))
     return redirect(url_for(".detail", issue_id=issue_id))
 
 
@@ -213,11 +209,8 @@ def retry(issue_id: int, message_id: int):
     message = issue_replies.retry_write(
         get_allegro(), issue_id=issue_id, message_id=message_id, account_ids=visible_account_ids()
     )
-    if message.state is OutboxState.SENT:
-        flash(_("Sent to Allegro."), "success")
-    else:
-        flash(issue_write_error(message.last_error_code, message.last_error)
-              or _("It will be sent again shortly."), "warning")
+    reason = issue_write_error(message.last_error_code, message.last_error)
+    flash_outcome(message, sent=_("Sent to Allegro."), waiting=reason or _("It will be sent again shortly."))
     return redirect(url_for(".detail", issue_id=issue_id))
 
 
@@ -256,14 +249,8 @@ def add_note(issue_id: int):
 
 @bp.post("/<int:issue_id>/refresh")
 def refresh(issue_id: int):
-    try:
+    with flashing_errors(_("The issue has been read again from Allegro.")):
         issue_detail.refresh(get_allegro(), issue_id, visible_account_ids())
-    except NotFoundError:
-        raise
-    except DeskError as exc:  # Allegro unreachable
-        flash(message_for(exc), "error")
-    else:
-        flash(_("The issue has been read again from Allegro."), "success")
     return redirect(url_for(".detail", issue_id=issue_id))
 
 

@@ -18,6 +18,7 @@ from desk.services.ratings import listing as ratings
 from desk.services.ratings import writes as rating_writes
 from desk.views.access import account_options, require_roles, visible_account_ids
 from desk.views.errors import message_for, write_error
+from desk.views.forms import flash_outcome
 from desk.views.ratings.blueprint import OWNERS, WARSAW, bp
 from desk.wiring import get_allegro, settings
 
@@ -42,10 +43,9 @@ def approve(draft_id: int):
     message = draft.message
     if message is not None and message.state is OutboxState.FAILED:
         flash(write_error(message.last_error_code, message.last_error), "error")
-    elif message is not None and message.state is OutboxState.SENT:
-        flash(_("Approved and published on Allegro."), "success")
     else:
-        flash(_("Approved; it will be sent to Allegro shortly."), "warning")
+        flash_outcome(message, sent=_("Approved and published on Allegro."),
+                      waiting=_("Approved; it will be sent to Allegro shortly."))
     return redirect(url_for(".approvals"))
 
 

@@ -3,7 +3,7 @@ requests and the CSV export."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import (
@@ -28,7 +28,7 @@ from desk.services.ratings import writes as rating_writes
 from desk.views import labels
 from desk.views.access import account_options, visible_account_ids
 from desk.views.errors import message_for, write_error
-from desk.views.forms import new_key, posted_key
+from desk.views.forms import flash_outcome, new_key, posted_key
 from desk.views.query_args import date_range, page_links
 from desk.views.ratings.blueprint import WARSAW, bp
 from desk.views.security import safe_redirect_target
@@ -145,31 +145,26 @@ def _needs_approval() -> bool:
 
 @bp.post("/<int:rating_id>/answer")
 def answer(rating_id: int):
-    text = request.form.get("text", "")
-    try:
-        draft = rating_writes.answer_rating(
-            get_allegro(), rating_id=rating_id, text=text, agent_id=current_user.id,
-            idempotency_key=posted_key(), needs_approval=_needs_approval(),
-            account_ids=visible_account_ids(),
-        )
-    except (ValidationError, ConflictError) as exc:
-        form = {"text": text, "key": new_key(), "error": message_for(exc)}
-        return _detail(rating_id, answer_form=form, code=422)
-    return _after_write(rating_id, draft, "answer_form")
+    return _write(rating_id, "answer_form", rating_writes.answer_rating, needs_approval=_needs_approval())
 
 
 @bp.post("/<int:rating_id>/removal")
 def removal(rating_id: int):
+    return _write(rating_id, "removal_form", rating_writes.request_removal)
+
+
+def _write(rating_id: int, form_name: str, write: Callable[..., Any], **options: Any):
+    """Send the posted text with `write`; input Allegro would refuse comes back in its form."""
     text = request.form.get("text", "")
     try:
-        draft = rating_writes.request_removal(
+        draft = write(
             get_allegro(), rating_id=rating_id, text=text, agent_id=current_user.id,
-            idempotency_key=posted_key(), account_ids=visible_account_ids(),
+            idempotency_key=posted_key(), account_ids=visible_account_ids(), **options,
         )
     except (ValidationError, ConflictError) as exc:
-        return _detail(rating_id, removal_form={"text": text, "key": new_key(), "error": message_for(exc)},
-                       code=422)
-    return _after_write(rating_id, draft, "removal_form")
+        form = {"text": text, "key": new_key(), "error": message_for(exc)}
+        return _detail(rating_id, **{form_name: form}, code=422)
+    return _after_write(rating_id, draft, form_name)
 
 
 def _after_write(rating_id: int, draft, form_name: str):
@@ -182,11 +177,10 @@ def _after_write(rating_id: int, draft, form_name: str):
         error = write_error(message.last_error_code, message.last_error)
         form = {"text": draft.text, "key": new_key(), "error": error}
         return _detail(rating_id, **{form_name: form}, code=422)
-    if message is not None and message.state is OutboxState.SENT:
-        flash(_("Published on Allegro.") if draft.kind is DraftKind.ANSWER
-              else _("The removal request has been sent to Allegro."), "success")
-    else:
-        flash(_("Saved in the desk; it will be sent to Allegro shortly."), "warning")
+    sent = _("Published on Allegro.") if draft.kind is DraftKind.ANSWER else _(
+        "The removal request has been sent to Allegro."
+    )
+    flash_outcome(message, sent=sent, waiting=_("Saved in the desk; it will be sent to Allegro shortly."))
     return redirect(url_for(".detail", rating_id=rating_id))
 
 
@@ -200,9 +194,7 @@ def acknowledge_one(rating_id: int):
 def retry(draft_id: int):
     draft = rating_writes.retry_draft(get_allegro(), draft_id, visible_account_ids())
     message = draft.message
-    if message is not None and message.state is OutboxState.SENT:
-        flash(_("Published on Allegro."), "success")
-    else:
-        flash(write_error(message.last_error_code, message.last_error) if message else "", "warning")
+    reason = write_error(message.last_error_code, message.last_error) if message else ""
+    flash_outcome(message, sent=_("Published on Allegro."), waiting=reason)
     return redirect(url_for(".detail", rating_id=draft.rating_id))
 
