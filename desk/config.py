@@ -77,6 +77,7 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     LOGIN_MAX_ATTEMPTS = 5
     LOGIN_WINDOW_SECONDS = 300
+    ARGON2_PROFILE = "RFC_9106_LOW_MEMORY"  # argon2-cffi profile for password hashes
     PORT = 5000
 
 

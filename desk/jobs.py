@@ -15,7 +15,7 @@ from desk.services import outbox_kinds
 from desk.services.issues.assignment import round_robin_assign
 from desk.services.ratings import alerts as rating_alerts
 from desk.services.sync.runner import sync_all
-from desk.wiring import get_allegro, sync_settings
+from desk.wiring import get_allegro, settings
 
 log = logging.getLogger(__name__)
 SCHEDULER = "desk.scheduler"
@@ -23,22 +23,17 @@ SCHEDULER = "desk.scheduler"
 
 def sync_orders_job(app: Flask) -> dict:
     """Incremental order sync (event feed) of every active account."""
-    return sync_all(
-        get_allegro(),
-        mode="incremental",
-        settings=sync_settings(app),
-        lease_seconds=app.config["SYNC_LEASE_SECONDS"],
-    )
+    return _sync_all(app, "incremental")
 
 
 def sweep_orders_job(app: Flask) -> dict:
     """The updatedAt sweep that repairs events Allegro lost."""
-    return sync_all(
-        get_allegro(),
-        mode="sweep",
-        settings=sync_settings(app),
-        lease_seconds=app.config["SYNC_LEASE_SECONDS"],
-    )
+    return _sync_all(app, "sweep")
+
+
+def _sync_all(app: Flask, mode: str) -> dict:
+    cfg = settings(app)
+    return sync_all(get_allegro(), mode=mode, settings=cfg.sync, lease_seconds=cfg.sync_lease_seconds)
 
 
 def deliver_outbox_job(app: Flask) -> dict:
@@ -48,19 +43,18 @@ def deliver_outbox_job(app: Flask) -> dict:
 
 def assign_issues_job(app: Flask) -> dict:
     """Hand unassigned open issues to agents in turn (only with ISSUE_ROUND_ROBIN)."""
-    if not app.config["ISSUE_ROUND_ROBIN"]:
+    if not settings(app).round_robin:
         return {"assigned": 0}
     return {"assigned": round_robin_assign()}
 
 
 def rating_alerts_job(app: Flask) -> dict:
     """Mail owners about new negative ratings (only when an SMTP host is configured)."""
+    cfg = settings(app)
     with force_locale("pl"):
         return rating_alerts.send_new_negative_alerts(
-            rating_alerts.SmtpSettings.from_config(app.config),
-            configured_recipients=app.config["RATING_ALERT_EMAILS"],
-            translate=gettext,
-            desk_url=app.config["PUBLIC_URL"],
+            cfg.smtp, configured_recipients=cfg.rating_alert_emails, translate=gettext,
+            desk_url=cfg.public_url,
         )
 
 

@@ -1,8 +1,9 @@
-"""The only place that picks real or fake backends and builds clients.
+"""The only place that picks real or fake backends, builds clients and turns config into settings.
 
 `ALLEGRO_BACKEND=http` talks to `ALLEGRO_API_URL`/`ALLEGRO_AUTH_URL` (or the production/sandbox
 hosts); `fake` starts the fake Allegro inside this process on 127.0.0.1 with living demo data and
-points the same real client at it over HTTP.
+points the same real client at it over HTTP. `settings()` is how views, jobs and commands read the
+configuration; desk/config.py holds every default.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from flask import Flask, current_app
 
 from desk.extensions import db
 from desk.services.cache import Caches, TtlCache
+from desk.services.issues.deadlines import DeadlinePolicy
 from desk.services.orders.sync import SyncSettings
+from desk.services.ratings.alerts import SmtpSettings
 from desk.services.tokens import DbTokenStore, TokenCipher
 from integrations.allegro import API_URLS, AUTH_URLS, AllegroClient, OAuthClient, TokenManager
 
@@ -93,12 +96,67 @@ def get_caches() -> Caches:
     return current_app.extensions[CACHES]
 
 
-def sync_settings(app: Flask) -> SyncSettings:
-    """Sync tunables from config."""
-    return SyncSettings(
-        sweep_margin=dt.timedelta(minutes=app.config["SWEEP_MARGIN_MINUTES"]),
-        backfill_days=app.config["BACKFILL_DAYS"],
+@dataclass(frozen=True)
+class Settings:
+    """The configuration as views, jobs and commands hand it to services."""
+
+    production: bool
+    languages: tuple[str, ...]
+    login_max_attempts: int
+    login_window_seconds: int
+    sync: SyncSettings
+    sync_lease_seconds: int
+    sync_in_background: bool  # "sync now" in a thread (off in tests: the request does the work)
+    deadlines: DeadlinePolicy
+    round_robin: bool
+    rating_answer_approval: bool
+    rating_alert_emails: tuple[str, ...]
+    smtp: SmtpSettings
+    public_url: str | None
+
+
+def settings(app: Flask | None = None) -> Settings:
+    """The settings of `app` (default: the current app), read from its config at each call.
+
+    Nothing is cached: a config changed at run time (`flask desk worker`, tests) applies at once.
+    """
+    config = (app or current_app).config
+    return Settings(
+        production=config["ENV_NAME"] == "production",
+        languages=tuple(config["LANGUAGES"]),
+        login_max_attempts=config["LOGIN_MAX_ATTEMPTS"],
+        login_window_seconds=config["LOGIN_WINDOW_SECONDS"],
+        sync=SyncSettings(
+            sweep_margin=dt.timedelta(minutes=config["SWEEP_MARGIN_MINUTES"]),
+            backfill_days=config["BACKFILL_DAYS"],
+        ),
+        sync_lease_seconds=config["SYNC_LEASE_SECONDS"],
+        sync_in_background=bool(config["SYNC_NOW_IN_BACKGROUND"]),
+        deadlines=DeadlinePolicy(
+            reply_hours=float(config["ISSUE_REPLY_TARGET_HOURS"]),
+            reply_soon_hours=float(config["ISSUE_REPLY_SOON_HOURS"]),
+            allegro_soon_hours=float(config["ISSUE_DEADLINE_SOON_HOURS"]),
+        ),
+        round_robin=bool(config["ISSUE_ROUND_ROBIN"]),
+        rating_answer_approval=bool(config["RATING_ANSWER_APPROVAL"]),
+        rating_alert_emails=_addresses(config["RATING_ALERT_EMAILS"]),
+        smtp=SmtpSettings(
+            host=config["SMTP_HOST"] or None,
+            port=int(config["SMTP_PORT"]),
+            user=config["SMTP_USER"] or None,
+            password=config["SMTP_PASSWORD"] or None,
+            sender=config["SMTP_FROM"],
+            starttls=bool(config["SMTP_STARTTLS"]),
+            timeout=float(config["SMTP_TIMEOUT"]),
+        ),
+        public_url=config["PUBLIC_URL"],
     )
+
+
+def _addresses(value: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    # DESK_RATING_ALERT_EMAILS="a@x.pl, b@x.pl" arrives as one string
+    items = value.split(",") if isinstance(value, str) else value
+    return tuple(item.strip() for item in items if item and item.strip())
 
 
 def _build(app: Flask) -> Gateway:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 
 from desk.cli import desk_cli
 from desk.services.accounts import sellers as accounts
 from desk.services.errors import DeskError
 from desk.services.sync.runner import SyncBusy, run_sync, syncable_account_ids
-from desk.wiring import get_allegro, sync_settings
+from desk.wiring import get_allegro, settings
 
 
 @desk_cli.command("sync")
@@ -38,13 +37,14 @@ def _sync_one(account_id: int, mode: str) -> bool:
             bar.length = max(run.progress_total or 0, run.progress_done, 1)
             bar.update(run.progress_done - bar.pos)
 
+        cfg = settings()
         try:
             run = run_sync(
                 get_allegro(),
                 account_id,
                 mode=mode,
-                settings=sync_settings(current_app),
-                lease_seconds=current_app.config["SYNC_LEASE_SECONDS"],
+                settings=cfg.sync,
+                lease_seconds=cfg.sync_lease_seconds,
                 progress=progress,
             )
         except SyncBusy:

@@ -8,6 +8,7 @@ from flask import abort
 from flask_login import current_user
 
 from desk.models import Role
+from desk.services.accounts import auth as auth_service
 
 
 def require_roles(*roles: Role) -> Callable:
@@ -37,3 +38,8 @@ def ensure_account_visible(account_id: int) -> None:
     allowed = visible_account_ids()
     if allowed is not None and account_id not in allowed:
         abort(404)
+
+
+def account_options() -> list[tuple[int, str]]:
+    """(id, name) of the seller accounts the signed-in agent may see, for the lists' account filter."""
+    return [(account.id, account.name) for account in auth_service.visible_accounts(current_user)]

@@ -11,7 +11,7 @@ from desk.services.accounts import auth as auth_service
 from desk.services.accounts import sellers as account_service
 from desk.services.errors import DeskError, NotFoundError
 from desk.views.errors import message_for
-from desk.views.home import ROLE_LABELS
+from desk.views.labels import FOR_ADMIN
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -25,7 +25,7 @@ def _administrators_only() -> None:
 
 @bp.context_processor
 def _labels() -> dict:
-    return {"role_labels": ROLE_LABELS, "role_options": list(ROLE_LABELS.items())}
+    return FOR_ADMIN
 
 
 @bp.get("/")

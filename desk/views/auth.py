@@ -1,7 +1,7 @@
 """Signing in and out of the desk."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext, refresh
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -10,6 +10,7 @@ from desk.services.accounts import auth as auth_service
 from desk.services.errors import DeskError, RateLimitedError
 from desk.views.errors import message_for
 from desk.views.security import safe_redirect_target
+from desk.wiring import settings
 
 bp = Blueprint("auth", __name__)
 
@@ -27,13 +28,14 @@ def login() -> Response | str | tuple[str, int, dict[str, str]]:
     if not email or not password:
         flash(gettext("Enter your e-mail address and password."), "error")
         return _form(email=email, next_url=next_url)
+    cfg = settings()
     try:
         agent = auth_service.authenticate(
             email,
             password,
             remote_addr=request.remote_addr,
-            max_attempts=current_app.config["LOGIN_MAX_ATTEMPTS"],
-            window_seconds=current_app.config["LOGIN_WINDOW_SECONDS"],
+            max_attempts=cfg.login_max_attempts,
+            window_seconds=cfg.login_window_seconds,
         )
     except RateLimitedError as error:
         flash(message_for(error), "error")

@@ -1,18 +1,50 @@
-"""Error pages in the agent's language, and the translation of domain errors."""
+"""Error pages in the agent's language, and the translation of domain and write-back errors."""
 from __future__ import annotations
 
-from flask import Flask, render_template
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+from flask import Flask, flash, render_template
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from desk.extensions import db
 from desk.services.errors import DeskError, NotFoundError, PermissionDenied
+from desk.views.labels import WRITE_ERRORS
 
 
 def message_for(error: DeskError) -> str:
     """The domain error's message in the current language, parameters filled in."""
     return gettext(error.message, **error.params)
+
+
+@contextmanager
+def flashing_errors(done: str) -> Iterator[None]:
+    """Flash `done` when the block succeeds, else the domain error that stopped it (404 still raises)."""
+    try:
+        yield
+    except NotFoundError:
+        raise  # the error pages answer 404
+    except DeskError as exc:  # e.g. Allegro unreachable
+        flash(message_for(exc), "error")
+    else:
+        flash(done, "success")
+
+
+def write_error(
+    code: str | None, detail: str | None = None, *, area: Mapping[str, str] | None = None
+) -> str | None:
+    """Why a write to Allegro failed or waits, from its outbox message's last error code and text.
+
+    `area` holds the codes an area reads its own way (Allegro's 409: the chat closed, the order changed).
+    """
+    if not code and not detail:
+        return None
+    known = (area or {}).get(code or "") or WRITE_ERRORS.get(code or "")
+    if known is not None:
+        return str(known)
+    return gettext("Allegro answered: %(reason)s", reason=detail or code)
 
 
 def init_app(app: Flask) -> None:

@@ -9,9 +9,10 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from desk.models import AccountStatus, Role
+from desk.models import Role
 from desk.services.accounts import auth as auth_service
 from desk.views import filters, locale
+from desk.views.labels import AGENT_ROLES
 
 bp = Blueprint("home", __name__)
 bp.add_url_rule("/locale", "set_locale", locale.set_locale, methods=["POST"])
@@ -41,15 +42,6 @@ AREAS = (
     Area("admin.index", _l("Agents"), _l("Desk agents and their access."), admin_only=True),
 )
 
-ROLE_LABELS = {Role.ADMIN: _l("Administrator"), Role.OWNER: _l("Shop owner"), Role.AGENT: _l("Agent")}
-
-ACCOUNT_STATUS = {
-    AccountStatus.PENDING: (_l("Waiting for connection"), "warning"),
-    AccountStatus.ACTIVE: (_l("Active"), "success"),
-    AccountStatus.NEEDS_RECONNECT: (_l("Needs reconnecting"), "error"),
-    AccountStatus.DISABLED: (_l("Disabled"), "neutral"),
-}
-
 
 def available_areas() -> list[Area]:
     """Areas whose views exist and that the signed-in agent may open."""
@@ -70,7 +62,7 @@ def _navigation() -> dict[str, Any]:
         return context | {"nav_areas": []}
     return context | {
         "nav_areas": available_areas(),
-        "role_label": ROLE_LABELS.get(current_user.role, current_user.role),
+        "role_label": AGENT_ROLES.get(current_user.role, current_user.role),
     }
 
 
@@ -78,9 +70,7 @@ def _navigation() -> dict[str, Any]:
 def index() -> str:
     """Greeting, the seller accounts this agent works on, and the areas of the desk."""
     accounts = auth_service.visible_accounts(current_user._get_current_object())
-    return render_template(
-        "home/index.html", accounts=accounts, areas=available_areas(), account_status=ACCOUNT_STATUS
-    )
+    return render_template("home/index.html", accounts=accounts, areas=available_areas())
 
 
 def _current_path() -> str:

@@ -1,19 +1,20 @@
 """Switching the interface language (Polish by default, English on request)."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import flash, redirect, request, session, url_for
 from flask_babel import gettext, refresh
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from desk.services.accounts import auth as auth_service
 from desk.views.security import safe_redirect_target
+from desk.wiring import settings
 
 
 def set_locale() -> Response:
     """Store the chosen language in the session (and on the agent) and go back to `next`."""
     locale = request.form.get("locale", "")
-    if locale in current_app.config["LANGUAGES"]:
+    if locale in settings().languages:
         session["locale"] = locale
         refresh()  # Flask-Babel caches the locale per context; drop it so nothing renders stale
         if current_user.is_authenticated:

@@ -1,139 +1,38 @@
 """The orders desk: the list agents live in, the order page with its actions, and bulk status changes."""
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from desk.models import OutboxState
-from desk.services.accounts import auth as auth_service
-from desk.services.errors import DeskError, NotFoundError, ValidationError
+from desk.services.errors import ValidationError
 from desk.services.orders import actions as order_actions
 from desk.services.orders import listing as orders
 from desk.services.orders.actions import SETTABLE_STATUSES
-from desk.views.access import visible_account_ids
-from desk.views.errors import message_for
-from desk.views.query_args import date_range
+from desk.views import labels
+from desk.views.access import account_options, visible_account_ids
+from desk.views.errors import flashing_errors, message_for, write_error
+from desk.views.forms import flash_outcome, new_key, posted_key
+from desk.views.query_args import date_range, page_links
 from desk.views.security import safe_redirect_target
 from desk.wiring import get_allegro, get_caches
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
 FILTER_ARGS = ("account", "status", "fulfillment", "cod", "delivery", "date_from", "date_to", "q", "sort")
-
-FULFILLMENT = {
-    "NEW": (_l("New"), "info"),
-    "PROCESSING": (_l("Processing"), "warning"),
-    "READY_FOR_SHIPMENT": (_l("Ready for shipment"), "info"),
-    "READY_FOR_PICKUP": (_l("Ready for pickup"), "info"),
-    "SENT": (_l("Sent"), "success"),
-    "PICKED_UP": (_l("Picked up"), "success"),
-    "CANCELLED": (_l("Cancelled"), "error"),
-    "SUSPENDED": (_l("Suspended"), "warning"),
-    "RETURNED": (_l("Returned"), "neutral"),
-}
-ORDER_STATUS = {
-    "BOUGHT": (_l("Bought (no checkout form)"), "neutral"),
-    "FILLED_IN": (_l("Checkout form filled in"), "warning"),
-    "READY_FOR_PROCESSING": (_l("Ready for processing (paid)"), "success"),
-    "CANCELLED": (_l("Cancelled"), "error"),
-}
-PAYMENT = {
-    "ONLINE": _l("Online payment"),
-    "CASH_ON_DELIVERY": _l("Cash on delivery"),
-    "WIRE_TRANSFER": _l("Bank transfer"),
-    "SPLIT_PAYMENT": _l("Split payment"),
-    "EXTENDED_TERM": _l("Deferred payment"),
-}
-SORTS = {
-    "date_desc": _l("Newest first"),
-    "date_asc": _l("Oldest first"),
-    "total_desc": _l("Highest total first"),
-    "total_asc": _l("Lowest total first"),
-}
-CHANGE_SOURCES = {
-    "event": _l("Allegro event"),
-    "sweep": _l("Repair sweep"),
-    "backfill": _l("History import"),
-    "agent": _l("Agent"),
-    "refresh": _l("Re-read from Allegro"),
-}
-CHANGE_FIELDS = {
-    "status": _l("Allegro status"),
-    "fulfillment_status": _l("Fulfilment status"),
-    "payment_type": _l("Payment type"),
-    "delivery_method_name": _l("Delivery method"),
-    "total_amount": _l("Total"),
-    "tag": _l("Tag"),
-    "tracking_number": _l("Tracking number"),
-}
-WRITE_STATES = {
-    OutboxState.PENDING: (_l("waiting to be sent"), "info"),
-    OutboxState.SENDING: (_l("sending"), "info"),
-    OutboxState.UNKNOWN: (_l("being confirmed"), "warning"),
-    OutboxState.SENT: (_l("sent"), "success"),
-    OutboxState.FAILED: (_l("failed"), "error"),
-}
-CONFLICT = _l(
-    "The order changed on Allegro (e.g. the buyer changed the address). "
-    "We have refreshed the data — check it and try again."
-)
-WRITE_ERRORS = {
-    **dict.fromkeys(order_actions.CONFLICT_CODES, CONFLICT),
-    "auth_expired": _l("The connection to this Allegro account has expired. Reconnect the account."),
-    "outcome_unknown": _l(
-        "It is not yet known whether Allegro applied the change; it is checked before any retry."
-    ),
-    "gave_up": _l("Allegro did not answer after several attempts."),
-    "WAYBILL_USAGE_EXCEEDED": _l("This tracking number is already used in too many orders."),
-    "VALIDATION_ERROR": _l("Allegro refused the data."),
-    "TOO_MANY_REQUESTS": _l("Allegro asked us to slow down; the change will be sent again shortly."),
-    "RateLimited": _l("Allegro asked us to slow down; the change will be sent again shortly."),
-    "AllegroConnectionError": _l("Allegro could not be reached; the change will be sent again shortly."),
-    "refused": _l("The desk refused the change."),
-}
-SKIPS = {
-    order_actions.SKIP_SAME: _l("already in this status"),
-    order_actions.SKIP_CANCELLED: _l("cancelled order"),
-    order_actions.SKIP_HIDDEN: _l("not found or not visible to you"),
-}
+order_write_error = partial(write_error, area=labels.ORDER_WRITE_ERRORS)
 
 
 @bp.context_processor
 def _labels() -> dict[str, Any]:
-    return {
-        "fulfillment_labels": FULFILLMENT,
-        "order_status_labels": ORDER_STATUS,
-        "payment_labels": PAYMENT,
-        "sort_labels": SORTS,
-        "change_sources": CHANGE_SOURCES,
-        "change_fields": CHANGE_FIELDS,
-        "write_states": WRITE_STATES,
-        "skip_labels": SKIPS,
-        "write_error": write_error,
-        "settable_options": [(code, FULFILLMENT[code][0]) for code in SETTABLE_STATUSES],
+    return labels.FOR_ORDERS | {
+        "write_error": order_write_error,
         "conflict_codes": order_actions.CONFLICT_CODES,
-        "options": options,
     }
-
-
-def options(labels: Mapping[str, Any]) -> list[tuple[str, Any]]:
-    """(value, label) pairs for a select, from a labels table whose values may be (label, tone)."""
-    return [(code, label[0] if isinstance(label, tuple) else label) for code, label in labels.items()]
-
-
-def write_error(code: str | None, detail: str | None = None) -> str | None:
-    """Why a write failed or waits, in the agent's language where the reason is known."""
-    if not code and not detail:
-        return None
-    known = WRITE_ERRORS.get(code or "")
-    if known is not None:
-        return str(known)
-    return _("Allegro answered: %(reason)s", reason=detail or code)
 
 
 # --- list ---------------------------------------------------------------------------------------
@@ -151,10 +50,9 @@ def index():
         filters=filters,
         args=args,
         invalid=invalid,
-        account_options=[(a.id, a.name) for a in auth_service.visible_accounts(current_user)],
+        account_options=account_options(),
         delivery_options=[(name, name) for name in orders.delivery_methods(get_caches().delivery_methods)],
-        next_url=url_for(".index", **args, after=page.next_cursor) if page.next_cursor else None,
-        prev_url=url_for(".index", **args, after=page.prev_cursor) if page.prev_cursor else None,
+        **page_links(page, args),
     )
 
 
@@ -200,41 +98,37 @@ def _detail(order_id: int, *, status_form=None, tracking_form=None, note_form=No
         order=detail.order,
         carriers_known=bool(carriers),
         carrier_options=options,
-        status_form=status_form or {"status": current if current in SETTABLE_STATUSES else "", "key": _key()},
-        tracking_form=tracking_form or {"key": _key()},
+        status_form=status_form
+        or {"status": current if current in SETTABLE_STATUSES else "", "key": new_key()},
+        tracking_form=tracking_form or {"key": new_key()},
         note_form=note_form or {},
     ), code
-
-
-def _key() -> str:
-    # Rendered into each form: submitting the same form twice reuses it and sends once.
-    return str(uuid.uuid4())
 
 
 @bp.post("/<int:order_id>/status")
 def change_status(order_id: int):
     status = request.form.get("status", "")
-    form = {"status": status, "key": _key()}
+    form = {"status": status, "key": new_key()}
     try:
         result = order_actions.change_status(
             get_allegro(), order_id=order_id, status=status, agent_id=current_user.id,
-            idempotency_key=_posted_key(), account_ids=visible_account_ids(),
+            idempotency_key=posted_key(), account_ids=visible_account_ids(),
         )
     except ValidationError as exc:
         return _detail(order_id, status_form=form | {"error": message_for(exc)}, code=422)
     if result.conflict:
-        return _detail(order_id, status_form=form | {"error": str(CONFLICT)}, code=409)
+        return _detail(order_id, status_form=form | {"error": str(labels.ORDER_CONFLICT)}, code=409)
     return _after_write(order_id, result.message, "status_form", form)
 
 
 @bp.post("/<int:order_id>/tracking")
 def add_tracking(order_id: int):
     form = {name: request.form.get(name, "").strip() for name in ("carrier_id", "waybill", "carrier_name")}
-    form["key"] = _key()
+    form["key"] = new_key()
     try:
         message = order_actions.add_tracking(
             get_allegro(), order_id=order_id, carrier_id=form["carrier_id"], waybill=form["waybill"],
-            carrier_name=form["carrier_name"], agent_id=current_user.id, idempotency_key=_posted_key(),
+            carrier_name=form["carrier_name"], agent_id=current_user.id, idempotency_key=posted_key(),
             account_ids=visible_account_ids(),
         )
     except ValidationError as exc:
@@ -242,43 +136,29 @@ def add_tracking(order_id: int):
     return _after_write(order_id, message, "tracking_form", form)
 
 
-def _posted_key() -> str:
-    return (request.form.get("idempotency_key") or "").strip()[:120] or _key()
-
-
 def _after_write(order_id: int, message, form_name: str, form: dict):
     """Back to the order page, or the same form again with the agent's input when Allegro refused."""
     if message.state is OutboxState.FAILED:
-        error = write_error(message.last_error_code, message.last_error)
+        error = order_write_error(message.last_error_code, message.last_error)
         return _detail(order_id, **{form_name: form | {"error": error}}, code=422)
-    if message.state is OutboxState.SENT:
-        flash(_("Saved on Allegro."), "success")
-    else:
-        flash(_("Saved in the desk; it will be sent to Allegro shortly."), "warning")
+    flash_outcome(message, sent=_("Saved on Allegro."),
+                  waiting=_("Saved in the desk; it will be sent to Allegro shortly."))
     return redirect(url_for(".detail", order_id=order_id))
 
 
 @bp.post("/<int:order_id>/writes/<int:message_id>/retry")
 def retry(order_id: int, message_id: int):
     message = order_actions.retry_write(get_allegro(), message_id, visible_account_ids())
-    if message.state is OutboxState.SENT:
-        flash(_("Saved on Allegro."), "success")
-    else:
-        reason = write_error(message.last_error_code, message.last_error)
-        flash(reason or _("The change will be sent again shortly."), "warning")
+    reason = order_write_error(message.last_error_code, message.last_error)
+    flash_outcome(message, sent=_("Saved on Allegro."),
+                  waiting=reason or _("The change will be sent again shortly."))
     return redirect(url_for(".detail", order_id=order_id))
 
 
 @bp.post("/<int:order_id>/refresh")
 def refresh(order_id: int):
-    try:
+    with flashing_errors(_("The order has been read again from Allegro.")):
         order_actions.refresh_order(get_allegro(), order_id, visible_account_ids())
-    except NotFoundError:
-        raise  # the error pages answer 404
-    except DeskError as exc:  # Allegro unreachable
-        flash(message_for(exc), "error")
-    else:
-        flash(_("The order has been read again from Allegro."), "success")
     return redirect(url_for(".detail", order_id=order_id))
 
 
@@ -316,7 +196,7 @@ def bulk_preview():
     except ValidationError as exc:
         flash(message_for(exc), "error")
         return redirect(back)
-    return render_template("orders/bulk_preview.html", preview=preview, batch_id=_key(), back=back)
+    return render_template("orders/bulk_preview.html", preview=preview, batch_id=new_key(), back=back)
 
 
 @bp.post("/bulk/confirm")

@@ -1,9 +1,12 @@
-"""Reading list filters from the query string, shared by the orders and ratings lists."""
+"""List filters from the query string and the links between a list's pages, shared by the lists."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
+
+from flask import url_for
 
 DATE_ARGS = ("date_from", "date_to")
 
@@ -27,3 +30,11 @@ def date_range(args: Mapping[str, str], invalid: list[str]) -> dict[str, dt.date
         if text and dates[name] is None:
             invalid.append(name)
     return dates
+
+
+def page_links(page: Any, args: Mapping[str, str]) -> dict[str, str | None]:
+    """`next_url` / `prev_url` of a cursor-paged list (None at either end), keeping its filters."""
+    return {
+        "next_url": url_for(".index", **args, after=page.next_cursor) if page.next_cursor else None,
+        "prev_url": url_for(".index", **args, after=page.prev_cursor) if page.prev_cursor else None,
+    }

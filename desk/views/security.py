@@ -14,6 +14,7 @@ from desk.extensions import db, login_manager
 from desk.models import Agent
 from desk.services.accounts import auth as auth_service
 from desk.services.errors import N_
+from desk.wiring import settings
 
 F = TypeVar("F", bound=Callable)
 
@@ -94,7 +95,7 @@ def _security_headers(response: Response) -> Response:
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
-    if current_app.config.get("ENV_NAME") == "production":
+    if settings().production:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     # Pages show buyers' personal data: no browser or proxy may keep a copy.
     if response.mimetype == "text/html" and not is_public_endpoint(request.endpoint):

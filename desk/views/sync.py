@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from desk.services.sync import history as sync_history
 from desk.services.sync.runner import SyncBusy, run_sync
 from desk.views.access import ensure_account_visible, visible_account_ids
-from desk.wiring import get_allegro, sync_settings
+from desk.wiring import get_allegro, settings
 
 bp = Blueprint("sync", __name__, url_prefix="/sync")
 PAGE = 50
@@ -43,7 +43,7 @@ def run_now(account_id: int):
     ensure_account_visible(account_id)
     app = current_app._get_current_object()
     mode = "sweep" if request.form.get("mode") == "sweep" else "incremental"
-    if app.config["SYNC_NOW_IN_BACKGROUND"]:
+    if settings(app).sync_in_background:
         threading.Thread(target=_background_sync, args=(app, account_id, mode), daemon=True).start()
     else:  # tests: same work, in the request, so the result is deterministic
         _background_sync(app, account_id, mode)
@@ -56,12 +56,8 @@ def run_now(account_id: int):
 def _background_sync(app, account_id: int, mode: str) -> None:
     with app.app_context():
         try:
-            run_sync(
-                get_allegro(),
-                account_id,
-                mode=mode,
-                settings=sync_settings(app),
-                lease_seconds=app.config["SYNC_LEASE_SECONDS"],
-            )
+            cfg = settings(app)
+            run_sync(get_allegro(), account_id, mode=mode, settings=cfg.sync,
+                     lease_seconds=cfg.sync_lease_seconds)
         except SyncBusy:
             app.logger.info("sync of account %s already running elsewhere", account_id)

@@ -122,7 +122,7 @@ def test_nav_badge_counts_issues_waiting_for_us(app, client, fake_allegro, shop,
 
 
 def test_counts_stop_at_the_cap(app, monkeypatch):
-    from desk.views.issues import count_label
+    from desk.views.issues.blueprint import count_label
 
     assert (count_label(0), count_label(1000), count_label(1001)) == ("0", "1000", "1000+")
 

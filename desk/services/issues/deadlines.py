@@ -124,9 +124,9 @@ class Deadline:
 class DeadlinePolicy:
     """Configured targets: reply within `reply_hours` business hours; "soon" thresholds."""
 
-    reply_hours: float = 8
-    reply_soon_hours: float = 2  # business hours left on the reply target
-    allegro_soon_hours: float = 48  # real hours left to Allegro's deadline
+    reply_hours: float
+    reply_soon_hours: float  # business hours left on the reply target
+    allegro_soon_hours: float  # real hours left to Allegro's deadline
     hours: BusinessHours = BUSINESS_HOURS
 
     def reply_target(self, since: dt.datetime) -> dt.datetime:

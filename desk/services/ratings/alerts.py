@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -29,26 +29,15 @@ COMMENT_PREVIEW = 300
 
 @dataclass(frozen=True)
 class SmtpSettings:
-    host: str | None
-    port: int = 25
-    user: str | None = None
-    password: str | None = None
-    sender: str = "desk@localhost"
-    starttls: bool = False
-    timeout: float = 10.0
+    """The SMTP server alerts go through (desk.wiring builds it from the SMTP_* settings)."""
 
-    @classmethod
-    def from_config(cls, config: Mapping) -> SmtpSettings:
-        """From the desk's SMTP_* settings (a mapping such as app.config)."""
-        return cls(
-            host=config.get("SMTP_HOST") or None,
-            port=int(config.get("SMTP_PORT") or 25),
-            user=config.get("SMTP_USER") or None,
-            password=config.get("SMTP_PASSWORD") or None,
-            sender=config.get("SMTP_FROM") or "desk@localhost",
-            starttls=bool(config.get("SMTP_STARTTLS", False)),
-            timeout=float(config.get("SMTP_TIMEOUT") or 10),
-        )
+    host: str | None  # None: e-mail alerts are off
+    port: int
+    user: str | None
+    password: str | None
+    sender: str
+    starttls: bool
+    timeout: float
 
 
 def recipients_for(account_id: int, configured: Iterable[str] = ()) -> list[str]:

@@ -168,7 +168,7 @@ def test_hash_with_old_parameters_is_upgraded_on_sign_in(app):
     db.session.expire_all()
     new_hash = db.session.get(Agent, agent.id).password_hash
     current = PasswordHasher.from_parameters(
-        getattr(profiles, app.config.get("ARGON2_PROFILE", auth.DEFAULT_PROFILE))
+        getattr(profiles, app.config["ARGON2_PROFILE"])
     )
     assert new_hash != old_hash
     assert not current.check_needs_rehash(new_hash)

@@ -115,7 +115,7 @@ def test_business_time_between():
 
 
 def test_reply_deadline_tones_count_business_time():
-    rules = DeadlinePolicy(reply_hours=8, reply_soon_hours=2)
+    rules = DeadlinePolicy(reply_hours=8, reply_soon_hours=2, allegro_soon_hours=48)
     since = warsaw(2026, 11, 20, 9)  # Friday morning: due Friday 17:00
     assert rules.reply_deadline(since, warsaw(2026, 11, 20, 10)).tone is Tone.OK
     assert rules.reply_deadline(since, warsaw(2026, 11, 20, 15, 30)).tone is Tone.SOON
@@ -129,7 +129,7 @@ def test_reply_deadline_tones_count_business_time():
 
 
 def test_allegro_deadline_tones_count_calendar_time():
-    rules = DeadlinePolicy(allegro_soon_hours=48)
+    rules = DeadlinePolicy(reply_hours=8, reply_soon_hours=2, allegro_soon_hours=48)
     now = warsaw(2026, 11, 20, 12)
     assert rules.allegro_deadline(now + dt.timedelta(days=5), now).tone is Tone.OK
     assert rules.allegro_deadline(now + dt.timedelta(hours=47), now).tone is Tone.SOON
@@ -138,7 +138,7 @@ def test_allegro_deadline_tones_count_calendar_time():
 
 
 def test_reply_risk_bound_matches_the_row_tones():
-    rules = DeadlinePolicy(reply_hours=8, reply_soon_hours=2)
+    rules = DeadlinePolicy(reply_hours=8, reply_soon_hours=2, allegro_soon_hours=48)
     now = warsaw(2026, 11, 20, 16)  # Friday 16:00
     bound = rules.reply_risk_bound(now)
     # at risk: reply target within 2 business hours, i.e. by Friday's closing

@@ -11,12 +11,11 @@ from desk.models import Order
 from desk.models.issue import Issue, IssueView
 from desk.orm import utcnow
 from desk.services.issues import page as issue_page
-from desk.services.issues.deadlines import DeadlinePolicy
 from desk.services.issues.detail import refresh
 from desk.services.issues.sync import sync_issues
 from desk.services.orders.actions import add_tracking
 from desk.services.sync.runner import run_sync
-from desk.wiring import get_allegro
+from desk.wiring import get_allegro, settings
 from tests.factories import connect_account, make_agent
 
 SHIPMENTS = "GET /order/checkout-forms/{id}/shipments"
@@ -61,7 +60,7 @@ def test_the_page_asks_allegro_nothing_and_writes_only_presence(app, fake_allegr
     before = fake_allegro.state.request_count()
     stamps = (issue.updated_at, issue.synced_at, issue.order.shipments_read_at)
     page = issue_page.issue_page(
-        issue.id, {shop[0].id}, agent_id=agent.id, writing=False, rules=DeadlinePolicy()
+        issue.id, {shop[0].id}, agent_id=agent.id, writing=False, rules=settings().deadlines
     )
     assert fake_allegro.state.request_count() == before
     assert _waybills(page) == [WAYBILL]
@@ -118,7 +117,7 @@ def test_an_order_never_read_is_shown_as_not_read_yet(app, client, login, fake_a
     order.shipments = order.shipments_read_at = None
     db.session.commit()
     agent = login(make_agent(accounts=[shop[0]]))
-    page = issue_page.issue_page(issue.id, None, agent_id=agent.id, writing=True, rules=DeadlinePolicy())
+    page = issue_page.issue_page(issue.id, None, agent_id=agent.id, writing=True, rules=settings().deadlines)
     assert page.shipments is None
     html = client.get(url_for("issues.detail", issue_id=issue.id)).get_data(as_text=True)
     assert "Jeszcze nie odczytane z Allegro" in html

@@ -1,4 +1,4 @@
-"""Dashboard figures per week/month, the SVG trend chart, the CSV export and e-mail alerts."""
+"""Dashboard figures per week/month, the CSV export and e-mail alerts."""
 from __future__ import annotations
 
 import csv
@@ -8,7 +8,6 @@ import email.policy
 import io
 import itertools
 import socketserver
-import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -18,15 +17,19 @@ from desk.models.rating import Rating, RatingAlertSetting, RemovalOutcome
 from desk.services.ratings import alerts as rating_alerts
 from desk.services.ratings import rollup as rating_rollup
 from desk.services.ratings.alerts import SmtpSettings, send_new_negative_alerts
-from desk.services.ratings.chart import ChartPoint, ChartText, render_trend
 from desk.services.ratings.dashboard import build_dashboard, period_starts
 from desk.services.ratings.export import export_csv
 from desk.services.ratings.listing import RatingFilters
 from desk.services.ratings.store import warsaw_day
 
 _ids = itertools.count(1)
-SVG = "{http://www.w3.org/2000/svg}"
-TEXT = ChartText("Trend", "Polecają", "Nie polecają", "Odsetek polecających", "Oceny", "Brak ocen")
+
+
+def smtp_settings(host: str | None, **fields) -> SmtpSettings:
+    """A plain SMTP server without login or TLS, as most tests want it."""
+    plain = {"port": 25, "user": None, "password": None, "sender": "desk@localhost", "starttls": False,
+             "timeout": 10.0}
+    return SmtpSettings(host=host, **(plain | fields))
 
 
 def make_rating(account: SellerAccount, rated_at: dt.datetime, *, recommended=True, **fields) -> Rating:
@@ -93,62 +96,6 @@ def test_period_starts_cross_the_year():
     assert period_starts("week", 2, dt.date(2026, 1, 1)) == [dt.date(2025, 12, 22), dt.date(2025, 12, 29)]
 
 
-# --- chart --------------------------------------------------------------------------------------
-
-
-def _ticks(root, css: str) -> list[tuple[float, float]]:
-    return [
-        (float(t.get("data-value")), float(t.get("y")) - 4)
-        for t in root.iter(f"{SVG}text")
-        if css in (t.get("class") or "")
-    ]
-
-
-def _linear(ticks: list[tuple[float, float]]):
-    (v0, y0), (v1, y1) = ticks[0], ticks[-1]
-    return lambda v: y0 + (v - v0) * (y1 - y0) / (v1 - v0)
-
-
-def test_chart_points_and_bars_sit_where_the_axes_say():
-    points = [
-        ChartPoint("02.11", 40, 2, 95.2),
-        ChartPoint("09.11", 0, 0, None),  # a gap in the line
-        ChartPoint("16.11", 55, 9, 85.9),
-        ChartPoint("23.11", 61, 1, 98.4),
-    ]
-    root = ET.fromstring(render_trend(points, TEXT))
-    assert root.tag == f"{SVG}svg"
-
-    percent_ticks = _ticks(root, "chart-percent-tick")
-    assert percent_ticks[0][0] == 70 and percent_ticks[-1][0] == 100  # 10 below the worst, rounded
-    to_y = _linear(percent_ticks)
-    circles = [c for c in root.iter(f"{SVG}circle") if "chart-point" in c.get("class")]
-    assert [c.get("data-label") for c in circles] == ["02.11", "16.11", "23.11"]
-    for circle, value in zip(circles, (95.2, 85.9, 98.4), strict=True):
-        assert float(circle.get("data-percent")) == value
-        assert float(circle.get("cy")) == pytest.approx(to_y(value), abs=0.11)
-    assert len([p for p in root.iter(f"{SVG}polyline")]) == 1  # the gap splits 1 point off: no 1-point line
-
-    count_ticks = _ticks(root, "chart-count-tick")
-    assert count_ticks[0][0] == 0 and count_ticks[-1][0] >= 64
-    count_y = _linear(count_ticks)
-    bars = [r for r in root.iter(f"{SVG}rect") if "chart-bar " in (r.get("class") or "") + " "]
-    tallest = max(bars, key=lambda r: float(r.get("height")))
-    assert int(tallest.get("data-value")) == 61
-    assert float(tallest.get("y")) + float(tallest.get("height")) == pytest.approx(count_y(0), abs=0.2)
-    assert float(tallest.get("y")) == pytest.approx(count_y(61), abs=0.2)
-    labels = [t.text for t in root.iter(f"{SVG}text") if "chart-x-tick" in (t.get("class") or "")]
-    assert labels == ["02.11", "09.11", "16.11", "23.11"]
-
-
-def test_chart_escapes_text_and_says_when_there_is_nothing():
-    text = ChartText("A & <b>", "p", "n", "%", "c", "Brak ocen")
-    svg = render_trend([ChartPoint("<script>", 0, 0, None)], text)
-    root = ET.fromstring(svg)  # well-formed: every text escaped
-    assert "<script>" not in svg and "&lt;script&gt;" in svg
-    assert any(t.text == "Brak ocen" for t in root.iter(f"{SVG}text"))
-
-
 # --- export -------------------------------------------------------------------------------------
 
 
@@ -188,7 +135,7 @@ def test_new_negative_ratings_are_mailed_once_to_the_owners(app, account, smtp_s
     db.session.add(RatingAlertSetting(email="wylaczony@sklep.pl", account_id=None, enabled=False))
     db.session.add(RatingAlertSetting(email="tylko@sklep.pl", account_id=account.id))
     db.session.commit()
-    smtp = SmtpSettings(host="127.0.0.1", port=smtp_server.server_address[1], sender="desk@sklep.pl")
+    smtp = smtp_settings("127.0.0.1", port=smtp_server.server_address[1], sender="desk@sklep.pl")
 
     counts = send_new_negative_alerts(smtp, configured_recipients=["biuro@sklep.pl"],
                                       desk_url="https://desk.sklep.pl")
@@ -212,10 +159,10 @@ def test_new_negative_ratings_are_mailed_once_to_the_owners(app, account, smtp_s
 def test_alerts_wait_while_smtp_is_down_or_unset(app, account):
     rating = make_rating(account, at("2026-11-02"), recommended=False, is_new_negative=True)
     db.session.commit()
-    assert send_new_negative_alerts(SmtpSettings(host=None), configured_recipients=["a@b.pl"])["mails"] == 0
+    assert send_new_negative_alerts(smtp_settings(None), configured_recipients=["a@b.pl"])["mails"] == 0
     with socketserver.TCPServer(("127.0.0.1", 0), socketserver.BaseRequestHandler) as closed:
         port = closed.server_address[1]
-    counts = send_new_negative_alerts(SmtpSettings(host="127.0.0.1", port=port, timeout=2),
+    counts = send_new_negative_alerts(smtp_settings("127.0.0.1", port=port, timeout=2),
                                       configured_recipients=["a@b.pl"])
     assert counts["failed"] == 1
     db.session.refresh(rating)

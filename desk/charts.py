@@ -2,6 +2,7 @@
 
 No JavaScript and no CDN: the markup is computed here from the figures, axes and labels included.
 Colours come from CSS classes (the desk's stylesheet), with presentation attributes as a fallback.
+A presentation helper for the views: services hand over the figures, the views build the points.
 """
 from __future__ import annotations
 

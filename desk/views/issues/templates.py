@@ -1,10 +1,7 @@
-"""Reply templates for discussions and claims: everyone uses them, shop owners manage them.
-
-The routes live on the issues blueprint (`issues.templates`, ...), registered by `register(bp)`.
-"""
+"""Reply templates for discussions and claims: everyone uses them, shop owners manage them."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,27 +10,24 @@ from desk.services.errors import ConflictError, ValidationError
 from desk.services.issues import templates as issue_templates
 from desk.views.access import require_roles
 from desk.views.errors import message_for
+from desk.views.issues.blueprint import bp
 
 MANAGERS = (Role.OWNER, Role.ADMIN)
-
-
-def register(bp: Blueprint) -> None:
-    bp.add_url_rule("/templates", "templates", index, methods=["GET"])
-    bp.add_url_rule("/templates/new", "new_template", edit, methods=["GET", "POST"])
-    bp.add_url_rule("/templates/<int:template_id>", "edit_template", edit, methods=["GET", "POST"])
-    bp.add_url_rule("/templates/<int:template_id>/delete", "delete_template", delete, methods=["POST"])
 
 
 def can_manage() -> bool:
     return current_user.role in MANAGERS
 
 
+@bp.get("/templates", endpoint="templates")
 def index():
     return render_template(
         "issues/templates.html", templates=issue_templates.list_templates(), can_manage=can_manage()
     )
 
 
+@bp.route("/templates/new", endpoint="new_template", methods=["GET", "POST"])
+@bp.route("/templates/<int:template_id>", endpoint="edit_template", methods=["GET", "POST"])
 @require_roles(*MANAGERS)
 def edit(template_id: int | None = None):
     template = issue_templates.get_template(template_id) if template_id is not None else None
@@ -56,6 +50,7 @@ def edit(template_id: int | None = None):
     return render_template("issues/template_form.html", template=template, form=form, error=None)
 
 
+@bp.post("/templates/<int:template_id>/delete", endpoint="delete_template")
 @require_roles(*MANAGERS)
 def delete(template_id: int):
     issue_templates.delete_template(template_id)

@@ -1,142 +1,38 @@
-"""Discussions and claims: the inbox agents live in, the issue page, replies, decisions, assignment."""
+"""Agents' pages for discussions and claims: the inbox, the issue page, replies, decisions, assignment."""
 from __future__ import annotations
 
-import datetime as dt
 import io
-import uuid
 from collections.abc import Mapping
-from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import format_datetime, ngettext
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from desk.models import OutboxState
 from desk.orm import utcnow
-from desk.services.accounts import auth as auth_service
 from desk.services.errors import DeskError, NotFoundError, ValidationError
 from desk.services.issues import assignment as issue_assignment
 from desk.services.issues import claims as issue_claims
 from desk.services.issues import detail as issue_detail
 from desk.services.issues import inbox as issues
-from desk.services.issues import labels as issue_labels
 from desk.services.issues import page as issue_page
 from desk.services.issues import replies as issue_replies
 from desk.services.issues import templates as issue_templates
-from desk.services.issues.deadlines import DeadlinePolicy
-from desk.views import issue_templates as template_views
-from desk.views.access import visible_account_ids
-from desk.views.errors import message_for
-from desk.wiring import get_allegro
+from desk.views import labels
+from desk.views.access import account_options, visible_account_ids
+from desk.views.errors import flashing_errors, message_for
+from desk.views.forms import flash_outcome, posted_key
+from desk.views.forms import new_key as _key
+from desk.views.issues.blueprint import bp, issue_write_error
+from desk.views.query_args import page_links
+from desk.wiring import get_allegro, settings
 
-bp = Blueprint("issues", __name__, url_prefix="/issues")
 FILTER_ARGS = ("queue", "account", "type", "assignee", "q")
 PREVIEWABLE = frozenset({"image/png", "image/jpeg", "image/gif", "image/bmp"})
 DOWNLOADABLE = PREVIEWABLE | {"image/tiff", "application/pdf"}
 UPLOAD_LIMIT = issue_replies.MAX_ATTACHMENTS * 2 * 1024 * 1024 + 256 * 1024
-template_views.register(bp)
-
-
-def policy() -> DeadlinePolicy:
-    """Reply target and warning thresholds from the configuration."""
-    config = current_app.config
-    return DeadlinePolicy(
-        reply_hours=float(config.get("ISSUE_REPLY_TARGET_HOURS", 8)),
-        reply_soon_hours=float(config.get("ISSUE_REPLY_SOON_HOURS", 2)),
-        allegro_soon_hours=float(config.get("ISSUE_DEADLINE_SOON_HOURS", 48)),
-    )
-
-
-@bp.context_processor
-def _context() -> dict[str, Any]:
-    return {name: _translated(table) for name, table in issue_labels.TABLES.items()} | {
-        "duration": duration,
-        "count_label": count_label,
-        "write_error": write_error,
-        "placeholders": issue_templates.PLACEHOLDERS,
-        "status_tones": issue_labels.STATUS_TONES,
-        "history_value": history_value,
-        "has_orders": "orders.detail" in current_app.view_functions,
-    }
-
-
-def history_value(value: str | None) -> str:
-    """A stored history value for people: times in Warsaw time, booleans as yes/no."""
-    if value in (None, ""):
-        return "—"
-    if value in ("True", "False"):
-        return _("yes") if value == "True" else _("no")
-    try:
-        when = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    return format_datetime(when, "short") if when.tzinfo else value
-
-
-class _translated(dict):
-    """A label table whose values are translated when read (the catalog holds the English msgids)."""
-
-    def __init__(self, table: Mapping[str, str]) -> None:
-        super().__init__(table)
-        self._done: dict[str, str] = {}  # one table lives for one request: translate each code once
-
-    def __getitem__(self, code: str) -> str:
-        if code not in self._done:
-            self._done[code] = _(super().__getitem__(code))
-        return self._done[code]
-
-    def get(self, code, default=None):
-        if code in self:
-            return self[code]
-        return default if default is not None else code
-
-    def options(self) -> list[tuple[str, str]]:
-        return [(code, self[code]) for code in self]
-
-
-def write_error(code: str | None, detail: str | None = None) -> str | None:
-    """Why a write failed or waits, in the agent's language where the reason is known."""
-    if not code and not detail:
-        return None
-    known = issue_labels.WRITE_ERRORS.get(code or "")
-    if known is not None:
-        return _(known)
-    return _("Allegro answered: %(reason)s", reason=detail or code)
-
-
-@bp.app_context_processor
-def _nav_badge() -> dict[str, Any]:
-    # A callable, so the count query runs only where a template shows it.
-    def issues_nav_badge() -> str:
-        """"" when nothing waits for us, else the count ("1000+" beyond the cap)."""
-        if not current_user.is_authenticated:
-            return ""
-        waiting = issues.needs_reply_count(visible_account_ids())
-        return count_label(waiting) if waiting else ""
-
-    return {"issues_nav_badge": issues_nav_badge}
-
-
-def count_label(count: int) -> str:
-    """A queue count as shown: "0", "17", or "1000+" beyond what the desk counts."""
-    return f"{issues.COUNT_CAP}+" if count > issues.COUNT_CAP else str(count)
-
-
-def duration(delta: dt.timedelta) -> str:
-    """A span as "2 dni 3 godz." / "3 godz. 20 min" / "5 min" (sign ignored)."""
-    minutes = int(abs(delta).total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    parts = []
-    if days:
-        parts.append(ngettext("%(num)d day", "%(num)d days", days))
-    if hours or days:
-        parts.append(_("%(num)d h", num=hours))
-    if not days:
-        parts.append(_("%(num)d min", num=mins))
-    return " ".join(parts)
+KEY_LENGTH = 80  # the services prefix the form's key with the issue; the outbox stores 120 characters
 
 
 # --- inbox --------------------------------------------------------------------------------------
@@ -147,7 +43,7 @@ def index():
     filters = _filters(request.args)
     queue = request.args.get("queue") if request.args.get("queue") in issues.QUEUES else "reply"
     now = utcnow()
-    rules = policy()
+    rules = settings().deadlines
     accounts = visible_account_ids()
     page = issues.list_inbox(
         queue, filters=filters, account_ids=accounts, agent_id=current_user.id, policy=rules,
@@ -164,9 +60,8 @@ def index():
         counts=issues.queue_counts(account_ids=accounts, agent_id=current_user.id, policy=rules, now=now),
         now=now,
         rules=rules,
-        account_options=[(a.id, a.name) for a in auth_service.visible_accounts(current_user)],
-        next_url=url_for(".index", **args, after=page.next_cursor) if page.next_cursor else None,
-        prev_url=url_for(".index", **args, after=page.prev_cursor) if page.prev_cursor else None,
+        account_options=account_options(),
+        **page_links(page, args),
     )
 
 
@@ -191,7 +86,8 @@ def detail(issue_id: int):
 def _detail(issue_id: int, *, reply_form=None, decision_form=None, note_form=None, warning=None, code=200):
     """The issue page; forms that failed come back with the agent's input and the reason."""
     page = issue_page.issue_page(
-        issue_id, visible_account_ids(), agent_id=current_user.id, writing=bool(reply_form), rules=policy()
+        issue_id, visible_account_ids(), agent_id=current_user.id, writing=bool(reply_form),
+        rules=settings().deadlines,
     )
     reply_form = reply_form or {"text": page.draft_text, "type": "REGULAR"}
     reply_form.setdefault("key", _key())
@@ -210,8 +106,8 @@ def _detail(issue_id: int, *, reply_form=None, decision_form=None, note_form=Non
         decisions=page.decisions,
         templates=page.templates,
         template_options=[(t.id, t.name) for t in page.templates],
-        decision_options=[(code, _(issue_labels.DECISIONS.get(code, code))) for code in page.decisions],
-        type_options=[(code, _(issue_labels.MESSAGE_TYPES.get(code, code))) for code in page.message_types],
+        decision_options=[(code, labels.DECISIONS.get(code, code)) for code in page.decisions],
+        type_options=[(code, labels.MESSAGE_TYPES.get(code, code)) for code in page.message_types],
         agents=page.agents,
         lines=page.lines,
         shipments=page.shipments,
@@ -222,13 +118,6 @@ def _detail(issue_id: int, *, reply_form=None, decision_form=None, note_form=Non
     ), code
 
 
-def _key() -> str:
-    # Rendered into each form: submitting the same form twice reuses it and sends once.
-    return str(uuid.uuid4())
-
-
-def _posted_key() -> str:
-    return (request.form.get("idempotency_key") or "").strip()[:80] or _key()
 
 
 @bp.post("/<int:issue_id>/reply")
@@ -245,7 +134,7 @@ def reply(issue_id: int):
         flash(_("The attachments are too large together; send at most %(count)d files of up to 2 MB each.",
                 count=issue_replies.MAX_ATTACHMENTS), "error")
         return redirect(url_for(".detail", issue_id=issue_id, _anchor="reply"))
-    form["key"] = _posted_key()
+    form["key"] = posted_key(KEY_LENGTH)
     if request.form.get("action") == "template":
         return _apply_template(issue_id, form)
     try:
@@ -264,12 +153,10 @@ def reply(issue_id: int):
         return _detail(issue_id, reply_form=form | {"key": _key()}, warning=warning, code=409)
     message = outcome.message
     if message.state is OutboxState.FAILED:
-        error = write_error(message.last_error_code, message.last_error)
+        error = issue_write_error(message.last_error_code, message.last_error)
         return _detail(issue_id, reply_form=form | {"error": error, "key": _key()}, code=422)
-    if message.state is OutboxState.SENT:
-        flash(_("Message sent to the buyer."), "success")
-    else:
-        flash(_("The message is saved in the desk and will be sent to Allegro shortly."), "warning")
+    flash_outcome(message, sent=_("Message sent to the buyer."),
+                  waiting=_("The message is saved in the desk and will be sent to Allegro shortly."))
     return redirect(url_for(".detail", issue_id=issue_id, _anchor="chat-end"))
 
 
@@ -291,18 +178,16 @@ def decide(issue_id: int):
     try:
         message = issue_claims.decide_claim(
             get_allegro(), issue_id=issue_id, decision=form["decision"], message=form["message"],
-            refund_amount=form["amount"], agent_id=current_user.id, idempotency_key=_posted_key(),
+            refund_amount=form["amount"], agent_id=current_user.id, idempotency_key=posted_key(KEY_LENGTH),
             account_ids=visible_account_ids(),
         )
     except ValidationError as exc:
         return _detail(issue_id, decision_form=form | {"error": message_for(exc)}, code=422)
     if message.state is OutboxState.FAILED:
-        error = write_error(message.last_error_code, message.last_error)
+        error = issue_write_error(message.last_error_code, message.last_error)
         return _detail(issue_id, decision_form=form | {"error": error}, code=422)
-    if message.state is OutboxState.SENT:
-        flash(_("The decision has been sent to Allegro."), "success")
-    else:
-        flash(_("The decision is saved in the desk and will be sent to Allegro shortly."), "warning")
+    flash_outcome(message, sent=_("The decision has been sent to Allegro."),
+                  waiting=_("The decision is saved in the desk and will be sent to Allegro shortly."))
     return redirect(url_for(".detail", issue_id=issue_id))
 
 
@@ -311,11 +196,8 @@ def retry(issue_id: int, message_id: int):
     message = issue_replies.retry_write(
         get_allegro(), issue_id=issue_id, message_id=message_id, account_ids=visible_account_ids()
     )
-    if message.state is OutboxState.SENT:
-        flash(_("Sent to Allegro."), "success")
-    else:
-        flash(write_error(message.last_error_code, message.last_error)
-              or _("It will be sent again shortly."), "warning")
+    reason = issue_write_error(message.last_error_code, message.last_error)
+    flash_outcome(message, sent=_("Sent to Allegro."), waiting=reason or _("It will be sent again shortly."))
     return redirect(url_for(".detail", issue_id=issue_id))
 
 
@@ -354,14 +236,8 @@ def add_note(issue_id: int):
 
 @bp.post("/<int:issue_id>/refresh")
 def refresh(issue_id: int):
-    try:
+    with flashing_errors(_("The issue has been read again from Allegro.")):
         issue_detail.refresh(get_allegro(), issue_id, visible_account_ids())
-    except NotFoundError:
-        raise
-    except DeskError as exc:  # Allegro unreachable
-        flash(message_for(exc), "error")
-    else:
-        flash(_("The issue has been read again from Allegro."), "success")
     return redirect(url_for(".detail", issue_id=issue_id))
 
 

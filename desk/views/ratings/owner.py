@@ -1,25 +1,26 @@
-"""Ratings pages for owners: approving agents' answers, templates, alert addresses, the dashboard."""
+"""Owners' ratings pages: approving agents' answers, templates, alert addresses, the dashboard."""
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from desk.charts import ChartPoint, ChartText, render_trend
 from desk.models import OutboxState
 from desk.services.errors import DeskError
 from desk.services.ratings import actions as rating_actions
 from desk.services.ratings import alerts as rating_alerts
 from desk.services.ratings import dashboard as rating_dashboard
 from desk.services.ratings import listing as ratings
-from desk.services.ratings.chart import ChartPoint, ChartText, render_trend
-from desk.views.access import require_roles, visible_account_ids
-from desk.views.errors import message_for
-from desk.views.ratings import OWNERS, WARSAW, account_options, bp, write_error
-from desk.wiring import get_allegro
+from desk.views.access import account_options, require_roles, visible_account_ids
+from desk.views.errors import message_for, write_error
+from desk.views.forms import flash_outcome
+from desk.views.ratings.blueprint import OWNERS, WARSAW, bp
+from desk.wiring import get_allegro, settings
 
 
 @bp.get("/approvals")
@@ -42,10 +43,9 @@ def approve(draft_id: int):
     message = draft.message
     if message is not None and message.state is OutboxState.FAILED:
         flash(write_error(message.last_error_code, message.last_error), "error")
-    elif message is not None and message.state is OutboxState.SENT:
-        flash(_("Approved and published on Allegro."), "success")
     else:
-        flash(_("Approved; it will be sent to Allegro shortly."), "warning")
+        flash_outcome(message, sent=_("Approved and published on Allegro."),
+                      waiting=_("Approved; it will be sent to Allegro shortly."))
     return redirect(url_for(".approvals"))
 
 
@@ -112,11 +112,11 @@ def alerts():
         else:
             flash(_("The address will receive alerts about negative ratings."), "success")
             return redirect(url_for(".alerts"))
+    cfg = settings()
     return render_template(
         "ratings/alerts.html", settings=rating_alerts.list_settings(), form=form,
         account_options=account_options(), accounts=dict(account_options()),
-        smtp_configured=bool(current_app.config.get("SMTP_HOST")),
-        configured=current_app.config.get("RATING_ALERT_EMAILS") or (),
+        smtp_configured=cfg.smtp.host is not None, configured=cfg.rating_alert_emails,
     ), code
 
 
