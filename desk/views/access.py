@@ -8,7 +8,7 @@ from flask import abort
 from flask_login import current_user
 
 from desk.models import Role
-from desk.services.accounts import auth as auth_service
+from desk.services import accounts
 
 
 def require_roles(*roles: Role) -> Callable:
@@ -42,4 +42,4 @@ def ensure_account_visible(account_id: int) -> None:
 
 def account_options() -> list[tuple[int, str]]:
     """(id, name) of the seller accounts the signed-in agent may see, for the lists' account filter."""
-    return [(account.id, account.name) for account in auth_service.visible_accounts(current_user)]
+    return [(account.id, account.name) for account in accounts.visible_accounts(current_user)]

@@ -6,9 +6,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from desk.models import Role
+from desk.services import sync
 from desk.services.accounts import sellers as account_service
 from desk.services.errors import DeskError
-from desk.services.sync import history as sync_history
 from desk.views.access import ensure_account_visible, require_roles, visible_account_ids
 from desk.wiring import get_allegro
 
@@ -20,7 +20,7 @@ managers = require_roles(Role.ADMIN, Role.OWNER)
 def index():
     allowed = visible_account_ids()
     rows = [
-        (account, account_service.token_health(account), sync_history.last_run(account.id))
+        (account, account_service.token_health(account), sync.last_run(account.id))
         for account in account_service.list_accounts()
         if allowed is None or account.id in allowed
     ]
@@ -77,6 +77,6 @@ def detail(account_id: int):
         "accounts/detail.html",
         account=account,
         health=account_service.token_health(account),
-        runs=sync_history.recent_runs(account_id, limit=20),
+        runs=sync.recent_runs(account_id, limit=20),
         account_names={account.id: account.name},
     )

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from desk.models import Role
-from desk.services.accounts import auth as auth_service
+from desk.services import accounts as account_area
 from desk.views import filters, locale
 from desk.views.labels import AGENT_ROLES
 
@@ -69,7 +69,7 @@ def _navigation() -> dict[str, Any]:
 @bp.route("/")
 def index() -> str:
     """Greeting, the seller accounts this agent works on, and the areas of the desk."""
-    accounts = auth_service.visible_accounts(current_user._get_current_object())
+    accounts = account_area.visible_accounts(current_user._get_current_object())
     return render_template("home/index.html", accounts=accounts, areas=available_areas())
 
 

@@ -13,9 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from desk.models import AccountStatus, OutboxState, Role
 from desk.models.rating import DraftKind, DraftState, RemovalOutcome
-from desk.services.orders import actions as order_actions
-from desk.services.orders.actions import SETTABLE_STATUSES
-from desk.services.ratings import writes as rating_writes
+from desk.services import orders, ratings
 
 # --- agents, seller accounts, sync runs --------------------------------------------------------
 
@@ -75,9 +73,9 @@ WRITE_ERRORS = {
     "AllegroConnectionError": _l("Allegro could not be reached; it will be sent again shortly."),
     "refused": _l("The desk refused the change."),
     "WAYBILL_USAGE_EXCEEDED": _l("This tracking number is already used in too many orders."),
-    rating_writes.ALREADY_ANSWERED: _l("Allegro refused: this rating already has an answer."),
-    rating_writes.DEADLINE_PASSED: _l("Allegro refused: the deadline for a removal request has passed."),
-    rating_writes.ALREADY_REQUESTED: _l(
+    ratings.ALREADY_ANSWERED: _l("Allegro refused: this rating already has an answer."),
+    ratings.DEADLINE_PASSED: _l("Allegro refused: the deadline for a removal request has passed."),
+    ratings.ALREADY_REQUESTED: _l(
         "Allegro refused: removal of this rating has already been requested."
     ),
 }
@@ -90,7 +88,7 @@ ORDER_CONFLICT = _l(
     "The order changed on Allegro (e.g. the buyer changed the address). "
     "We have refreshed the data — check it and try again."
 )
-ORDER_WRITE_ERRORS = dict.fromkeys(order_actions.CONFLICT_CODES, ORDER_CONFLICT)
+ORDER_WRITE_ERRORS = dict.fromkeys(orders.CONFLICT_CODES, ORDER_CONFLICT)
 
 # --- orders -------------------------------------------------------------------------------------
 
@@ -141,9 +139,9 @@ ORDER_CHANGE_FIELDS = {
     "tracking_number": _l("Tracking number"),
 }
 BULK_SKIPS = {
-    order_actions.SKIP_SAME: _l("already in this status"),
-    order_actions.SKIP_CANCELLED: _l("cancelled order"),
-    order_actions.SKIP_HIDDEN: _l("not found or not visible to you"),
+    orders.SKIP_SAME: _l("already in this status"),
+    orders.SKIP_CANCELLED: _l("cancelled order"),
+    orders.SKIP_HIDDEN: _l("not found or not visible to you"),
 }
 
 # --- discussions and claims ---------------------------------------------------------------------
@@ -319,7 +317,7 @@ FOR_ORDERS = {
     "change_fields": ORDER_CHANGE_FIELDS,
     "write_states": ORDER_WRITE_STATES,
     "skip_labels": BULK_SKIPS,
-    "settable_options": [(code, FULFILLMENT_STATUSES[code][0]) for code in SETTABLE_STATUSES],
+    "settable_options": [(code, FULFILLMENT_STATUSES[code][0]) for code in orders.SETTABLE_STATUSES],
 }
 FOR_ISSUES = {
     "issue_types": ISSUE_TYPES,

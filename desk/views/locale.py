@@ -6,7 +6,7 @@ from flask_babel import gettext, refresh
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from desk.services.accounts import auth as auth_service
+from desk.services import accounts
 from desk.views.security import safe_redirect_target
 from desk.wiring import settings
 
@@ -18,7 +18,7 @@ def set_locale() -> Response:
         session["locale"] = locale
         refresh()  # Flask-Babel caches the locale per context; drop it so nothing renders stale
         if current_user.is_authenticated:
-            auth_service.set_agent_locale(current_user.id, locale)
+            accounts.set_agent_locale(current_user.id, locale)
     else:
         flash(gettext("Unsupported language."), "error")
     return redirect(safe_redirect_target(request.form.get("next")) or url_for("home.index"))

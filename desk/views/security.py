@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from desk.extensions import db, login_manager
 from desk.models import Agent
-from desk.services.accounts import auth as auth_service
+from desk.services import accounts
 from desk.services.errors import N_
 from desk.wiring import settings
 
@@ -77,7 +77,7 @@ def safe_redirect_target(target: str | None) -> str | None:
 def _load_agent(agent_id: str) -> Agent | None:
     """The signed-in agent; a deactivated agent's existing session stops working at once."""
     try:
-        agent = auth_service.get_agent(int(agent_id))
+        agent = accounts.get_agent(int(agent_id))
     except ValueError:
         return None
     return agent if agent is not None and agent.is_active else None

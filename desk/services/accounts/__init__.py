@@ -1,1 +1,7 @@
-"""Seller accounts (connection, token health) and the desk's agents (sign-in, roles, visibility)."""
+"""Seller accounts (connection, token health) and the desk's agents (sign-in, roles, visibility).
+
+Other areas' views reach this area through the names below."""
+
+from desk.services.accounts.auth import get_agent, set_agent_locale, visible_accounts
+
+__all__ = ["get_agent", "set_agent_locale", "visible_accounts"]
