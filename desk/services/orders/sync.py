@@ -12,6 +12,7 @@ from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 
+from desk.config import Config
 from desk.extensions import db
 from desk.models import SyncRun
 from desk.services.cursors import get_cursor, set_cursor
@@ -33,10 +34,10 @@ Progress = Callable[[SyncRun], None]
 
 @dataclass(frozen=True)
 class SyncSettings:
-    """Tunables of one sync run (from config)."""
+    """Tunables of one sync run (wiring builds them from the app's config; the defaults are Config's)."""
 
-    sweep_margin: dt.timedelta = dt.timedelta(hours=2)
-    backfill_days: int = 90
+    sweep_margin: dt.timedelta = dt.timedelta(minutes=Config.SWEEP_MARGIN_MINUTES)
+    backfill_days: int = Config.BACKFILL_DAYS
     on_page: Callable[[], None] = lambda: None  # renews the lease; called before each commit
     # A history backfill commits every few pages rather than every page: each commit writes
     # the index pages it dirtied, and pages committed together share most of them. The cursor

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from sqlalchemy import select
 
+from desk.config import Config
 from desk.extensions import db
 from desk.models import AccountStatus, SellerAccount, SyncRun
 from desk.orm import utcnow
@@ -40,7 +41,7 @@ def run_sync(
     *,
     mode: str = "incremental",
     settings: SyncSettings | None = None,
-    lease_seconds: int = 900,
+    lease_seconds: int = Config.SYNC_LEASE_SECONDS,
     holder: str | None = None,
     progress: Callable[[SyncRun], None] | None = None,
     steps: Sequence[Step] = STEPS,
