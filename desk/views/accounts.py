@@ -69,10 +69,7 @@ def device(auth_id: int):
 @bp.get("/<int:account_id>")
 def detail(account_id: int):
     ensure_account_visible(account_id)
-    try:
-        account = account_service.get_account(account_id)
-    except DeskError:
-        return render_template("errors/404.html"), 404
+    account = account_service.get_account(account_id)  # NotFoundError: the Polish 404 page
     return render_template(
         "accounts/detail.html",
         account=account,

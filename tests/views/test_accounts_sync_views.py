@@ -81,3 +81,10 @@ def test_a_partial_run_says_so_in_polish_with_the_failed_step(app, client, login
     login(make_agent(role=Role.ADMIN))
     html = client.get("/sync/").get_data(as_text=True)
     assert "częściowo" in html and "issues: ServerError" in html
+
+
+def test_a_missing_account_is_a_polish_404_page(app, client, login):
+    login(make_agent(role=Role.ADMIN))
+    response = client.get("/accounts/999")
+    assert response.status_code == 404
+    assert "Nie znaleziono konta." in response.get_data(as_text=True)
