@@ -23,6 +23,11 @@ CONTENT_SECURITY_POLICY = (
 )
 # Endpoints anyone may reach; views elsewhere can join with the @public decorator.
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "healthz", "home.set_locale"})
+# The desk uses no device or payment features; nothing it embeds may ask for them.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=()"
+)
 
 
 def public(view: F) -> F:
@@ -95,9 +100,11 @@ def _security_headers(response: Response) -> Response:
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
     if settings().production:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    # Pages show buyers' personal data: no browser or proxy may keep a copy.
-    if response.mimetype == "text/html" and not is_public_endpoint(request.endpoint):
+    # Pages, CSV exports and attachments carry buyers' personal data: no browser or proxy may keep
+    # a copy. Only what anyone may fetch (the login page, static files) may be cached.
+    if not is_public_endpoint(request.endpoint):
         headers["Cache-Control"] = "no-store"
     return response

@@ -49,6 +49,8 @@ def _assert_security_headers(response):
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in response.headers["Permissions-Policy"]
+    assert "geolocation=()" in response.headers["Permissions-Policy"]
 
 
 @pytest.mark.parametrize("path", ["/login", "/healthz", "/static/css/desk.css", "/", "/no-such-page"])
@@ -64,6 +66,13 @@ def test_pages_behind_login_carry_headers_and_are_not_cached(client):
     _assert_security_headers(page)
     assert page.headers["Cache-Control"] == "no-store"
     assert "Strict-Transport-Security" not in page.headers
+
+
+def test_csv_exports_of_buyer_data_are_not_cached(client):
+    export = _signed_in(client).get("/ratings/export.csv")
+    assert export.status_code == 200 and export.mimetype == "text/csv"
+    _assert_security_headers(export)
+    assert export.headers["Cache-Control"] == "no-store"
 
 
 def test_static_files_may_be_cached(client):
