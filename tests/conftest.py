@@ -57,8 +57,23 @@ def fake_allegro():
         server.stop()
 
 
+@pytest.fixture(scope="session")
+def _fresh_postgres_schema() -> None:
+    """Tests reuse one PostgreSQL database and only empty its tables between tests, so tables an
+    older version of the desk created there (without a newer column) are dropped once per run."""
+    if DATABASE_URL.startswith("sqlite"):
+        return
+    from sqlalchemy import create_engine
+
+    engine = create_engine(DATABASE_URL)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+
+
 @pytest.fixture
-def database_url(tmp_path) -> str:
+def database_url(tmp_path, _fresh_postgres_schema) -> str:
     """PostgreSQL when asked for, else a fresh SQLite file (real separate connections, like production)."""
     if DATABASE_URL.startswith("sqlite"):
         return f"sqlite:///{tmp_path / 'desk.db'}"

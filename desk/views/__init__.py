@@ -1,7 +1,9 @@
-"""Blueprint registration: one blueprint per desk area."""
+"""Blueprint registration: one blueprint per desk area, and the request class they all read."""
 from __future__ import annotations
 
 from flask import Flask
+
+from desk.views.request import DeskRequest
 
 
 def register_blueprints(app: Flask) -> None:
@@ -19,6 +21,7 @@ def register_blueprints(app: Flask) -> None:
         sync,
     )
 
+    app.request_class = DeskRequest
     for module in (auth, home, accounts, sync, orders, issues, ratings, admin):
         app.register_blueprint(module.bp)
     errors.init_app(app)
