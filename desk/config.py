@@ -75,6 +75,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     PERMANENT_SESSION_LIFETIME = 12 * 3600
     WTF_CSRF_TIME_LIMIT = None
+    # Largest request body, refused before it is read (the CSRF check parses every form first). The
+    # reply form's five 2 MB attachments fit; anything bigger is answered with the Polish 413 page.
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     LOGIN_MAX_ATTEMPTS = 5
     LOGIN_WINDOW_SECONDS = 300
     ARGON2_PROFILE = "RFC_9106_LOW_MEMORY"  # argon2-cffi profile for password hashes

@@ -113,6 +113,7 @@ class Settings:
     rating_alert_emails: tuple[str, ...]
     smtp: SmtpSettings
     public_url: str | None
+    max_request_bytes: int  # bodies beyond this are refused unread (413)
 
 
 def settings(app: Flask | None = None) -> Settings:
@@ -150,6 +151,7 @@ def settings(app: Flask | None = None) -> Settings:
             timeout=float(config["SMTP_TIMEOUT"]),
         ),
         public_url=config["PUBLIC_URL"],
+        max_request_bytes=int(config["MAX_CONTENT_LENGTH"]),
     )
 
 

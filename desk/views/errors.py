@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from desk.extensions import db
 from desk.services.errors import DeskError, NotFoundError, PermissionDenied
 from desk.views.labels import WRITE_ERRORS
+from desk.wiring import settings
 
 
 def message_for(error: DeskError) -> str:
@@ -54,6 +55,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(403, _forbidden)
     app.register_error_handler(404, _not_found)
     app.register_error_handler(405, _method_not_allowed)
+    app.register_error_handler(413, _too_large)
     app.register_error_handler(500, _server_error)
     app.register_error_handler(NotFoundError, _domain_not_found)
     app.register_error_handler(PermissionDenied, _domain_forbidden)
@@ -88,6 +90,16 @@ def _not_found(error: HTTPException) -> tuple[str, int]:
 
 def _method_not_allowed(error: HTTPException) -> tuple[str, int]:
     return _page(405, gettext("Not allowed"), gettext("This action cannot be performed this way."))
+
+
+def _too_large(error: HTTPException) -> tuple[str, int]:
+    limit = settings().max_request_bytes // (1024 * 1024)
+    return _page(
+        413,
+        gettext("Too much data"),
+        gettext("What was sent is larger than %(max)d MB altogether, so the desk did not read it. "
+                "Go back, choose smaller or fewer files and send again.", max=limit),
+    )
 
 
 def _server_error(error: Exception) -> tuple[str, int]:

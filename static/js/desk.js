@@ -1,6 +1,8 @@
 /* Progressive enhancement only: every page works without this file.
  * - data-confirm="Question?" on a form or on its submit button asks before submitting;
- * - submit buttons are disabled while a form is being submitted, so a double click sends once.
+ * - submit buttons are disabled while a form is being submitted, so a double click sends once;
+ * - data-max-bytes / data-max-file-bytes on a form stop a send whose files are too large before
+ *   anything leaves the browser, so the text typed in the form stays where it is.
  * Loaded as an external file because the Content-Security-Policy forbids inline scripts. */
 (function () {
   "use strict";
@@ -37,12 +39,50 @@
     });
   }
 
+  function uploadProblem(form) {
+    var maxTotal = Number(form.getAttribute("data-max-bytes") || 0);
+    var maxFile = Number(form.getAttribute("data-max-file-bytes") || 0);
+    var total = 0;
+    var tooLarge = null;
+    form.querySelectorAll('input[type="file"]').forEach(function (input) {
+      Array.prototype.forEach.call(input.files || [], function (file) {
+        total += file.size;
+        if (maxFile && file.size > maxFile && !tooLarge) {
+          tooLarge = file.name;
+        }
+      });
+    });
+    if (tooLarge) {
+      return (form.getAttribute("data-file-too-large") || "").replace("{name}", tooLarge);
+    }
+    if (maxTotal && total > maxTotal) {
+      return form.getAttribute("data-too-large");
+    }
+    return null;
+  }
+
+  function showUploadProblem(form, message) {
+    var box = form.querySelector("[data-upload-error]");
+    if (box) {
+      box.textContent = message;
+      box.hidden = false;
+    }
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement)) {
       return;
     }
     var submitter = event.submitter || null;
+    if (form.hasAttribute("data-max-bytes")) {
+      var problem = uploadProblem(form);
+      if (problem) {
+        event.preventDefault();
+        showUploadProblem(form, problem);
+        return;
+      }
+    }
     var question = confirmMessage(form, submitter);
     if (question && !window.confirm(question)) {
       event.preventDefault();

@@ -102,3 +102,23 @@ def test_claim_page_previews_the_buyers_photo_and_offers_the_decisions(
     options = page.locator("#f-decision option").all_inner_texts()
     assert "Uznaj: częściowy zwrot pieniędzy" in options and "Odrzuć: inny powód" in options
     shot(page, "issues-claim")
+
+
+def test_files_too_large_are_stopped_in_the_browser_and_the_text_stays(
+    live_desk, page, fake_allegro, desk_with_issues
+):
+    agent, issue = desk_with_issues
+    sign_in(page, live_desk, agent.email, PASSWORD)
+    page.goto(f"{live_desk}/issues/{issue.id}")
+    page.fill("textarea[name=text]", "Przesyłam zdjęcia paragonu")
+    page.set_input_files("input[name=attachments]", [
+        {"name": "duzy.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n" + b"\x00" * (3 << 20)},
+    ])
+    page.click("button[value=send]")
+    alert = page.locator("[data-upload-error]")
+    assert alert.is_visible()
+    assert "Plik duzy.png jest za duży" in alert.inner_text()
+    assert page.input_value("textarea[name=text]") == "Przesyłam zdjęcia paragonu"
+    assert page.url.endswith(f"/issues/{issue.id}")  # nothing was sent
+    shot(page, "issues-reply-files-too-large")
+    assert fake_allegro.state.request_count("POST /sale/issues/{issueId}/message") == 0

@@ -3,6 +3,7 @@ escaping."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -13,6 +14,7 @@ from desk.extensions import db
 from desk.models import OutboxMessage, Role
 from desk.models.issue import Issue, ReplyTemplate
 from desk.orm import utcnow
+from desk.services.issues import replies as issue_replies
 from desk.services.issues.sync import sync_issues
 from desk.services.sync.runner import run_sync
 from desk.wiring import get_allegro
@@ -408,3 +410,26 @@ def test_outbox_rows_carry_the_agent(client, fake_allegro, shop, agent):
     )
     row = db.session.scalar(select(OutboxMessage))
     assert row.created_by == agent.id and row.kind == "issue_message"
+
+
+def test_a_file_over_the_limit_comes_back_with_the_typed_text(client, fake_allegro, shop, agent, monkeypatch):
+    # Allegro's limit is 2 MB; a smaller one here keeps the test's upload in memory.
+    monkeypatch.setattr(issue_replies, "ATTACHMENT_MAX_BYTES", 100 * 1024)
+    issue = add_issue(fake_allegro, shop)
+    big = (io.BytesIO(PNG + b"\x00" * (200 * 1024)), "zdjecie.png")
+    data = reply_form(client, issue) | {"text": "Proszę o zdjęcie paragonu", "type": "REGULAR",
+                                        "action": "send", "attachments": big}
+    response = client.post(url_for("issues.reply", issue_id=issue.id), data=data,
+                           content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Plik zdjecie.png jest za duży" in html and "Proszę o zdjęcie paragonu" in html
+    assert fake_allegro.state.request_count(POST) == 0
+
+
+def test_the_reply_form_tells_the_browser_its_limits(client, fake_allegro, shop, agent):
+    issue = add_issue(fake_allegro, shop)
+    html = page(client, "issues.detail", issue_id=issue.id)
+    assert f'data-max-bytes="{12 * 1024 * 1024}"' in html
+    assert f'data-max-file-bytes="{2 * 1024 * 1024}"' in html
+    assert "Te pliki są razem za duże do wysłania (najwyżej 12 MB)" in html
