@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from desk.views.request import DeskRequest
+from desk.views.request import DeskRequest, IdConverter
 
 
 def register_blueprints(app: Flask) -> None:
@@ -22,6 +22,7 @@ def register_blueprints(app: Flask) -> None:
     )
 
     app.request_class = DeskRequest
+    app.url_map.converters["int"] = IdConverter  # before any rule: <int:...> never exceeds BIGINT
     for module in (auth, home, accounts, sync, orders, issues, ratings, admin):
         app.register_blueprint(module.bp)
     errors.init_app(app)

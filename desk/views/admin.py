@@ -12,6 +12,7 @@ from desk.services.accounts import sellers as account_service
 from desk.services.errors import DeskError, NotFoundError
 from desk.views.errors import message_for
 from desk.views.labels import FOR_ADMIN
+from desk.views.query_args import db_id
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -48,7 +49,7 @@ def create_agent():
         "email": request.form.get("email", ""),
         "name": request.form.get("name", ""),
         "role": request.form.get("role", ""),
-        "account_ids": request.form.getlist("account_ids", type=int),
+        "account_ids": request.form.getlist("account_ids", type=db_id),
     }
     try:
         agent = auth_service.create_agent(password=request.form.get("password", ""), **form)
@@ -78,7 +79,7 @@ def update_agent(agent_id: int):
         agents_admin.update_agent(
             agent_id,
             role=request.form.get("role", ""),
-            account_ids=request.form.getlist("account_ids", type=int),
+            account_ids=request.form.getlist("account_ids", type=db_id),
             acting_agent_id=current_user.id,
         )
     except NotFoundError:

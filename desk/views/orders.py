@@ -18,7 +18,7 @@ from desk.views import labels
 from desk.views.access import account_options, visible_account_ids
 from desk.views.errors import flashing_errors, message_for, write_error
 from desk.views.forms import flash_outcome, new_key, posted_key
-from desk.views.query_args import date_range, page_links
+from desk.views.query_args import date_range, db_id, page_links, parse_id
 from desk.views.security import safe_redirect_target
 from desk.wiring import get_allegro, get_caches
 
@@ -62,7 +62,7 @@ def parse_filters(args: Mapping[str, str]) -> tuple[orders.OrderFilters, list[st
     dates = date_range(args, invalid)
     account = (args.get("account") or "").strip()
     filters = orders.OrderFilters(
-        account_id=int(account) if account.isdigit() else None,
+        account_id=parse_id(account),
         status=args.get("status") or None,
         fulfillment_status=args.get("fulfillment") or None,
         cod_only=args.get("cod") in ("1", "on"),
@@ -82,7 +82,9 @@ def detail(order_id: int):
     return _detail(order_id)
 
 
-def _detail(order_id: int, *, status_form=None, tracking_form=None, note_form=None, code: int = 200):
+def _detail(
+    order_id: int, *, status_form=None, tracking_form=None, note_form=None, tag_form=None, code: int = 200
+):
     """The order page; forms that failed come back with the agent's input and the reason."""
     detail = orders.order_detail(order_id, visible_account_ids())
     current = detail.order.fulfillment_status
@@ -102,6 +104,7 @@ def _detail(order_id: int, *, status_form=None, tracking_form=None, note_form=No
         or {"status": current if current in SETTABLE_STATUSES else "", "key": new_key()},
         tracking_form=tracking_form or {"key": new_key()},
         note_form=note_form or {},
+        tag_form=tag_form,
     ), code
 
 
@@ -164,11 +167,11 @@ def refresh(order_id: int):
 
 @bp.post("/<int:order_id>/tag")
 def set_tag(order_id: int):
+    tag = request.form.get("tag", "")
     try:
-        orders.set_tag(order_id, tag=request.form.get("tag", ""), agent_id=current_user.id,
-                       account_ids=visible_account_ids())
-    except ValidationError as exc:
-        flash(message_for(exc), "error")
+        orders.set_tag(order_id, tag=tag, agent_id=current_user.id, account_ids=visible_account_ids())
+    except ValidationError as exc:  # the typed tag comes back with the reason
+        return _detail(order_id, tag_form={"tag": tag, "error": message_for(exc)}, code=422)
     return redirect(url_for(".detail", order_id=order_id))
 
 
@@ -191,7 +194,8 @@ def bulk_preview():
     back = safe_redirect_target(request.form.get("back")) or url_for(".index")
     try:
         preview = order_actions.bulk_preview(
-            request.form.getlist("order_ids", type=int), request.form.get("status", ""), visible_account_ids()
+            request.form.getlist("order_ids", type=db_id), request.form.get("status", ""),
+            visible_account_ids(),
         )
     except ValidationError as exc:
         flash(message_for(exc), "error")
@@ -204,7 +208,7 @@ def bulk_confirm():
     back = safe_redirect_target(request.form.get("back")) or url_for(".index")
     try:
         result = order_actions.bulk_change_status(
-            get_allegro(), order_ids=request.form.getlist("order_ids", type=int),
+            get_allegro(), order_ids=request.form.getlist("order_ids", type=db_id),
             status=request.form.get("status", ""), batch_id=request.form.get("batch_id", ""),
             agent_id=current_user.id, account_ids=visible_account_ids(),
         )

@@ -14,6 +14,7 @@ from desk.extensions import db, login_manager
 from desk.models import Agent
 from desk.services import accounts
 from desk.services.errors import N_
+from desk.views.query_args import parse_id
 from desk.wiring import settings
 
 F = TypeVar("F", bound=Callable)
@@ -81,10 +82,8 @@ def safe_redirect_target(target: str | None) -> str | None:
 
 def _load_agent(agent_id: str) -> Agent | None:
     """The signed-in agent; a deactivated agent's existing session stops working at once."""
-    try:
-        agent = accounts.get_agent(int(agent_id))
-    except ValueError:
-        return None
+    key = parse_id(agent_id)
+    agent = accounts.get_agent(key) if key is not None else None
     return agent if agent is not None and agent.is_active else None
 
 

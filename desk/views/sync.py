@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from desk.services.sync import history as sync_history
 from desk.services.sync.runner import SyncBusy, run_sync
 from desk.views.access import ensure_account_visible, visible_account_ids
+from desk.views.query_args import db_id
 from desk.wiring import get_allegro, settings
 
 bp = Blueprint("sync", __name__, url_prefix="/sync")
@@ -19,7 +20,7 @@ PAGE = 50
 @bp.get("/")
 def index():
     allowed = visible_account_ids()
-    before = request.args.get("before", type=int)
+    before = request.args.get("before", type=db_id)
     runs = [
         run
         for run in sync_history.recent_runs(limit=PAGE, before_id=before)

@@ -241,6 +241,22 @@ def test_template_is_inserted_with_the_issue_values(client, fake_allegro, shop, 
     assert fake_allegro.state.request_count(POST) == 0
 
 
+def test_a_template_deleted_meanwhile_keeps_the_draft(client, fake_allegro, shop, agent):
+    issue = add_issue(fake_allegro, shop)
+    template = ReplyTemplate(name="Stary", kind="both", body="Dzień dobry")
+    db.session.add(template)
+    db.session.commit()
+    template_id = template.id
+    db.session.delete(template)
+    db.session.commit()
+    data = reply_form(client, issue) | {"text": "Mój szkic odpowiedzi", "template_id": str(template_id),
+                                        "action": "template"}
+    response = client.post(url_for("issues.reply", issue_id=issue.id), data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Tego szablonu już nie ma; wybierz inny." in html and "Mój szkic odpowiedzi" in html
+
+
 def test_template_gap_is_flagged_and_blocks_sending(client, fake_allegro, shop, agent):
     issue = add_issue(fake_allegro, shop)  # no order: no tracking number
     template = ReplyTemplate(name="T", kind="both", body="Numer: {tracking_number}")

@@ -260,6 +260,18 @@ def test_tag_and_notes_from_the_order_page(app, client, login, fake_allegro, sho
     assert response.status_code == 422 and "Najpierw wpisz notatkę." in response.get_data(as_text=True)
 
 
+def test_a_tag_too_long_comes_back_typed_with_the_reason(app, client, login, fake_allegro, shop):
+    order = add_order(fake_allegro, shop)
+    login(make_agent(role=Role.ADMIN))
+    typed = "do wysłania jutro rano po potwierdzeniu z magazynem"
+    response = client.post(url_for("orders.set_tag", order_id=order.id), data={"tag": typed})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'value="{typed}"' in html and "Etykieta może mieć najwyżej 40 znaków." in html
+    db.session.refresh(order)
+    assert order.tag is None
+
+
 def test_restricted_agent_never_sees_another_accounts_orders(app, client, login, fake_allegro, shop):
     theirs_account = connect_account(fake_allegro, name="Sklep B")
     mine = add_order(fake_allegro, shop)

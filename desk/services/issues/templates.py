@@ -142,7 +142,10 @@ def apply_template(
     """The draft with the filled template appended (or the template alone when the draft is empty),
     for an issue the caller may see."""
     issue = visible_issue(issue_id, account_ids)
-    template = get_template(template_id)
+    try:
+        template = get_template(template_id)
+    except NotFoundError:  # deleted meanwhile: the draft must survive, so not a 404 page
+        raise ValidationError(N_("This template no longer exists; choose another one.")) from None
     filled = fill(template.body, placeholder_values(issue, agent_name=agent_name))
     text = (draft or "").rstrip()
     return Filled(f"{text}\n\n{filled.text}" if text else filled.text, filled.missing)

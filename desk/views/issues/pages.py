@@ -24,7 +24,7 @@ from desk.views.errors import flashing_errors, message_for
 from desk.views.forms import flash_outcome, posted_key
 from desk.views.forms import new_key as _key
 from desk.views.issues.blueprint import bp, issue_write_error
-from desk.views.query_args import page_links
+from desk.views.query_args import page_links, parse_id
 from desk.wiring import get_allegro, settings
 
 FILTER_ARGS = ("queue", "account", "type", "assignee", "q")
@@ -66,7 +66,7 @@ def index():
 def _filters(args: Mapping[str, str]) -> issues.InboxFilters:
     account = (args.get("account") or "").strip()
     return issues.InboxFilters(
-        account_id=int(account) if account.isdigit() else None,
+        account_id=parse_id(account),
         type=args.get("type") if args.get("type") in ("DISPUTE", "CLAIM") else None,
         assignee=(args.get("assignee") or "").strip()[:12] or None,
         query=(args.get("q") or "").strip()[:120],
@@ -157,12 +157,15 @@ def reply(issue_id: int):
 
 def _apply_template(issue_id: int, form: dict):
     template_id = form.get("template_id") or ""
-    if not template_id.isdigit():
+    if parse_id(template_id) is None:
         return _detail(issue_id, reply_form=form | {"error": _("Choose a template first.")}, code=422)
-    filled = issue_templates.apply_template(
-        template_id=int(template_id), issue_id=issue_id, account_ids=visible_account_ids(),
-        draft=form["text"], agent_name=current_user.name,
-    )
+    try:
+        filled = issue_templates.apply_template(
+            template_id=parse_id(template_id), issue_id=issue_id, account_ids=visible_account_ids(),
+            draft=form["text"], agent_name=current_user.name,
+        )
+    except ValidationError as exc:  # e.g. the template was deleted meanwhile: the draft stays
+        return _detail(issue_id, reply_form=form | {"error": message_for(exc)}, code=422)
     missing = ["{" + name + "}" for name in filled.missing]
     return _detail(issue_id, reply_form=form | {"text": filled.text, "missing": missing})
 
@@ -205,7 +208,7 @@ def discard(issue_id: int, message_id: int):
 @bp.post("/<int:issue_id>/assign")
 def assign(issue_id: int):
     choice = request.form.get("agent_id", "")
-    agent_id = current_user.id if choice == "me" else int(choice) if choice.isdigit() else None
+    agent_id = current_user.id if choice == "me" else parse_id(choice)
     try:
         issue_assignment.assign(issue_id, agent_id=agent_id, acting_agent_id=current_user.id,
                                 account_ids=visible_account_ids())

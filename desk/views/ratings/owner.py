@@ -19,6 +19,7 @@ from desk.services.ratings import listing as ratings
 from desk.views.access import account_options, require_roles, visible_account_ids
 from desk.views.errors import message_for, write_error
 from desk.views.forms import flash_outcome
+from desk.views.query_args import parse_id
 from desk.views.ratings.blueprint import OWNERS, WARSAW, bp
 from desk.wiring import get_allegro, settings
 
@@ -73,7 +74,7 @@ def templates():
         form = {name: request.form.get(name, "") for name in ("template_id", "kind", "name", "body")}
         try:
             ratings.save_template(
-                template_id=int(form["template_id"]) if form["template_id"].isdigit() else None,
+                template_id=parse_id(form["template_id"]),
                 kind=form["kind"], name=form["name"], body=form["body"], agent_id=current_user.id,
             )
         except DeskError as exc:
@@ -81,8 +82,8 @@ def templates():
         else:
             flash(_("Template saved."), "success")
             return redirect(url_for(".templates"))
-    elif request.args.get("edit", "").isdigit():
-        chosen = next((t for t in ratings.list_templates() if t.id == int(request.args["edit"])), None)
+    elif parse_id(request.args.get("edit")) is not None:
+        chosen = next((t for t in ratings.list_templates() if t.id == parse_id(request.args["edit"])), None)
         if chosen is not None:
             form = {"template_id": chosen.id, "kind": chosen.kind.value, "name": chosen.name,
                     "body": chosen.body}
@@ -106,7 +107,7 @@ def alerts():
         form = {"email": request.form.get("email", ""), "account": request.form.get("account", "")}
         try:
             rating_alerts.add_setting(email=form["email"], agent_id=current_user.id,
-                                      account_id=int(form["account"]) if form["account"].isdigit() else None)
+                                      account_id=parse_id(form["account"]))
         except DeskError as exc:
             form["error"], code = message_for(exc), 422
         else:
@@ -138,7 +139,7 @@ def dashboard():
     granularity = request.args.get("period") if request.args.get("period") in ("week", "month") else "week"
     today = dt.datetime.now(WARSAW).date()
     board = rating_dashboard.build_dashboard(
-        account_ids=visible_account_ids(), account_id=int(account) if account.isdigit() else None,
+        account_ids=visible_account_ids(), account_id=parse_id(account),
         granularity=granularity, count=13 if granularity == "week" else 12, today=today,
     )
     return render_template(

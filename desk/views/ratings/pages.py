@@ -29,7 +29,7 @@ from desk.views import labels
 from desk.views.access import account_options, visible_account_ids
 from desk.views.errors import message_for, write_error
 from desk.views.forms import flash_outcome, new_key, posted_key
-from desk.views.query_args import date_range, page_links
+from desk.views.query_args import date_range, page_links, parse_id
 from desk.views.ratings.blueprint import WARSAW, bp
 from desk.views.security import safe_redirect_target
 from desk.wiring import get_allegro, settings
@@ -70,7 +70,7 @@ def parse_filters(args: Mapping[str, str]) -> tuple[ratings.RatingFilters, list[
     recommended = {"yes": True, "no": False}.get(args.get("recommended") or "")
     removal = args.get("removal") if args.get("removal") in ratings.REMOVAL_FILTERS else None
     return ratings.RatingFilters(
-        account_id=int(account) if account.isdigit() else None,
+        account_id=parse_id(account),
         recommended=recommended,
         unanswered=args.get("unanswered") in ("1", "on"),
         removal=removal,
