@@ -62,7 +62,7 @@ def test_a_refused_agent_form_keeps_the_input_but_never_the_password(app, client
     })
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Hasło musi mieć co najmniej 10 znaków." in html
+    assert "Hasło musi mieć co najmniej 12 znaków innych niż spacje." in html
     assert 'value="krotkie@example.pl"' in html and 'value="Krótkie Hasło"' in html
     assert '<option value="owner" selected>' in html
     assert "za-krotk" not in html

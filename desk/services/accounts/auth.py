@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from desk.extensions import db
 from desk.models import Agent, LoginAttempt, Role, SellerAccount
 from desk.orm import utcnow
+from desk.services.accounts.passwords import MAX_LENGTH, check_password
 from desk.services.errors import (
     N_,
     ConflictError,
@@ -31,9 +32,6 @@ from desk.services.errors import (
 
 log = logging.getLogger(__name__)
 
-MIN_PASSWORD_LENGTH = 10
-# Far above any typed password, yet it bounds the work one request can ask of argon2.
-MAX_PASSWORD_LENGTH = 1024
 LOCALES = ("pl", "en")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 _hashers: dict[str, PasswordHasher] = {}
@@ -78,7 +76,7 @@ def create_agent(
     name = (name or "").strip()
     if not name:
         raise ValidationError(N_("Enter the agent's name."))
-    _check_password(password)
+    check_password(password, email=email)
     role = _parse_role(role)
     accounts = _accounts(account_ids)
     if db.session.scalar(select(Agent.id).where(Agent.email == email)) is not None:
@@ -100,8 +98,8 @@ def create_agent(
 
 def set_password(*, email: str, password: str) -> Agent:
     """Replace an agent's password and lift the e-mail's login lock; raises NotFoundError."""
-    _check_password(password)
     agent = _agent_by_email(email)
+    check_password(password, email=agent.email)
     agent.password_hash = hash_password(password)
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.key == _email_key(agent.email)))
     db.session.commit()
@@ -221,7 +219,7 @@ def _check_rate_limit(
 
 
 def _password_matches(agent: Agent | None, password: str) -> bool:
-    if not password or len(password) > MAX_PASSWORD_LENGTH:
+    if not password or len(password) > MAX_LENGTH:
         return False
     try:
         _hasher().verify(agent.password_hash if agent else _dummy_hash(), password)
@@ -238,17 +236,6 @@ def _valid_email(email: str) -> str:
     if len(email) > 254 or not _EMAIL_RE.match(email):
         raise ValidationError(N_("Enter a valid e-mail address."))
     return email
-
-
-def _check_password(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ValidationError(
-            N_("The password must have at least %(min)d characters."), min=MIN_PASSWORD_LENGTH
-        )
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise ValidationError(
-            N_("The password must have at most %(max)d characters."), max=MAX_PASSWORD_LENGTH
-        )
 
 
 def _parse_role(role: Role | str) -> Role:

@@ -67,7 +67,7 @@ def test_create_agent_with_accounts(app):
     [
         ({"email": "not-an-address"}, ValidationError, "valid e-mail"),
         ({"email": "anna@localhost"}, ValidationError, "valid e-mail"),
-        ({"password": "short-pw1"}, ValidationError, "at least 10 characters"),
+        ({"password": "short-pw1"}, ValidationError, "at least 12 characters"),
         ({"password": "x" * 1025}, ValidationError, "at most 1024 characters"),
         ({"name": "   "}, ValidationError, "name"),
         ({"role": "superuser"}, ValidationError, "Unknown role: superuser"),

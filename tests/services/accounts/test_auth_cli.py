@@ -65,7 +65,7 @@ def test_create_reports_domain_errors(runner, shop):
     assert "There is no seller account named no-such-shop." in unknown.output
     short = _create(runner, "anna@sklep.pl", "--name", "Anna", password="krotkie")
     assert short.exit_code == 1
-    assert "at least 10 characters" in short.output
+    assert "at least 12 characters" in short.output
     assert "krotkie" not in short.output
     assert _create(runner, "anna@sklep.pl", "--name", "Anna").exit_code == 0
     duplicate = _create(runner, "anna@sklep.pl", "--name", "Anna")
