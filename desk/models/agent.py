@@ -41,10 +41,17 @@ class Agent(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[created_at]
     last_login_at: Mapped[dt.datetime | None]
+    # Part of every session's user id: raising it (sign-out, new password, deactivation) ends every
+    # copy of every session of this agent, on every device, although the cookies are only signed.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @property
     def is_active(self) -> bool:  # Flask-Login reads this
         return self.is_active_flag
+
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in the session cookie: "<agent id>.<session generation>"."""
+        return f"{self.id}.{self.session_generation}"
 
     @property
     def sees_all_accounts(self) -> bool:

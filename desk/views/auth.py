@@ -53,7 +53,9 @@ def login() -> Response | str | tuple[str, int, dict[str, str]]:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
-    """Sign the agent out and go back to the sign-in form."""
+    """Sign the agent out everywhere (every copy of the session cookie) and go back to the sign-in form."""
+    if current_user.is_authenticated:
+        auth_service.end_sessions(current_user.id)
     logout_user()
     flash(gettext("You have been signed out."), "success")
     return redirect(url_for("auth.login"))

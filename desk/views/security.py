@@ -80,11 +80,15 @@ def safe_redirect_target(target: str | None) -> str | None:
     return target
 
 
-def _load_agent(agent_id: str) -> Agent | None:
-    """The signed-in agent; a deactivated agent's existing session stops working at once."""
+def _load_agent(session_id: str) -> Agent | None:
+    """The signed-in agent while the session's generation is the agent's current one: signing out,
+    a new password or deactivation end every copy of the session at once."""
+    agent_id, _, generation = (session_id or "").partition(".")
     key = parse_id(agent_id)
     agent = accounts.get_agent(key) if key is not None else None
-    return agent if agent is not None and agent.is_active else None
+    if agent is None or not agent.is_active or generation != str(agent.session_generation):
+        return None
+    return agent
 
 
 def _require_login() -> Response | None:

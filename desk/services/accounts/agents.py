@@ -53,6 +53,8 @@ def set_agent_active(agent_id: int, *, active: bool, acting_agent_id: int) -> Ag
     if not active and agent.role is Role.ADMIN:
         _keep_an_admin(agent)
     agent.is_active_flag = active
+    if not active:
+        agent.session_generation += 1  # a reactivated agent signs in again
     db.session.commit()
     return agent
 

@@ -101,6 +101,7 @@ def set_password(*, email: str, password: str) -> Agent:
     agent = _agent_by_email(email)
     check_password(password, email=agent.email)
     agent.password_hash = hash_password(password)
+    agent.session_generation += 1  # every session signed in with the old password ends
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.key == _email_key(agent.email)))
     db.session.commit()
     log.info("password changed for agent %s", agent.email)
@@ -175,6 +176,14 @@ def visible_accounts(agent: Agent) -> list[SellerAccount]:
         ids = [account.id for account in agent.accounts]
         query = query.where(SellerAccount.id.in_(ids))
     return list(db.session.scalars(query))
+
+
+def end_sessions(agent_id: int) -> None:
+    """End every session of the agent on every device (sign-out). Commits."""
+    agent = db.session.get(Agent, agent_id)
+    if agent is not None:
+        agent.session_generation += 1
+        db.session.commit()
 
 
 def set_agent_locale(agent_id: int, locale: str) -> None:
