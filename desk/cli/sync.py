@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import click
 
 from desk.cli import desk_cli
@@ -9,6 +11,8 @@ from desk.services.accounts import sellers as accounts
 from desk.services.errors import DeskError
 from desk.services.sync.runner import SyncBusy, run_sync, syncable_account_ids
 from desk.wiring import get_allegro, settings
+
+WARSAW = ZoneInfo("Europe/Warsaw")
 
 
 @desk_cli.command("sync")
@@ -47,9 +51,11 @@ def _sync_one(account_id: int, mode: str) -> bool:
                 lease_seconds=cfg.sync_lease_seconds,
                 progress=progress,
             )
-        except SyncBusy:
-            click.echo(f"\n{name}: another process is syncing this account; skipped")
-            return False
+        except SyncBusy as busy:
+            since = f"{busy.since.astimezone(WARSAW):%Y-%m-%d %H:%M:%S}" if busy.since else "?"
+            holder = busy.holder or "another process"
+            click.echo(f"\n{name}: not synced: {holder} has been syncing it since {since}")
+            return True
     click.echo(
         f"{name}: {run.state} kind={run.kind} requests={run.requests} created={run.created} "
         f"updated={run.updated} repaired={run.repaired} issues={run.issues_changed} "

@@ -32,6 +32,7 @@ class SyncLease(db.Model):
         ForeignKey("seller_account.id", ondelete="CASCADE"), primary_key=True
     )
     holder: Mapped[str | None] = mapped_column(String(120))
+    acquired_at: Mapped[dt.datetime | None]  # when the present holder took it
     expires_at: Mapped[dt.datetime | None]
 
 
@@ -43,7 +44,7 @@ class SyncRun(db.Model):
     id: Mapped[intpk]
     account_id: Mapped[int] = mapped_column(ForeignKey("seller_account.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # incremental | sweep | backfill | full
-    # running | ok | partial (some steps failed) | failed | skipped
+    # running | ok | partial (some steps failed) | failed | interrupted (its process died) | skipped
     state: Mapped[str] = mapped_column(String(16), default="running")
     started_at: Mapped[created_at]
     finished_at: Mapped[dt.datetime | None]

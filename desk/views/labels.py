@@ -28,11 +28,13 @@ RUN_STATES = {
     "running": _l("running"),
     "ok": _l("done"),
     "partial": _l("partly done"),
+    "interrupted": _l("interrupted"),
     "failed": _l("failed"),
     "skipped": _l("skipped"),
 }
 RUN_TONES = {
-    "running": "info", "ok": "success", "partial": "warning", "failed": "error", "skipped": "neutral"
+    "running": "info", "ok": "success", "partial": "warning", "failed": "error", "interrupted": "error",
+    "skipped": "neutral",
 }
 RUN_KINDS = {
     "incremental": _l("changes"),

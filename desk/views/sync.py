@@ -7,6 +7,7 @@ import threading
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from desk.services import accounts as account_area
 from desk.services.sync import history as sync_history
 from desk.services.sync.runner import SyncBusy, run_sync
 from desk.views.access import ensure_account_visible, visible_account_ids
@@ -42,6 +43,7 @@ def index():
 def run_now(account_id: int):
     """Start a sync of one account in the background; the page shows its progress."""
     ensure_account_visible(account_id)
+    account_area.get_account(account_id)  # NotFoundError: a 404, never "started"
     app = current_app._get_current_object()
     mode = "sweep" if request.form.get("mode") == "sweep" else "incremental"
     if settings(app).sync_in_background:

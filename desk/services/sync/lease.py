@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import case, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from desk.extensions import db
@@ -35,11 +35,22 @@ def acquire_lease(account_id: int, holder: str, *, ttl_seconds: int) -> bool:
             SyncLease.account_id == account_id,
             or_(SyncLease.holder.is_(None), SyncLease.holder == holder, SyncLease.expires_at < now),
         )
-        .values(holder=holder, expires_at=now + dt.timedelta(seconds=ttl_seconds))
+        .values(
+            holder=holder,
+            acquired_at=case((SyncLease.holder == holder, SyncLease.acquired_at), else_=now),
+            expires_at=now + dt.timedelta(seconds=ttl_seconds),
+        )
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
     return result.rowcount == 1
+
+
+def lease_of(account_id: int) -> SyncLease | None:
+    """The account's lease row as stored now (who holds it, since and until when)."""
+    return db.session.scalar(
+        select(SyncLease).where(SyncLease.account_id == account_id).execution_options(populate_existing=True)
+    )
 
 
 def renew_lease(account_id: int, holder: str, *, ttl_seconds: int) -> bool:
@@ -58,7 +69,7 @@ def release_lease(account_id: int, holder: str) -> None:
     db.session.execute(
         update(SyncLease)
         .where(SyncLease.account_id == account_id, SyncLease.holder == holder)
-        .values(holder=None, expires_at=None)
+        .values(holder=None, acquired_at=None, expires_at=None)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()

@@ -8,7 +8,7 @@ import socket
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from desk.config import Config
 from desk.extensions import db
@@ -17,17 +17,22 @@ from desk.orm import utcnow
 from desk.services.accounts.sellers import mark_needs_reconnect
 from desk.services.orders.sync import SyncSettings
 from desk.services.ports import AllegroGateway
-from desk.services.sync.lease import acquire_lease, release_lease, renew_lease
+from desk.services.sync.lease import acquire_lease, lease_of, release_lease, renew_lease
 from desk.services.sync.steps import STEPS, Step, StepContext
 from integrations.allegro import AllegroError, AuthExpired
 
 log = logging.getLogger(__name__)
 MODES = ("incremental", "sweep", "full")
 AUTH_EXPIRED = "auth_expired: the refresh token is no longer valid; reconnect the account"
+INTERRUPTED = "interrupted: the process running this sync stopped before it finished"
 
 
 class SyncBusy(Exception):
-    """Another process holds this account's lease."""
+    """Another process holds this account's lease: `holder` (host:pid) since `since`, until `until`."""
+
+    def __init__(self, account_id: int, holder: str | None = None, since=None, until=None) -> None:
+        self.account_id, self.holder, self.since, self.until = account_id, holder, since, until
+        super().__init__(f"account {account_id} is being synced by {holder or '?'} since {since}")
 
 
 def default_holder() -> str:
@@ -58,7 +63,9 @@ def run_sync(
         raise ValueError(f"unknown sync mode {mode!r}")
     holder = holder or default_holder()
     if not acquire_lease(account_id, holder, ttl_seconds=lease_seconds):
-        raise SyncBusy(account_id)
+        lease = lease_of(account_id)
+        raise SyncBusy(account_id, lease.holder, lease.acquired_at, lease.expires_at)
+    mark_interrupted(account_id)
     settings = replace(
         settings or SyncSettings(), on_page=lambda: renew_lease(account_id, holder, ttl_seconds=lease_seconds)
     )
@@ -66,6 +73,19 @@ def run_sync(
         return _run(gateway, account_id, mode, settings, progress or (lambda run: None), steps)
     finally:
         release_lease(account_id, holder)
+
+
+def mark_interrupted(account_id: int) -> int:
+    """Runs of the account still "running" although nobody holds its lease any more (their process
+    died) become "interrupted". Called with the lease held, so none of them is alive. Commits."""
+    result = db.session.execute(
+        update(SyncRun)
+        .where(SyncRun.account_id == account_id, SyncRun.state == "running")
+        .values(state="interrupted", finished_at=utcnow(), error=INTERRUPTED)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount
 
 
 def _run(gateway, account_id, mode, settings, progress, steps: Sequence[Step]) -> SyncRun:
