@@ -14,6 +14,7 @@ from desk.extensions import db
 from desk.models import Agent, Role, SellerAccount
 from desk.services.accounts.auth import create_agent
 from desk.services.accounts.sellers import activate_with_tokens
+from desk.wiring import settings
 from integrations.allegro import TokenPair
 from integrations.allegro.auth import utcnow
 
@@ -34,7 +35,10 @@ def prepare_demo(app: Flask) -> DemoLogin:
         raise RuntimeError("the demo needs DESK_ALLEGRO_BACKEND=fake")
     password = None
     if db.session.scalar(select(Agent.id).where(Agent.email == DEMO_EMAIL)) is None:
-        create_agent(email=DEMO_EMAIL, name="Administrator demo", password=DEMO_PASSWORD, role=Role.ADMIN)
+        create_agent(
+            email=DEMO_EMAIL, name="Administrator demo", password=DEMO_PASSWORD, role=Role.ADMIN,
+            profile=settings(app).password_profile,
+        )
         password = DEMO_PASSWORD
     server, _, seller_id = _fake(app)
     account = db.session.scalar(select(SellerAccount).where(SellerAccount.name == DEMO_ACCOUNT))

@@ -104,6 +104,7 @@ class Settings:
     languages: tuple[str, ...]
     login_max_attempts: int
     login_window_seconds: int
+    password_profile: str  # argon2-cffi profile for new password hashes
     sync: SyncSettings
     sync_lease_seconds: int
     sync_in_background: bool  # "sync now" in a thread (off in tests: the request does the work)
@@ -127,6 +128,7 @@ def settings(app: Flask | None = None) -> Settings:
         languages=tuple(config["LANGUAGES"]),
         login_max_attempts=config["LOGIN_MAX_ATTEMPTS"],
         login_window_seconds=config["LOGIN_WINDOW_SECONDS"],
+        password_profile=config["ARGON2_PROFILE"],
         sync=SyncSettings(
             sweep_margin=dt.timedelta(minutes=config["SWEEP_MARGIN_MINUTES"]),
             backfill_days=config["BACKFILL_DAYS"],

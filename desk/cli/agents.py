@@ -9,6 +9,7 @@ from desk.cli import desk_cli
 from desk.models import Role
 from desk.services.accounts import auth as auth_service
 from desk.services.errors import DeskError
+from desk.wiring import settings
 
 
 @desk_cli.group("agents")
@@ -28,7 +29,8 @@ def create(email: str, name: str, role: str, accounts: tuple[str, ...], password
     try:
         account_ids = auth_service.account_ids_for_names(accounts)
         agent = auth_service.create_agent(
-            email=email, name=name, password=password, role=role, account_ids=account_ids
+            email=email, name=name, password=password, role=role, account_ids=account_ids,
+            profile=settings().password_profile,
         )
     except DeskError as error:
         raise click.ClickException(str(error)) from None
@@ -62,7 +64,7 @@ def set_password(email: str, password_stdin: bool) -> None:
     """Set a new password for an agent (and lift a sign-in lock on the e-mail)."""
     password = _read_password(password_stdin)
     try:
-        agent = auth_service.set_password(email=email, password=password)
+        agent = auth_service.set_password(email=email, password=password, profile=settings().password_profile)
     except DeskError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Password changed for {agent.email}.")

@@ -13,6 +13,7 @@ from desk.services.errors import DeskError, NotFoundError
 from desk.views.errors import message_for
 from desk.views.labels import FOR_ADMIN
 from desk.views.query_args import db_id
+from desk.wiring import settings
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -52,7 +53,9 @@ def create_agent():
         "account_ids": request.form.getlist("account_ids", type=db_id),
     }
     try:
-        agent = auth_service.create_agent(password=request.form.get("password", ""), **form)
+        agent = auth_service.create_agent(
+            password=request.form.get("password", ""), profile=settings().password_profile, **form
+        )
     except DeskError as exc:  # the password is never sent back to the page
         return _index_page(form | {"error": message_for(exc)}, 422)
     flash(_("Agent %(name)s can now sign in.", name=agent.name), "success")

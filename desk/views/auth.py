@@ -36,6 +36,7 @@ def login() -> Response | str | tuple[str, int, dict[str, str]]:
             remote_addr=request.remote_addr,
             max_attempts=cfg.login_max_attempts,
             window_seconds=cfg.login_window_seconds,
+            profile=cfg.password_profile,
         )
     except RateLimitedError as error:
         flash(message_for(error), "error")

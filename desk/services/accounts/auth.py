@@ -13,10 +13,10 @@ from collections.abc import Iterable
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
+from desk.config import Config
 from desk.extensions import db
 from desk.models import Agent, LoginAttempt, Role, SellerAccount
 from desk.orm import utcnow
@@ -38,29 +38,27 @@ _hashers: dict[str, PasswordHasher] = {}
 _dummy_hashes: dict[str, str] = {}
 
 
-def _profile_name() -> str:
-    # Read at hashing time: tests pick argon2's CHEAPEST profile; production keeps RFC 9106.
-    return current_app.config["ARGON2_PROFILE"]
+# Callers pass the app's argon2 profile (settings().password_profile): tests use argon2's CHEAPEST,
+# production keeps RFC 9106. The default is Config's, for scripts that have no app settings.
+DEFAULT_PROFILE = Config.ARGON2_PROFILE
 
 
-def _hasher() -> PasswordHasher:
-    name = _profile_name()
+def _hasher(name: str) -> PasswordHasher:
     if name not in _hashers:
         _hashers[name] = PasswordHasher.from_parameters(getattr(profiles, name))
     return _hashers[name]
 
 
-def _dummy_hash() -> str:
+def _dummy_hash(name: str) -> str:
     """A hash of a random secret, so unknown e-mails cost as much as known ones."""
-    name = _profile_name()
     if name not in _dummy_hashes:
-        _dummy_hashes[name] = _hasher().hash(secrets.token_urlsafe(24))
+        _dummy_hashes[name] = _hasher(name).hash(secrets.token_urlsafe(24))
     return _dummy_hashes[name]
 
 
-def hash_password(password: str) -> str:
+def hash_password(password: str, profile: str = DEFAULT_PROFILE) -> str:
     """Return an argon2id hash of `password` with the current parameters."""
-    return _hasher().hash(password)
+    return _hasher(profile).hash(password)
 
 
 def normalize_email(email: str) -> str:
@@ -69,7 +67,8 @@ def normalize_email(email: str) -> str:
 
 
 def create_agent(
-    *, email: str, name: str, password: str, role: Role | str, account_ids: Iterable[int] = ()
+    *, email: str, name: str, password: str, role: Role | str, account_ids: Iterable[int] = (),
+    profile: str = DEFAULT_PROFILE,
 ) -> Agent:
     """Create a desk agent; raises ValidationError, ConflictError or NotFoundError (unknown account)."""
     email = _valid_email(email)
@@ -82,7 +81,7 @@ def create_agent(
     if db.session.scalar(select(Agent.id).where(Agent.email == email)) is not None:
         raise ConflictError(N_("An agent with the e-mail address %(email)s already exists."), email=email)
     agent = Agent(
-        email=email, name=name, password_hash=hash_password(password), role=role, accounts=accounts
+        email=email, name=name, password_hash=hash_password(password, profile), role=role, accounts=accounts
     )
     db.session.add(agent)
     try:
@@ -96,11 +95,11 @@ def create_agent(
     return agent
 
 
-def set_password(*, email: str, password: str) -> Agent:
+def set_password(*, email: str, password: str, profile: str = DEFAULT_PROFILE) -> Agent:
     """Replace an agent's password and lift the e-mail's login lock; raises NotFoundError."""
     agent = _agent_by_email(email)
     check_password(password, email=agent.email)
-    agent.password_hash = hash_password(password)
+    agent.password_hash = hash_password(password, profile)
     agent.session_generation += 1  # every session signed in with the old password ends
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.key == _email_key(agent.email)))
     db.session.commit()
@@ -113,8 +112,9 @@ def authenticate(
     password: str,
     *,
     remote_addr: str | None,
-    max_attempts: int = 5,
-    window_seconds: int = 300,
+    max_attempts: int = Config.LOGIN_MAX_ATTEMPTS,
+    window_seconds: int = Config.LOGIN_WINDOW_SECONDS,
+    profile: str = DEFAULT_PROFILE,
 ) -> Agent:
     """Return the agent whose e-mail and password match, recording the sign-in.
 
@@ -128,7 +128,7 @@ def authenticate(
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.key.in_(keys), LoginAttempt.at < since))
     _check_rate_limit(keys, since=since, now=now, max_attempts=max_attempts, window_seconds=window_seconds)
     agent = db.session.scalar(select(Agent).where(Agent.email == normalize_email(email)))
-    if not _password_matches(agent, password):
+    if not _password_matches(agent, password, profile):
         db.session.add_all(LoginAttempt(key=key, at=now) for key in keys)
         db.session.commit()
         # The typed e-mail is logged only when it names an agent: people paste passwords into it.
@@ -137,8 +137,8 @@ def authenticate(
     if not agent.is_active:
         db.session.commit()  # keep the clean-up of expired rows
         raise PermissionDenied(N_("This account is disabled. Ask an administrator to enable it."))
-    if _hasher().check_needs_rehash(agent.password_hash):
-        agent.password_hash = hash_password(password)
+    if _hasher(profile).check_needs_rehash(agent.password_hash):
+        agent.password_hash = hash_password(password, profile)
     agent.last_login_at = now
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.key == keys[0]))
     db.session.commit()
@@ -227,11 +227,11 @@ def _check_rate_limit(
     )
 
 
-def _password_matches(agent: Agent | None, password: str) -> bool:
+def _password_matches(agent: Agent | None, password: str, profile: str) -> bool:
     if not password or len(password) > MAX_LENGTH:
         return False
     try:
-        _hasher().verify(agent.password_hash if agent else _dummy_hash(), password)
+        _hasher(profile).verify(agent.password_hash if agent else _dummy_hash(profile), password)
     except InvalidHashError:
         log.error("stored password hash of agent %s is unreadable", agent.email if agent else "?")
         return False

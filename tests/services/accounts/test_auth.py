@@ -18,6 +18,7 @@ from desk.services.errors import (
     RateLimitedError,
     ValidationError,
 )
+from desk.wiring import settings
 
 PASSWORD = "Sekretne-Haslo-2026"
 ADDR = "192.0.2.10"
@@ -164,7 +165,7 @@ def test_hash_with_old_parameters_is_upgraded_on_sign_in(app):
     agent.password_hash = PasswordHasher(time_cost=2, memory_cost=1024, parallelism=1).hash(PASSWORD)
     db.session.commit()
     old_hash = agent.password_hash
-    auth.authenticate("anna@sklep.pl", PASSWORD, remote_addr=ADDR)
+    auth.authenticate("anna@sklep.pl", PASSWORD, remote_addr=ADDR, profile=settings().password_profile)
     db.session.expire_all()
     new_hash = db.session.get(Agent, agent.id).password_hash
     current = PasswordHasher.from_parameters(
@@ -175,17 +176,18 @@ def test_hash_with_old_parameters_is_upgraded_on_sign_in(app):
     assert current.verify(new_hash, PASSWORD)
 
 
-def test_argon2_profile_follows_the_configuration(app):
-    app.config["ARGON2_PROFILE"] = "CHEAPEST"
-    assert "$m=8,t=1,p=1$" in _agent().password_hash
+def test_argon2_profile_follows_the_setting(app):
+    assert settings().password_profile == app.config["ARGON2_PROFILE"] == "CHEAPEST"
+    assert "$m=8,t=1,p=1$" in _agent(profile=settings().password_profile).password_hash
     app.config["ARGON2_PROFILE"] = "RFC_9106_LOW_MEMORY"
-    assert "$m=65536,t=3,p=4$" in _agent(email="ola@sklep.pl").password_hash
+    ola = _agent(email="ola@sklep.pl", profile=settings().password_profile)
+    assert "$m=65536,t=3,p=4$" in ola.password_hash
 
 
 def test_current_hash_is_left_alone(app):
     agent = _agent()
     before = agent.password_hash
-    auth.authenticate("anna@sklep.pl", PASSWORD, remote_addr=ADDR)
+    auth.authenticate("anna@sklep.pl", PASSWORD, remote_addr=ADDR)  # both with Config's profile
     assert db.session.get(Agent, agent.id).password_hash == before
 
 
