@@ -16,8 +16,8 @@ import requests
 from flask import Flask, current_app
 
 from desk.extensions import db
-from desk.services.cache import Caches, TtlCache
 from desk.services.issues.deadlines import DeadlinePolicy
+from desk.services.orders.cache import Caches, TtlCache
 from desk.services.orders.sync import SyncSettings
 from desk.services.ratings.alerts import SmtpSettings
 from desk.services.tokens import DbTokenStore, TokenCipher

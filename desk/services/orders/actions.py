@@ -15,8 +15,8 @@ from sqlalchemy import select
 from desk.extensions import db
 from desk.models import Order, OutboxMessage, OutboxState
 from desk.services import outbox
-from desk.services.cache import TtlCache
 from desk.services.errors import N_, DeskError, NotFoundError, ValidationError
+from desk.services.orders.cache import TtlCache
 from desk.services.orders.listing import visible_order
 from desk.services.orders.store import upsert_forms
 from desk.services.orders.writes import FULFILLMENT, HANDLERS, TRACKING

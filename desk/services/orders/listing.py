@@ -19,8 +19,8 @@ from sqlalchemy.orm import defer, selectinload
 from desk.extensions import db
 from desk.models import Order, OrderChange, OrderLine, OrderNote, OutboxMessage, SellerAccount
 from desk.models.order import TAG_MAX_LENGTH, order_search
-from desk.services.cache import TtlCache
 from desk.services.errors import N_, NotFoundError, ValidationError
+from desk.services.orders.cache import TtlCache
 
 log = logging.getLogger(__name__)
 WARSAW = ZoneInfo("Europe/Warsaw")

@@ -11,7 +11,7 @@ from sqlalchemy import Row, select
 from desk.extensions import db
 from desk.models import Order, OrderChange, OrderLine
 from desk.orm import json_text, utcnow
-from desk.services.bulk_insert import insert_rows
+from desk.services.orders.bulk_insert import insert_rows
 from integrations.allegro import CheckoutForm
 
 TRACKED_FIELDS = ("status", "fulfillment_status", "payment_type", "delivery_method_name", "total_amount")

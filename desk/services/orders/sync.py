@@ -16,8 +16,8 @@ from desk.config import Config
 from desk.extensions import db
 from desk.models import SyncRun
 from desk.services.cursors import get_cursor, set_cursor
+from desk.services.orders.prefetch import Prefetcher
 from desk.services.orders.store import Outcome, load_orders, upsert_forms
-from desk.services.prefetch import Prefetcher
 from integrations.allegro import AllegroClient, NotFound, OrderEvent
 
 EVENTS_FEED = "order_events"

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from desk.extensions import db
 from desk.models import Order, OutboxState
-from desk.services.cache import TtlCache
 from desk.services.errors import DeskError, NotFoundError, ValidationError
 from desk.services.orders import actions as order_actions
+from desk.services.orders.cache import TtlCache
 from desk.services.sync.runner import run_sync
 from desk.wiring import get_allegro, get_caches
 from tests.factories import connect_account, make_agent

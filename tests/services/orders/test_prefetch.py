@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from desk.services.prefetch import Prefetcher
+from desk.services.orders.prefetch import Prefetcher
 
 
 def _pages(last: int, fetched: list[int], fail_at: int | None = None):

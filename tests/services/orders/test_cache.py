@@ -6,7 +6,7 @@ import pytest
 
 from desk import create_app
 from desk.config import TestConfig
-from desk.services.cache import TtlCache
+from desk.services.orders.cache import TtlCache
 from desk.wiring import CACHES
 
 

@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 
 from desk.extensions import db
 from desk.models import Order, OrderLine, SellerAccount
-from desk.services import bulk_insert
-from desk.services.bulk_insert import insert_rows
+from desk.services.orders import bulk_insert
+from desk.services.orders.bulk_insert import insert_rows
 
 WHEN = dt.datetime(2026, 3, 29, 0, 30, 15, 120000, tzinfo=dt.timezone(dt.timedelta(hours=2)))
 
