@@ -4,7 +4,7 @@ from desk.models.account import AccountStatus, AllegroToken, DeviceAuthorization
 from desk.models.agent import Agent, LoginAttempt, Role, agent_account
 from desk.models.order import Order, OrderChange, OrderLine, OrderNote
 from desk.models.outbox import OutboxMessage, OutboxState
-from desk.models.sync import SyncCursor, SyncLease, SyncRun
+from desk.models.sync import QuarantinedRecord, SyncCursor, SyncLease, SyncRun
 
 __all__ = [
     "AccountStatus",
@@ -18,6 +18,7 @@ __all__ = [
     "OrderNote",
     "OutboxMessage",
     "OutboxState",
+    "QuarantinedRecord",
     "Role",
     "SellerAccount",
     "SyncCursor",

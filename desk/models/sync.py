@@ -1,9 +1,9 @@
-"""Sync bookkeeping: cursors, runs (history) and per-account leases."""
+"""Sync bookkeeping: cursors, runs (history), per-account leases and quarantined records."""
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desk.extensions import db
@@ -59,3 +59,33 @@ class SyncRun(db.Model):
     error: Mapped[str | None] = mapped_column(Text)  # the failed steps' errors, "step: error; ..."
     # Each step's outcome by name: {"orders": {"state": "ok" | "failed" | "skipped", "error": ...}}
     steps: Mapped[dict | None]
+
+
+class QuarantinedRecord(db.Model):
+    """A record from Allegro the desk could not read or store, set aside so the rest of the
+    account's sync goes on; the sync page lists it with a retry.
+
+    `raw` is Allegro's JSON of the record when it could not be read, or the record as the desk
+    read it when it could not be stored. It can hold buyer personal data (retention applies).
+    One row per record: seen again, it is refreshed (and reopened when it had been resolved).
+    """
+
+    __tablename__ = "quarantined_record"
+    __table_args__ = (
+        UniqueConstraint("account_id", "kind", "record_key"),
+        Index("ix_quarantined_record_open", "account_id", "resolved_at"),
+    )
+
+    id: Mapped[intpk]
+    account_id: Mapped[int] = mapped_column(ForeignKey("seller_account.id", ondelete="CASCADE"))
+    step: Mapped[str] = mapped_column(String(16))  # orders | issues | ratings
+    kind: Mapped[str] = mapped_column(String(24))  # checkout_form | order_event | issue | issue_chat | rating
+    record_key: Mapped[str] = mapped_column(String(80))  # the Allegro id, or a digest of raw
+    allegro_id: Mapped[str | None] = mapped_column(String(64))
+    raw: Mapped[str] = mapped_column(Text)
+    error: Mapped[str] = mapped_column(Text)
+    first_seen_at: Mapped[created_at]
+    last_seen_at: Mapped[dt.datetime]
+    times_seen: Mapped[int] = mapped_column(default=1)
+    resolved_at: Mapped[dt.datetime | None]
+    resolution: Mapped[str | None] = mapped_column(String(16))  # stored | gone

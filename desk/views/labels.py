@@ -42,6 +42,20 @@ RUN_KINDS = {
     "backfill": _l("history"),
     "full": _l("full"),
 }
+QUARANTINE_KINDS = {
+    "checkout_form": _l("Order"),
+    "order_event": _l("Order event"),
+    "issue": _l("Discussion or claim"),
+    "issue_chat": _l("Messages of a discussion or claim"),
+    "rating": _l("Rating"),
+}
+RETRY_OUTCOMES = {
+    "stored": (_l("Read again and saved."), "success"),
+    "still_bad": (
+        _l("Allegro still sends this record in a form the desk cannot save; it stays set aside."), "error"
+    ),
+    "gone": (_l("Allegro no longer has this record; it has been removed from the list."), "success"),
+}
 
 # --- write-backs to Allegro (outbox messages) ----------------------------------------------------
 
@@ -308,6 +322,7 @@ FOR_ALL = {
     "run_tones": RUN_TONES,
     "run_kinds": RUN_KINDS,
     "account_status": ACCOUNT_STATUSES,
+    "quarantine_kinds": QUARANTINE_KINDS,
 }
 FOR_ADMIN = {"role_labels": AGENT_ROLES, "role_options": list(AGENT_ROLES.items())}
 FOR_ORDERS = {

@@ -8,9 +8,13 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 
 from desk.services import accounts as account_area
+from desk.services.errors import DeskError
 from desk.services.sync import history as sync_history
+from desk.services.sync import retry as sync_retry
 from desk.services.sync.runner import SyncBusy, run_sync
 from desk.views.access import ensure_account_visible, visible_account_ids
+from desk.views.errors import message_for
+from desk.views.labels import RETRY_OUTCOMES
 from desk.views.query_args import db_id
 from desk.wiring import get_allegro, settings
 
@@ -33,6 +37,7 @@ def index():
         "sync/index.html",
         account_names={status.account.id: status.account.name for status in statuses},
         statuses=statuses,
+        quarantined=sync_retry.open_records(allowed),
         runs=runs,
         next_url=next_url,
         prev_url=url_for(".index") if before else None,
@@ -54,6 +59,22 @@ def run_now(account_id: int):
     if request.form.get("back") == "account":
         return redirect(url_for("accounts.detail", account_id=account_id))
     return redirect(url_for(".index"))
+
+
+@bp.post("/quarantine/<int:record_id>/retry")
+def retry_record(record_id: int):
+    """Read one set-aside record from Allegro again and try to save it."""
+    ensure_account_visible(sync_retry.get_record(record_id).account_id)
+    try:
+        outcome = sync_retry.retry_record(get_allegro(), record_id)
+    except SyncBusy:
+        flash(_("This account is being synchronised right now. Try again in a minute."), "error")
+    except DeskError as exc:
+        flash(message_for(exc), "error")
+    else:
+        message, tone = RETRY_OUTCOMES[outcome]
+        flash(message, tone)
+    return redirect(url_for(".index") + "#quarantine")
 
 
 def _background_sync(app, account_id: int, mode: str) -> None:

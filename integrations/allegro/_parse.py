@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from integrations.allegro._records import parse_each
 from integrations.allegro._values import (
     Json,
     boolean,
@@ -37,6 +38,7 @@ from integrations.allegro.models import (
     LineItem,
     Me,
     OrderEvent,
+    OrderEventPage,
     OrderShipment,
     Payment,
     PickupPoint,
@@ -78,9 +80,13 @@ def parse_order_event(data: Json) -> OrderEvent:
     )
 
 
-def parse_order_events(body: Json) -> list[OrderEvent]:
-    """GET /order/events."""
-    return [parse_order_event(event) for event in items(body.get("events"))]
+def parse_order_events(body: Json) -> OrderEventPage:
+    """GET /order/events: an unreadable event is set aside, and still moves the page's end."""
+    raw = body.get("events")
+    events, rejected = parse_each(raw, parse_order_event, "order_event")
+    ids = [text(obj(element).get("id")) for element in raw] if isinstance(raw, list) else []
+    last_id = next((event_id for event_id in reversed(ids) if event_id), None)
+    return OrderEventPage(events=events, rejected=rejected, last_id=last_id)
 
 
 def parse_event_stats(body: Json) -> EventStats:
@@ -119,14 +125,15 @@ def parse_carriers(body: Json) -> list[Carrier]:
 
 
 def parse_checkout_form_page(body: Json) -> CheckoutFormPage:
-    """GET /order/checkout-forms."""
-    forms = tuple(parse_checkout_form(f) for f in items(body.get("checkoutForms")))
+    """GET /order/checkout-forms; a form that cannot be read is set aside in `rejected`."""
+    forms, rejected = parse_each(body.get("checkoutForms"), parse_checkout_form, "checkout_form")
     count = integer(body.get("count"))
     total = integer(body.get("totalCount"))
     return CheckoutFormPage(
         forms=forms,
-        count=len(forms) if count is None else count,
-        total_count=len(forms) if total is None else total,
+        count=len(forms) + len(rejected) if count is None else count,
+        total_count=len(forms) + len(rejected) if total is None else total,
+        rejected=rejected,
     )
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from integrations.allegro._records import parse_each
 from integrations.allegro._values import (
     Json,
     boolean,
@@ -29,6 +30,7 @@ from integrations.allegro.models_issues import (
     IssueAuthor,
     IssueExpectation,
     IssueMessage,
+    IssuePage,
 )
 
 # date and time to the second, any run of ".digits" groups, then the zone
@@ -131,9 +133,10 @@ def parse_issue(data: Json) -> Issue:
     )
 
 
-def parse_issues(body: Json) -> list[Issue]:
-    """GET /sale/issues (one page; the answer carries no totals)."""
-    return [parse_issue(issue) for issue in items(body.get("issues"))]
+def parse_issues(body: Json) -> IssuePage:
+    """GET /sale/issues (one page; the answer carries no totals); unreadable issues are set aside."""
+    issues, rejected = parse_each(body.get("issues"), parse_issue, "issue")
+    return IssuePage(issues=issues, rejected=rejected)
 
 
 def _expectation(data: Json) -> IssueExpectation:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from integrations.allegro._records import parse_each
 from integrations.allegro._values import (
     Json,
     boolean,
@@ -29,15 +30,17 @@ from integrations.allegro.models_ratings import (
     RatedOffer,
     Rating,
     RatingAnswer,
+    RatingPage,
     RatingRates,
     RatingsSummary,
     RemovalRequest,
 )
 
 
-def parse_ratings(body: Json) -> list[Rating]:
-    """GET /sale/user-ratings (either representation)."""
-    return [parse_rating(rating) for rating in items(body.get("ratings"))]
+def parse_ratings(body: Json) -> RatingPage:
+    """GET /sale/user-ratings (either representation); unreadable ratings are set aside."""
+    ratings, rejected = parse_each(body.get("ratings"), parse_rating, "rating")
+    return RatingPage(ratings=ratings, rejected=rejected)
 
 
 def parse_rating(data: Json) -> Rating:

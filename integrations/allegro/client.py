@@ -14,6 +14,7 @@ import requests
 from integrations.allegro import _parse
 from integrations.allegro._args import check_int, format_datetime
 from integrations.allegro._http import Params, Requester, Timeout, json_object, new_session
+from integrations.allegro._records import parse_one
 from integrations.allegro.auth import TokenManager
 from integrations.allegro.client_issues import IssuesMixin
 from integrations.allegro.client_ratings import RatingsMixin
@@ -23,7 +24,7 @@ from integrations.allegro.models import (
     CheckoutFormPage,
     EventStats,
     Me,
-    OrderEvent,
+    OrderEventPage,
     OrderShipment,
 )
 
@@ -103,8 +104,9 @@ class AllegroClient(IssuesMixin, RatingsMixin):
 
     def list_order_events(
         self, *, from_id: str | None = None, types: Sequence[str] | None = None, limit: int = 100
-    ) -> list[OrderEvent]:
-        """GET /order/events: events strictly after `from_id`, oldest first; [] when caught up."""
+    ) -> OrderEventPage:
+        """GET /order/events: events strictly after `from_id`, oldest first; an empty page when
+        caught up. Unreadable events are in `rejected`; `last_id` is where the next page starts."""
         check_int("limit", limit, 1, 1000)
         if isinstance(types, str):
             raise ValueError("types must be a sequence of event types, not a string")
@@ -155,8 +157,11 @@ class AllegroClient(IssuesMixin, RatingsMixin):
         return _parse.parse_checkout_form_page(self._get("/order/checkout-forms", params))
 
     def get_checkout_form(self, form_id: str) -> CheckoutForm:
-        """GET /order/checkout-forms/{id}: one order with buyer, delivery, invoice and line items."""
-        return _parse.parse_checkout_form(self._get(_form_path(form_id)))
+        """GET /order/checkout-forms/{id}: one order with buyer, delivery, invoice and line items.
+
+        Raises UnreadableRecord when the answer cannot be read or is another order than `form_id`.
+        """
+        return parse_one(self._get(_form_path(form_id)), _parse.parse_checkout_form, "checkout_form", form_id)
 
     def set_fulfillment_status(
         self, form_id: str, status: str, *, revision: str | None = None, retry: bool = True

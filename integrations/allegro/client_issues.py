@@ -12,9 +12,8 @@ import requests
 from integrations.allegro import _parse_issues
 from integrations.allegro._args import check_int
 from integrations.allegro._http import BETA_V1, Requester, json_object
-from integrations.allegro.errors import (
-    AllegroResponseError,
-)
+from integrations.allegro._records import UNREADABLE, describe, parse_one, rejected
+from integrations.allegro.errors import AllegroResponseError, UnreadableRecord
 from integrations.allegro.models import Price
 from integrations.allegro.models_issues import (
     ATTACHMENT_CONTENT_TYPES,
@@ -26,6 +25,7 @@ from integrations.allegro.models_issues import (
     AttachmentUpload,
     Issue,
     IssueMessage,
+    IssuePage,
 )
 
 CHAT_PAGE_LIMIT = 100
@@ -47,8 +47,9 @@ class IssuesMixin:
         limit: int = 100,
         statuses: Sequence[str] | None = None,
         checkout_form_id: str | None = None,
-    ) -> list[Issue]:
-        """GET /sale/issues: one page, newest opened first; stop paging when a page is short."""
+    ) -> IssuePage:
+        """GET /sale/issues: one page, newest opened first; stop paging when a page is short
+        (`size` counts unreadable issues too, which are set aside in `rejected`)."""
         check_int("limit", limit, 1, 100)
         check_int("offset", offset, 0, None)
         if isinstance(statuses, str):
@@ -60,15 +61,21 @@ class IssuesMixin:
         return _parse_issues.parse_issues(self._issues_get("/sale/issues", params))
 
     def get_issue(self, issue_id: str) -> Issue:
-        """GET /sale/issues/{issueId}: one discussion or claim."""
-        return _parse_issues.parse_issue(self._issues_get(_issue_path(issue_id)))
+        """GET /sale/issues/{issueId}: one discussion or claim; UnreadableRecord when the answer
+        cannot be read or is another issue."""
+        body = self._issues_get(_issue_path(issue_id))
+        return parse_one(body, _parse_issues.parse_issue, "issue", issue_id)
 
     def list_issue_chat(self, issue_id: str, *, offset: int = 0, limit: int = 100) -> list[IssueMessage]:
         """GET /sale/issues/{issueId}/chat: one page of messages and state-change notifications."""
         check_int("limit", limit, 1, 100)
         check_int("offset", offset, 0, None)
         params = [("offset", str(offset)), ("limit", str(limit))]
-        return _parse_issues.parse_issue_chat(self._issues_get(_issue_path(issue_id) + "/chat", params))
+        body = self._issues_get(_issue_path(issue_id) + "/chat", params)
+        try:
+            return _parse_issues.parse_issue_chat(body)
+        except UNREADABLE as exc:  # a message we cannot read: the issue waits in quarantine, unchanged
+            raise UnreadableRecord(rejected("issue_chat", body, describe(exc), allegro_id=issue_id)) from exc
 
     def get_issue_chat(self, issue_id: str) -> list[IssueMessage]:
         """GET /sale/issues/{issueId}/chat, every page: the whole chat, oldest first."""

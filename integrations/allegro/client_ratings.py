@@ -11,10 +11,12 @@ import requests
 from integrations.allegro import _parse_ratings
 from integrations.allegro._args import check_int, format_datetime
 from integrations.allegro._http import Requester, json_object
+from integrations.allegro._records import parse_one
 from integrations.allegro.models_ratings import (
     RATING_TEXT_MAX,
     Rating,
     RatingAnswer,
+    RatingPage,
     RatingsSummary,
     RemovalRequest,
 )
@@ -40,7 +42,7 @@ class RatingsMixin:
         recommended: bool | None = None,
         last_changed_gte: dt.datetime | None = None,
         last_changed_lte: dt.datetime | None = None,
-    ) -> list[Rating]:
+    ) -> RatingPage:
         """GET /sale/user-ratings: ratings received, most recently changed first (public.v1).
 
         The list has no totals: a page shorter than `limit` is the last one. `offset` may not pass
@@ -60,7 +62,8 @@ class RatingsMixin:
 
     def get_rating(self, rating_id: str) -> Rating:
         """GET /sale/user-ratings/{ratingId}: one rating with its answer and removal state."""
-        return _parse_ratings.parse_rating(json_object(self._http.call("GET", _rating_path(rating_id))))
+        body = json_object(self._http.call("GET", _rating_path(rating_id)))
+        return parse_one(body, _parse_ratings.parse_rating, "rating", rating_id)
 
     def answer_rating(self, rating_id: str, message: str) -> RatingAnswer:
         """PUT /sale/user-ratings/{ratingId}/answer: publish the seller's answer (201; once per rating).

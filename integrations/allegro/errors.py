@@ -6,6 +6,7 @@ AllegroError
 │   └── AllegroOutcomeUnknown    the request may have reached Allegro (re-read before sending again)
 ├── AllegroHTTPError             Allegro answered with a 4xx/5xx (one subclass per status we act on)
 ├── AllegroResponseError         a 2xx answer we cannot read (not JSON, required field missing)
+│   └── UnreadableRecord         one record of it cannot be read, or is not the one asked for
 └── AuthError                    OAuth token endpoint refused us
     ├── AuthExpired              the refresh token is dead: the account must be connected again
     ├── InvalidClient            client id/secret rejected
@@ -19,7 +20,10 @@ import email.utils
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from integrations.allegro.models import RejectedRecord
 
 
 class AllegroError(Exception):
@@ -40,6 +44,15 @@ class AllegroOutcomeUnknown(AllegroTransportError):
 
 class AllegroResponseError(AllegroError):
     """A successful answer that does not have the shape the spec promises."""
+
+
+class UnreadableRecord(AllegroResponseError):
+    """A single-record answer that cannot be read, or that is another record than the one asked
+    for; `record` (a models.RejectedRecord) keeps its raw JSON for quarantine."""
+
+    def __init__(self, record: RejectedRecord) -> None:
+        self.record = record
+        super().__init__(f"{record.kind} {record.allegro_id or '?'}: {record.error}")
 
 
 @dataclass(frozen=True, slots=True)

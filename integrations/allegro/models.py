@@ -46,6 +46,36 @@ class OrderEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class RejectedRecord:
+    """One element of an answer that could not be read into its DTO, kept whole so the desk can
+    set it aside (quarantine) and go on with the rest of the page.
+
+    `kind` names what it should have been (checkout_form, order_event, issue, issue_chat, rating),
+    `allegro_id` is its id when one could be read, `raw` the element as JSON text.
+    """
+
+    kind: str
+    allegro_id: str | None
+    raw: str
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrderEventPage:
+    """One page of GET /order/events: the readable events, the unreadable ones, and the id of the
+    page's last entry (readable or not), where the cursor goes next."""
+
+    events: tuple[OrderEvent, ...]
+    rejected: tuple[RejectedRecord, ...] = ()
+    last_id: str | None = None
+
+    @property
+    def size(self) -> int:
+        """Entries on the page, unreadable ones included (a short page is the last one)."""
+        return len(self.events) + len(self.rejected)
+
+
+@dataclass(frozen=True, slots=True)
 class EventStats:
     """The newest event in the journal (GET /order/event-stats); None ids when the journal is empty."""
 
@@ -215,6 +245,12 @@ class CheckoutFormPage:
     forms: tuple[CheckoutForm, ...]
     count: int
     total_count: int
+    rejected: tuple[RejectedRecord, ...] = ()  # elements that could not be read
+
+    @property
+    def size(self) -> int:
+        """Entries on the page, unreadable ones included (a short page is the last one)."""
+        return len(self.forms) + len(self.rejected)
 
 
 @dataclass(frozen=True, slots=True)

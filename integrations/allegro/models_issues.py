@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from integrations.allegro.models import Price
+from integrations.allegro.models import Price, RejectedRecord
 
 ISSUE_TYPES = ("DISPUTE", "CLAIM")
 ISSUE_STATUSES = (
@@ -148,6 +148,19 @@ class Issue:
         /sale/issues has no change feed, so comparing this with the stored value is the cheap test.
         """
         return (self.status, self.messages_count, self.last_message_at)
+
+
+@dataclass(frozen=True, slots=True)
+class IssuePage:
+    """One page of GET /sale/issues: the readable issues and the elements that could not be read."""
+
+    issues: tuple[Issue, ...]
+    rejected: tuple[RejectedRecord, ...] = ()
+
+    @property
+    def size(self) -> int:
+        """Entries on the page, unreadable ones included (a short page is the last one)."""
+        return len(self.issues) + len(self.rejected)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from integrations.allegro.models import RejectedRecord
+
 # Allegro's limit for an answer and for the explanation of a removal request (maxLength in the spec).
 RATING_TEXT_MAX = 500
 
@@ -75,6 +77,19 @@ class Rating:
     excluded_from_average: bool
     excluded_reason: str | None
     first_negative_in_30_days: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class RatingPage:
+    """One page of GET /sale/user-ratings: the readable ratings and the elements that could not be read."""
+
+    ratings: tuple[Rating, ...]
+    rejected: tuple[RejectedRecord, ...] = ()
+
+    @property
+    def size(self) -> int:
+        """Entries on the page, unreadable ones included (a short page is the last one)."""
+        return len(self.ratings) + len(self.rejected)
 
 
 @dataclass(frozen=True, slots=True)

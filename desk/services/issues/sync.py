@@ -31,11 +31,19 @@ from desk.services.issues.store import (
     load_issues,
     store_chat,
 )
-from integrations.allegro import ISSUE_STATUSES, OPEN_ISSUE_STATUSES, AllegroClient, NotFound
+from desk.services.quarantine import Quarantine, store_each
+from integrations.allegro import (
+    ISSUE_STATUSES,
+    OPEN_ISSUE_STATUSES,
+    AllegroClient,
+    NotFound,
+    UnreadableRecord,
+)
 from integrations.allegro import Issue as IssueDTO
 
 log = logging.getLogger(__name__)
 PAGE = 100
+STEP = "issues"  # the sync step these records belong to (quarantine)
 CLOSED_STATUSES = tuple(s for s in ISSUE_STATUSES if s not in OPEN_ISSUE_STATUSES)
 # Closed issues still get messages for a while; they are re-listed while recent.
 RECENT_OPENED = dt.timedelta(days=30)
@@ -58,6 +66,7 @@ class IssueSyncStats:
     chats_fetched: int = 0
     shipments_read: int = 0  # orders whose tracking numbers were re-read (those of re-read chats)
     reread: int = 0  # issues that left the lists and were read one by one
+    quarantined: int = 0  # issues or chats set aside (unreadable, or refused by the store)
     full: bool = False  # a full reconcile: asked for, the first issue sync, or the nightly one
 
 
@@ -78,7 +87,7 @@ def sync_issues(
     """
     started = client.request_count
     full = full or full_reconcile_due(account_id, now)
-    run = _Pass(client, account_id, now, full, on_page or (lambda: None))
+    run = _Pass(client, account_id, now, full, on_page or (lambda: None), Quarantine(account_id, STEP))
     if full:
         run.scan(statuses=None, horizon=None)
     else:
@@ -89,6 +98,7 @@ def sync_issues(
         set_cursor(account_id, FULL_FEED, now.isoformat())
         db.session.commit()
     run.stats.full = full
+    run.stats.quarantined = run.quarantine.added
     run.stats.requests = client.request_count - started
     return run.stats
 
@@ -126,6 +136,7 @@ class _Pass:
     now: dt.datetime
     full: bool
     on_page: Callable[[], None]
+    quarantine: Quarantine
     stats: IssueSyncStats = field(default_factory=IssueSyncStats)
     seen: set[str] = field(default_factory=set)
     chats_read: set[str] = field(default_factory=set)  # issues whose chat this pass re-read
@@ -134,45 +145,63 @@ class _Pass:
         offset = 0
         while True:
             page = self.client.list_issues(offset=offset, limit=PAGE, statuses=statuses)
-            self.stats.listed += len(page)
-            self._apply_page(page)
-            if len(page) < PAGE:
+            self.stats.listed += page.size
+            self.quarantine.reject_all(page.rejected)
+            self._apply_page(page.issues)
+            if page.size < PAGE:
                 return
-            oldest = page[-1].opened_date
+            oldest = page.issues[-1].opened_date if page.issues else None
             if horizon is not None and oldest is not None and oldest < horizon:
                 return
             offset += PAGE
 
-    def _apply_page(self, page: list[IssueDTO]) -> None:
-        existing = load_issues(self.account_id, (dto.id for dto in page))
-        touched = []
-        for dto in page:
-            if dto.id in self.seen:  # the list shifted while paging: already applied
-                continue
-            self.seen.add(dto.id)
-            touched.append(self._apply(dto, existing.get(dto.id)))
+    def _apply_page(self, page: tuple[IssueDTO, ...]) -> None:
+        fresh = [dto for dto in page if dto.id not in self.seen]  # the list may shift while paging
+        self.seen.update(dto.id for dto in fresh)
+        touched = self._store(fresh)
         link_orders(self.account_id, touched)
         self._read_shipments(touched)
         self.on_page()
         db.session.commit()
 
-    def _apply(self, dto: IssueDTO, issue: Issue | None) -> Issue:
+    def _store(self, dtos: list[IssueDTO]) -> list[Issue]:
+        """Apply issues, setting aside any the store refuses; returns the stored rows."""
+        refused: set[str] = set()
+
+        def store(batch):
+            existing = load_issues(self.account_id, (dto.id for dto in batch))
+            return [(dto, self._apply(dto, existing.get(dto.id))) for dto in batch]
+
+        def refuse(dto: IssueDTO, exc: BaseException) -> None:
+            refused.add(dto.id)
+            self.quarantine.refuse("issue", dto.id, dto, exc)
+
+        applied = store_each(dtos, store, refuse)
+        self.quarantine.stored("issue", (dto.id for dto in dtos if dto.id not in refused))
+        for _dto, (_issue, created, changed) in applied:
+            self.stats.created += created
+            self.stats.updated += changed and not created
+        return [issue for _dto, (issue, _created, _changed) in applied]
+
+    def _apply(self, dto: IssueDTO, issue: Issue | None) -> tuple[Issue, bool, bool]:
+        """Apply one issue (re-reading its chat when it moved): the row, created, changed."""
         created = issue is None
         if issue is None:
             issue = new_issue(self.account_id, dto.id, self.now)
         changed = apply_issue(issue, dto, self.now)
         if self._chat_wanted(issue, dto):
-            changed = refresh_chat(self.client, issue, dto) or changed
-            self.stats.chats_fetched += 1
-            self.chats_read.add(dto.id)
+            try:
+                changed = refresh_chat(self.client, issue, dto) or changed
+            except UnreadableRecord as exc:  # the chat key stays old: the next sync reads it again
+                self.quarantine.reject(exc.record)
+            else:
+                self.stats.chats_fetched += 1
+                self.chats_read.add(dto.id)
+                self.quarantine.stored("issue_chat", [dto.id])
         changed = rederive(issue, self.now) or changed
         if changed:
             issue.updated_at = issue.synced_at = self.now
-        if created:
-            self.stats.created += 1
-        elif changed:
-            self.stats.updated += 1
-        return issue
+        return issue, created, changed
 
     def _read_shipments(self, issues: list[Issue]) -> None:
         """Tracking numbers of the orders whose issues moved (their chat was re-read), once each."""
@@ -204,10 +233,33 @@ class _Pass:
             except NotFound:
                 log.info("issue %s of account %s is gone from Allegro", issue.allegro_id, self.account_id)
                 continue
+            except UnreadableRecord as exc:
+                self.quarantine.reject(exc.record)
+                db.session.commit()
+                continue
             self.stats.reread += 1
-            self._read_shipments([self._apply(dto, issue)])
+            self._read_shipments(self._store([dto]))
             self.on_page()
             db.session.commit()
+
+
+def sync_issue(client: AllegroClient, account_id: int, issue_id: str, *, now: dt.datetime) -> bool:
+    """Read one issue and its chat again and store them (a retry from the quarantine); commits.
+
+    True when stored; False when set aside again. NotFound propagates.
+    """
+    run = _Pass(client, account_id, now, True, lambda: None, Quarantine(account_id, STEP))
+    try:
+        dto = client.get_issue(issue_id)
+    except UnreadableRecord as exc:
+        run.quarantine.reject(exc.record)
+    else:
+        issue = load_issues(account_id, [issue_id]).get(issue_id)
+        if issue is not None:
+            issue.chat_key = None  # read the chat too, whatever its key says
+        run._read_shipments(run._store([dto]))
+    db.session.commit()
+    return run.quarantine.added == 0
 
 
 def new_issue(account_id: int, allegro_id: str, now: dt.datetime) -> Issue:

@@ -12,6 +12,7 @@ from desk.extensions import db
 from desk.models import Order, OrderChange, OrderLine
 from desk.orm import json_text, utcnow
 from desk.services.orders.bulk_insert import insert_rows
+from desk.services.quarantine import Quarantine, store_each
 from integrations.allegro import CheckoutForm
 
 TRACKED_FIELDS = ("status", "fulfillment_status", "payment_type", "delivery_method_name", "total_amount")
@@ -50,6 +51,34 @@ def is_current(order: Order | Row | None, form: CheckoutForm) -> bool:
         and order.allegro_updated_at == form.updated_at
         and order.fulfillment_status == (form.fulfillment.status if form.fulfillment else None)
     )
+
+
+def store_forms(
+    account_id: int,
+    forms: Sequence[CheckoutForm],
+    quarantine: Quarantine,
+    *,
+    source: str,
+    existing: dict[str, Order] | None = None,
+    mostly_new: bool = False,
+) -> list[Outcome]:
+    """`upsert_forms` that never fails a page for one bad order: when the store refuses the page,
+    its orders are stored one by one and those still refused are set aside in `quarantine`.
+    Flushes only (the caller commits with its cursor)."""
+    refused: set[str] = set()
+
+    def store(batch: Sequence[CheckoutForm]) -> list[Outcome]:
+        if batch is not forms:  # one order at a time, after the page was refused: read afresh
+            return upsert_forms(account_id, batch, source=source)
+        return upsert_forms(account_id, batch, source=source, existing=existing, mostly_new=mostly_new)
+
+    def refuse(form: CheckoutForm, exc: BaseException) -> None:
+        refused.add(form.id)
+        quarantine.refuse("checkout_form", form.id, form, exc)
+
+    outcomes = store_each(forms, store, refuse)
+    quarantine.stored("checkout_form", (form.id for form in forms if form.id not in refused))
+    return outcomes
 
 
 def upsert_forms(

@@ -17,12 +17,14 @@ from desk.extensions import db
 from desk.models import SyncRun
 from desk.services.cursors import get_cursor, set_cursor
 from desk.services.orders.prefetch import Prefetcher
-from desk.services.orders.store import Outcome, load_orders, upsert_forms
-from integrations.allegro import AllegroClient, NotFound, OrderEvent
+from desk.services.orders.store import Outcome, load_orders, store_forms
+from desk.services.quarantine import Quarantine
+from integrations.allegro import AllegroClient, CheckoutFormPage, NotFound, OrderEvent, UnreadableRecord
 
 EVENTS_FEED = "order_events"
 SWEEP_FEED = "order_sweep"
 BACKFILL_FEED = "order_backfill"
+STEP = "orders"  # the sync step these records belong to (quarantine)
 EVENTS_PAGE = 1000
 FORMS_PAGE = 100
 MAX_WINDOW = 10_000  # Allegro refuses offset + limit beyond this
@@ -50,19 +52,23 @@ class SyncSettings:
 def sync_events(client: AllegroClient, run: SyncRun, settings: SyncSettings, progress: Progress) -> None:
     """Apply `/order/events` from the stored cursor until caught up (the fast path)."""
     cursor = get_cursor(run.account_id, EVENTS_FEED) or None
+    quarantine = Quarantine(run.account_id, STEP)
     while True:
-        events = client.list_order_events(from_id=cursor, limit=EVENTS_PAGE)
-        if not events:
-            return
-        _apply_events(client, run, events)
-        cursor = events[-1].id
+        page = client.list_order_events(from_id=cursor, limit=EVENTS_PAGE)
+        if page.last_id is None or page.last_id == cursor:
+            return  # caught up (or nothing on the page says where it ends)
+        quarantine.reject_all(page.rejected)
+        _apply_events(client, run, page.events, quarantine)
+        cursor = page.last_id
         set_cursor(run.account_id, EVENTS_FEED, cursor)
         _commit_page(run, client, settings, progress)
-        if len(events) < EVENTS_PAGE:
+        if page.size < EVENTS_PAGE:
             return
 
 
-def _apply_events(client: AllegroClient, run: SyncRun, events: list[OrderEvent]) -> None:
+def _apply_events(
+    client: AllegroClient, run: SyncRun, events: tuple[OrderEvent, ...], quarantine: Quarantine
+) -> None:
     latest: dict[str, OrderEvent] = {}
     for event in events:
         if event.checkout_form_id:
@@ -76,7 +82,9 @@ def _apply_events(client: AllegroClient, run: SyncRun, events: list[OrderEvent])
             forms.append(client.get_checkout_form(form_id))
         except NotFound:
             continue  # very old or withdrawn orders: nothing to store
-    _count(run, upsert_forms(run.account_id, forms, source="event", existing=existing))
+        except UnreadableRecord as exc:
+            quarantine.reject(exc.record)
+    _count(run, store_forms(run.account_id, forms, quarantine, source="event", existing=existing))
 
 
 def _already_applied(order, event: OrderEvent) -> bool:
@@ -87,6 +95,21 @@ def _already_applied(order, event: OrderEvent) -> bool:
         and order.allegro_updated_at is not None
         and order.allegro_updated_at >= event.occurred_at
     )
+
+
+def sync_order(client: AllegroClient, account_id: int, form_id: str) -> bool:
+    """Read one order again and store it (a retry from the quarantine); flushes only.
+
+    True when it was stored; False when it was set aside again. NotFound propagates.
+    """
+    quarantine = Quarantine(account_id, STEP)
+    try:
+        form = client.get_checkout_form(form_id)
+    except UnreadableRecord as exc:
+        quarantine.reject(exc.record)
+        return False
+    store_forms(account_id, [form], quarantine, source="retry")
+    return quarantine.added == 0
 
 
 def start_backfill(client: AllegroClient, account_id: int, settings: SyncSettings, now: dt.datetime) -> None:
@@ -150,9 +173,10 @@ def _page_updates(client, run, settings, progress, *, gte, offset, feed, source)
         )
 
     def following(window: tuple[dt.datetime, int], page) -> tuple[dt.datetime, int] | None:
-        return _next_window(*window, page.forms) if len(page.forms) >= FORMS_PAGE else None
+        return _next_window(*window, page) if page.size >= FORMS_PAGE else None
 
     batch = _CommitBatch(settings)
+    quarantine = Quarantine(run.account_id, STEP)
     resume_at: tuple[dt.datetime, int] | None = (gte, offset)
 
     def commit() -> None:
@@ -179,7 +203,8 @@ def _page_updates(client, run, settings, progress, *, gte, offset, feed, source)
         for page, resume_at in stream:
             if run.progress_total is None:
                 run.progress_total = page.total_count
-            outcomes = upsert_forms(run.account_id, page.forms, source=source, mostly_new=backfill)
+            quarantine.reject_all(page.rejected)
+            outcomes = store_forms(run.account_id, page.forms, quarantine, source=source, mostly_new=backfill)
             _count(run, outcomes, repaired=source == "sweep")
             if resume_at is None or batch.due():
                 commit()
@@ -204,13 +229,15 @@ class _CommitBatch:
         return time.monotonic() - self.started >= self.settings.commit_seconds
 
 
-def _next_window(gte: dt.datetime, offset: int, forms) -> tuple[dt.datetime, int]:
-    last = forms[-1].updated_at
+def _next_window(gte: dt.datetime, offset: int, page: CheckoutFormPage) -> tuple[dt.datetime, int]:
+    """Where the page after this one starts. Unreadable forms have no time of their own, so the
+    last readable one decides; when the page has none, the offset moves on past the whole page."""
+    last = page.forms[-1].updated_at if page.forms else None
     if last is not None and last > gte:
         return last, 0
     if offset + 2 * FORMS_PAGE > MAX_WINDOW:
         raise RuntimeError("more than 10 000 orders share one updatedAt; cannot page further")
-    return gte, offset + len(forms)
+    return gte, offset + page.size
 
 
 def _count(run: SyncRun, outcomes: list[Outcome], *, repaired: bool = False) -> None:

@@ -18,9 +18,10 @@ from sqlalchemy import or_, select
 from desk.extensions import db
 from desk.models.rating import Rating, RemovalOutcome
 from desk.services.cursors import get_cursor, has_cursor, set_cursor
+from desk.services.quarantine import Quarantine, store_each
 from desk.services.ratings import rollup as rating_rollup
 from desk.services.ratings.store import Outcome, link_orders, mark_removed, upsert_ratings
-from integrations.allegro import AllegroClient, NotFound
+from integrations.allegro import AllegroClient, NotFound, RatingPage, UnreadableRecord
 
 if TYPE_CHECKING:  # the DTO is only named in annotations
     from integrations.allegro import Rating as RatingDTO
@@ -29,6 +30,7 @@ WATERMARK_FEED = "ratings"  # the newest lastChangedAt of the last complete pass
 WINDOW_FEED = "ratings_window"  # an unfinished pass: "top_ms|lte_ms|offset", "" = none
 SWEEP_FEED = "ratings_sweep"  # when recent ratings were last re-read in full (ISO)
 MS = dt.timedelta(milliseconds=1)
+STEP = "ratings"  # the sync step these records belong to (quarantine)
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class RatingSyncStats:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    quarantined: int = 0  # ratings set aside (unreadable, or refused by the store)
     new_negatives: int = 0
     removed: int = 0
     linked: int = 0
@@ -68,35 +71,49 @@ def sync_ratings(
     then, re-read recent ratings (exclusions and removals do not move lastChangedAt). Commits."""
     settings = settings or RatingSyncSettings()
     stats = RatingSyncStats()
+    pass_ = _Pass(client, account_id, stats, Quarantine(account_id, STEP), now)
     initial = not has_cursor(account_id, WATERMARK_FEED)
-    _changes(client, account_id, stats, now=now, initial=initial, settings=settings)
-    _settle_removals(client, account_id, stats, now=now, settings=settings)
+    _changes(pass_, initial=initial, settings=settings)
+    _settle_removals(pass_, settings=settings)
     last_sweep = _parse_time(get_cursor(account_id, SWEEP_FEED))
     if initial:
         set_cursor(account_id, SWEEP_FEED, now.isoformat())
     elif last_sweep is None or now - last_sweep >= settings.sweep_every:
-        _sweep(client, account_id, stats, now=now, settings=settings)
+        _sweep(pass_, settings=settings)
         set_cursor(account_id, SWEEP_FEED, now.isoformat())
     stats.linked = link_orders(account_id)
+    stats.quarantined = pass_.quarantine.added
     settings.on_page()
     db.session.commit()
     return stats
 
 
-def _changes(client, account_id: int, stats: RatingSyncStats, *, now, initial: bool, settings) -> None:
+@dataclass(frozen=True)
+class _Pass:
+    """What every part of one rating sync works with."""
+
+    client: AllegroClient
+    account_id: int
+    stats: RatingSyncStats
+    quarantine: Quarantine
+    now: dt.datetime
+
+
+def _changes(pass_: _Pass, *, initial: bool, settings: RatingSyncSettings) -> None:
     """The incremental pass from the watermark; each page and its position in one commit."""
+    account_id, stats = pass_.account_id, pass_.stats
     watermark = _parse_time(get_cursor(account_id, WATERMARK_FEED))
     gte = watermark - settings.overlap if watermark else None
     top, lte, offset = _parse_window(get_cursor(account_id, WINDOW_FEED))
     while True:
-        page = client.list_ratings(
+        page = pass_.client.list_ratings(
             offset=offset, limit=settings.page_size, last_changed_gte=gte, last_changed_lte=lte
         )
         stats.pages += 1
-        if page and top is None:
-            top = _changed(page[0])
-        _apply(account_id, page, stats, now=now, initial=initial)
-        full = len(page) >= settings.page_size
+        if page.ratings and top is None:
+            top = _changed(page.ratings[0])
+        _apply(pass_, page, initial=initial)
+        full = page.size >= settings.page_size
         if full:
             lte, offset = _next_window(lte, offset, page, settings)
             set_cursor(account_id, WINDOW_FEED, _window(top, lte, offset))
@@ -110,9 +127,10 @@ def _changes(client, account_id: int, stats: RatingSyncStats, *, now, initial: b
             return
 
 
-def _sweep(client, account_id: int, stats: RatingSyncStats, *, now, settings) -> None:
+def _sweep(pass_: _Pass, *, settings: RatingSyncSettings) -> None:
     """Re-read every rating changed in the last `sweep_days`; one missing from Allegro is confirmed
     gone with a 404 before it counts as removed."""
+    client, account_id, stats, now = pass_.client, pass_.account_id, pass_.stats, pass_.now
     gte = now - dt.timedelta(days=settings.sweep_days)
     lte, offset, seen = None, 0, set()
     while True:
@@ -120,11 +138,12 @@ def _sweep(client, account_id: int, stats: RatingSyncStats, *, now, settings) ->
             offset=offset, limit=settings.page_size, last_changed_gte=gte, last_changed_lte=lte
         )
         stats.pages += 1
-        seen.update(r.id for r in page)
-        _apply(account_id, page, stats, now=now, initial=False)
+        seen.update(r.id for r in page.ratings)
+        seen.update(record.allegro_id for record in page.rejected)  # not gone, only unreadable
+        _apply(pass_, page, initial=False)
         settings.on_page()
         db.session.commit()
-        if len(page) < settings.page_size:
+        if page.size < settings.page_size:
             break
         lte, offset = _next_window(lte, offset, page, settings)
     missing = db.session.scalars(
@@ -144,14 +163,35 @@ def _sweep(client, account_id: int, stats: RatingSyncStats, *, now, settings) ->
             if mark_removed(row, now):
                 stats.removed += 1
                 days.add(row.rated_on)
+        except UnreadableRecord:
+            pass  # it exists; what it says is for the next pass to read
     rating_rollup.refresh_days(account_id, days)
 
 
-def _apply(account_id: int, page: list[RatingDTO], stats: RatingSyncStats, *, now, initial: bool) -> None:
-    outcomes, days, negatives = upsert_ratings(account_id, page, now=now, initial=initial)
-    stats.count(outcomes)
-    stats.new_negatives += negatives
-    rating_rollup.refresh_days(account_id, days)
+def _apply(pass_: _Pass, page: RatingPage, *, initial: bool) -> None:
+    pass_.quarantine.reject_all(page.rejected)
+    days = _store(pass_, list(page.ratings), initial=initial)
+    rating_rollup.refresh_days(pass_.account_id, days)
+
+
+def _store(pass_: _Pass, ratings: list[RatingDTO], *, initial: bool) -> set[dt.date]:
+    """Store ratings, setting aside any the store refuses; returns the days whose statistics changed."""
+    refused: set[str] = set()
+
+    def store(batch):
+        return [upsert_ratings(pass_.account_id, list(batch), now=pass_.now, initial=initial)]
+
+    def refuse(dto: RatingDTO, exc: BaseException) -> None:
+        refused.add(dto.id)
+        pass_.quarantine.refuse("rating", dto.id, dto, exc)
+
+    days: set[dt.date] = set()
+    for outcomes, touched, negatives in store_each(ratings, store, refuse):
+        pass_.stats.count(outcomes)
+        pass_.stats.new_negatives += negatives
+        days |= touched
+    pass_.quarantine.stored("rating", (dto.id for dto in ratings if dto.id not in refused))
+    return days
 
 
 def _changed(rating: RatingDTO) -> dt.datetime:
@@ -159,21 +199,24 @@ def _changed(rating: RatingDTO) -> dt.datetime:
 
 
 def _next_window(
-    lte: dt.datetime | None, offset: int, page: list[RatingDTO], settings: RatingSyncSettings
+    lte: dt.datetime | None, offset: int, page: RatingPage, settings: RatingSyncSettings
 ) -> tuple[dt.datetime | None, int]:
     """Where the next page starts: further down, or (past the offset limit) a narrower window."""
-    following = offset + len(page)
+    following = offset + page.size
     if following <= settings.max_offset:
         return lte, following
+    if not page.ratings:
+        raise RuntimeError("a whole page of unreadable ratings at the offset limit; cannot page further")
     # Inclusive bound, one millisecond up: ratings sharing the oldest time on this page are read again.
-    narrowed = _changed(page[-1]) + MS
+    narrowed = _changed(page.ratings[-1]) + MS
     if lte is not None and narrowed >= lte:
         raise RuntimeError("more ratings share one lastChangedAt than Allegro lets us page through")
     return narrowed, 0
 
 
-def _settle_removals(client, account_id: int, stats: RatingSyncStats, *, now, settings) -> None:
+def _settle_removals(pass_: _Pass, *, settings: RatingSyncSettings) -> None:
     """Re-read ratings whose removal we requested: a 404 means the buyer removed it."""
+    client, account_id, stats, now = pass_.client, pass_.account_id, pass_.stats, pass_.now
     due = db.session.scalars(
         select(Rating)
         .where(
@@ -195,12 +238,28 @@ def _settle_removals(client, account_id: int, stats: RatingSyncStats, *, now, se
             if mark_removed(row, now):
                 stats.removed += 1
                 days.add(row.rated_on)
+        except UnreadableRecord as exc:
+            pass_.quarantine.reject(exc.record)
         else:
-            outcomes, touched, _negatives = upsert_ratings(account_id, [dto], now=now, initial=False)
-            stats.count(outcomes)
-            days |= touched
+            days |= _store(pass_, [dto], initial=False)
         row.removal_checked_at = now
     rating_rollup.refresh_days(account_id, days)
+
+
+def sync_rating(client: AllegroClient, account_id: int, rating_id: str, *, now: dt.datetime) -> bool:
+    """Read one rating again and store it (a retry from the quarantine); commits.
+
+    True when stored; False when set aside again. NotFound propagates.
+    """
+    pass_ = _Pass(client, account_id, RatingSyncStats(), Quarantine(account_id, STEP), now)
+    try:
+        dto = client.get_rating(rating_id)
+    except UnreadableRecord as exc:
+        pass_.quarantine.reject(exc.record)
+    else:
+        rating_rollup.refresh_days(account_id, _store(pass_, [dto], initial=False))
+    db.session.commit()
+    return pass_.quarantine.added == 0
 
 
 def _window(top: dt.datetime | None, lte: dt.datetime | None, offset: int) -> str:

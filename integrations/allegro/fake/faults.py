@@ -5,6 +5,7 @@ import contextlib
 import re
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,11 +16,12 @@ _ROUTE = re.compile(r"^(GET|POST|PUT|DELETE|PATCH) /[^\s<>]*$")
 class Fault:
     """What happens instead of (or after) the normal answer; `remaining` counts requests left."""
 
-    kind: str  # "fail", "drop_before" or "drop_after"
+    kind: str  # "fail", "drop_before", "drop_after" or "tamper"
     remaining: int
     status: int = 0
     retry_after: int | None = None
     body: dict[str, Any] | None = None
+    rewrite: Callable[[Any], Any] | None = None  # "tamper": turns the answer's JSON into another
 
 
 @dataclass(slots=True)
@@ -82,6 +84,11 @@ class FaultsMixin:
     ) -> None:
         """Answer the next `times` requests of `route` with `status` without applying them."""
         self._queue(route, Fault("fail", times, status=status, retry_after=retry_after, body=body))
+
+    def tamper_next(self, route: str, rewrite: Callable[[Any], Any], *, times: int = 1) -> None:
+        """Pass the JSON of the next `times` answers of `route` through `rewrite` before sending
+        them: how a test serves data Allegro should not send (see fake.bad_records)."""
+        self._queue(route, Fault("tamper", times, rewrite=rewrite))
 
     def drop_after_commit(self, route: str, *, times: int = 1) -> None:
         """Apply the next requests' effect, then close the connection without any answer."""

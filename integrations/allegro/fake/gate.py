@@ -158,6 +158,9 @@ def _apply_fault(fault: Fault) -> Response | None:
     if fault.kind == "drop_after":
         g.drop_after = True
         return None
+    if fault.kind == "tamper":
+        g.rewrite = fault.rewrite
+        return None
     if fault.kind == "drop_before":
         _record(status=0, dropped=True)  # logged first: the client returns as soon as the socket closes
         drop_connection(request.environ)
@@ -184,6 +187,8 @@ def _fault_response(fault: Fault) -> Response:
 
 def _after(response: Response) -> Response:
     response.headers["trace-id"] = secrets.token_hex(16)
+    if g.get("rewrite") is not None and response.is_json:
+        response.set_data(json.dumps(g.rewrite(json.loads(response.get_data()))))
     if not g.get("logged"):
         _record(status=response.status_code, dropped=bool(g.get("drop_after")))
     if g.get("drop_after"):

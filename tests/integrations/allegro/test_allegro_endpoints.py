@@ -44,13 +44,13 @@ def test_event_stats_then_events_from_the_cursor(
 
     clock.advance(5)
     second = state.add_checkout_form(seller_id)
-    events = client.list_order_events(from_id=stats.latest_event_id)
+    events = client.list_order_events(from_id=stats.latest_event_id).events
     assert [e.checkout_form_id for e in events] == [second["id"]] * len(events)
     assert events and all(e.seller_id == seller_id for e in events)
     assert events[-1].occurred_at == clock()
     assert events[-1].revision == second["revision"]
     assert events[-1].buyer_login == second["buyer"]["login"]
-    assert client.list_order_events(from_id=events[-1].id) == []
+    assert client.list_order_events(from_id=events[-1].id).size == 0
     assert first["id"] != second["id"]
 
 
@@ -60,7 +60,7 @@ def test_events_filter_by_types_with_repeated_keys(
     form = state.add_checkout_form(seller_id)
     state.emit_event(form["id"], "BUYER_CANCELLED")
     state.emit_event(form["id"], "AUTO_CANCELLED")
-    events = client.list_order_events(types=["BUYER_CANCELLED", "AUTO_CANCELLED"], limit=1000)
+    events = client.list_order_events(types=["BUYER_CANCELLED", "AUTO_CANCELLED"], limit=1000).events
     assert [e.type for e in events] == ["BUYER_CANCELLED", "AUTO_CANCELLED"]
     (sent,) = state.requests_for("GET /order/events")
     assert sent.query == {"type": ["BUYER_CANCELLED", "AUTO_CANCELLED"], "limit": ["1000"]}
@@ -69,7 +69,7 @@ def test_events_filter_by_types_with_repeated_keys(
 def test_events_limit(client: AllegroClient, state: FakeAllegroState, seller_id: str) -> None:
     for _ in range(3):
         state.add_checkout_form(seller_id)
-    assert len(client.list_order_events(limit=2)) == 2
+    assert len(client.list_order_events(limit=2).events) == 2
 
 
 def test_get_checkout_form_matches_the_fake(

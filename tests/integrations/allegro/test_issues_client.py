@@ -38,12 +38,12 @@ def test_list_is_newest_opened_first_with_filters(
     state.set_issue_status(old["id"], "DISPUTE_CLOSED")
     state.add_issue(state.add_seller("inny_sklep"))  # another seller's issue stays invisible
 
-    assert [i.id for i in client.list_issues()] == [new["id"], claim["id"], old["id"]]
-    assert [i.id for i in client.list_issues(offset=1, limit=1)] == [claim["id"]]
-    open_ones = client.list_issues(statuses=["DISPUTE_ONGOING", "CLAIM_SUBMITTED"])
+    assert [i.id for i in client.list_issues().issues] == [new["id"], claim["id"], old["id"]]
+    assert [i.id for i in client.list_issues(offset=1, limit=1).issues] == [claim["id"]]
+    open_ones = client.list_issues(statuses=["DISPUTE_ONGOING", "CLAIM_SUBMITTED"]).issues
     assert [i.id for i in open_ones] == [new["id"], claim["id"]]
-    assert [i.id for i in client.list_issues(checkout_form_id=form["id"])] == [claim["id"]]
-    assert client.list_issues(offset=3) == []
+    assert [i.id for i in client.list_issues(checkout_form_id=form["id"]).issues] == [claim["id"]]
+    assert client.list_issues(offset=3).size == 0
 
 
 def test_claim_from_an_order_carries_its_buyer_offer_and_deadlines(

@@ -176,7 +176,7 @@ def test_reads_declarations_and_downloads_are_retried(
     state.fail_next(DECLARE, 503)
     state.fail_next(DOWNLOAD, 503, times=2)
 
-    assert len(client.list_issues()) == 1
+    assert len(client.list_issues().issues) == 1
     assert client.declare_issue_attachment("b.png", 5).id
     assert client.download_issue_attachment(attachment_id) == (PNG, "image/png")
     assert len(sleep.delays) == 4

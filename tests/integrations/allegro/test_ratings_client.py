@@ -37,7 +37,7 @@ def test_list_newest_change_first(
     clock.advance(60)
     state.edit_rating(first["id"], comment="Polecam, szybka wysyłka")
 
-    ratings = client.list_ratings()
+    ratings = client.list_ratings().ratings
 
     assert [r.id for r in ratings] == [first["id"], second["id"]]
     assert ratings[0].comment == "Polecam, szybka wysyłka"
@@ -63,14 +63,14 @@ def test_list_filters_are_sent_and_inclusive(
 
     found = client.list_ratings(
         recommended=False, last_changed_gte=start, last_changed_lte=start + dt.timedelta(hours=1)
-    )
+    ).ratings
 
     assert [r.id for r in found] == [middle["id"], old["id"]]
     query = state.requests_for(LIST)[-1].query
     assert query["recommended"] == ["false"]
     assert query["lastChangedAt.gte"] == [format_datetime(start)]
     assert query["lastChangedAt.lte"] == [format_datetime(start + dt.timedelta(hours=1))]
-    assert [r.recommended for r in client.list_ratings(recommended=True)] == [True]
+    assert [r.recommended for r in client.list_ratings(recommended=True).ratings] == [True]
 
 
 def test_list_pages_with_offset_and_limit(
@@ -82,10 +82,10 @@ def test_list_pages_with_offset_and_limit(
         clock.advance(1)
     newest_first = ids[::-1]
 
-    assert [r.id for r in client.list_ratings(limit=2)] == newest_first[:2]
-    assert [r.id for r in client.list_ratings(offset=2, limit=2)] == newest_first[2:4]
-    assert [r.id for r in client.list_ratings(offset=4, limit=2)] == newest_first[4:]
-    assert client.list_ratings(offset=20_000, limit=1) == []
+    assert [r.id for r in client.list_ratings(limit=2).ratings] == newest_first[:2]
+    assert [r.id for r in client.list_ratings(offset=2, limit=2).ratings] == newest_first[2:4]
+    assert [r.id for r in client.list_ratings(offset=4, limit=2).ratings] == newest_first[4:]
+    assert client.list_ratings(offset=20_000, limit=1).size == 0
 
 
 @pytest.mark.parametrize(
@@ -243,7 +243,7 @@ def test_accepted_removal_makes_the_rating_disappear(
 
     state.resolve_removal(rating["id"], accepted=True)
 
-    assert client.list_ratings() == []
+    assert client.list_ratings().size == 0
     with pytest.raises(NotFound):
         client.get_rating(rating["id"])
     summary = client.get_ratings_summary(seller_id)

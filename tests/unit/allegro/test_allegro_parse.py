@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from integrations.allegro import AllegroResponseError, Price, TaxId, _parse
+from integrations.allegro import AllegroResponseError, OrderEventPage, Price, TaxId, _parse
 
 UTC = dt.UTC
 
@@ -142,17 +143,24 @@ def test_event_without_checkout_form_reference() -> None:
                 }
             ]
         }
-    )
+    ).events
     assert event.checkout_form_id is None and event.revision is None and event.seller_id == "9"
 
 
-def test_event_without_time_is_refused() -> None:
-    with pytest.raises(AllegroResponseError, match="occurredAt"):
-        _parse.parse_order_events({"events": [{"id": "1", "type": "BOUGHT", "occurredAt": "yesterday"}]})
+def test_event_without_time_is_set_aside_and_still_ends_the_page() -> None:
+    good = {"id": "1", "type": "BOUGHT", "occurredAt": "2026-11-20T10:00:00Z"}
+    bad = {"id": "2", "type": "BOUGHT", "occurredAt": "yesterday"}
+    page = _parse.parse_order_events({"events": [good, bad]})
+
+    assert [event.id for event in page.events] == ["1"]
+    (rejected,) = page.rejected
+    assert (rejected.kind, rejected.allegro_id) == ("order_event", "2")
+    assert json.loads(rejected.raw) == bad and "occurredAt" in rejected.error
+    assert page.last_id == "2" and page.size == 2
 
 
 def test_empty_journal_and_empty_stats() -> None:
-    assert _parse.parse_order_events({"events": []}) == []
+    assert _parse.parse_order_events({"events": []}) == OrderEventPage(events=(), rejected=(), last_id=None)
     stats = _parse.parse_event_stats({})
     assert stats.latest_event_id is None and stats.occurred_at is None
 

@@ -124,7 +124,7 @@ def check_issue_one(raw: dict[str, Any]) -> None:
 
 
 def check_issue_list(raw: dict[str, Any]) -> None:
-    issues = _parse_issues.parse_issues(raw)
+    issues = _parse_issues.parse_issues(raw).issues
     assert len(issues) == len(raw.get("issues", []))
     for issue, source in zip(issues, raw.get("issues", []), strict=True):
         check_issue(issue, source)

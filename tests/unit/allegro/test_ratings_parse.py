@@ -195,10 +195,12 @@ def test_missing_buyer_login_is_tolerated() -> None:
 
 
 def test_rating_list() -> None:
-    ratings = parse_ratings({"ratings": [public_rating(), beta_rating(id="6df0a6d1ef437e00255572a2"), None]})
+    page = parse_ratings({"ratings": [public_rating(), beta_rating(id="6df0a6d1ef437e00255572a2"), None]})
 
-    assert [r.id for r in ratings] == ["5df0a6d1ef437e00255572a1", "6df0a6d1ef437e00255572a2"]
-    assert parse_ratings({}) == [] and parse_ratings({"ratings": None}) == []
+    assert [r.id for r in page.ratings] == ["5df0a6d1ef437e00255572a1", "6df0a6d1ef437e00255572a2"]
+    (odd,) = page.rejected  # a null in the list is set aside, not silently dropped
+    assert (odd.kind, odd.raw, odd.error) == ("rating", "null", "not a JSON object")
+    assert parse_ratings({}).size == 0 and parse_ratings({"ratings": None}).size == 0
 
 
 def test_answer_and_removal_bodies() -> None:

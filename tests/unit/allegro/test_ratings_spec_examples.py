@@ -117,7 +117,7 @@ def check_rating(rating: Rating, raw: dict[str, Any], media: str) -> None:
 
 def check_list(raw: dict[str, Any], media: str) -> None:
     completed = {"ratings": [with_identity(r) for r in raw["ratings"]]}
-    ratings = parse_ratings(completed)
+    ratings = parse_ratings(completed).ratings
     assert len(ratings) == len(raw["ratings"])
     for rating, source in zip(ratings, completed["ratings"], strict=True):
         check_rating(rating, source, media)

@@ -161,7 +161,7 @@ def check_me(raw: dict[str, Any]) -> None:
 
 
 def check_events(raw: dict[str, Any]) -> None:
-    events = _parse.parse_order_events(raw)
+    events = _parse.parse_order_events(raw).events
     assert len(events) == len(raw["events"])
     for event, source in zip(events, raw["events"], strict=True):
         assert isinstance(event, OrderEvent)
@@ -316,7 +316,7 @@ def test_assembled_checkout_form_has_spec_values() -> None:
 
 
 def test_assembled_event_has_spec_values() -> None:
-    (event,) = _parse.parse_order_events(_assembled("get", "/order/events"))
+    (event,) = _parse.parse_order_events(_assembled("get", "/order/events")).events
     assert event.id == "1532603898317497"
     assert event.type == "READY_FOR_PROCESSING"
     assert event.occurred_at == dt.datetime(2018, 10, 12, 10, 12, 32, 321000, tzinfo=UTC)
