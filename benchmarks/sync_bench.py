@@ -43,10 +43,10 @@ def _fetch_only(client, since) -> int:
         page = client.list_checkout_forms(
             updated_at_gte=gte, sort="updatedAt", offset=offset, limit=FORMS_PAGE
         )
-        seen += len(page.forms)
-        if len(page.forms) < FORMS_PAGE:
+        seen += page.size
+        if page.size < FORMS_PAGE:
             return seen
-        gte, offset = _next_window(gte, offset, page.forms)
+        gte, offset = _next_window(gte, offset, page)
 
 
 def run(backend: str, orders: int, tmp_dir: str, latency: float = 0.0) -> SyncFigures:
