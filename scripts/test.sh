@@ -15,12 +15,15 @@ if [ ! -x /usr/bin/chromium ]; then
   $APT update -qq && DEBIAN_FRONTEND=noninteractive $APT install -y -qq chromium >/dev/null
 fi
 
+# Both cores by default; DESK_TEST_WORKERS=0 runs in one process.
+WORKERS=(-n "${DESK_TEST_WORKERS:-2}")
+
 echo "== suite on SQLite"
-DESK_TEST_DATABASE_URL="sqlite://" "$VENV/bin/pytest" "$@"
+DESK_TEST_DATABASE_URL="sqlite://" "$VENV/bin/pytest" "${WORKERS[@]}" "$@"
 
 if "$VENV/bin/python" -m scripts.pg_reachable "$PG_URL"; then
   echo "== suite on PostgreSQL ($PG_URL)"
-  DESK_TEST_DATABASE_URL="$PG_URL" "$VENV/bin/pytest" -m "not browser" "$@"
+  DESK_TEST_DATABASE_URL="$PG_URL" "$VENV/bin/pytest" "${WORKERS[@]}" -m "not browser" "$@"
 elif [ "${CI:-}" = "true" ]; then
   echo "PostgreSQL at $PG_URL is unreachable and CI=true: failing" >&2
   exit 1

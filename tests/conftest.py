@@ -10,7 +10,18 @@ import pytest
 
 pytest_plugins = ["tests.smtp"]  # the smtp_server fixture
 
-DATABASE_URL = os.environ.get("DESK_TEST_DATABASE_URL", "sqlite://")
+def _per_worker(url: str) -> str:
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own (test_gw0, test_gw1...),
+    since tests empty the tables between them."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if url.startswith("sqlite") or not worker:
+        return url
+    server, _, name = url.rpartition("/")
+    return f"{server}/{name}_{worker}"
+
+
+BASE_DATABASE_URL = os.environ.get("DESK_TEST_DATABASE_URL", "sqlite://")
+DATABASE_URL = _per_worker(BASE_DATABASE_URL)
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
 
@@ -65,10 +76,24 @@ def _fresh_postgres_schema() -> None:
         return
     from sqlalchemy import create_engine
 
+    if DATABASE_URL != BASE_DATABASE_URL:
+        _create_database(BASE_DATABASE_URL, DATABASE_URL.rpartition("/")[2])
     engine = create_engine(DATABASE_URL)
     with engine.begin() as conn:
         conn.exec_driver_sql("DROP SCHEMA public CASCADE")
         conn.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+
+
+def _create_database(server_url: str, name: str) -> None:
+    """CREATE DATABASE `name` on the server of `server_url` unless it exists."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).first()
+        if exists is None:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     engine.dispose()
 
 
