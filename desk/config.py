@@ -36,7 +36,9 @@ class Config:
     SYNC_INTERVAL_MINUTES = 3
     SWEEP_INTERVAL_MINUTES = 30
     SWEEP_MARGIN_MINUTES = 120
-    SYNC_LEASE_SECONDS = 900
+    # A running sync renews its lease every third of this (heartbeat); a killed worker's account is
+    # free again after at most this long.
+    SYNC_LEASE_SECONDS = 60
     BACKFILL_DAYS = 90
     OUTBOX_INTERVAL_SECONDS = 30
     DEMO_TICK_SECONDS = 60

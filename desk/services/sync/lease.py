@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import case, or_, select, update
+from sqlalchemy import Engine, Update, case, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from desk.extensions import db
@@ -53,15 +53,22 @@ def lease_of(account_id: int) -> SyncLease | None:
     )
 
 
-def renew_lease(account_id: int, holder: str, *, ttl_seconds: int) -> bool:
-    """Extend a held lease; flushes only (the caller's page commit makes it durable)."""
+def renew_lease(account_id: int, holder: str, *, ttl_seconds: float) -> bool:
+    """Extend a held lease in the session's transaction; flushes only (the caller's page commit
+    makes it durable). False when the lease is no longer `holder`'s."""
     result = db.session.execute(
-        update(SyncLease)
-        .where(SyncLease.account_id == account_id, SyncLease.holder == holder)
-        .values(expires_at=utcnow() + dt.timedelta(seconds=ttl_seconds))
-        .execution_options(synchronize_session=False)
+        _extension(account_id, holder, ttl_seconds).execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+def extend_lease(engine: Engine, account_id: int, holder: str, *, ttl_seconds: float) -> bool:
+    """Extend a held lease in a transaction of its own on `engine`, apart from any session; commits.
+
+    False when the lease is no longer `holder`'s (another process took it after it expired).
+    """
+    with engine.begin() as connection:
+        return connection.execute(_extension(account_id, holder, ttl_seconds)).rowcount == 1
 
 
 def release_lease(account_id: int, holder: str) -> None:
@@ -83,3 +90,11 @@ def _ensure_row(account_id: int) -> None:
         db.session.commit()
     except IntegrityError:  # another process inserted it first: fine
         db.session.rollback()
+
+
+def _extension(account_id: int, holder: str, ttl_seconds: float) -> Update:
+    return (
+        update(SyncLease)
+        .where(SyncLease.account_id == account_id, SyncLease.holder == holder)
+        .values(expires_at=utcnow() + dt.timedelta(seconds=ttl_seconds))
+    )

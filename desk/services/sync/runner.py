@@ -17,6 +17,7 @@ from desk.orm import utcnow
 from desk.services.accounts.sellers import mark_needs_reconnect
 from desk.services.orders.sync import SyncSettings
 from desk.services.ports import AllegroGateway
+from desk.services.sync.heartbeat import Heartbeat, LeaseLost
 from desk.services.sync.lease import acquire_lease, lease_of, release_lease, renew_lease
 from desk.services.sync.steps import STEPS, Step, StepContext
 from integrations.allegro import AllegroError, AuthExpired
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 MODES = ("incremental", "sweep", "full")
 AUTH_EXPIRED = "auth_expired: the refresh token is no longer valid; reconnect the account"
 INTERRUPTED = "interrupted: the process running this sync stopped before it finished"
+LEASE_LOST = "lease_lost"
 
 
 class SyncBusy(Exception):
@@ -58,6 +60,10 @@ def run_sync(
     Then discussions and claims, then ratings: each step on its own (see sync.steps); the run is
     ok, partial or failed, with each step's error. Raises SyncBusy when another process is
     syncing the account.
+
+    While it runs, a heartbeat renews the account's lease on its own connection (see
+    sync.heartbeat). If another process took the lease over all the same, the sync stops at its
+    next page commit (the page is rolled back) and the run is failed with a `lease_lost` error.
     """
     if mode not in MODES:
         raise ValueError(f"unknown sync mode {mode!r}")
@@ -66,12 +72,13 @@ def run_sync(
         lease = lease_of(account_id)
         raise SyncBusy(account_id, lease.holder, lease.acquired_at, lease.expires_at)
     mark_interrupted(account_id)
-    settings = replace(
-        settings or SyncSettings(), on_page=lambda: renew_lease(account_id, holder, ttl_seconds=lease_seconds)
-    )
+    heartbeat = Heartbeat(db.engine, account_id, holder, ttl_seconds=lease_seconds)
+    settings = replace(settings or SyncSettings(), on_page=_page_guard(heartbeat))
+    heartbeat.start()
     try:
-        return _run(gateway, account_id, mode, settings, progress or (lambda run: None), steps)
+        return _run(gateway, account_id, mode, settings, progress or (lambda run: None), steps, heartbeat)
     finally:
+        heartbeat.stop()
         release_lease(account_id, holder)
 
 
@@ -88,19 +95,35 @@ def mark_interrupted(account_id: int) -> int:
     return result.rowcount
 
 
-def _run(gateway, account_id, mode, settings, progress, steps: Sequence[Step]) -> SyncRun:
+def _page_guard(heartbeat: Heartbeat) -> Callable[[], None]:
+    """Called before each page commit: stops the sync if the lease was taken over, else extends
+    the lease inside the page's transaction, so a page only commits while the lease is ours."""
+
+    def guard() -> None:
+        heartbeat.check()
+        if not renew_lease(heartbeat.account_id, heartbeat.holder, ttl_seconds=heartbeat.ttl_seconds):
+            raise LeaseLost(heartbeat.account_id, heartbeat.holder)
+
+    return guard
+
+
+def _run(
+    gateway, account_id, mode, settings, progress, steps: Sequence[Step], heartbeat: Heartbeat
+) -> SyncRun:
     run = SyncRun(account_id=account_id, kind=mode, steps={})
     db.session.add(run)
     db.session.commit()
     client = gateway.client_for(account_id)
     ctx = StepContext(client=client, run=run, mode=mode, settings=settings, progress=progress, now=utcnow())
     try:
+        stopped = None
         for index, step in enumerate(steps):
-            if not _run_step(step, ctx):
+            stopped = _run_step(step, ctx, heartbeat)
+            if stopped:
                 for later in steps[index + 1:]:
-                    _record(run, later.name, "skipped", "auth_expired")
+                    _record(run, later.name, "skipped", stopped)
                 break
-        _finish(run)
+        _finish(run, lease_lost=stopped == LEASE_LOST)
     finally:
         run.requests = client.request_count
         run.finished_at = utcnow()
@@ -108,17 +131,24 @@ def _run(gateway, account_id, mode, settings, progress, steps: Sequence[Step]) -
     return run
 
 
-def _run_step(step: Step, ctx: StepContext) -> bool:
-    """Run one step and record how it ended; False when the account's authorisation has expired."""
+def _run_step(step: Step, ctx: StepContext, heartbeat: Heartbeat) -> str | None:
+    """Run one step and record how it ended; returns why the remaining steps are skipped, if they
+    are (the account's authorisation expired, or the lease was taken over)."""
     run = ctx.run
     try:
+        heartbeat.check()  # no step starts once another process syncs the account
         step.run(ctx)
+        ctx.settings.on_page()
         db.session.commit()
+    except LeaseLost as exc:
+        db.session.rollback()
+        _record(run, step.name, "failed", str(exc))
+        return LEASE_LOST
     except AuthExpired as exc:
         db.session.rollback()
         mark_needs_reconnect(run.account_id, str(exc), commit=False)
         _record(run, step.name, "failed", AUTH_EXPIRED)
-        return False
+        return "auth_expired"
     except AllegroError as exc:
         db.session.rollback()
         _record(run, step.name, "failed", f"{type(exc).__name__}: {exc}")
@@ -128,7 +158,7 @@ def _run_step(step: Step, ctx: StepContext) -> bool:
         _record(run, step.name, "failed", f"{type(exc).__name__}: {exc}")
     else:
         _record(run, step.name, "ok", None)
-    return True
+    return None
 
 
 def _record(run: SyncRun, name: str, state: str, error: str | None) -> None:
@@ -136,14 +166,16 @@ def _record(run: SyncRun, name: str, state: str, error: str | None) -> None:
     db.session.commit()
 
 
-def _finish(run: SyncRun) -> None:
-    """ok when every step did; partial when some did; failed when none did."""
+def _finish(run: SyncRun, *, lease_lost: bool = False) -> None:
+    """ok when every step did; partial when some did; failed when none did, or when the lease was
+    lost (the run stopped half-way, and another process syncs the account now)."""
     results = (run.steps or {}).values()
     failed = [name for name, result in (run.steps or {}).items() if result["state"] != "ok"]
     if not failed:
         run.state = "ok"
         return
-    run.state = "partial" if any(result["state"] == "ok" for result in results) else "failed"
+    partial = not lease_lost and any(result["state"] == "ok" for result in results)
+    run.state = "partial" if partial else "failed"
     run.error = "; ".join(f"{name}: {run.steps[name]['error']}" for name in failed)[:2000]
     log.warning("sync of account %s: %s", run.account_id, run.error)
 
