@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,9 +23,24 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from desk.views import register_blueprints
 
     config.load(app, overrides)
+    _trust_proxies(app)
     extensions.init_app(app)
     wiring.init_app(app)
     register_blueprints(app)
     register_cli(app)
     jobs.init_scheduler(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES proxies, take the client's address, scheme and host from their headers.
+
+    With 0 the X-Forwarded-* headers are ignored: anyone can send them, only our own proxies are believed.
+    """
+    from desk.config import ConfigError
+
+    hops = int(app.config["TRUSTED_PROXIES"])
+    if hops < 0:
+        raise ConfigError("DESK_TRUSTED_PROXIES must be 0 or more")
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]

@@ -80,8 +80,19 @@ class Config:
     # Largest request body, refused before it is read (the CSRF check parses every form first). The
     # reply form's five 2 MB attachments fit; anything bigger is answered with the Polish 413 page.
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
-    LOGIN_MAX_ATTEMPTS = 5
-    LOGIN_WINDOW_SECONDS = 300
+    # Sign-in throttle (desk/services/accounts/throttle.py). Failures are remembered for the window.
+    # One e-mail from one address: free failures, then a delay that doubles with each failure, capped.
+    LOGIN_FREE_FAILURES = 5
+    LOGIN_FIRST_DELAY_SECONDS = 30
+    LOGIN_MAX_DELAY_SECONDS = 900
+    # One address, any e-mails (spraying): generous, as everybody behind one proxy shares an address.
+    LOGIN_ADDRESS_MAX_FAILURES = 100
+    # One e-mail, any addresses: a high ceiling that the agent's known devices pass.
+    LOGIN_EMAIL_MAX_FAILURES = 50
+    LOGIN_WINDOW_SECONDS = 3600
+    KNOWN_DEVICE_DAYS = 180  # a browser that signed in stays known this long after its last sign-in
+    # Proxies in front of the desk that set X-Forwarded-For/-Proto/-Host; 0 trusts no such header.
+    TRUSTED_PROXIES = 0
     ARGON2_PROFILE = "RFC_9106_LOW_MEMORY"  # argon2-cffi profile for password hashes
     PORT = 5000
 

@@ -16,6 +16,7 @@ import requests
 from flask import Flask, current_app
 
 from desk.extensions import db
+from desk.services.accounts.throttle import LoginPolicy
 from desk.services.issues.deadlines import DeadlinePolicy
 from desk.services.orders.cache import Caches, TtlCache
 from desk.services.orders.sync import SyncSettings
@@ -102,8 +103,7 @@ class Settings:
 
     production: bool
     languages: tuple[str, ...]
-    login_max_attempts: int
-    login_window_seconds: int
+    login: LoginPolicy  # the sign-in throttle and how long a device stays known
     password_profile: str  # argon2-cffi profile for new password hashes
     sync: SyncSettings
     sync_lease_seconds: int
@@ -126,8 +126,15 @@ def settings(app: Flask | None = None) -> Settings:
     return Settings(
         production=config["ENV_NAME"] == "production",
         languages=tuple(config["LANGUAGES"]),
-        login_max_attempts=config["LOGIN_MAX_ATTEMPTS"],
-        login_window_seconds=config["LOGIN_WINDOW_SECONDS"],
+        login=LoginPolicy(
+            free_failures=int(config["LOGIN_FREE_FAILURES"]),
+            first_delay_seconds=int(config["LOGIN_FIRST_DELAY_SECONDS"]),
+            max_delay_seconds=int(config["LOGIN_MAX_DELAY_SECONDS"]),
+            address_max_failures=int(config["LOGIN_ADDRESS_MAX_FAILURES"]),
+            email_max_failures=int(config["LOGIN_EMAIL_MAX_FAILURES"]),
+            window_seconds=int(config["LOGIN_WINDOW_SECONDS"]),
+            known_device_days=int(config["KNOWN_DEVICE_DAYS"]),
+        ),
         password_profile=config["ARGON2_PROFILE"],
         sync=SyncSettings(
             sweep_margin=dt.timedelta(minutes=config["SWEEP_MARGIN_MINUTES"]),

@@ -1,7 +1,7 @@
 """ORM models, one module per aggregate."""
 from desk.models import issue, rating  # noqa: F401  (register their tables)
 from desk.models.account import AccountStatus, AllegroToken, DeviceAuthorization, SellerAccount
-from desk.models.agent import Agent, LoginAttempt, Role, agent_account
+from desk.models.agent import Agent, KnownDevice, LoginAttempt, Role, agent_account
 from desk.models.order import Order, OrderChange, OrderLine, OrderNote
 from desk.models.outbox import OutboxMessage, OutboxState
 from desk.models.sync import QuarantinedRecord, SyncCursor, SyncLease, SyncRun
@@ -11,6 +11,7 @@ __all__ = [
     "Agent",
     "AllegroToken",
     "DeviceAuthorization",
+    "KnownDevice",
     "LoginAttempt",
     "Order",
     "OrderChange",

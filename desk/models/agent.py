@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.extensions import db
 from desk.models.account import SellerAccount
-from desk.orm import created_at, intpk
+from desk.orm import created_at, intpk, utcnow
 
 
 class Role(enum.StrEnum):
@@ -59,10 +59,27 @@ class Agent(UserMixin, db.Model):
 
 
 class LoginAttempt(db.Model):
-    """Failed logins, counted per e-mail and per address for the rate limit."""
+    """A failed sign-in, counted per e-mail and address pair, per e-mail and per address."""
 
     __tablename__ = "login_attempt"
 
     id: Mapped[intpk]
-    key: Mapped[str] = mapped_column(String(300), index=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)  # as typed (normalised): may name no agent
+    address: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[created_at]
+
+
+class KnownDevice(db.Model):
+    """A browser an agent has signed in on; with the right password it passes the locks of the address
+    and of the e-mail (desk/services/accounts/throttle.py).
+
+    The browser keeps a random token in a cookie; only its SHA-256 is stored here.
+    """
+
+    __tablename__ = "known_device"
+
+    id: Mapped[intpk]
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[created_at]
+    last_used_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from desk.extensions import db
 from desk.models import AccountStatus, Agent, Role, SellerAccount
+from desk.services.accounts import devices
 from desk.services.errors import N_, NotFoundError, ValidationError
 
 
@@ -46,7 +47,7 @@ def update_agent(agent_id: int, *, role: str, account_ids: Iterable[int], acting
 
 
 def set_agent_active(agent_id: int, *, active: bool, acting_agent_id: int) -> Agent:
-    """Deactivate an agent (they can no longer sign in) or reactivate them. Commits."""
+    """Deactivate an agent (sessions and known devices end, no more sign-ins) or reactivate them. Commits."""
     agent = get_agent(agent_id)
     if not active and agent.id == acting_agent_id:
         raise ValidationError(N_("You cannot deactivate your own account."))
@@ -55,6 +56,7 @@ def set_agent_active(agent_id: int, *, active: bool, acting_agent_id: int) -> Ag
     agent.is_active_flag = active
     if not active:
         agent.session_generation += 1  # a reactivated agent signs in again
+        devices.forget_all(agent.id)
     db.session.commit()
     return agent
 

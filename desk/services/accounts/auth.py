@@ -1,4 +1,4 @@
-"""Desk sign-in: agent accounts, argon2 password hashes and a database-backed login rate limit.
+"""Desk sign-in: agent accounts, argon2 password hashes, the sign-in throttle and known devices.
 
 Passwords and hashes never reach a log line or an exception message.
 """
@@ -6,27 +6,28 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
 import re
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from desk.config import Config
 from desk.extensions import db
-from desk.models import Agent, LoginAttempt, Role, SellerAccount
+from desk.models import Agent, Role, SellerAccount
 from desk.orm import utcnow
+from desk.services.accounts import devices, throttle
 from desk.services.accounts.passwords import MAX_LENGTH, check_password
+from desk.services.accounts.throttle import LoginPolicy
 from desk.services.errors import (
     N_,
     ConflictError,
     NotFoundError,
     PermissionDenied,
-    RateLimitedError,
     ValidationError,
 )
 
@@ -96,15 +97,27 @@ def create_agent(
 
 
 def set_password(*, email: str, password: str, profile: str = DEFAULT_PROFILE) -> Agent:
-    """Replace an agent's password and lift the e-mail's login lock; raises NotFoundError."""
+    """Replace an agent's password; raises NotFoundError.
+
+    Every session and every known device of the agent ends, and the e-mail's sign-in limits are lifted.
+    """
     agent = _agent_by_email(email)
     check_password(password, email=agent.email)
     agent.password_hash = hash_password(password, profile)
     agent.session_generation += 1  # every session signed in with the old password ends
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.key == _email_key(agent.email)))
+    devices.forget_all(agent.id)
+    throttle.forget_email(agent.email)
     db.session.commit()
     log.info("password changed for agent %s", agent.email)
     return agent
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """A successful sign-in: the agent, and the token that makes this browser one of their known devices."""
+
+    agent: Agent
+    device_token: str
 
 
 def authenticate(
@@ -112,24 +125,24 @@ def authenticate(
     password: str,
     *,
     remote_addr: str | None,
-    max_attempts: int = Config.LOGIN_MAX_ATTEMPTS,
-    window_seconds: int = Config.LOGIN_WINDOW_SECONDS,
+    device_token: str | None = None,
+    policy: LoginPolicy = LoginPolicy(),
     profile: str = DEFAULT_PROFILE,
-) -> Agent:
-    """Return the agent whose e-mail and password match, recording the sign-in.
+) -> SignIn:
+    """Check the e-mail and password, record the sign-in and remember the device.
 
-    At most `max_attempts` failures per e-mail and per remote address are allowed in
-    `window_seconds`; beyond that RateLimitedError is raised even for the right password.
+    The throttle (throttle.py) goes first and raises RateLimitedError even for the right password.
+    `device_token` (from the browser's cookie, if any) may name one of the agent's known devices,
+    which passes the locks of the address and of the e-mail, though not its own growing delay.
     Wrong credentials raise ValidationError, a disabled account PermissionDenied.
     """
-    keys = (_email_key(email), _addr_key(remote_addr))
+    email = normalize_email(email)
     now = utcnow()
-    since = now - dt.timedelta(seconds=window_seconds)
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.key.in_(keys), LoginAttempt.at < since))
-    _check_rate_limit(keys, since=since, now=now, max_attempts=max_attempts, window_seconds=window_seconds)
-    agent = db.session.scalar(select(Agent).where(Agent.email == normalize_email(email)))
+    agent = db.session.scalar(select(Agent).where(Agent.email == email))
+    known = agent is not None and _is_known_device(agent, device_token, now=now, policy=policy)
+    throttle.check(email, remote_addr, device_known=known, policy=policy, now=now)
     if not _password_matches(agent, password, profile):
-        db.session.add_all(LoginAttempt(key=key, at=now) for key in keys)
+        throttle.record_failure(email, remote_addr, now)
         db.session.commit()
         # The typed e-mail is logged only when it names an agent: people paste passwords into it.
         log.info("sign-in failed for %s from %s", agent.email if agent else "an unknown e-mail", remote_addr)
@@ -140,10 +153,11 @@ def authenticate(
     if _hasher(profile).check_needs_rehash(agent.password_hash):
         agent.password_hash = hash_password(password, profile)
     agent.last_login_at = now
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.key == keys[0]))
+    throttle.forget_pair(email, remote_addr)
+    token = devices.remember(agent.id, device_token, now=now, days=policy.known_device_days)
     db.session.commit()
-    log.info("agent %s signed in from %s", agent.email, remote_addr)
-    return agent
+    log.info("agent %s signed in from %s%s", agent.email, remote_addr, " (known device)" if known else "")
+    return SignIn(agent=agent, device_token=token)
 
 
 def get_agent(agent_id: int) -> Agent | None:
@@ -197,34 +211,8 @@ def set_agent_locale(agent_id: int, locale: str) -> None:
     db.session.commit()
 
 
-def _email_key(email: str) -> str:
-    return f"email:{normalize_email(email)}"[:300]
-
-
-def _addr_key(remote_addr: str | None) -> str:
-    return f"addr:{remote_addr or 'unknown'}"[:300]
-
-
-def _check_rate_limit(
-    keys: tuple[str, ...], *, since: dt.datetime, now: dt.datetime, max_attempts: int, window_seconds: int
-) -> None:
-    rows = db.session.execute(
-        select(func.count(), func.min(LoginAttempt.at))
-        .where(LoginAttempt.key.in_(keys), LoginAttempt.at >= since)
-        .group_by(LoginAttempt.key)
-    ).all()
-    blocked = [oldest for count, oldest in rows if count >= max_attempts]
-    if not blocked:
-        return
-    db.session.commit()  # keep the clean-up of expired rows
-    unblocked_at = min(blocked) + dt.timedelta(seconds=window_seconds)
-    retry_after = max(1, math.ceil((unblocked_at - now).total_seconds()))
-    log.warning("sign-in rate limit hit (%s)", keys[1])
-    raise RateLimitedError(
-        N_("Too many failed sign-in attempts. Try again in %(minutes)d min."),
-        retry_after=retry_after,
-        minutes=math.ceil(retry_after / 60),
-    )
+def _is_known_device(agent: Agent, token: str | None, *, now: dt.datetime, policy: LoginPolicy) -> bool:
+    return devices.find(agent.id, token, now=now, days=policy.known_device_days) is not None
 
 
 def _password_matches(agent: Agent | None, password: str, profile: str) -> bool:

@@ -33,7 +33,7 @@ def test_create_from_stdin_and_list(runner, shop):
     assert result.exit_code == 0, result.output
     assert "Created agent anna@sklep.pl" in result.output
     assert PASSWORD not in result.output
-    agent = auth.authenticate("anna@sklep.pl", PASSWORD, remote_addr="127.0.0.1")
+    agent = auth.authenticate("anna@sklep.pl", PASSWORD, remote_addr="127.0.0.1").agent
     assert [a.name for a in agent.accounts] == ["sklep-a"]
 
     _create(runner, "boss@sklep.pl", "--name", "Szef", "--role", "owner")
@@ -56,7 +56,7 @@ def test_create_prompts_twice_for_a_hidden_password(runner):
     assert result.exit_code == 0, result.output
     assert PASSWORD not in result.output  # hidden input is not echoed
     assert "Repeat for confirmation" in result.output
-    assert auth.authenticate("admin@sklep.pl", PASSWORD, remote_addr="127.0.0.1").role is Role.ADMIN
+    assert auth.authenticate("admin@sklep.pl", PASSWORD, remote_addr="127.0.0.1").agent.role is Role.ADMIN
 
 
 def test_create_reports_domain_errors(runner, shop):
@@ -86,7 +86,7 @@ def test_set_password(runner):
         input="Zupelnie-Nowe-Haslo\n",
     )
     assert result.exit_code == 0, result.output
-    agent = auth.authenticate("anna@sklep.pl", "Zupelnie-Nowe-Haslo", remote_addr="127.0.0.1")
+    agent = auth.authenticate("anna@sklep.pl", "Zupelnie-Nowe-Haslo", remote_addr="127.0.0.1").agent
     assert PasswordHasher().verify(agent.password_hash, "Zupelnie-Nowe-Haslo")
     missing = runner.invoke(
         args=["desk", "agents", "set-password", "nobody@sklep.pl", "--password-stdin"], input=f"{PASSWORD}\n"
