@@ -1,7 +1,7 @@
 """sign-in throttle: one row per failed sign-in with its e-mail and address; agents' known devices
 
 Revision ID: de95cc4d4877
-Revises: e8b3c6d2a4f9
+Revises: f1a7c3e9b2d4
 Create Date: 2026-12-02 16:00:00.000000
 
 """
@@ -12,7 +12,7 @@ import desk.orm  # noqa: F401  (custom column types used below)
 
 # revision identifiers, used by Alembic.
 revision = 'de95cc4d4877'
-down_revision = 'e8b3c6d2a4f9'
+down_revision = 'f1a7c3e9b2d4'
 branch_labels = None
 depends_on = None
 
