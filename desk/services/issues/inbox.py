@@ -181,8 +181,12 @@ def _at_risk_conditions(policy: DeadlinePolicy, now: dt.datetime):
 
 def _at_risk_count(base: Select, policy: DeadlinePolicy, now: dt.datetime) -> int:
     """|reply risk| + |Allegro risk without reply risk|: two index ranges, no UNION to materialise."""
+    return db.session.scalar(_at_risk_counter(base, policy, now)) or 0
+
+
+def _at_risk_counter(base: Select, policy: DeadlinePolicy, now: dt.datetime):
     reply, allegro = _at_risk_conditions(policy, now)
-    return capped_count(base.where(reply)) + capped_count(base.where(allegro, ~reply))
+    return select(_capped(base.where(reply)) + _capped(base.where(allegro, ~reply)))
 
 
 def capped_count(query: Select) -> int:
@@ -190,8 +194,13 @@ def capped_count(query: Select) -> int:
 
     The navigation shows "1000+" beyond the cap, so a count costs the same at any volume.
     """
+    return db.session.scalar(select(_capped(query))) or 0
+
+
+def _capped(query: Select):
+    """capped_count as a scalar subquery, so that several counts share one statement."""
     limited = query.with_only_columns(Issue.id).order_by(None).limit(COUNT_CAP + 1).subquery()
-    return db.session.scalar(select(func.count()).select_from(limited)) or 0
+    return select(func.count()).select_from(limited).scalar_subquery()
 
 
 def nearest_deadline(issue: Issue, policy: DeadlinePolicy, now: dt.datetime) -> dt.datetime:
@@ -263,15 +272,15 @@ def queue_counts(
     now: dt.datetime | None = None,
 ) -> dict[str, int]:
     """How many issues each working queue holds, each counted up to COUNT_CAP + 1 (closed: not counted)."""
+    queues = ("reply", "decision", "waiting", "escalated", "mine")
     base = _visible(select(Issue.id), account_ids, InboxFilters(), agent_id)
     if base is None:
-        return dict.fromkeys(("reply", "decision", "waiting", "escalated", "mine", "at_risk"), 0)
-    counts = {
-        queue: capped_count(base.where(_queue_condition(queue, agent_id)))
-        for queue in ("reply", "decision", "waiting", "escalated", "mine")
-    }
-    counts["at_risk"] = _at_risk_count(base, policy, now or utcnow())
-    return counts
+        return dict.fromkeys((*queues, "at_risk"), 0)
+    # One statement of capped subqueries: each still walks only its own index range.
+    counters = [_capped(base.where(_queue_condition(queue, agent_id))) for queue in queues]
+    counters.append(_at_risk_counter(base, policy, now or utcnow()).scalar_subquery())
+    row = db.session.execute(select(*counters)).one()
+    return dict(zip((*queues, "at_risk"), (count or 0 for count in row), strict=True))
 
 
 def needs_reply_count(account_ids: set[int] | None) -> int:

@@ -54,11 +54,12 @@ def history_value(value: str | None) -> str:
 @bp.app_context_processor
 def _nav_badge() -> dict[str, Any]:
     # A callable, so the count query runs only where a template shows it.
-    def issues_nav_badge() -> str:
-        """"" when nothing waits for us, else the count ("1000+" beyond the cap)."""
+    def issues_nav_badge(known: int | None = None) -> str:
+        """"" when nothing waits for us, else the count ("1000+" beyond the cap). `known`: the
+        count the page has already made (the inbox counts its queues)."""
         if not current_user.is_authenticated:
             return ""
-        waiting = issues.needs_reply_count(visible_account_ids())
+        waiting = known if known is not None else issues.needs_reply_count(visible_account_ids())
         return count_label(waiting) if waiting else ""
 
     return {"issues_nav_badge": issues_nav_badge}
