@@ -14,7 +14,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select, tuple_
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from desk.extensions import db
 from desk.models import Order, OrderChange, OrderLine, OrderNote, OutboxMessage, SellerAccount
@@ -34,9 +34,13 @@ SORTS = {
     "total_desc": (Order.total_amount, True),
     "total_asc": (Order.total_amount, False),
 }
-# The list never shows these; loading one by accident raises instead of costing a query per row.
-_LIST_DEFERRED = (Order.delivery_address, Order.pickup_point, Order.invoice, Order.surcharges,
-                  Order.message_to_seller)
+# What a list row shows (and its cursor reads); the rest of the order stays in the database, and
+# reading it by accident raises instead of costing a query per row.
+_LIST_COLUMNS = (
+    Order.id, Order.account_id, Order.allegro_id, Order.status, Order.fulfillment_status, Order.bought_at,
+    Order.tag, Order.buyer_login, Order.total_amount, Order.currency, Order.payment_type,
+    Order.delivery_method_name,
+)
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,7 @@ def list_orders(
 
 def _filtered(filters: OrderFilters, account_ids: set[int] | None) -> Select | None:
     """The filtered query, or None when the caller can see none of the accounts asked for."""
-    query = select(Order).options(*(defer(c, raiseload=True) for c in _LIST_DEFERRED))
+    query = select(Order).options(load_only(*_LIST_COLUMNS, raiseload=True))
     if filters.account_id is not None:
         if account_ids is not None and filters.account_id not in account_ids:
             return None

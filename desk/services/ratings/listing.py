@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, false, func, select, true, tuple_, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from desk.extensions import db
 from desk.models import Order, OrderLine, OutboxMessage, OutboxState, SellerAccount
@@ -30,6 +30,10 @@ TEMPLATE_NAME_MAX = 80
 TEMPLATE_BODY_MAX = 2000
 PLACEHOLDERS = ("{buyer_login}", "{order_number}")
 TRACKING_KIND = "tracking_number"  # the orders desk's outbox kind: waybills added by agents
+# A story shows an order's number, total, delivery and status: its address, invoice and the rest
+# stay in the database unless something reads them.
+_STORY_DEFERRED = (Order.delivery_address, Order.pickup_point, Order.invoice, Order.surcharges,
+                   Order.message_to_seller, Order.shipments)
 
 
 @dataclass(frozen=True)
@@ -183,7 +187,8 @@ def stories_for(ratings: list[Rating]) -> dict[int, Story]:
     order_ids = {r.order_id for r in ratings if r.order_id}
     orders = {}
     if order_ids:
-        orders = {o.id: o for o in db.session.scalars(select(Order).where(Order.id.in_(order_ids)))}
+        query = select(Order).where(Order.id.in_(order_ids)).options(*map(defer, _STORY_DEFERRED))
+        orders = {o.id: o for o in db.session.scalars(query)}
     lines: dict[int, list[str]] = {order_id: [] for order_id in orders}
     if orders:
         query = select(OrderLine.order_id, OrderLine.offer_name).where(OrderLine.order_id.in_(orders))
@@ -238,7 +243,10 @@ def _buyer_issues(ratings: list[Rating]) -> dict[tuple[int, str | None], list]:
     if column is None or not logins:
         return {}
     accounts = sorted({r.account_id for r in ratings})
+    long_texts = [getattr(model, name) for name in ("description", "reason_description", "attachments")
+                  if hasattr(model, name)]
     query = select(model).where(model.account_id.in_(accounts), column.in_(logins))
+    query = query.options(*map(defer, long_texts))
     found: dict[tuple[int, str | None], list] = {}
     for issue in db.session.scalars(query.order_by(model.id.desc()).limit(500)):
         found.setdefault((issue.account_id, issue.buyer_login), []).append(issue)
