@@ -14,7 +14,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select, tuple_
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import selectinload
 
 from desk.extensions import db
 from desk.models import Order, OrderChange, OrderLine, OrderNote, OutboxMessage, SellerAccount
@@ -34,13 +34,6 @@ SORTS = {
     "total_desc": (Order.total_amount, True),
     "total_asc": (Order.total_amount, False),
 }
-# What a list row shows (and its cursor reads); the rest of the order stays in the database, and
-# reading it by accident raises instead of costing a query per row.
-_LIST_COLUMNS = (
-    Order.id, Order.account_id, Order.allegro_id, Order.status, Order.fulfillment_status, Order.bought_at,
-    Order.tag, Order.buyer_login, Order.total_amount, Order.currency, Order.payment_type,
-    Order.delivery_method_name,
-)
 
 
 @dataclass(frozen=True)
@@ -58,9 +51,33 @@ class OrderFilters:
     sort: str = "date_desc"
 
 
+@dataclass(frozen=True, slots=True)
+class ListedOrder:
+    """What a row of the list shows of an order (and its cursor reads): plain values read in one
+    query, not entities the session tracks."""
+
+    id: int
+    account_id: int
+    allegro_id: str
+    status: str
+    fulfillment_status: str | None
+    bought_at: dt.datetime | None
+    tag: str | None
+    buyer_login: str | None
+    total_amount: Decimal
+    currency: str
+    payment_type: str | None
+    delivery_method_name: str | None
+
+    is_cash_on_delivery = Order.is_cash_on_delivery  # the model's rule, read from payment_type
+
+
+_LIST_COLUMNS = tuple(getattr(Order, name) for name in ListedOrder.__dataclass_fields__)
+
+
 @dataclass(frozen=True)
 class OrderRow:
-    order: Order
+    order: ListedOrder
     account_name: str
     first_item: str | None
     more_items: int  # line items beyond the first
@@ -108,7 +125,7 @@ def list_orders(
 
 def _filtered(filters: OrderFilters, account_ids: set[int] | None) -> Select | None:
     """The filtered query, or None when the caller can see none of the accounts asked for."""
-    query = select(Order).options(load_only(*_LIST_COLUMNS, raiseload=True))
+    query = select(*_LIST_COLUMNS)
     if filters.account_id is not None:
         if account_ids is not None and filters.account_id not in account_ids:
             return None
@@ -145,7 +162,7 @@ def _matching(text: str):
     return Order.id.in_(ids) if len(ids) <= SEARCH_PROBE else condition
 
 
-def _fetch(base: Select, column, descending: bool, cursor: _Cursor | None, n: int) -> list[Order]:
+def _fetch(base: Select, column, descending: bool, cursor: _Cursor | None, n: int) -> list[ListedOrder]:
     """Up to n orders after `cursor` in (column, id) order; orders without a value come last.
 
     The two segments (with a value, without) are separate queries so each stays an ordered
@@ -156,7 +173,7 @@ def _fetch(base: Select, column, descending: bool, cursor: _Cursor | None, n: in
         segments = [True, False] if cursor is not None and cursor.backward else [False, True]
     if cursor is not None:
         segments = segments[segments.index(cursor.value is None):]
-    found: list[Order] = []
+    found: list[ListedOrder] = []
     for position, null_segment in enumerate(segments):
         query = base
         if column.nullable:
@@ -168,13 +185,13 @@ def _fetch(base: Select, column, descending: bool, cursor: _Cursor | None, n: in
             left = tuple_(*keys)
             query = query.where(left < bound if descending else left > bound)
         query = query.order_by(*(k.desc() if descending else k.asc() for k in keys)).limit(n - len(found))
-        found += db.session.scalars(query)
+        found += (ListedOrder(*row) for row in db.session.execute(query))
         if len(found) >= n:
             break
     return found
 
 
-def _rows(orders: list[Order]) -> list[OrderRow]:
+def _rows(orders: list[ListedOrder]) -> list[OrderRow]:
     """Rows with account names and the first item: two queries per page, not one per order."""
     if not orders:
         return []
@@ -189,7 +206,7 @@ def _rows(orders: list[Order]) -> list[OrderRow]:
     ]
 
 
-def _encode_cursor(sort: str, backward: bool, order: Order) -> str:
+def _encode_cursor(sort: str, backward: bool, order: ListedOrder) -> str:
     value = getattr(order, SORTS[sort][0].key)
     text = None if value is None else value.isoformat() if isinstance(value, dt.datetime) else str(value)
     raw = json.dumps([sort, backward, text, order.id]).encode()
