@@ -17,41 +17,47 @@ from jinja2.runtime import Context
 from desk.views import formats
 
 EMPTY = "—"
-_LOCALE, _ZONE = "_desk_locale", "_desk_zone"  # render context: the page's language and time zone
+# Render context: the page's formats (language) and time zone, looked up once per page.
+_FORMATS, _ZONE = "_desk_formats", "_desk_zone"
 # Polish shops write "1 234,56 zł"; English readers expect the ISO code first: "PLN 1,234.56".
 # Both keep the amount and its currency on one line with a non-breaking space.
 _CURRENCY_PATTERNS = {"pl": "#,##0.00\u00a0¤", "en": "¤¤\u00a0#,##0.00"}
 
 
-def money(amount: Decimal | str | int | None, currency: str = "PLN", *, locale: Locale | None = None) -> str:
+def money(
+    amount: Decimal | str | int | None,
+    currency: str = "PLN",
+    *,
+    language: formats.LanguageFormats | None = None,
+) -> str:
     """Format an amount with its currency for the current locale ("1 234,56 zł" / "PLN 1,234.56")."""
     if amount is None or amount == "":
         return EMPTY
     value = amount if isinstance(amount, Decimal) else Decimal(str(amount))
-    locale = locale or get_locale()
-    if locale is None:  # no request or app context: Babel's own defaults
+    language = language or _current()
+    if language is None:  # no request or app context: Babel's own defaults
         return format_currency(value, currency, format=_CURRENCY_PATTERNS["pl"])
-    pattern = _CURRENCY_PATTERNS.get(locale.language, _CURRENCY_PATTERNS["en"])
-    return formats.currency(value, locale, currency, pattern)
+    pattern = _CURRENCY_PATTERNS.get(language.locale.language, _CURRENCY_PATTERNS["en"])
+    return language.currency(value, currency, pattern)
 
 
 def local_dt(
     value: dt.datetime | None,
     format: str = "short",  # noqa: A002  (Babel's name)
     *,
-    locale: Locale | None = None,
+    language: formats.LanguageFormats | None = None,
     zone: dt.tzinfo | None = None,
 ) -> str:
     """A UTC datetime shown in Europe/Warsaw time; naive values are taken as UTC."""
     if value is None:
         return EMPTY
-    locale, zone = locale or get_locale(), zone or get_timezone()
-    if locale is None:  # no request or app context: Babel's own defaults
+    language = language or _current()
+    if language is None:  # no request or app context: Babel's own defaults
         return format_datetime(value, format)
-    when = formats.in_zone(value, zone)
+    when = formats.in_zone(value, zone or get_timezone())
     if format not in formats.NAMED_FORMATS:
-        return parse_pattern(format).apply(when, locale)
-    return formats.named_datetime(when, locale, format)
+        return parse_pattern(format).apply(when, language.locale)
+    return language.datetime(when, format)
 
 
 def timeago(
@@ -71,25 +77,31 @@ def timeago(
 def init_app(app: Flask) -> None:
     """Register the filters: `money`, `local_dt`, `timeago`.
 
-    In templates they take the language and time zone from the render context, looked up once
-    per page instead of once per value.
+    In templates they take the language's formats and the time zone from the render context,
+    looked up once per page instead of once per value.
     """
-    app.context_processor(lambda: {_LOCALE: get_locale(), _ZONE: get_timezone()})
+    app.context_processor(lambda: {_FORMATS: _current(), _ZONE: get_timezone()})
     app.add_template_filter(_money_filter, "money")
     app.add_template_filter(_local_dt_filter, "local_dt")
     app.add_template_filter(_timeago_filter, "timeago")
 
 
+def _current() -> formats.LanguageFormats | None:
+    locale = get_locale()
+    return formats.for_locale(locale) if locale is not None else None
+
+
 @pass_context
 def _money_filter(context: Context, amount: Decimal | str | int | None, currency: str = "PLN") -> str:
-    return money(amount, currency, locale=context.get(_LOCALE))
+    return money(amount, currency, language=context.get(_FORMATS))
 
 
 @pass_context
 def _local_dt_filter(context: Context, value: dt.datetime | None, format: str = "short") -> str:  # noqa: A002
-    return local_dt(value, format, locale=context.get(_LOCALE), zone=context.get(_ZONE))
+    return local_dt(value, format, language=context.get(_FORMATS), zone=context.get(_ZONE))
 
 
 @pass_context
 def _timeago_filter(context: Context, value: dt.datetime | None) -> str:
-    return timeago(value, locale=context.get(_LOCALE))
+    language = context.get(_FORMATS)
+    return timeago(value, locale=language.locale if language is not None else None)
