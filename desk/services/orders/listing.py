@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select, tuple_
+from sqlalchemy import Select, or_, select, tuple_, union_all
 from sqlalchemy.orm import selectinload
 
 from desk.extensions import db
 from desk.models import Order, OrderChange, OrderLine, OrderNote, OutboxMessage, SellerAccount
-from desk.models.order import TAG_MAX_LENGTH, order_search
+from desk.models.order import TAG_MAX_LENGTH, order_search_parts
 from desk.services.errors import N_, NotFoundError, ValidationError
 from desk.services.orders.cache import TtlCache
 
@@ -157,9 +157,23 @@ def _matching(text: str):
     With a handful of matches, sorting them beats walking the whole date index in order, which
     SQLite's planner otherwise picks; with many, walking the index finds a page at once.
     """
-    condition = order_search(text, dialect=db.session.get_bind().dialect.name)
-    ids = db.session.scalars(select(Order.id).where(condition).limit(SEARCH_PROBE + 1)).all()
-    return Order.id.in_(ids) if len(ids) <= SEARCH_PROBE else condition
+    dialect = db.session.get_bind().dialect.name
+    parts = order_search_parts(text, dialect=dialect)
+    found = db.session.scalars(_probe(parts, dialect)).all()
+    # Fewer than the probe's limit: every part was read to its end, so the ids are all the matches.
+    return Order.id.in_(sorted(set(found))) if len(found) <= SEARCH_PROBE else or_(*parts)
+
+
+def _probe(parts: list, dialect: str) -> Select:
+    """Up to SEARCH_PROBE + 1 ids of matching orders (on PostgreSQL an order may come twice)."""
+    if dialect != "postgresql":
+        return select(Order.id).where(or_(*parts)).limit(SEARCH_PROBE + 1)
+    # For a common prefix PostgreSQL scans the table and tests every spelling in every column on
+    # each row; one limited scan per part tests only its own column, and the first part to fill
+    # the probe ends the whole statement.
+    scans = [select(Order.id).where(part).limit(SEARCH_PROBE + 1).subquery() for part in parts]
+    every = union_all(*(select(scan.c.id) for scan in scans)).subquery()
+    return select(every.c.id).limit(SEARCH_PROBE + 1)
 
 
 def _fetch(base: Select, column, descending: bool, cursor: _Cursor | None, n: int) -> list[ListedOrder]:
