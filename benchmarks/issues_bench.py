@@ -141,7 +141,7 @@ def _build_desk(app, issues: int) -> None:
         ).id
         for n in range(4)
     ]
-    _bulk_issues([a.id for a in accounts], issues, [agent.id, *colleagues])
+    seed_issues([a.id for a in accounts], issues, [agent.id, *colleagues])
 
 
 def _signed_in(app, email: str):
@@ -165,7 +165,7 @@ def _accounts(n: int) -> list[SellerAccount]:
     return accounts
 
 
-def _bulk_issues(account_ids: list[int], n: int, agent_ids: list[int]) -> None:
+def seed_issues(account_ids: list[int], n: int, agent_ids: list[int]) -> None:
     """n issues, a quarter in each lane (reply, decision, waiting, closed); open ones from the last
     two weeks, closed ones from the last year.
 

@@ -28,7 +28,8 @@ URLS = {
 }
 
 
-def _seed(account_id: int, count: int, rng: random.Random) -> None:
+def seed_orders(account_id: int, count: int, rng: random.Random) -> None:
+    """`count` orders of one account, a minute apart from 2026-01-01, each with one line item."""
     start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     for offset in range(0, count, BATCH):
         orders, lines = [], []
@@ -110,7 +111,7 @@ def _build(backend: str, size: int) -> None:
     account = SellerAccount(name="Bench", status="active")
     db.session.add(account)
     db.session.commit()
-    _seed(account.id, size, random.Random(size))
+    seed_orders(account.id, size, random.Random(size))
     if backend == "postgresql":
         db.session.execute(db.text('ANALYZE "order"; ANALYZE order_line'))
         db.session.commit()

@@ -84,12 +84,16 @@ def _register(app) -> None:
 
 
 def _populate(size: int) -> None:
-    """`size` ratings over three years, half of them with their order; 8% negative, mostly answered."""
-    rng = random.Random(size)
     account = SellerAccount(name="Sklep Benchmark", status=AccountStatus.ACTIVE)
     db.session.add(account)
     db.session.commit()
     auth.create_agent(email="owner@bench.pl", name="Właściciel", password=PASSWORD, role=Role.OWNER)
+    seed_ratings(account.id, size)
+
+
+def seed_ratings(account_id: int, size: int) -> None:
+    """`size` ratings over three years, half of them with their order; 8% negative, mostly answered."""
+    rng = random.Random(size)
     now = dt.datetime.now(dt.UTC)
     step = dt.timedelta(days=HISTORY_DAYS) / size
     orders, ratings = [], []
@@ -97,11 +101,11 @@ def _populate(size: int) -> None:
         rated_at = now - step * (size - n) + dt.timedelta(seconds=rng.randint(0, 59))
         form_id = f"{rng.getrandbits(128):032x}"
         if n % 2 == 0:
-            orders.append(_order(account.id, form_id, rated_at, rng))
+            orders.append(_order(account_id, form_id, rated_at, rng))
         recommended = rng.random() > 0.08
         answered = not recommended and rng.random() < 0.7
         ratings.append({
-            "account_id": account.id, "allegro_id": f"{rng.getrandbits(96):024x}",
+            "account_id": account_id, "allegro_id": f"{rng.getrandbits(96):024x}",
             "checkout_form_id": form_id, "buyer_allegro_id": str(rng.randint(10**7, 10**8)),
             "buyer_login": f"kupujacy_{n}", "recommended": recommended,
             "comment": "Polecam, szybka wysyłka." if recommended else "Nie polecam.",
@@ -119,8 +123,8 @@ def _populate(size: int) -> None:
     for start in range(0, len(ratings), 5000):
         db.session.execute(insert(Rating), ratings[start : start + 5000])
     db.session.commit()
-    link_orders(account.id)
-    rating_rollup.rebuild(account.id)
+    link_orders(account_id)
+    rating_rollup.rebuild(account_id)
     db.session.commit()
     if db.engine.dialect.name == "postgresql":  # what autovacuum would soon do after a bulk load
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

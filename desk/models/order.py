@@ -186,6 +186,12 @@ def order_search(text: str, *, dialect: str) -> ColumnElement[bool]:
     SQLite's batch migrations, so the usual spellings (as typed, lower, Capitalised, UPPER)
     are each matched by prefix: every branch stays an index range scan.
     """
+    return or_(*order_search_parts(text, dialect=dialect))
+
+
+def order_search_parts(text: str, *, dialect: str) -> list[ColumnElement[bool]]:
+    """order_search's alternatives, one per searched column (the two-word name search adds one
+    per pair of spellings)."""
     term = text.strip()
     names = (Order.buyer_login, Order.buyer_email, Order.buyer_first_name, Order.buyer_last_name)
     conditions = [_starts_with_any(column, term, dialect) for column in names]
@@ -202,7 +208,7 @@ def order_search(text: str, *, dialect: str) -> ColumnElement[bool]:
             # One branch per spelling of the first name keeps each branch an index range (SQLite).
             first_names = _spellings(Order.buyer_first_name, first, dialect)
             conditions += [and_(first_name, last_name) for first_name in first_names]
-    return or_(*conditions)
+    return conditions
 
 
 def _starts_with_any(column, term: str, dialect: str) -> ColumnElement[bool]:

@@ -11,6 +11,7 @@ def register_blueprints(app: Flask) -> None:
         accounts,
         admin,
         auth,
+        catalog,
         errors,
         home,
         issues,
@@ -28,3 +29,4 @@ def register_blueprints(app: Flask) -> None:
     errors.init_app(app)
     security.init_app(app)
     labels.init_app(app)
+    catalog.init_app(app)

@@ -10,6 +10,7 @@ from desk.services.accounts import agents as agents_admin
 from desk.services.accounts import auth as auth_service
 from desk.services.accounts import sellers as account_service
 from desk.services.errors import DeskError, NotFoundError
+from desk.views.catalog import translated
 from desk.views.errors import message_for
 from desk.views.labels import FOR_ADMIN
 from desk.views.query_args import db_id
@@ -27,7 +28,7 @@ def _administrators_only() -> None:
 
 @bp.context_processor
 def _labels() -> dict:
-    return FOR_ADMIN
+    return translated(FOR_ADMIN)
 
 
 @bp.get("/")

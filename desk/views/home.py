@@ -12,6 +12,7 @@ from flask_login import current_user
 from desk.models import Role
 from desk.services import accounts as account_area
 from desk.views import filters, locale
+from desk.views.catalog import translated
 from desk.views.labels import AGENT_ROLES
 
 bp = Blueprint("home", __name__)
@@ -43,12 +44,15 @@ AREAS = (
 )
 
 
+_CHROME = {"areas": AREAS, "roles": AGENT_ROLES}  # what every page's frame shows, translated once
+
+
 def available_areas() -> list[Area]:
     """Areas whose views exist and that the signed-in agent may open."""
     is_admin = current_user.is_authenticated and current_user.role == Role.ADMIN
     return [
         area
-        for area in AREAS
+        for area in translated(_CHROME)["areas"]
         if area.endpoint in current_app.view_functions and (is_admin or not area.admin_only)
     ]
 
@@ -62,7 +66,7 @@ def _navigation() -> dict[str, Any]:
         return context | {"nav_areas": []}
     return context | {
         "nav_areas": available_areas(),
-        "role_label": AGENT_ROLES.get(current_user.role, current_user.role),
+        "role_label": translated(_CHROME)["roles"].get(current_user.role, current_user.role),
     }
 
 

@@ -1,7 +1,8 @@
 """Every label table of the desk: the words (and badge tones) people see for stored codes.
 
-All labels are `lazy_gettext` strings, translated when a page renders them. Templates know the tables
-by the names in the FOR_* mappings; `init_app` makes the shared ones available on every page.
+All labels are `lazy_gettext` strings. Templates know the tables by the names in the FOR_* mappings,
+translated once per language (catalog.translated); `init_app` makes the shared ones available on
+every page.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from desk.models import AccountStatus, OutboxState, Role
 from desk.models.rating import DraftKind, DraftState, RemovalOutcome
 from desk.services import orders, ratings
+from desk.views.catalog import translated
 
 # --- agents, seller accounts, sync runs --------------------------------------------------------
 
@@ -372,4 +374,4 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _labels() -> dict[str, Any]:
-        return FOR_ALL | {"options": options}
+        return translated(FOR_ALL) | {"options": options}

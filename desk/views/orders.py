@@ -16,6 +16,7 @@ from desk.services.orders import listing as orders
 from desk.services.orders.actions import SETTABLE_STATUSES
 from desk.views import labels
 from desk.views.access import account_options, visible_account_ids
+from desk.views.catalog import translated
 from desk.views.errors import flashing_errors, message_for, write_error
 from desk.views.forms import flash_outcome, new_key, posted_key
 from desk.views.query_args import date_range, db_id, page_links, parse_id
@@ -29,7 +30,7 @@ order_write_error = partial(write_error, area=labels.ORDER_WRITE_ERRORS)
 
 @bp.context_processor
 def _labels() -> dict[str, Any]:
-    return labels.FOR_ORDERS | {
+    return translated(labels.FOR_ORDERS) | {
         "write_error": order_write_error,
         "conflict_codes": order_actions.CONFLICT_CODES,
     }

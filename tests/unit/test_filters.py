@@ -114,3 +114,36 @@ def test_timeago_within_a_minute_is_just_now(ctx):
     # No catalog is loaded in this bare app, so the English msgid comes back.
     assert timeago(now - dt.timedelta(seconds=20), now=now) == "just now"
     assert timeago(None) == "—"
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+@pytest.mark.parametrize("format_name", ["short", "medium", "long", "full", "d MMM y, HH:mm"])
+def test_local_dt_matches_babel(ctx, language, format_name):
+    # The filter keeps Babel's parsed patterns; what it prints must stay exactly Babel's.
+    from flask_babel import format_datetime
+
+    start = dt.datetime(2026, 3, 28, 22, 17, 5, tzinfo=UTC)
+    moments = [start + dt.timedelta(minutes=97 * n) for n in range(60)]  # across the DST change
+    moments += [dt.datetime(2026, 10, 25, 0, 30), dt.datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC)]
+    with force_locale(language):
+        for moment in moments:
+            assert local_dt(moment, format_name) == format_datetime(moment, format_name)
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_money_matches_babel(ctx, language):
+    # The filter keeps what the language and currency decide; the text must stay exactly Babel's.
+    import random
+
+    from flask_babel import format_currency
+
+    rng = random.Random(7)
+    amounts = [Decimal("0"), Decimal("-0.00"), Decimal("0.005"), Decimal("0.015"), Decimal("999.995"),
+               Decimal("-1234567.891"), Decimal("1E+3"), Decimal("12345678901234.5"), Decimal("7")]
+    amounts += [Decimal(rng.randint(-10**9, 10**9)) / 10 ** rng.randint(0, 4) for _ in range(300)]
+    patterns = {"pl": f"#,##0.00{NBSP}¤", "en": f"¤¤{NBSP}#,##0.00"}
+    with force_locale(language):
+        for amount in amounts:
+            for currency in ("PLN", "EUR", "CZK", "JPY", "HUF", "KWD"):
+                expected = format_currency(amount, currency, format=patterns[language])
+                assert money(amount, currency) == expected, (amount, currency)

@@ -123,6 +123,15 @@ def test_nav_badge_counts_issues_waiting_for_us(app, client, fake_allegro, shop,
         assert render_template_string("{{ issues_nav_badge() }}") == "2"
 
 
+def test_inbox_badge_is_its_reply_count(app, client, fake_allegro, shop, agent):
+    # The inbox hands its own reply-queue count to the navigation badge instead of counting again.
+    add_issue(fake_allegro, shop)
+    add_issue(fake_allegro, shop)
+    badge = re.compile(r'<span class="nav-count"[^>]*>(\d+)</span>')
+    for endpoint in ("issues.index", "orders.index", "home.index"):
+        assert badge.findall(page(client, endpoint)) == ["2"], endpoint
+
+
 def test_counts_stop_at_the_cap(app, monkeypatch):
     from desk.views.issues.blueprint import count_label
 

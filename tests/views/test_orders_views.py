@@ -75,6 +75,21 @@ def test_list_shows_polish_labels_and_money(app, client, login, fake_allegro, sh
     assert "Sklep A" in html
 
 
+def test_list_labels_follow_the_language_switch(app, client, login, fake_allegro, shop):
+    # Label tables are translated once per language and kept: switching back and forth must not
+    # leave a page in the other language.
+    add_order(fake_allegro, shop, payment={"id": "p1", "type": "CASH_ON_DELIVERY", "provider": "OFFLINE"})
+    login(make_agent(role=Role.ADMIN))
+    for language, status, payment, header in (
+        ("pl", "Do realizacji (opłacone)", "Pobranie", "Zamówienia"),
+        ("en", "Ready for processing (paid)", "Cash on delivery", "Orders"),
+        ("pl", "Do realizacji (opłacone)", "Pobranie", "Zamówienia"),
+    ):
+        client.post(url_for("home.set_locale"), data={"locale": language, "next": "/"})
+        html = page(client, "orders.index")
+        assert status in html and payment in html and f"<h1>{header}</h1>" in html
+
+
 def test_list_filters_and_search_reach_the_service(app, client, login, fake_allegro, shop):
     cod = {"id": "p1", "type": "CASH_ON_DELIVERY", "provider": "OFFLINE"}
     kept = add_order(fake_allegro, shop, payment=cod)

@@ -72,6 +72,31 @@ def test_list_shows_each_rating_with_its_order_and_renders_comments_inert(app, c
     assert "Wszystko super" not in negatives and f'data-rating-id="{bad.id}"' in negatives
 
 
+def test_list_and_page_tell_the_story_order_parcel_and_claims(app, client, login, fake_allegro, shop, owner):
+    from desk.models import OutboxMessage, OutboxState
+    from tests.services.issues.test_factories import make_issue
+
+    account, seller = shop
+    total = {"totalToPay": {"amount": "149.90", "currency": "PLN"}}
+    form = fake_allegro.state.add_checkout_form(seller, summary=total)
+    run_sync(get_allegro(), account.id)
+    rating = synced(fake_allegro, shop, recommended=False, checkout_form_id=form["id"])
+    claim = make_issue(account.id, type="CLAIM", buyer_login=rating.buyer_login)
+    make_issue(account.id, buyer_login="someone_else")
+    db.session.add(OutboxMessage(
+        account_id=account.id, kind="tracking_number", target_id=form["id"], state=OutboxState.SENT,
+        payload={"carrier_id": "INPOST", "waybill": "620000000000000000000001"}, idempotency_key="tracking-1",
+    ))
+    db.session.commit()
+    login(owner)
+
+    for page in (html(client, "ratings.index"), html(client, "ratings.detail", rating_id=rating.id)):
+        assert "149,90\u00a0zł" in page
+        assert "INPOST 620000000000000000000001" in page
+        assert f'href="/issues/{claim.id}"' in page and claim.reference_number in page
+        assert len(re.findall(r'href="/issues/\d+"', page)) == 1  # only this buyer's
+
+
 def test_filters_and_keyset_pages(app, client, login, shop, owner):
     account, _seller = shop
     start = dt.datetime(2026, 10, 1, 10, tzinfo=dt.UTC)

@@ -10,8 +10,9 @@ import datetime as dt
 import json
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import Select, func, select, true, tuple_
+from sqlalchemy import Select, bindparam, func, select, true, tuple_
 from sqlalchemy.orm import defer
 
 from desk.extensions import db
@@ -162,7 +163,8 @@ def _fetch(base: Select, column, descending: bool, cursor, n: int) -> list[Issue
 
 def _at_risk(base: Select, policy: DeadlinePolicy, now: dt.datetime) -> InboxPage:
     """Open issues whose reply target or Allegro deadline is near or missed, nearest first (capped)."""
-    reply_risk, allegro_risk = _at_risk_conditions(policy, now)
+    bounds = (policy.reply_risk_bound(now), policy.allegro_risk_bound(now))
+    reply_risk, allegro_risk = _at_risk_conditions(*bounds)
     reply, allegro = base.where(reply_risk), base.where(allegro_risk)
     found: dict[int, Issue] = {}
     queries = (reply.order_by(Issue.needs_reply_since, Issue.id), allegro.order_by(Issue.due_at, Issue.id))
@@ -173,16 +175,22 @@ def _at_risk(base: Select, policy: DeadlinePolicy, now: dt.datetime) -> InboxPag
     return InboxPage("at_risk", _rows(issues), None, None, _at_risk_count(base, policy, now))
 
 
-def _at_risk_conditions(policy: DeadlinePolicy, now: dt.datetime):
-    reply = (Issue.needs_reply == true()) & (Issue.needs_reply_since <= policy.reply_risk_bound(now))
-    allegro = Issue.lane.in_(OPEN_LANES) & (Issue.due_at <= policy.allegro_risk_bound(now))
+def _at_risk_conditions(reply_bound, allegro_bound):
+    """Reply target near or missed, Allegro deadline near or missed (bounds: values or parameters)."""
+    reply = (Issue.needs_reply == true()) & (Issue.needs_reply_since <= reply_bound)
+    allegro = Issue.lane.in_(OPEN_LANES) & (Issue.due_at <= allegro_bound)
     return reply, allegro
 
 
 def _at_risk_count(base: Select, policy: DeadlinePolicy, now: dt.datetime) -> int:
     """|reply risk| + |Allegro risk without reply risk|: two index ranges, no UNION to materialise."""
-    reply, allegro = _at_risk_conditions(policy, now)
-    return capped_count(base.where(reply)) + capped_count(base.where(allegro, ~reply))
+    bounds = (policy.reply_risk_bound(now), policy.allegro_risk_bound(now))
+    return db.session.scalar(select(_at_risk_counter(base, *bounds))) or 0
+
+
+def _at_risk_counter(base: Select, reply_bound, allegro_bound):
+    reply, allegro = _at_risk_conditions(reply_bound, allegro_bound)
+    return _capped(base.where(reply)) + _capped(base.where(allegro, ~reply))
 
 
 def capped_count(query: Select) -> int:
@@ -190,8 +198,14 @@ def capped_count(query: Select) -> int:
 
     The navigation shows "1000+" beyond the cap, so a count costs the same at any volume.
     """
-    limited = query.with_only_columns(Issue.id).order_by(None).limit(COUNT_CAP + 1).subquery()
-    return db.session.scalar(select(func.count()).select_from(limited)) or 0
+    return db.session.scalar(select(_capped(query))) or 0
+
+
+def _capped(query: Select, cap: int | None = None):
+    """capped_count as a scalar subquery, so that several counts share one statement."""
+    limit = (COUNT_CAP if cap is None else cap) + 1
+    limited = query.with_only_columns(Issue.id).order_by(None).limit(limit).subquery()
+    return select(func.count()).select_from(limited).scalar_subquery()
 
 
 def nearest_deadline(issue: Issue, policy: DeadlinePolicy, now: dt.datetime) -> dt.datetime:
@@ -263,20 +277,48 @@ def queue_counts(
     now: dt.datetime | None = None,
 ) -> dict[str, int]:
     """How many issues each working queue holds, each counted up to COUNT_CAP + 1 (closed: not counted)."""
-    base = _visible(select(Issue.id), account_ids, InboxFilters(), agent_id)
-    if base is None:
-        return dict.fromkeys(("reply", "decision", "waiting", "escalated", "mine", "at_risk"), 0)
-    counts = {
-        queue: capped_count(base.where(_queue_condition(queue, agent_id)))
-        for queue in ("reply", "decision", "waiting", "escalated", "mine")
-    }
-    counts["at_risk"] = _at_risk_count(base, policy, now or utcnow())
-    return counts
+    if account_ids is not None and not account_ids:
+        return dict.fromkeys((*_COUNTED, "at_risk"), 0)
+    now = now or utcnow()
+    params = {"reply_bound": policy.reply_risk_bound(now), "allegro_bound": policy.allegro_risk_bound(now)}
+    if agent_id is not None:
+        params["agent_id"] = agent_id
+    if account_ids is not None:
+        params["account_ids"] = sorted(account_ids)
+    statement = _counts_statement(account_ids is not None, agent_id is not None, COUNT_CAP)
+    row = db.session.execute(statement, params).one()
+    return dict(zip((*_COUNTED, "at_risk"), (count or 0 for count in row), strict=True))
 
 
 def needs_reply_count(account_ids: set[int] | None) -> int:
     """Issues waiting for our answer (for the navigation badge), up to COUNT_CAP + 1."""
-    base = _visible(select(Issue.id), account_ids, InboxFilters(), None)
-    if base is None:
+    if account_ids is not None and not account_ids:
         return 0
-    return capped_count(base.where(Issue.needs_reply == true()))
+    params = {"account_ids": sorted(account_ids)} if account_ids is not None else {}
+    return db.session.scalar(_badge_statement(account_ids is not None, COUNT_CAP), params) or 0
+
+
+# Every page counts; the count statements are built once, with parameters for what changes, so
+# a request neither rebuilds nor re-keys them for SQLAlchemy's compiled-statement cache.
+_COUNTED = ("reply", "decision", "waiting", "escalated", "mine")
+
+
+def _counted_issues(scoped: bool) -> Select:
+    query = select(Issue.id)
+    return query.where(Issue.account_id.in_(bindparam("account_ids", expanding=True))) if scoped else query
+
+
+@lru_cache(maxsize=8)
+def _counts_statement(scoped: bool, with_agent: bool, cap: int) -> Select:
+    """queue_counts' one statement of capped subqueries: each still walks only its own index range."""
+    base = _counted_issues(scoped)
+    agent = bindparam("agent_id") if with_agent else None
+    counters = [_capped(base.where(_queue_condition(queue, agent)), cap) for queue in _COUNTED]
+    reply, allegro = _at_risk_conditions(bindparam("reply_bound"), bindparam("allegro_bound"))
+    counters.append(_capped(base.where(reply), cap) + _capped(base.where(allegro, ~reply), cap))
+    return select(*counters)
+
+
+@lru_cache(maxsize=4)
+def _badge_statement(scoped: bool, cap: int) -> Select:
+    return select(_capped(_counted_issues(scoped).where(Issue.needs_reply == true()), cap))

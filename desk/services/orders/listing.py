@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select, tuple_
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy import Select, or_, select, tuple_, union_all
+from sqlalchemy.orm import selectinload
 
 from desk.extensions import db
 from desk.models import Order, OrderChange, OrderLine, OrderNote, OutboxMessage, SellerAccount
-from desk.models.order import TAG_MAX_LENGTH, order_search
+from desk.models.order import TAG_MAX_LENGTH, order_search_parts
 from desk.services.errors import N_, NotFoundError, ValidationError
 from desk.services.orders.cache import TtlCache
 
@@ -34,9 +34,6 @@ SORTS = {
     "total_desc": (Order.total_amount, True),
     "total_asc": (Order.total_amount, False),
 }
-# The list never shows these; loading one by accident raises instead of costing a query per row.
-_LIST_DEFERRED = (Order.delivery_address, Order.pickup_point, Order.invoice, Order.surcharges,
-                  Order.message_to_seller)
 
 
 @dataclass(frozen=True)
@@ -54,9 +51,33 @@ class OrderFilters:
     sort: str = "date_desc"
 
 
+@dataclass(frozen=True, slots=True)
+class ListedOrder:
+    """What a row of the list shows of an order (and its cursor reads): plain values read in one
+    query, not entities the session tracks."""
+
+    id: int
+    account_id: int
+    allegro_id: str
+    status: str
+    fulfillment_status: str | None
+    bought_at: dt.datetime | None
+    tag: str | None
+    buyer_login: str | None
+    total_amount: Decimal
+    currency: str
+    payment_type: str | None
+    delivery_method_name: str | None
+
+    is_cash_on_delivery = Order.is_cash_on_delivery  # the model's rule, read from payment_type
+
+
+_LIST_COLUMNS = tuple(getattr(Order, name) for name in ListedOrder.__dataclass_fields__)
+
+
 @dataclass(frozen=True)
 class OrderRow:
-    order: Order
+    order: ListedOrder
     account_name: str
     first_item: str | None
     more_items: int  # line items beyond the first
@@ -104,7 +125,7 @@ def list_orders(
 
 def _filtered(filters: OrderFilters, account_ids: set[int] | None) -> Select | None:
     """The filtered query, or None when the caller can see none of the accounts asked for."""
-    query = select(Order).options(*(defer(c, raiseload=True) for c in _LIST_DEFERRED))
+    query = select(*_LIST_COLUMNS)
     if filters.account_id is not None:
         if account_ids is not None and filters.account_id not in account_ids:
             return None
@@ -136,12 +157,26 @@ def _matching(text: str):
     With a handful of matches, sorting them beats walking the whole date index in order, which
     SQLite's planner otherwise picks; with many, walking the index finds a page at once.
     """
-    condition = order_search(text, dialect=db.session.get_bind().dialect.name)
-    ids = db.session.scalars(select(Order.id).where(condition).limit(SEARCH_PROBE + 1)).all()
-    return Order.id.in_(ids) if len(ids) <= SEARCH_PROBE else condition
+    dialect = db.session.get_bind().dialect.name
+    parts = order_search_parts(text, dialect=dialect)
+    found = db.session.scalars(_probe(parts, dialect)).all()
+    # Fewer than the probe's limit: every part was read to its end, so the ids are all the matches.
+    return Order.id.in_(sorted(set(found))) if len(found) <= SEARCH_PROBE else or_(*parts)
 
 
-def _fetch(base: Select, column, descending: bool, cursor: _Cursor | None, n: int) -> list[Order]:
+def _probe(parts: list, dialect: str) -> Select:
+    """Up to SEARCH_PROBE + 1 ids of matching orders (on PostgreSQL an order may come twice)."""
+    if dialect != "postgresql":
+        return select(Order.id).where(or_(*parts)).limit(SEARCH_PROBE + 1)
+    # For a common prefix PostgreSQL scans the table and tests every spelling in every column on
+    # each row; one limited scan per part tests only its own column, and the first part to fill
+    # the probe ends the whole statement.
+    scans = [select(Order.id).where(part).limit(SEARCH_PROBE + 1).subquery() for part in parts]
+    every = union_all(*(select(scan.c.id) for scan in scans)).subquery()
+    return select(every.c.id).limit(SEARCH_PROBE + 1)
+
+
+def _fetch(base: Select, column, descending: bool, cursor: _Cursor | None, n: int) -> list[ListedOrder]:
     """Up to n orders after `cursor` in (column, id) order; orders without a value come last.
 
     The two segments (with a value, without) are separate queries so each stays an ordered
@@ -152,7 +187,7 @@ def _fetch(base: Select, column, descending: bool, cursor: _Cursor | None, n: in
         segments = [True, False] if cursor is not None and cursor.backward else [False, True]
     if cursor is not None:
         segments = segments[segments.index(cursor.value is None):]
-    found: list[Order] = []
+    found: list[ListedOrder] = []
     for position, null_segment in enumerate(segments):
         query = base
         if column.nullable:
@@ -164,13 +199,13 @@ def _fetch(base: Select, column, descending: bool, cursor: _Cursor | None, n: in
             left = tuple_(*keys)
             query = query.where(left < bound if descending else left > bound)
         query = query.order_by(*(k.desc() if descending else k.asc() for k in keys)).limit(n - len(found))
-        found += db.session.scalars(query)
+        found += (ListedOrder(*row) for row in db.session.execute(query))
         if len(found) >= n:
             break
     return found
 
 
-def _rows(orders: list[Order]) -> list[OrderRow]:
+def _rows(orders: list[ListedOrder]) -> list[OrderRow]:
     """Rows with account names and the first item: two queries per page, not one per order."""
     if not orders:
         return []
@@ -185,7 +220,7 @@ def _rows(orders: list[Order]) -> list[OrderRow]:
     ]
 
 
-def _encode_cursor(sort: str, backward: bool, order: Order) -> str:
+def _encode_cursor(sort: str, backward: bool, order: ListedOrder) -> str:
     value = getattr(order, SORTS[sort][0].key)
     text = None if value is None else value.isoformat() if isinstance(value, dt.datetime) else str(value)
     raw = json.dumps([sort, backward, text, order.id]).encode()

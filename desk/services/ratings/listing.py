@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, false, func, select, true, tuple_, update
@@ -30,6 +31,8 @@ TEMPLATE_NAME_MAX = 80
 TEMPLATE_BODY_MAX = 2000
 PLACEHOLDERS = ("{buyer_login}", "{order_number}")
 TRACKING_KIND = "tracking_number"  # the orders desk's outbox kind: waybills added by agents
+# What a story shows of the buyer's discussions and claims (plain values, one query per page).
+_ISSUE_COLUMNS = ("id", "account_id", "buyer_login", "type", "reference_number", "allegro_id", "status")
 
 
 @dataclass(frozen=True)
@@ -46,15 +49,31 @@ class RatingFilters:
     buyer: str = ""  # buyer login, exact
 
 
+@dataclass(frozen=True, slots=True)
+class StoryOrder:
+    """What a rating's story shows of its order: plain values read in one query, not an entity."""
+
+    id: int
+    allegro_id: str
+    bought_at: dt.datetime | None
+    total_amount: Decimal
+    currency: str
+    delivery_method_name: str | None
+    fulfillment_status: str | None
+
+
+_STORY_ORDER_COLUMNS = tuple(getattr(Order, name) for name in StoryOrder.__dataclass_fields__)
+
+
 @dataclass(frozen=True)
 class Story:
     """What surrounds a rating: its order, the parcel and the buyer's discussions or claims."""
 
-    order: Order | None = None
+    order: StoryOrder | None = None
     first_item: str | None = None
     more_items: int = 0
     waybills: list[str] = field(default_factory=list)
-    issues: list = field(default_factory=list)  # Issue rows when the issues area is installed
+    issues: list = field(default_factory=list)  # rows of _ISSUE_COLUMNS when the issues area is installed
 
 
 @dataclass(frozen=True)
@@ -183,7 +202,8 @@ def stories_for(ratings: list[Rating]) -> dict[int, Story]:
     order_ids = {r.order_id for r in ratings if r.order_id}
     orders = {}
     if order_ids:
-        orders = {o.id: o for o in db.session.scalars(select(Order).where(Order.id.in_(order_ids)))}
+        query = select(*_STORY_ORDER_COLUMNS).where(Order.id.in_(order_ids))
+        orders = {row.id: StoryOrder(*row) for row in db.session.execute(query)}
     lines: dict[int, list[str]] = {order_id: [] for order_id in orders}
     if orders:
         query = select(OrderLine.order_id, OrderLine.offer_name).where(OrderLine.order_id.in_(orders))
@@ -205,7 +225,7 @@ def stories_for(ratings: list[Rating]) -> dict[int, Story]:
     return stories
 
 
-def _waybills(orders: Iterable[Order]) -> dict[str, list[str]]:
+def _waybills(orders: Iterable[StoryOrder]) -> dict[str, list[str]]:
     """Tracking numbers the desk sent to Allegro for these orders."""
     form_ids = sorted({o.allegro_id for o in orders})
     if not form_ids:
@@ -238,9 +258,10 @@ def _buyer_issues(ratings: list[Rating]) -> dict[tuple[int, str | None], list]:
     if column is None or not logins:
         return {}
     accounts = sorted({r.account_id for r in ratings})
-    query = select(model).where(model.account_id.in_(accounts), column.in_(logins))
+    columns = [getattr(model, name) for name in _ISSUE_COLUMNS]
+    query = select(*columns).where(model.account_id.in_(accounts), column.in_(logins))
     found: dict[tuple[int, str | None], list] = {}
-    for issue in db.session.scalars(query.order_by(model.id.desc()).limit(500)):
+    for issue in db.session.execute(query.order_by(model.id.desc()).limit(500)):
         found.setdefault((issue.account_id, issue.buyer_login), []).append(issue)
     return found
 
@@ -407,7 +428,7 @@ def delete_template(template_id: int) -> None:
     db.session.commit()
 
 
-def fill_template(body: str, rating: Rating, order: Order | None) -> str:
+def fill_template(body: str, rating: Rating, order: StoryOrder | Order | None) -> str:
     """The template's text for this rating: only the two known placeholders are replaced."""
     number = order.allegro_id if order else (rating.checkout_form_id or "")
     return body.replace("{buyer_login}", rating.buyer_login or "").replace("{order_number}", number)

@@ -49,13 +49,15 @@ def index():
     )
     args = {name: request.args[name] for name in FILTER_ARGS if request.args.get(name)}
     args["queue"] = queue
+    counts = issues.queue_counts(account_ids=accounts, agent_id=current_user.id, policy=rules, now=now)
     return render_template(
         "issues/index.html",
         page=page,
         queue=queue,
         filters=filters,
         args=args,
-        counts=issues.queue_counts(account_ids=accounts, agent_id=current_user.id, policy=rules, now=now),
+        counts=counts,
+        nav_waiting=counts["reply"],  # the navigation badge's count: the same query
         now=now,
         rules=rules,
         account_options=account_options(),

@@ -18,6 +18,7 @@ from desk.services.ratings import actions as rating_actions
 from desk.services.ratings import listing as ratings
 from desk.views import labels
 from desk.views.access import visible_account_ids
+from desk.views.catalog import translated
 from desk.views.errors import write_error
 
 bp = Blueprint("ratings", __name__, url_prefix="/ratings")
@@ -27,7 +28,7 @@ OWNERS = (Role.OWNER, Role.ADMIN)
 
 @bp.context_processor
 def _labels() -> dict[str, Any]:
-    return labels.FOR_RATINGS | {
+    return translated(labels.FOR_RATINGS) | {
         "rating_write_error": write_error,
         "text_max": RATING_TEXT_MAX,
         "is_owner": current_user.is_authenticated and current_user.role in OWNERS,

@@ -247,6 +247,14 @@ def test_counts_stop_just_past_the_cap(app, accounts, monkeypatch):
     for _ in range(6):
         make_issue(accounts[0].id, commit=False)
     db.session.commit()
-    counts = issues.queue_counts(account_ids=None, agent_id=None, policy=RULES)
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        counts = issues.queue_counts(account_ids=None, agent_id=None, policy=RULES)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
     assert counts["reply"] == 4  # "3+" on screen; the count never reads more than cap + 1 rows
+    assert counts["waiting"] == 0
+    assert len(statements) == 1  # every queue's capped count in one statement
     assert issues.needs_reply_count(None) == 4

@@ -316,3 +316,16 @@ def test_a_search_matching_many_orders_still_pages_through_all_of_them(app, shop
     pages = _walk(OrderFilters(query="kowalski"), 200)
     flat = [order_id for page in pages for order_id in page]
     assert len(flat) == len(set(flat)) == orders.SEARCH_PROBE + 5
+
+
+@pytest.mark.parametrize("matching", [4, 7, 12])
+def test_a_search_matching_two_fields_lists_each_order_once(app, shop, monkeypatch, matching):
+    # The probe may read an order once per field it matches (PostgreSQL); below, at and past the
+    # probe's size the list must still hold every match exactly once.
+    monkeypatch.setattr(orders, "SEARCH_PROBE", 10)
+    wanted = [make_order(shop, buyer_login=f"kowal_{n}", buyer_email=f"kowal_{n}@allegromail.pl")
+              for n in range(matching)]
+    make_order(shop, buyer_login="nowak_1")
+    pages = _walk(OrderFilters(query="kowal"), 5)
+    flat = [order_id for page in pages for order_id in page]
+    assert sorted(flat) == sorted(order.id for order in wanted)
