@@ -12,7 +12,11 @@ import sqlalchemy as sa
 from desk import create_app
 from desk.config import TestConfig
 
-POSTGRES_URL = os.environ.get("DESK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+# The database the benchmarks connect to in order to create (and drop) their scratch databases.
+POSTGRES_URL = os.environ.get(
+    "DESK_BENCH_POSTGRES_URL",
+    os.environ.get("DESK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
+)
 
 
 def postgres_reachable() -> bool:
