@@ -1,4 +1,4 @@
-"""Checkout forms and order events decoded by msgspec, in C, straight from the answer's bytes.
+"""Checkout forms decoded by msgspec, in C, straight from the answer's bytes.
 
 The structs below mirror Allegro's camelCase JSON where it nests differently from our DTOs;
 Buyer, Payment, DeliveryAddress, Price and TaxId are decoded as they are. The functions only move
@@ -25,8 +25,6 @@ from integrations.allegro.models import (
     Fulfillment,
     Invoice,
     LineItem,
-    OrderEvent,
-    OrderEventPage,
     Payment,
     PickupPoint,
     Price,
@@ -160,33 +158,6 @@ class _FormPage(_Wire):
     total_count: int | None = None
 
 
-class _EventBuyer(_Wire):
-    id: str | None = None
-    login: str | None = None
-
-
-class _EventForm(_Wire):
-    id: str | None = None
-    revision: str | None = None
-
-
-class _EventOrder(_Wire):
-    checkout_form: _EventForm | None = None
-    seller: _Ref | None = None
-    buyer: _EventBuyer | None = None
-
-
-class _Event(_Wire):
-    id: str
-    type: str
-    occurred_at: dt.datetime
-    order: _EventOrder | None = None
-
-
-class _EventPage(_Wire):
-    events: tuple[_Event, ...] = ()
-
-
 # Absent parts read as these, so that one attribute access replaces a test for None.
 _NO_REF = _Ref()
 _NO_OFFER = _Offer()
@@ -198,9 +169,6 @@ _NO_COMPANY = _Company()
 _NO_PERSON = _Person()
 _NO_NOTE = _Note()
 _NO_SUMMARY = _ShipmentSummary()
-_NO_EVENT_ORDER = _EventOrder()
-_NO_EVENT_FORM = _EventForm()
-_NO_EVENT_BUYER = _EventBuyer()
 # An empty object reads as None in the lenient parser, an object of nulls as a DTO of Nones;
 # decoded, both look like these, so meeting one leaves the decision to that parser.
 _EMPTY = {
@@ -215,7 +183,6 @@ _EMPTY = {
 
 _FORM = msgspec.json.Decoder(_Form)
 _FORM_PAGE = msgspec.json.Decoder(_FormPage)
-_EVENT_PAGE = msgspec.json.Decoder(_EventPage)
 
 
 def _present(value):
@@ -362,44 +329,12 @@ def _line_item(w: _LineItem) -> LineItem:
     )
 
 
-# --- order events --------------------------------------------------------------------------------
-
-
-def order_event_page(content: bytes) -> OrderEventPage:
-    """GET /order/events, from the answer's bytes."""
-    events = tuple(map(_event, _EVENT_PAGE.decode(content).events))
-    return OrderEventPage(events=events, last_id=events[-1].id if events else None)
-
-
-def _event(w: _Event) -> OrderEvent:
-    if not (w.id and w.type):
-        raise Unusual
-    order = w.order or _NO_EVENT_ORDER
-    form, buyer = order.checkout_form or _NO_EVENT_FORM, order.buyer or _NO_EVENT_BUYER
-    return OrderEvent(
-        id=w.id,
-        type=w.type,
-        occurred_at=utc(w.occurred_at),
-        checkout_form_id=form.id,
-        revision=form.revision,
-        seller_id=(order.seller or _NO_REF).id,
-        buyer_id=buyer.id,
-        buyer_login=buyer.login,
-    )
-
-
 # --- read again by the lenient parser ------------------------------------------------------------
 
 read_checkout_form = fast_or_lenient(_Form, _form, _parse.parse_checkout_form)
-read_order_event = fast_or_lenient(_Event, _event, _parse.parse_order_event)
 
 
 def lenient_checkout_form_page(body) -> CheckoutFormPage:
     """The page read by the lenient parser, each form still tried fast first."""
     return _parse.parse_checkout_form_page(body, parse=read_checkout_form)
-
-
-def lenient_order_event_page(body) -> OrderEventPage:
-    """The page read by the lenient parser, each event still tried fast first."""
-    return _parse.parse_order_events(body, parse=read_order_event)
 

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import requests
 
-from integrations.allegro import _parse, _wire
+from integrations.allegro import _parse, _wire, _wire_events
 from integrations.allegro._args import check_int, format_datetime
 from integrations.allegro._http import Params, Requester, Timeout, json_object, new_session
 from integrations.allegro._records import read_json, read_one
@@ -116,7 +116,7 @@ class AllegroClient(IssuesMixin, RatingsMixin):
         params.extend(("type", t) for t in types or ())
         params.append(("limit", str(limit)))
         response = self._http.call("GET", "/order/events", params=params)
-        return read_json(response, _wire.order_event_page, _wire.lenient_order_event_page)
+        return read_json(response, _wire_events.order_event_page, _wire_events.lenient_order_event_page)
 
     def get_order_event_stats(self) -> EventStats:
         """GET /order/event-stats: the newest event id, to start a cursor "from now"."""

@@ -1,6 +1,6 @@
 """Typed, immutable views of Allegro's answers, never raw dicts.
 
-Most are built from Allegro's JSON by msgspec (`_wire.py`), some of them decoded straight from it
+Most are built from Allegro's JSON by msgspec (`_wire*.py`), some of them decoded straight from it
 (those whose fields map one to one onto Allegro's camelCase names), and by `_parse.py` when an
 answer has a shape only the lenient parser reads. Enums (statuses, event types, payment types)
 stay plain strings so a value Allegro adds later does not break parsing. Money is Decimal,

@@ -17,7 +17,7 @@ import msgspec
 import pytest
 import requests
 
-from integrations.allegro import AllegroResponseError, _parse, _wire
+from integrations.allegro import AllegroResponseError, _parse, _wire, _wire_events
 from integrations.allegro._records import FAST_MISSES, read_json
 from integrations.allegro.fake import FakeAllegroState
 from integrations.allegro.fake.demo.generator import DemoGenerator
@@ -76,7 +76,7 @@ def test_the_demo_shops_events_are_read_fast(shop: FakeAllegroState) -> None:
     seller = next(iter(shop.sellers))
     page = {"events": shop.events_after(seller, None, 1000, None)}
     assert len(page["events"]) > 150
-    assert outcome(_wire.order_event_page, _parse.parse_order_events, page) == "read"
+    assert outcome(_wire_events.order_event_page, _parse.parse_order_events, page) == "read"
 
 
 @pytest.mark.parametrize(
@@ -84,7 +84,7 @@ def test_the_demo_shops_events_are_read_fast(shop: FakeAllegroState) -> None:
     [
         ("/order/checkout-forms", _wire.checkout_form_page, _parse.parse_checkout_form_page),
         ("/order/checkout-forms/{id}", _wire.checkout_form, _parse.parse_checkout_form),
-        ("/order/events", _wire.order_event_page, _parse.parse_order_events),
+        ("/order/events", _wire_events.order_event_page, _parse.parse_order_events),
     ],
 )
 def test_spec_examples_are_read_alike(path: str, fast, lenient) -> None:
@@ -168,7 +168,7 @@ def test_odd_forms_are_read_alike_or_left_to_the_lenient_parser(change) -> None:
     ],
 )
 def test_odd_events_are_read_alike_or_left_to_the_lenient_parser(event) -> None:
-    assert outcome(_wire.order_event_page, _parse.parse_order_events, {"events": [event]}) in {
+    assert outcome(_wire_events.order_event_page, _parse.parse_order_events, {"events": [event]}) in {
         "read",
         "missed",
     }
