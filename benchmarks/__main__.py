@@ -105,7 +105,8 @@ def _page_title(module_name: str, title: str) -> str:
 def _sync_row(f) -> str:
     return (
         f"| {f.backend} | {f.latency_ms} | {f.orders:,} | {f.sync_seconds:.1f} | "
-        f"{f.orders / f.sync_seconds:,.0f} | {f.fetch_seconds:.1f} | {f.ratio:.2f} | {f.sync_requests} | "
+        f"{f.orders / f.sync_seconds:,.0f} | {f.raw_seconds:.1f} | {f.fetch_seconds:.1f} | "
+        f"{f.raw_ratio:.2f} | {f.ratio:.2f} | {f.sync_requests} | "
         f"{f.fetch_requests} | {f.idle_order_requests} | {f.idle_requests} |"
     )
 
@@ -114,19 +115,23 @@ def _sync_section(results) -> str:
     lines = [
         f"## {SYNC_TITLE}",
         "",
-        "First connection (history backfill through `/order/checkout-forms`, 100 per page) into an "
-        "empty database; the fake Allegro runs in its own process on 127.0.0.1. *fetch only* pages and "
-        "parses exactly the same pages without storing anything; the ratio is sync time / fetch-only "
-        "time (target <= 1.3). The sync fetches up to three pages ahead in a helper thread while it "
-        "stores, and commits every ten pages (or each second) with the cursor of the last. *latency* is "
-        "a delay the fake adds to every order page: 0 is the bare loopback, 100 ms is closer to the "
-        "real Allegro API. *idle orders* is the order part of the next incremental sync with "
-        "nothing new (target <= 3); *idle all* adds the issue lists (open, recently closed) and one "
+        "First connection (history backfill through `/order/checkout-forms`, 100 per page) into an empty "
+        "database; the fake Allegro runs in its own process on 127.0.0.1. *raw GET+parse* requests "
+        "exactly the same pages with a plain `requests` session and parses them with `orjson.loads` into "
+        "dicts (no client, no DTOs); *fetch only* pages through the desk's client, decoding into DTOs, "
+        "without storing anything. *sync/raw* is sync time / raw time (target <= 1.3), *sync/fetch* sync "
+        "time / fetch-only time. The passes run one after the other against the same fake: raw, "
+        "fetch-only, sync, raw again (the raw column is the mean of the two raw passes, so it sees the "
+        "shared machine as it was on both sides of the sync). The sync fetches up to three pages ahead in "
+        "a helper thread while it stores, and commits every ten pages (or each second) with the cursor of "
+        "the last. *latency* is a delay the fake adds to every order page: 0 is the bare loopback, 100 ms "
+        "is closer to the real Allegro API. *idle orders* is the order part of the next incremental sync "
+        "with nothing new (target <= 3); *idle all* adds the issue lists (open, recently closed) and one "
         "ratings page that ride in the same sync.",
         "",
-        "| database | latency ms | orders | sync s | orders/s | fetch-only s | ratio | sync requests "
-        "| fetch requests | idle orders | idle all |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| database | latency ms | orders | sync s | orders/s | raw GET+parse s | fetch-only s | sync/raw "
+        "| sync/fetch | sync requests | fetch requests | idle orders | idle all |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         *[_sync_row(f) for f in results],
         "",
     ]

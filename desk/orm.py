@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
+import msgspec
 import orjson
 from sqlalchemy import JSON, DateTime, MetaData, Numeric, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, mapped_column, registry
@@ -42,15 +43,18 @@ class UTCDateTime(TypeDecorator):
 def json_text(value: Any) -> str:
     """The text every JSON column stores (the engine's serializer and the bulk insert's).
 
-    Compact UTF-8 from a C encoder; dates as ISO 8601, dataclasses as objects of their fields,
-    decimals as exact strings (as Allegro sends amounts).
+    Compact UTF-8 from a C encoder; dates as ISO 8601, dataclasses and structs (the Allegro DTOs)
+    as objects of their fields under their Python names, decimals as exact strings (as Allegro
+    sends amounts).
     """
     return orjson.dumps(value, default=_json_fallback, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
-def _json_fallback(value: Any) -> str:
+def _json_fallback(value: Any) -> str | dict:
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, msgspec.Struct):
+        return msgspec.structs.asdict(value)
     raise TypeError(f"cannot store {type(value).__name__} as JSON")
 
 

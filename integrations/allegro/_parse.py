@@ -1,12 +1,16 @@
-"""Turn Allegro JSON bodies into the frozen dataclasses of `models.py`.
+"""Turn Allegro JSON objects into the DTOs of `models.py`: the lenient parser.
 
 Tolerant by design: optional fields may be absent or null, unknown fields are ignored and enum
 values stay strings. Only what the spec marks as identity (ids, event type, prices that define an
 order) is demanded; a body without it raises AllegroResponseError instead of half an object.
+
+Lists and checkout forms are first read by msgspec (`_wire.py`); this parser reads what that
+reader leaves to it (odd values it decides on), and the small answers (/me, stats, shipments).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from integrations.allegro._records import parse_each
@@ -80,10 +84,12 @@ def parse_order_event(data: Json) -> OrderEvent:
     )
 
 
-def parse_order_events(body: Json) -> OrderEventPage:
-    """GET /order/events: an unreadable event is set aside, and still moves the page's end."""
+def parse_order_events(body: Json, parse: Callable[[Json], OrderEvent] | None = None) -> OrderEventPage:
+    """GET /order/events: an unreadable event is set aside, and still moves the page's end.
+
+    `parse` reads one event (parse_order_event unless given)."""
     raw = body.get("events")
-    events, rejected = parse_each(raw, parse_order_event, "order_event")
+    events, rejected = parse_each(raw, parse or parse_order_event, "order_event")
     ids = [text(obj(element).get("id")) for element in raw] if isinstance(raw, list) else []
     last_id = next((event_id for event_id in reversed(ids) if event_id), None)
     return OrderEventPage(events=events, rejected=rejected, last_id=last_id)
@@ -124,9 +130,13 @@ def parse_carriers(body: Json) -> list[Carrier]:
 # --- checkout forms ----------------------------------------------------------------------------
 
 
-def parse_checkout_form_page(body: Json) -> CheckoutFormPage:
-    """GET /order/checkout-forms; a form that cannot be read is set aside in `rejected`."""
-    forms, rejected = parse_each(body.get("checkoutForms"), parse_checkout_form, "checkout_form")
+def parse_checkout_form_page(
+    body: Json, parse: Callable[[Json], CheckoutForm] | None = None
+) -> CheckoutFormPage:
+    """GET /order/checkout-forms; a form that cannot be read is set aside in `rejected`.
+
+    `parse` reads one form (parse_checkout_form unless given)."""
+    forms, rejected = parse_each(body.get("checkoutForms"), parse or parse_checkout_form, "checkout_form")
     count = integer(body.get("count"))
     total = integer(body.get("totalCount"))
     return CheckoutFormPage(

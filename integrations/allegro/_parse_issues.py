@@ -1,13 +1,15 @@
-"""Turn `/sale/issues*` JSON bodies into the dataclasses of `models_issues.py`.
+"""Turn `/sale/issues*` JSON objects into the DTOs of `models_issues.py`: the lenient parser.
 
 Tolerant like `_parse.py`: the spec declares no required field on these schemas, so only what
-identifies an entry (issue id and type, message id and time) is demanded.
+identifies an entry (issue id and type, message id and time) is demanded. Issues and chats are
+first read by msgspec (`_wire_issues.py`); this parser reads what that reader leaves to it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from integrations.allegro._records import parse_each
@@ -133,9 +135,11 @@ def parse_issue(data: Json) -> Issue:
     )
 
 
-def parse_issues(body: Json) -> IssuePage:
-    """GET /sale/issues (one page; the answer carries no totals); unreadable issues are set aside."""
-    issues, rejected = parse_each(body.get("issues"), parse_issue, "issue")
+def parse_issues(body: Json, parse: Callable[[Json], Issue] | None = None) -> IssuePage:
+    """GET /sale/issues (one page; the answer carries no totals); unreadable issues are set aside.
+
+    `parse` reads one issue (parse_issue unless given)."""
+    issues, rejected = parse_each(body.get("issues"), parse or parse_issue, "issue")
     return IssuePage(issues=issues, rejected=rejected)
 
 

@@ -1,4 +1,5 @@
-"""Turn rating bodies into the dataclasses of `models_ratings.py`.
+"""Turn rating bodies into the DTOs of `models_ratings.py`: the lenient parser (ratings are first
+read by msgspec in `_wire_ratings.py`, which leaves odd values to this parser).
 
 One parser serves both representations of a rating: public.v1 `UserRating` (comment as a string,
 `rates`, `excludedFromAverageRates`) and beta.v1 `UserRatingVBeta1` (`comment.text`, `answer.text`,
@@ -9,7 +10,7 @@ rating without its identity (id, buyer id, recommended, createdAt).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -37,9 +38,11 @@ from integrations.allegro.models_ratings import (
 )
 
 
-def parse_ratings(body: Json) -> RatingPage:
-    """GET /sale/user-ratings (either representation); unreadable ratings are set aside."""
-    ratings, rejected = parse_each(body.get("ratings"), parse_rating, "rating")
+def parse_ratings(body: Json, parse: Callable[[Json], Rating] | None = None) -> RatingPage:
+    """GET /sale/user-ratings (either representation); unreadable ratings are set aside.
+
+    `parse` reads one rating (parse_rating unless given)."""
+    ratings, rejected = parse_each(body.get("ratings"), parse or parse_rating, "rating")
     return RatingPage(ratings=ratings, rejected=rejected)
 
 

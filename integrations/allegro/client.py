@@ -1,4 +1,4 @@
-"""AllegroClient: one method per Allegro operation the desk uses, returning frozen dataclasses."""
+"""AllegroClient: one method per Allegro operation the desk uses, returning frozen DTOs (msgspec structs)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from urllib.parse import quote
 
 import requests
 
-from integrations.allegro import _parse
+from integrations.allegro import _parse, _wire, _wire_events
 from integrations.allegro._args import check_int, format_datetime
 from integrations.allegro._http import Params, Requester, Timeout, json_object, new_session
-from integrations.allegro._records import parse_one
+from integrations.allegro._records import read_json, read_one
 from integrations.allegro.auth import TokenManager
 from integrations.allegro.client_issues import IssuesMixin
 from integrations.allegro.client_ratings import RatingsMixin
@@ -115,7 +115,8 @@ class AllegroClient(IssuesMixin, RatingsMixin):
             params.append(("from", from_id))
         params.extend(("type", t) for t in types or ())
         params.append(("limit", str(limit)))
-        return _parse.parse_order_events(self._get("/order/events", params))
+        response = self._http.call("GET", "/order/events", params=params)
+        return read_json(response, _wire_events.order_event_page, _wire_events.lenient_order_event_page)
 
     def get_order_event_stats(self) -> EventStats:
         """GET /order/event-stats: the newest event id, to start a cursor "from now"."""
@@ -154,14 +155,16 @@ class AllegroClient(IssuesMixin, RatingsMixin):
         ]
         params = [("offset", str(offset)), ("limit", str(limit))]
         params.extend((key, _query_value(value)) for key, value in filters if value is not None)
-        return _parse.parse_checkout_form_page(self._get("/order/checkout-forms", params))
+        response = self._http.call("GET", "/order/checkout-forms", params=params)
+        return read_json(response, _wire.checkout_form_page, _wire.lenient_checkout_form_page)
 
     def get_checkout_form(self, form_id: str) -> CheckoutForm:
         """GET /order/checkout-forms/{id}: one order with buyer, delivery, invoice and line items.
 
         Raises UnreadableRecord when the answer cannot be read or is another order than `form_id`.
         """
-        return parse_one(self._get(_form_path(form_id)), _parse.parse_checkout_form, "checkout_form", form_id)
+        response = self._http.call("GET", _form_path(form_id))
+        return read_one(response, _wire.checkout_form, _wire.read_checkout_form, "checkout_form", form_id)
 
     def set_fulfillment_status(
         self, form_id: str, status: str, *, revision: str | None = None, retry: bool = True

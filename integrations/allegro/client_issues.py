@@ -9,10 +9,10 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import requests
 
-from integrations.allegro import _parse_issues
+from integrations.allegro import _parse_issues, _wire_issues
 from integrations.allegro._args import check_int
 from integrations.allegro._http import BETA_V1, Requester, json_object
-from integrations.allegro._records import UNREADABLE, describe, parse_one, rejected
+from integrations.allegro._records import UNREADABLE, describe, read_json, read_one, rejected
 from integrations.allegro.errors import AllegroResponseError, UnreadableRecord
 from integrations.allegro.models import Price
 from integrations.allegro.models_issues import (
@@ -58,24 +58,30 @@ class IssuesMixin:
         params.extend(("status", status) for status in statuses or ())
         if checkout_form_id:
             params.append(("checkoutForm.id", checkout_form_id))
-        return _parse_issues.parse_issues(self._issues_get("/sale/issues", params))
+        response = self._http.call("GET", "/sale/issues", params=params)
+        return read_json(response, _wire_issues.issue_page, _wire_issues.lenient_issue_page)
 
     def get_issue(self, issue_id: str) -> Issue:
         """GET /sale/issues/{issueId}: one discussion or claim; UnreadableRecord when the answer
         cannot be read or is another issue."""
-        body = self._issues_get(_issue_path(issue_id))
-        return parse_one(body, _parse_issues.parse_issue, "issue", issue_id)
+        response = self._http.call("GET", _issue_path(issue_id))
+        return read_one(response, _wire_issues.issue, _wire_issues.read_issue, "issue", issue_id)
 
     def list_issue_chat(self, issue_id: str, *, offset: int = 0, limit: int = 100) -> list[IssueMessage]:
         """GET /sale/issues/{issueId}/chat: one page of messages and state-change notifications."""
         check_int("limit", limit, 1, 100)
         check_int("offset", offset, 0, None)
         params = [("offset", str(offset)), ("limit", str(limit))]
-        body = self._issues_get(_issue_path(issue_id) + "/chat", params)
-        try:
-            return _parse_issues.parse_issue_chat(body)
-        except UNREADABLE as exc:  # a message we cannot read: the issue waits in quarantine, unchanged
-            raise UnreadableRecord(rejected("issue_chat", body, describe(exc), allegro_id=issue_id)) from exc
+        response = self._http.call("GET", _issue_path(issue_id) + "/chat", params=params)
+
+        def lenient(body: Mapping[str, Any]) -> list[IssueMessage]:
+            try:
+                return _parse_issues.parse_issue_chat(body)
+            except UNREADABLE as exc:  # a message we cannot read: the issue waits in quarantine, unchanged
+                record = rejected("issue_chat", body, describe(exc), allegro_id=issue_id)
+                raise UnreadableRecord(record) from exc
+
+        return read_json(response, _wire_issues.issue_chat, lenient)
 
     def get_issue_chat(self, issue_id: str) -> list[IssueMessage]:
         """GET /sale/issues/{issueId}/chat, every page: the whole chat, oldest first."""
@@ -159,9 +165,6 @@ class IssuesMixin:
         return response.content, content_type.split(";", 1)[0].strip()
 
     # --- helpers ------------------------------------------------------------------------------
-
-    def _issues_get(self, path: str, params: Sequence[tuple[str, str]] = ()) -> Mapping[str, Any]:
-        return json_object(self._http.call("GET", path, params=params))
 
     def _raw_call(
         self,

@@ -8,10 +8,10 @@ from urllib.parse import quote
 
 import requests
 
-from integrations.allegro import _parse_ratings
+from integrations.allegro import _parse_ratings, _wire_ratings
 from integrations.allegro._args import check_int, format_datetime
 from integrations.allegro._http import Requester, json_object
-from integrations.allegro._records import parse_one
+from integrations.allegro._records import read_json, read_one
 from integrations.allegro.models_ratings import (
     RATING_TEXT_MAX,
     Rating,
@@ -58,12 +58,12 @@ class RatingsMixin:
         if last_changed_lte is not None:
             params.append(("lastChangedAt.lte", format_datetime(last_changed_lte)))
         response = self._http.call("GET", "/sale/user-ratings", params=params)
-        return _parse_ratings.parse_ratings(json_object(response))
+        return read_json(response, _wire_ratings.rating_page, _wire_ratings.lenient_rating_page)
 
     def get_rating(self, rating_id: str) -> Rating:
         """GET /sale/user-ratings/{ratingId}: one rating with its answer and removal state."""
-        body = json_object(self._http.call("GET", _rating_path(rating_id)))
-        return parse_one(body, _parse_ratings.parse_rating, "rating", rating_id)
+        response = self._http.call("GET", _rating_path(rating_id))
+        return read_one(response, _wire_ratings.rating, _wire_ratings.read_rating, "rating", rating_id)
 
     def answer_rating(self, rating_id: str, message: str) -> RatingAnswer:
         """PUT /sale/user-ratings/{ratingId}/answer: publish the seller's answer (201; once per rating).

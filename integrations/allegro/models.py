@@ -1,26 +1,33 @@
-"""Typed, immutable views of Allegro's answers; built by `_parse.py`, never raw dicts.
+"""Typed, immutable views of Allegro's answers, never raw dicts.
 
-Enums (statuses, event types, payment types) stay plain strings so a value Allegro adds later
-does not break parsing. Money is Decimal, datetimes are tz-aware UTC.
+Most are built from Allegro's JSON by msgspec (`_wire*.py`), some of them decoded straight from it
+(those whose fields map one to one onto Allegro's camelCase names), and by `_parse.py` when an
+answer has a shape only the lenient parser reads. Enums (statuses, event types, payment types)
+stay plain strings so a value Allegro adds later does not break parsing. Money is Decimal,
+datetimes are tz-aware UTC.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 
+import msgspec
 
-@dataclass(frozen=True, slots=True)
-class Price:
+
+class Dto(msgspec.Struct, frozen=True, gc=False):
+    """Base of every DTO: immutable and compared by value. Made of values and other DTOs only, a
+    DTO is never part of a reference cycle, so the garbage collector need not track it."""
+
+
+class Price(Dto):
     """An amount with its ISO 4217 currency (Allegro sends the amount as a string)."""
 
     amount: Decimal
     currency: str
 
 
-@dataclass(frozen=True, slots=True)
-class Me:
+class Me(Dto):
     """The authenticated user (GET /me)."""
 
     id: str
@@ -31,8 +38,7 @@ class Me:
     company_name: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class OrderEvent:
+class OrderEvent(Dto):
     """One entry of the order event journal (GET /order/events)."""
 
     id: str
@@ -45,8 +51,7 @@ class OrderEvent:
     buyer_login: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class RejectedRecord:
+class RejectedRecord(Dto):
     """One element of an answer that could not be read into its DTO, kept whole so the desk can
     set it aside (quarantine) and go on with the rest of the page.
 
@@ -60,8 +65,7 @@ class RejectedRecord:
     error: str
 
 
-@dataclass(frozen=True, slots=True)
-class OrderEventPage:
+class OrderEventPage(Dto):
     """One page of GET /order/events: the readable events, the unreadable ones, and the id of the
     page's last entry (readable or not), where the cursor goes next."""
 
@@ -75,48 +79,44 @@ class OrderEventPage:
         return len(self.events) + len(self.rejected)
 
 
-@dataclass(frozen=True, slots=True)
-class EventStats:
+class EventStats(Dto):
     """The newest event in the journal (GET /order/event-stats); None ids when the journal is empty."""
 
     latest_event_id: str | None
     occurred_at: dt.datetime | None
 
 
-@dataclass(frozen=True, slots=True)
-class BuyerAddress:
+class BuyerAddress(Dto, rename="camel"):
     """The buyer's own address (Allegro calls the code `postCode` here)."""
 
-    street: str | None
-    city: str | None
-    post_code: str | None
-    country_code: str | None
+    street: str | None = None
+    city: str | None = None
+    post_code: str | None = None
+    country_code: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Buyer:
+class Buyer(Dto, rename="camel"):
     """The buyer of a checkout form; `email` is usually a masked allegromail alias."""
 
     id: str
-    login: str | None
-    email: str | None
-    first_name: str | None
-    last_name: str | None
-    company_name: str | None
-    phone_number: str | None
-    guest: bool
-    address: BuyerAddress | None
+    login: str | None = None
+    email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    company_name: str | None = None
+    phone_number: str | None = None
+    guest: bool = False
+    address: BuyerAddress | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Payment:
+class Payment(Dto, rename="camel"):
     """The payment (or a surcharge) of a checkout form."""
 
-    id: str | None
-    type: str | None
-    provider: str | None
-    finished_at: dt.datetime | None
-    paid_amount: Price | None
+    id: str | None = None
+    type: str | None = None
+    provider: str | None = None
+    finished_at: dt.datetime | None = None
+    paid_amount: Price | None = None
 
     @property
     def is_cash_on_delivery(self) -> bool:
@@ -124,8 +124,7 @@ class Payment:
         return self.type == "CASH_ON_DELIVERY"
 
 
-@dataclass(frozen=True, slots=True)
-class Fulfillment:
+class Fulfillment(Dto):
     """The seller-managed status and how many line items already have a tracking number."""
 
     status: str | None
@@ -133,22 +132,20 @@ class Fulfillment:
     provider_id: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class DeliveryAddress:
+class DeliveryAddress(Dto, rename="camel"):
     """Where the parcel goes (uses `zipCode`, unlike the buyer address)."""
 
-    first_name: str | None
-    last_name: str | None
-    company_name: str | None
-    street: str | None
-    city: str | None
-    zip_code: str | None
-    country_code: str | None
-    phone_number: str | None
+    first_name: str | None = None
+    last_name: str | None = None
+    company_name: str | None = None
+    street: str | None = None
+    city: str | None = None
+    zip_code: str | None = None
+    country_code: str | None = None
+    phone_number: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class PickupPoint:
+class PickupPoint(Dto):
     """A parcel locker or pick-up point chosen by the buyer."""
 
     id: str | None
@@ -160,8 +157,7 @@ class PickupPoint:
     country_code: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Delivery:
+class Delivery(Dto):
     """The delivery chosen by the buyer, with its time windows."""
 
     method_id: str | None
@@ -177,16 +173,14 @@ class Delivery:
     number_of_packages: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class TaxId:
+class TaxId(Dto):
     """A company tax identifier, e.g. type PL_NIP."""
 
     type: str
     value: str
 
 
-@dataclass(frozen=True, slots=True)
-class Invoice:
+class Invoice(Dto):
     """Invoice data; `company_name` None means a private purchase."""
 
     required: bool
@@ -202,8 +196,7 @@ class Invoice:
     due_date: dt.date | None
 
 
-@dataclass(frozen=True, slots=True)
-class LineItem:
+class LineItem(Dto):
     """One purchased offer inside a checkout form."""
 
     id: str
@@ -216,8 +209,7 @@ class LineItem:
     bought_at: dt.datetime | None
 
 
-@dataclass(frozen=True, slots=True)
-class CheckoutForm:
+class CheckoutForm(Dto):
     """An order (GET /order/checkout-forms/{id})."""
 
     id: str
@@ -238,8 +230,7 @@ class CheckoutForm:
     bought_at: dt.datetime | None
 
 
-@dataclass(frozen=True, slots=True)
-class CheckoutFormPage:
+class CheckoutFormPage(Dto):
     """One page of GET /order/checkout-forms: `count` on this page, `total_count` matching overall."""
 
     forms: tuple[CheckoutForm, ...]
@@ -253,8 +244,7 @@ class CheckoutFormPage:
         return len(self.forms) + len(self.rejected)
 
 
-@dataclass(frozen=True, slots=True)
-class OrderShipment:
+class OrderShipment(Dto):
     """A tracking number attached to an order."""
 
     id: str | None
@@ -265,8 +255,7 @@ class OrderShipment:
     created_at: dt.datetime | None
 
 
-@dataclass(frozen=True, slots=True)
-class Carrier:
+class Carrier(Dto):
     """A carrier id usable in POST /order/checkout-forms/{id}/shipments."""
 
     id: str

@@ -1,15 +1,14 @@
 """Typed views of post-purchase issues (`/sale/issues*`): discussions (DISPUTE) and claims (CLAIM).
 
-Built by `_parse_issues.py`. Statuses, roles and reasons stay plain strings so values Allegro adds
-later do not break parsing; the tuples below list the values known today.
+Built by `_wire_issues.py` (msgspec) or `_parse_issues.py`. Statuses, roles and reasons stay plain
+strings so values Allegro adds later do not break parsing; the tuples below list the values known today.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
-from integrations.allegro.models import Price, RejectedRecord
+from integrations.allegro.models import Dto, Price, RejectedRecord
 
 ISSUE_TYPES = ("DISPUTE", "CLAIM")
 ISSUE_STATUSES = (
@@ -66,8 +65,7 @@ ATTACHMENT_CONTENT_TYPES = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class IssueAttachment:
+class IssueAttachment(Dto):
     """A file in an issue or a message; `id` is the last segment of `url`, for download_issue_attachment."""
 
     id: str
@@ -75,16 +73,14 @@ class IssueAttachment:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
-class IssueAuthor:
+class IssueAuthor(Dto):
     """Who wrote a chat entry; `login` is absent for ADMIN (Allegro advisor), SYSTEM and FULFILLMENT."""
 
     login: str | None
     role: str
 
 
-@dataclass(frozen=True, slots=True)
-class IssueMessage:
+class IssueMessage(Dto):
     """One chat entry: a message or a state-change notification."""
 
     id: str
@@ -94,16 +90,14 @@ class IssueMessage:
     attachments: tuple[IssueAttachment, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class IssueExpectation:
+class IssueExpectation(Dto):
     """A solution the buyer expects: REPAIR, EXCHANGE, REFUND or PARTIAL_REFUND (None for disputes)."""
 
     name: str | None
     refund: Price | None
 
 
-@dataclass(frozen=True, slots=True)
-class Issue:
+class Issue(Dto):
     """A discussion or a claim (GET /sale/issues/{issueId}).
 
     `status` and `status_due_date` come from `currentState`; `decision_due_date` and
@@ -150,8 +144,7 @@ class Issue:
         return (self.status, self.messages_count, self.last_message_at)
 
 
-@dataclass(frozen=True, slots=True)
-class IssuePage:
+class IssuePage(Dto):
     """One page of GET /sale/issues: the readable issues and the elements that could not be read."""
 
     issues: tuple[Issue, ...]
@@ -163,8 +156,7 @@ class IssuePage:
         return len(self.issues) + len(self.rejected)
 
 
-@dataclass(frozen=True, slots=True)
-class AttachmentUpload:
+class AttachmentUpload(Dto):
     """A declared attachment: upload its bytes once to `upload_url`, then cite `id` in a message."""
 
     id: str

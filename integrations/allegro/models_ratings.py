@@ -7,17 +7,15 @@ into the same `Rating`; fields one of them lacks stay None. Datetimes are tz-awa
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 
-from integrations.allegro.models import RejectedRecord
+from integrations.allegro.models import Dto, RejectedRecord
 
 # Allegro's limit for an answer and for the explanation of a removal request (maxLength in the spec).
 RATING_TEXT_MAX = 500
 
 
-@dataclass(frozen=True, slots=True)
-class RatingRates:
+class RatingRates(Dto):
     """Star sub-ratings 1-5 (public.v1 only; Allegro stopped collecting them in 2025)."""
 
     delivery: int | None
@@ -26,24 +24,21 @@ class RatingRates:
     service: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class RatedOffer:
+class RatedOffer(Dto):
     """An offer of the rated order."""
 
     id: str
     title: str
 
 
-@dataclass(frozen=True, slots=True)
-class RatingAnswer:
+class RatingAnswer(Dto):
     """The seller's public answer to a rating (one per rating, never edited or removed)."""
 
     created_at: dt.datetime
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class RemovalRequest:
+class RemovalRequest(Dto):
     """A request to remove a rating; `source` is SELLER or ADMIN (Allegro staff), None when unsaid."""
 
     created_at: dt.datetime
@@ -51,8 +46,7 @@ class RemovalRequest:
     source: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Rating:
+class Rating(Dto):
     """A rating a buyer gave the seller (GET /sale/user-ratings/{ratingId}).
 
     `last_changed_at` is creation or the buyer's latest edit (falls back to those when Allegro omits
@@ -79,8 +73,7 @@ class Rating:
     first_negative_in_30_days: bool | None
 
 
-@dataclass(frozen=True, slots=True)
-class RatingPage:
+class RatingPage(Dto):
     """One page of GET /sale/user-ratings: the readable ratings and the elements that could not be read."""
 
     ratings: tuple[Rating, ...]
@@ -92,8 +85,7 @@ class RatingPage:
         return len(self.ratings) + len(self.rejected)
 
 
-@dataclass(frozen=True, slots=True)
-class RatingsSummary:
+class RatingsSummary(Dto):
     """Feedback statistics of a seller (GET /users/{userId}/ratings-summary).
 
     `recommended_percentage` is the share of unique buyers recommending the seller (Allegro sends

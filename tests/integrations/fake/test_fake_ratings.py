@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
+import msgspec
 import pytest
 
 from integrations.allegro._parse_ratings import parse_rating
@@ -91,7 +91,7 @@ def test_both_representations_parse_to_the_same_rating(api, state, seller):
     beta = parse_rating(api.get(path, headers={"Accept": BETA}).json())
 
     assert beta.rates is None and beta.first_negative_in_30_days is True
-    assert dataclasses.replace(beta, rates=public.rates, first_negative_in_30_days=None) == public
+    assert msgspec.structs.replace(beta, rates=public.rates, first_negative_in_30_days=None) == public
 
 
 def test_the_client_order_of_accepted_types_decides(api, state, seller):

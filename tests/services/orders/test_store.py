@@ -106,6 +106,8 @@ def test_json_columns_read_back_as_plain_data(app, fake_allegro):
     order = db.session.scalar(select(Order).where(Order.allegro_id == form.id))
     assert order.pickup_point["description"] == "Przy sklepie \\ Żabka"
     assert order.delivery_address["city"] == "Łódź"
+    # the DTO is decoded from camelCase JSON; the column keeps the desk's own names
+    assert order.delivery_address["zip_code"] == "90-926" and "zipCode" not in order.delivery_address
     assert order.invoice["tax_ids"] == [{"type": "PL_NIP", "value": "5842021287"}]
     assert order.invoice["due_date"] == "2026-12-14"
     assert order.surcharges == [{"amount": "5.00", "currency": "PLN", "id": "s-1", "type": "PAYU"}]
