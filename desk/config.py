@@ -33,7 +33,17 @@ class Config:
     TOKEN_ENCRYPTION_KEY: str | None = None  # Fernet key; derived from SECRET_KEY when unset
 
     SCHEDULER_ENABLED = True
-    SYNC_INTERVAL_MINUTES = 3
+    # embedded: the jobs run in this process (APScheduler); celery: workers and beat over Redis
+    QUEUE = "embedded"
+    REDIS_URL = "redis://127.0.0.1:6379/0"  # Celery's broker and the shared request budget
+    CELERY_BROKER_URL: str | None = None  # default: REDIS_URL
+    CELERY_BEAT_SCHEDULE_FILE: str | None = None  # default: instance/celerybeat-schedule
+    SYNC_DISPATCH_SECONDS = 20  # how often due accounts are looked for
+    SYNC_DISPATCH_BATCH = 500  # accounts handed out per look at most
+    SYNC_REDISPATCH_SECONDS = 600  # a handed-out sync not done by then is handed out again
+    SYNC_FAST_SECONDS = 60  # an account with news is synced again this soon
+    SYNC_IDLE_MAX_SECONDS = 900  # a quiet account backs off to this interval at most
+    SYNC_BACKOFF_FACTOR = 1.5  # each sync without news stretches the interval this much
     SWEEP_INTERVAL_MINUTES = 30
     SWEEP_MARGIN_MINUTES = 120
     SYNC_LEASE_SECONDS = 900

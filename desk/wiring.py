@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from dataclasses import dataclass
 
 import requests
@@ -19,13 +20,18 @@ from desk.extensions import db
 from desk.services.issues.deadlines import DeadlinePolicy
 from desk.services.orders.cache import Caches, TtlCache
 from desk.services.orders.sync import SyncSettings
+from desk.services.ports import Clock
 from desk.services.ratings.alerts import SmtpSettings
+from desk.services.sync.polling import PollingPolicy
+from desk.services.sync.schedule import DispatchSettings
 from desk.services.tokens import DbTokenStore, TokenCipher
 from integrations.allegro import API_URLS, AUTH_URLS, AllegroClient, OAuthClient, TokenManager
 
 EXTENSION = "desk.allegro"
 FAKE_EXTENSION = "desk.fake_allegro"
 CACHES = "desk.caches"
+CLOCK = "desk.clock"
+QUEUES = ("embedded", "celery")
 
 
 class Gateway:
@@ -75,11 +81,24 @@ class _LazyGateway:
         return self._gateway
 
 
+class SystemClock:
+    """The wall clock."""
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
 def init_app(app: Flask) -> None:
-    """Register the (lazily built) gateway and the caches of this app."""
+    """Register the (lazily built) gateway, the clock and the caches of this app."""
     if app.config["ALLEGRO_BACKEND"] not in ("fake", "http"):
         raise ValueError("DESK_ALLEGRO_BACKEND must be 'fake' or 'http'")
+    if app.config["QUEUE"] not in QUEUES:
+        raise ValueError("DESK_QUEUE must be 'embedded' or 'celery'")
     app.extensions[EXTENSION] = _LazyGateway(app)
+    app.extensions[CLOCK] = SystemClock()
     app.extensions[CACHES] = Caches(
         delivery_methods=TtlCache(float(app.config["DELIVERY_METHODS_CACHE_SECONDS"])),
         carriers=TtlCache(float(app.config["CARRIERS_CACHE_SECONDS"])),
@@ -89,6 +108,21 @@ def init_app(app: Flask) -> None:
 def get_allegro() -> Gateway:
     """The Allegro gateway of the current app (the port services receive)."""
     return current_app.extensions[EXTENSION].get()
+
+
+def get_clock(app: Flask | None = None) -> Clock:
+    """The clock schedules read (the wall clock unless `use_clock` put another in)."""
+    return (app or current_app).extensions[CLOCK]
+
+
+def use_clock(app: Flask, clock: Clock) -> None:
+    """Make `app` read the time from `clock` (benchmarks run simulated hours in minutes)."""
+    app.extensions[CLOCK] = clock
+
+
+def uses_celery(app: Flask | None = None) -> bool:
+    """Whether the jobs run on Celery workers and beat (DESK_QUEUE=celery) rather than in-process."""
+    return (app or current_app).config["QUEUE"] == "celery"
 
 
 def get_caches() -> Caches:
@@ -107,6 +141,8 @@ class Settings:
     password_profile: str  # argon2-cffi profile for new password hashes
     sync: SyncSettings
     sync_lease_seconds: int
+    polling: PollingPolicy
+    dispatch: DispatchSettings
     sync_in_background: bool  # "sync now" in a thread (off in tests: the request does the work)
     deadlines: DeadlinePolicy
     round_robin: bool
@@ -134,6 +170,16 @@ def settings(app: Flask | None = None) -> Settings:
             backfill_days=config["BACKFILL_DAYS"],
         ),
         sync_lease_seconds=config["SYNC_LEASE_SECONDS"],
+        polling=PollingPolicy(
+            fast_seconds=int(config["SYNC_FAST_SECONDS"]),
+            idle_max_seconds=int(config["SYNC_IDLE_MAX_SECONDS"]),
+            backoff_factor=float(config["SYNC_BACKOFF_FACTOR"]),
+        ),
+        dispatch=DispatchSettings(
+            batch=int(config["SYNC_DISPATCH_BATCH"]),
+            redispatch_after=dt.timedelta(seconds=int(config["SYNC_REDISPATCH_SECONDS"])),
+            sweep_every=dt.timedelta(minutes=float(config["SWEEP_INTERVAL_MINUTES"])),
+        ),
         sync_in_background=bool(config["SYNC_NOW_IN_BACKGROUND"]),
         deadlines=DeadlinePolicy(
             reply_hours=float(config["ISSUE_REPLY_TARGET_HOURS"]),
