@@ -28,6 +28,12 @@ class Config:
     ALLEGRO_CLIENT_ID = "desk-demo-client"
     ALLEGRO_CLIENT_SECRET = "desk-demo-secret"
     ALLEGRO_TIMEOUT = 30.0
+    # Allegro allows 9000 requests a minute per application, every account and process together;
+    # the desk keeps to a share of it and pauses everybody when Allegro answers 429.
+    ALLEGRO_BUDGET_PER_MINUTE = 9000
+    ALLEGRO_BUDGET_SHARE = 0.8
+    ALLEGRO_BUDGET_BURST_SECONDS = 2  # requests that may pile up while idle, in seconds of budget
+    ALLEGRO_RATE_LIMIT_PAUSE_SECONDS = 60  # a 429 without Retry-After pauses everybody this long
     FAKE_ALLEGRO_PORT = 0  # 0 = any free loopback port
     FAKE_ALLEGRO_DEMO = True  # keep generating orders in the fake
     TOKEN_ENCRYPTION_KEY: str | None = None  # Fernet key; derived from SECRET_KEY when unset

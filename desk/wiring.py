@@ -2,8 +2,9 @@
 
 `ALLEGRO_BACKEND=http` talks to `ALLEGRO_API_URL`/`ALLEGRO_AUTH_URL` (or the production/sandbox
 hosts); `fake` starts the fake Allegro inside this process on 127.0.0.1 with living demo data and
-points the same real client at it over HTTP. `settings()` is how views, jobs and commands read the
-configuration; desk/config.py holds every default.
+points the same real client at it over HTTP. Every client takes turns from one request budget: in
+Redis with `QUEUE=celery` (shared by every worker), in this process otherwise. `settings()` is how
+views, jobs and commands read the configuration; desk/config.py holds every default.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import requests
 from flask import Flask, current_app
 
 from desk.extensions import db
+from desk.services.budget import Budget, LocalBucket
 from desk.services.issues.deadlines import DeadlinePolicy
 from desk.services.orders.cache import Caches, TtlCache
 from desk.services.orders.sync import SyncSettings
@@ -25,7 +27,7 @@ from desk.services.ratings.alerts import SmtpSettings
 from desk.services.sync.polling import PollingPolicy
 from desk.services.sync.schedule import DispatchSettings
 from desk.services.tokens import DbTokenStore, TokenCipher
-from integrations.allegro import API_URLS, AUTH_URLS, AllegroClient, OAuthClient, TokenManager
+from integrations.allegro import API_URLS, AUTH_URLS, AllegroClient, OAuthClient, RequestGate, TokenManager
 
 EXTENSION = "desk.allegro"
 FAKE_EXTENSION = "desk.fake_allegro"
@@ -46,10 +48,12 @@ class Gateway:
         client_secret: str,
         cipher: TokenCipher,
         timeout: float,
+        gate: RequestGate | None = None,
     ) -> None:
         self.api_url = api_url
         self.auth_url = auth_url
         self.cipher = cipher
+        self.gate = gate  # the request budget every client of this gateway takes turns from
         self._timeout = timeout
         self._local = threading.local()
         self.oauth = OAuthClient(auth_url, client_id, client_secret, session=self._session(), timeout=timeout)
@@ -65,7 +69,9 @@ class Gateway:
 
     def client_for(self, account_id: int) -> AllegroClient:
         tokens = TokenManager(self.token_store(account_id), self.oauth)
-        return AllegroClient(self.api_url, tokens, session=self._session(), timeout=(5, self._timeout))
+        return AllegroClient(
+            self.api_url, tokens, session=self._session(), timeout=(5, self._timeout), gate=self.gate
+        )
 
 
 @dataclass
@@ -226,7 +232,29 @@ def _build(app: Flask) -> Gateway:
         client_secret=config["ALLEGRO_CLIENT_SECRET"],
         cipher=cipher,
         timeout=config["ALLEGRO_TIMEOUT"],
+        gate=build_gate(app),
     )
+
+
+def build_gate(app: Flask) -> RequestGate:
+    """The request budget: shared through Redis with DESK_QUEUE=celery, else this process's own."""
+    config = app.config
+    budget = Budget(
+        per_minute=int(config["ALLEGRO_BUDGET_PER_MINUTE"]),
+        share=float(config["ALLEGRO_BUDGET_SHARE"]),
+        burst_seconds=float(config["ALLEGRO_BUDGET_BURST_SECONDS"]),
+        default_pause_seconds=float(config["ALLEGRO_RATE_LIMIT_PAUSE_SECONDS"]),
+    )
+    clock = get_clock(app)
+    if not uses_celery(app):
+        return LocalBucket(budget, clock)
+    import redis
+
+    from desk.services.budget_redis import RedisBucket
+
+    client = redis.Redis.from_url(config["REDIS_URL"], socket_timeout=2, socket_connect_timeout=2)
+    # the limit is Allegro's per application id: deployments sharing a Redis keep their own buckets
+    return RedisBucket(client, f"desk:allegro-budget:{config['ALLEGRO_CLIENT_ID']}", budget, clock)
 
 
 def fake_server(app: Flask):

@@ -63,3 +63,10 @@ def test_rating_alert_job_mails_in_polish_only_when_smtp_is_set(app, smtp_server
     assert "Sklep Alert" in message["Subject"] and "negatywn" in message["Subject"].lower()
     assert "kupujacy_1" in message.get_body(("plain",)).get_content()
     assert jobs.rating_alerts_job(app)["mails"] == 0  # mailed once
+
+
+def test_an_embedded_desk_keeps_its_request_budget_in_process(app):
+    from desk.services.budget import LocalBucket
+    from desk.wiring import get_allegro
+
+    assert isinstance(get_allegro().gate, LocalBucket)

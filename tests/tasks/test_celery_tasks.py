@@ -38,7 +38,7 @@ def worker(celery_desk):
         yield controller
 
 
-def wait_until(predicate, timeout: float = 30.0):
+def wait_until(predicate, timeout: float = 90.0):  # generous: CI machines may be busy
     """Poll `predicate` (with a fresh database view each time) until it is truthy."""
     deadline = time.monotonic() + timeout
     while True:
@@ -69,6 +69,7 @@ def test_beat_sends_the_dispatcher_and_workers_sync_each_account(celery_desk, wo
     fake_allegro.state.add_checkout_form(accounts[0][1])
     get_celery(celery_desk).send_task(job_task_name(jobs.JOBS[0]))  # what beat sends
     runs = wait_until(lambda: len(finished_runs()) == 3 and finished_runs())
+    assert runs, "the worker did not sync the three accounts in time"
     assert sorted(run.account_id for run in runs) == sorted(account.id for account, _ in accounts)
     assert sum(run.created for run in runs) == 1
     slots = wait_until(lambda: [r.slot for r in db.session.scalars(select(SyncSchedule))] == [1, 1, 1])
@@ -92,3 +93,19 @@ def test_beat_refuses_to_start_with_the_embedded_queue(runner):
     result = runner.invoke(args=["desk", "beat"])
     assert result.exit_code != 0
     assert "DESK_QUEUE=celery" in result.output
+
+
+def test_a_429_during_a_sync_pauses_the_budget_every_worker_shares(celery_desk, fake_allegro, redis_db):
+    from desk.services.budget_redis import RedisBucket
+    from desk.services.sync.runner import run_sync
+    from desk.wiring import get_allegro
+
+    gateway = get_allegro()
+    assert isinstance(gateway.gate, RedisBucket)
+    account, _ = connect_account(fake_allegro)
+    fake_allegro.state.fail_next("GET /sale/issues", 429, retry_after=2)
+    before = time.time()
+    run = run_sync(gateway, account.id)
+    assert run.state == "ok"  # the read was retried after the pause
+    paused_until = float(redis_db.hget(gateway.gate.key, "paused_until"))
+    assert before + 2 <= paused_until <= time.time()
