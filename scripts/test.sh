@@ -16,6 +16,11 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 # The Celery tests need Redis on 127.0.0.1:6379 (each run uses a database number of its own).
+if ! command -v redis-server >/dev/null; then
+  echo "redis-server missing: installing Debian's redis-server for the Celery tests"
+  if [ "$(id -u)" = 0 ]; then APT=apt-get; else APT="sudo apt-get"; fi
+  $APT update -qq && DEBIAN_FRONTEND=noninteractive $APT install -y -qq redis-server >/dev/null
+fi
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   echo "Redis is not running: starting it for the Celery tests"
   mkdir -p /var/lib/redis /var/log/redis

@@ -12,7 +12,6 @@ from werkzeug.serving import run_simple
 from desk.cli import desk_cli
 from desk.jobs import start_scheduler
 from desk.tasks import get_celery
-from desk.tasks.celery_app import QUEUES
 from desk.wiring import uses_celery
 
 
@@ -47,6 +46,8 @@ def worker(celery_args: tuple[str, ...]) -> None:
     app = current_app._get_current_object()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if uses_celery(app):
+        from desk.tasks.celery_app import QUEUES  # Celery is imported only where it is used
+
         argv = ["worker", "--loglevel", "INFO", "--queues", ",".join(QUEUES), *celery_args]
         get_celery(app).worker_main(argv)
         return

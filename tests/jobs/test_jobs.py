@@ -70,3 +70,23 @@ def test_an_embedded_desk_keeps_its_request_budget_in_process(app):
     from desk.wiring import get_allegro
 
     assert isinstance(get_allegro().gate, LocalBucket)
+
+
+def test_an_embedded_desk_needs_neither_celery_nor_redis(tmp_path):
+    """`make run` must start without a broker: the embedded desk never even imports them."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from desk import create_app\n"
+        "from desk.config import TestConfig\n"
+        "o = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}\n"
+        f"o.update(ALLEGRO_BACKEND='http', ALLEGRO_API_URL='http://127.0.0.1:9',"
+        f" SQLALCHEMY_DATABASE_URI='sqlite:///{tmp_path}/x.db')\n"
+        "create_app(o)\n"
+        "print(sorted(m for m in ('celery', 'kombu', 'redis') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
