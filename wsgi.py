@@ -1,4 +1,5 @@
-"""WSGI entry point: `gunicorn wsgi:app` (jobs run here unless DESK_SCHEDULER_ENABLED=false)."""
+"""WSGI entry point: `gunicorn wsgi:app` (with DESK_QUEUE=embedded the jobs run here unless
+DESK_SCHEDULER_ENABLED=false; with celery, workers and beat run them)."""
 from desk import create_app
 from desk.jobs import start_scheduler
 

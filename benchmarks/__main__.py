@@ -22,12 +22,16 @@ PAGE_BENCHES = (
     ("ratings_bench", "Ratings list and dashboard p95 (ms): 500 vs 50 000 ratings (target ratio <= 1.5)"),
     ("load_bench", "Pages under load"),  # the module names its own title and header
 )
+# adaptive polling and the request budget: a pure simulation, then Celery workers on PostgreSQL
+POLLING_BENCHES = ("polling_sim", "celery_bench")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--orders", type=int, default=50_000, help="orders in the sync benchmark")
-    parser.add_argument("--only", choices=["sync", *[name for name, _ in PAGE_BENCHES]], default=None)
+    parser.add_argument(
+        "--only", choices=["sync", *[name for name, _ in PAGE_BENCHES], "polling"], default=None
+    )
     parser.add_argument("--no-write", action="store_true", help="print only, leave docs/benchmarks.md alone")
     args = parser.parse_args()
     backends = ["sqlite"] + (["postgresql"] if postgres_reachable() else [])
@@ -51,6 +55,12 @@ def main() -> None:
             else:
                 sections.append(_page_section(title, rows))
             _save(sections, args)
+        if args.only in (None, "polling"):
+            for module_name in POLLING_BENCHES:  # each runs once, on the backend it needs
+                module = importlib.import_module(f"benchmarks.{module_name}")
+                rows = [row for backend in backends for row in module.run(backend, tmp)]
+                sections.append("\n".join([f"## {module.TITLE}", "", *module.HEADER, *rows, ""]))
+                _save(sections, args)
 
 
 def _save(sections, args) -> None:
@@ -93,6 +103,7 @@ def _title(section: str) -> str:
 def _in_order(sections: list[str]) -> list[str]:
     """Sync first, then the page benchmarks in their usual order."""
     order = [SYNC_TITLE] + [_page_title(name, title) for name, title in PAGE_BENCHES]
+    order += [importlib.import_module(f"benchmarks.{name}").TITLE for name in POLLING_BENCHES]
     rank = {f"## {title}": index for index, title in enumerate(order)}
     return sorted(sections, key=lambda section: rank.get(_title(section), len(rank)))
 

@@ -48,7 +48,8 @@ def scratch_database(kind: str, tmp_dir: str) -> Iterator[str]:
         admin.dispose()
 
 
-def desk_app(database_url: str, fake_url: str):
+def desk_app(database_url: str, fake_url: str, **config):
+    """A desk on `database_url` talking to the fake at `fake_url` (TestConfig plus `config`)."""
     overrides = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
     overrides.update(
         SQLALCHEMY_DATABASE_URI=database_url,
@@ -56,5 +57,6 @@ def desk_app(database_url: str, fake_url: str):
         ALLEGRO_API_URL=fake_url,
         ALLEGRO_AUTH_URL=fake_url,
         TESTING=False,
+        **config,
     )
     return create_app(overrides)

@@ -11,14 +11,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
-    """Build the desk: config -> extensions -> wiring -> blueprints -> jobs."""
+    """Build the desk: config -> extensions -> wiring -> blueprints -> jobs (and their queue)."""
     app = Flask(
         __name__,
         instance_path=str(ROOT / "instance"),
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    from desk import config, extensions, jobs, wiring
+    from desk import config, extensions, jobs, tasks, wiring
     from desk.cli import register_cli
     from desk.views import register_blueprints
 
@@ -29,6 +29,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_cli(app)
     jobs.init_scheduler(app)
+    tasks.init_app(app)
     return app
 
 

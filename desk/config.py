@@ -28,12 +28,28 @@ class Config:
     ALLEGRO_CLIENT_ID = "desk-demo-client"
     ALLEGRO_CLIENT_SECRET = "desk-demo-secret"
     ALLEGRO_TIMEOUT = 30.0
+    # Allegro allows 9000 requests a minute per application, every account and process together;
+    # the desk keeps to a share of it and pauses everybody when Allegro answers 429.
+    ALLEGRO_BUDGET_PER_MINUTE = 9000
+    ALLEGRO_BUDGET_SHARE = 0.8
+    ALLEGRO_BUDGET_BURST_SECONDS = 2  # requests that may pile up while idle, in seconds of budget
+    ALLEGRO_RATE_LIMIT_PAUSE_SECONDS = 60  # a 429 without Retry-After pauses everybody this long
     FAKE_ALLEGRO_PORT = 0  # 0 = any free loopback port
     FAKE_ALLEGRO_DEMO = True  # keep generating orders in the fake
     TOKEN_ENCRYPTION_KEY: str | None = None  # Fernet key; derived from SECRET_KEY when unset
 
     SCHEDULER_ENABLED = True
-    SYNC_INTERVAL_MINUTES = 3
+    # embedded: the jobs run in this process (APScheduler); celery: workers and beat over Redis
+    QUEUE = "embedded"
+    REDIS_URL = "redis://127.0.0.1:6379/0"  # Celery's broker and the shared request budget
+    CELERY_BROKER_URL: str | None = None  # default: REDIS_URL
+    CELERY_BEAT_SCHEDULE_FILE: str | None = None  # default: instance/celerybeat-schedule
+    SYNC_DISPATCH_SECONDS = 20  # how often due accounts are looked for
+    SYNC_DISPATCH_BATCH = 500  # accounts handed out per look at most
+    SYNC_REDISPATCH_SECONDS = 600  # a handed-out sync not done by then is handed out again
+    SYNC_FAST_SECONDS = 60  # an account with news is synced again this soon
+    SYNC_IDLE_MAX_SECONDS = 900  # a quiet account backs off to this interval at most
+    SYNC_BACKOFF_FACTOR = 1.5  # each sync without news stretches the interval this much
     SWEEP_INTERVAL_MINUTES = 30
     SWEEP_MARGIN_MINUTES = 120
     # A running sync renews its lease every third of this (heartbeat); a killed worker's account is

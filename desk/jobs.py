@@ -1,9 +1,15 @@
-"""Scheduled jobs: a declared table of thin wrappers, each one service call and one log line."""
+"""Scheduled jobs: one declared table of thin wrappers, each one service call and one log line.
+
+The table is the only list of periodic work. With DESK_QUEUE=embedded the APScheduler below runs
+it in this process; with DESK_QUEUE=celery beat sends each job as a task (desk.tasks) and the
+dispatcher's per-account syncs go to the workers through the submitter desk.tasks installs.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,26 +20,42 @@ from flask_babel import force_locale, gettext
 from desk.services import outbox_kinds
 from desk.services.issues.assignment import round_robin_assign
 from desk.services.ratings import alerts as rating_alerts
-from desk.services.sync.runner import sync_all
-from desk.wiring import get_allegro, settings
+from desk.services.sync import schedule
+from desk.wiring import get_allegro, get_clock, settings, uses_celery
 
 log = logging.getLogger(__name__)
 SCHEDULER = "desk.scheduler"
+SUBMIT_SYNC = "desk.submit_sync"  # app.extensions: hands a schedule.Due to the queue (absent: run here)
 
 
-def sync_orders_job(app: Flask) -> dict:
-    """Incremental order sync (event feed) of every active account."""
-    return _sync_all(app, "incremental")
-
-
-def sweep_orders_job(app: Flask) -> dict:
-    """The updatedAt sweep that repairs events Allegro lost."""
-    return _sync_all(app, "sweep")
-
-
-def _sync_all(app: Flask, mode: str) -> dict:
+def dispatch_syncs_job(app: Flask) -> dict:
+    """Hand out the accounts due for a sync: to the queue's workers, or run them here one by one."""
     cfg = settings(app)
-    return sync_all(get_allegro(), mode=mode, settings=cfg.sync, lease_seconds=cfg.sync_lease_seconds)
+    dues = schedule.claim_due(get_clock(app).now(), cfg.dispatch, cfg.polling)
+    submit: Callable[[schedule.Due], None] | None = app.extensions.get(SUBMIT_SYNC)
+    if submit is not None:
+        for due in dues:
+            submit(due)
+        return {"dispatched": len(dues)}
+    outcomes = Counter(str(_sync_here(app, due)) for due in dues)
+    return {"dispatched": len(dues), **outcomes}
+
+
+def sync_account_job(app: Flask, due: schedule.Due) -> str:
+    """One account's handed-out sync; plans its next one (the queue's per-account task runs this)."""
+    cfg = settings(app)
+    return schedule.run_due(
+        get_allegro(), due, clock=get_clock(app), policy=cfg.polling, settings=cfg.sync,
+        lease_seconds=cfg.sync_lease_seconds,
+    )
+
+
+def _sync_here(app: Flask, due: schedule.Due) -> str:
+    try:
+        return sync_account_job(app, due)
+    except Exception:  # one account's failure must not keep the others waiting
+        log.exception("sync of account %s failed", due.account_id)
+        return "error"
 
 
 def deliver_outbox_job(app: Flask) -> dict:
@@ -66,23 +88,32 @@ class Job:
     unit: str = "minutes"
     at_start: bool = False  # also run as soon as the scheduler starts
 
+    def interval(self, app: Flask) -> dt.timedelta:
+        """How often the job runs in `app`."""
+        return dt.timedelta(**{self.unit: float(app.config[self.interval_key])})
+
 
 JOBS = (
-    Job("sync_orders", sync_orders_job, "SYNC_INTERVAL_MINUTES", at_start=True),
-    Job("sweep_orders", sweep_orders_job, "SWEEP_INTERVAL_MINUTES"),
+    Job("dispatch_syncs", dispatch_syncs_job, "SYNC_DISPATCH_SECONDS", unit="seconds", at_start=True),
     Job("deliver_outbox", deliver_outbox_job, "OUTBOX_INTERVAL_SECONDS", unit="seconds"),
     Job("assign_issues", assign_issues_job, "ISSUE_ASSIGN_INTERVAL_SECONDS", unit="seconds"),
     Job("rating_alerts", rating_alerts_job, "RATING_ALERT_INTERVAL_MINUTES"),
 )
 
 
-def _run(app: Flask, job: Job) -> None:
+def run_job(app: Flask, job: Job) -> dict:
+    """Run one job of the table in an app context and log its counts (APScheduler and Celery)."""
     with app.app_context():
-        try:
-            counts = job.func(app)
-            log.info("job %s: %s", job.name, counts)
-        except Exception:
-            log.exception("job %s failed", job.name)
+        counts = job.func(app)
+        log.info("job %s: %s", job.name, counts)
+        return counts
+
+
+def _run(app: Flask, job: Job) -> None:
+    try:
+        run_job(app, job)
+    except Exception:
+        log.exception("job %s failed", job.name)
 
 
 def init_scheduler(app: Flask) -> BackgroundScheduler:
@@ -96,16 +127,17 @@ def init_scheduler(app: Flask) -> BackgroundScheduler:
             id=job.name,
             name=job.name,
             replace_existing=True,
-            **{job.unit: app.config[job.interval_key]},
+            seconds=job.interval(app).total_seconds(),
         )
     app.extensions[SCHEDULER] = scheduler
     return scheduler
 
 
 def start_scheduler(app: Flask) -> bool:
-    """Start the jobs in this process if SCHEDULER_ENABLED; returns whether it started."""
+    """Start the jobs in this process if SCHEDULER_ENABLED and the queue is embedded; returns
+    whether it started (with DESK_QUEUE=celery, beat runs the table instead)."""
     scheduler: BackgroundScheduler = app.extensions[SCHEDULER]
-    if not app.config["SCHEDULER_ENABLED"] or scheduler.running:
+    if not app.config["SCHEDULER_ENABLED"] or scheduler.running or uses_celery(app):
         return False
     with app.app_context():
         outbox_kinds.check_queue()  # a write nobody can send must stop the start, not wait unseen

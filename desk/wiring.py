@@ -2,14 +2,16 @@
 
 `ALLEGRO_BACKEND=http` talks to `ALLEGRO_API_URL`/`ALLEGRO_AUTH_URL` (or the production/sandbox
 hosts); `fake` starts the fake Allegro inside this process on 127.0.0.1 with living demo data and
-points the same real client at it over HTTP. `settings()` is how views, jobs and commands read the
-configuration; desk/config.py holds every default.
+points the same real client at it over HTTP. Every client takes turns from one request budget: in
+Redis with `QUEUE=celery` (shared by every worker), in this process otherwise. `settings()` is how
+views, jobs and commands read the configuration; desk/config.py holds every default.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from dataclasses import dataclass
 
 import requests
@@ -17,16 +19,22 @@ from flask import Flask, current_app
 
 from desk.extensions import db
 from desk.services.accounts.throttle import LoginPolicy
+from desk.services.budget import Budget, LocalBucket
 from desk.services.issues.deadlines import DeadlinePolicy
 from desk.services.orders.cache import Caches, TtlCache
 from desk.services.orders.sync import SyncSettings
+from desk.services.ports import Clock
 from desk.services.ratings.alerts import SmtpSettings
+from desk.services.sync.polling import PollingPolicy
+from desk.services.sync.schedule import DispatchSettings
 from desk.services.tokens import DbTokenStore, TokenCipher
-from integrations.allegro import API_URLS, AUTH_URLS, AllegroClient, OAuthClient, TokenManager
+from integrations.allegro import API_URLS, AUTH_URLS, AllegroClient, OAuthClient, RequestGate, TokenManager
 
 EXTENSION = "desk.allegro"
 FAKE_EXTENSION = "desk.fake_allegro"
 CACHES = "desk.caches"
+CLOCK = "desk.clock"
+QUEUES = ("embedded", "celery")
 
 
 class Gateway:
@@ -41,10 +49,12 @@ class Gateway:
         client_secret: str,
         cipher: TokenCipher,
         timeout: float,
+        gate: RequestGate | None = None,
     ) -> None:
         self.api_url = api_url
         self.auth_url = auth_url
         self.cipher = cipher
+        self.gate = gate  # the request budget every client of this gateway takes turns from
         self._timeout = timeout
         self._local = threading.local()
         self.oauth = OAuthClient(auth_url, client_id, client_secret, session=self._session(), timeout=timeout)
@@ -60,7 +70,9 @@ class Gateway:
 
     def client_for(self, account_id: int) -> AllegroClient:
         tokens = TokenManager(self.token_store(account_id), self.oauth)
-        return AllegroClient(self.api_url, tokens, session=self._session(), timeout=(5, self._timeout))
+        return AllegroClient(
+            self.api_url, tokens, session=self._session(), timeout=(5, self._timeout), gate=self.gate
+        )
 
 
 @dataclass
@@ -76,11 +88,24 @@ class _LazyGateway:
         return self._gateway
 
 
+class SystemClock:
+    """The wall clock."""
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
 def init_app(app: Flask) -> None:
-    """Register the (lazily built) gateway and the caches of this app."""
+    """Register the (lazily built) gateway, the clock and the caches of this app."""
     if app.config["ALLEGRO_BACKEND"] not in ("fake", "http"):
         raise ValueError("DESK_ALLEGRO_BACKEND must be 'fake' or 'http'")
+    if app.config["QUEUE"] not in QUEUES:
+        raise ValueError("DESK_QUEUE must be 'embedded' or 'celery'")
     app.extensions[EXTENSION] = _LazyGateway(app)
+    app.extensions[CLOCK] = SystemClock()
     app.extensions[CACHES] = Caches(
         delivery_methods=TtlCache(float(app.config["DELIVERY_METHODS_CACHE_SECONDS"])),
         carriers=TtlCache(float(app.config["CARRIERS_CACHE_SECONDS"])),
@@ -90,6 +115,21 @@ def init_app(app: Flask) -> None:
 def get_allegro() -> Gateway:
     """The Allegro gateway of the current app (the port services receive)."""
     return current_app.extensions[EXTENSION].get()
+
+
+def get_clock(app: Flask | None = None) -> Clock:
+    """The clock schedules read (the wall clock unless `use_clock` put another in)."""
+    return (app or current_app).extensions[CLOCK]
+
+
+def use_clock(app: Flask, clock: Clock) -> None:
+    """Make `app` read the time from `clock` (benchmarks run simulated hours in minutes)."""
+    app.extensions[CLOCK] = clock
+
+
+def uses_celery(app: Flask | None = None) -> bool:
+    """Whether the jobs run on Celery workers and beat (DESK_QUEUE=celery) rather than in-process."""
+    return (app or current_app).config["QUEUE"] == "celery"
 
 
 def get_caches() -> Caches:
@@ -107,6 +147,8 @@ class Settings:
     password_profile: str  # argon2-cffi profile for new password hashes
     sync: SyncSettings
     sync_lease_seconds: int
+    polling: PollingPolicy
+    dispatch: DispatchSettings
     sync_in_background: bool  # "sync now" in a thread (off in tests: the request does the work)
     deadlines: DeadlinePolicy
     round_robin: bool
@@ -141,6 +183,16 @@ def settings(app: Flask | None = None) -> Settings:
             backfill_days=config["BACKFILL_DAYS"],
         ),
         sync_lease_seconds=config["SYNC_LEASE_SECONDS"],
+        polling=PollingPolicy(
+            fast_seconds=int(config["SYNC_FAST_SECONDS"]),
+            idle_max_seconds=int(config["SYNC_IDLE_MAX_SECONDS"]),
+            backoff_factor=float(config["SYNC_BACKOFF_FACTOR"]),
+        ),
+        dispatch=DispatchSettings(
+            batch=int(config["SYNC_DISPATCH_BATCH"]),
+            redispatch_after=dt.timedelta(seconds=int(config["SYNC_REDISPATCH_SECONDS"])),
+            sweep_every=dt.timedelta(minutes=float(config["SWEEP_INTERVAL_MINUTES"])),
+        ),
         sync_in_background=bool(config["SYNC_NOW_IN_BACKGROUND"]),
         deadlines=DeadlinePolicy(
             reply_hours=float(config["ISSUE_REPLY_TARGET_HOURS"]),
@@ -187,7 +239,29 @@ def _build(app: Flask) -> Gateway:
         client_secret=config["ALLEGRO_CLIENT_SECRET"],
         cipher=cipher,
         timeout=config["ALLEGRO_TIMEOUT"],
+        gate=build_gate(app),
     )
+
+
+def build_gate(app: Flask) -> RequestGate:
+    """The request budget: shared through Redis with DESK_QUEUE=celery, else this process's own."""
+    config = app.config
+    budget = Budget(
+        per_minute=int(config["ALLEGRO_BUDGET_PER_MINUTE"]),
+        share=float(config["ALLEGRO_BUDGET_SHARE"]),
+        burst_seconds=float(config["ALLEGRO_BUDGET_BURST_SECONDS"]),
+        default_pause_seconds=float(config["ALLEGRO_RATE_LIMIT_PAUSE_SECONDS"]),
+    )
+    clock = get_clock(app)
+    if not uses_celery(app):
+        return LocalBucket(budget, clock)
+    import redis
+
+    from desk.services.budget_redis import RedisBucket
+
+    client = redis.Redis.from_url(config["REDIS_URL"], socket_timeout=2, socket_connect_timeout=2)
+    # the limit is Allegro's per application id: deployments sharing a Redis keep their own buckets
+    return RedisBucket(client, f"desk:allegro-budget:{config['ALLEGRO_CLIENT_ID']}", budget, clock)
 
 
 def fake_server(app: Flask):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import socket
@@ -22,6 +23,11 @@ def _per_worker(url: str) -> str:
 
 BASE_DATABASE_URL = os.environ.get("DESK_TEST_DATABASE_URL", "sqlite://")
 DATABASE_URL = _per_worker(BASE_DATABASE_URL)
+# A Redis database number of the tests' own (one per xdist worker): Redis on the machine may serve
+# other work too.
+REDIS_URL = os.environ.get("DESK_TEST_REDIS_URL") or (
+    f"redis://127.0.0.1:6379/{11 + int(os.environ.get('PYTEST_XDIST_WORKER', 'gw0')[2:] or 0)}"
+)
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
 
@@ -108,6 +114,13 @@ def database_url(tmp_path, _fresh_postgres_schema) -> str:
 @pytest.fixture
 def app(fake_allegro, database_url):
     """The desk wired to the per-test fake Allegro over HTTP, on a fresh database."""
+    with desk_app(fake_allegro, database_url) as app:
+        yield app
+
+
+@contextlib.contextmanager
+def desk_app(fake_allegro, database_url: str, **config):
+    """A test desk (TestConfig plus `config`) on the fake, with its tables; wiped afterwards."""
     from desk import create_app
     from desk.config import TestConfig
     from desk.extensions import db
@@ -118,6 +131,7 @@ def app(fake_allegro, database_url):
         ALLEGRO_BACKEND="http",
         ALLEGRO_API_URL=fake_allegro.url,
         ALLEGRO_AUTH_URL=fake_allegro.url,
+        **config,
     )
     app = create_app(overrides)
     with app.app_context():
@@ -128,6 +142,38 @@ def app(fake_allegro, database_url):
             db.session.remove()
             _wipe(db)
             db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A Redis database of the tests' own (DESK_TEST_REDIS_URL); the tests that need it are skipped
+    when no Redis answers, except under CI=true, where that is a failure."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.ConnectionError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis at {REDIS_URL} is unreachable and CI=true: {exc}")
+        pytest.skip(f"Redis at {REDIS_URL} is unreachable (scripts/test.sh starts one)")
+    finally:
+        client.close()
+    return REDIS_URL
+
+
+@pytest.fixture
+def redis_db(redis_url):
+    """The tests' Redis database, emptied before and after the test (only this database)."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    try:
+        yield client
+    finally:
+        client.flushdb()
+        client.close()
 
 
 def _wipe(db) -> None:

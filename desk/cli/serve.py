@@ -1,4 +1,4 @@
-"""flask desk serve / worker: run the desk (with jobs) or only the jobs."""
+"""flask desk serve / worker / beat: run the desk (with jobs), the jobs, or Celery beat."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from werkzeug.serving import run_simple
 
 from desk.cli import desk_cli
 from desk.jobs import start_scheduler
+from desk.tasks import get_celery
+from desk.wiring import uses_celery
 
 
 @desk_cli.command("serve")
@@ -36,11 +38,19 @@ def serve(host: str, port: int | None, demo: bool) -> None:
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
-@desk_cli.command("worker")
-def worker() -> None:
-    """Run only the scheduled jobs (sync, sweep, outbox) in this process."""
+@desk_cli.command("worker", context_settings={"ignore_unknown_options": True})
+@click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
+def worker(celery_args: tuple[str, ...]) -> None:
+    """Run the jobs: a Celery worker with DESK_QUEUE=celery (extra arguments go to Celery, e.g.
+    `-- --pool threads --concurrency 4`), else the scheduled jobs in this process."""
     app = current_app._get_current_object()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if uses_celery(app):
+        from desk.tasks.celery_app import QUEUES  # Celery is imported only where it is used
+
+        argv = ["worker", "--loglevel", "INFO", "--queues", ",".join(QUEUES), *celery_args]
+        get_celery(app).worker_main(argv)
+        return
     app.config["SCHEDULER_ENABLED"] = True
     start_scheduler(app)
     click.echo("worker running; Ctrl+C to stop")
@@ -49,3 +59,13 @@ def worker() -> None:
             time.sleep(3600)
     except KeyboardInterrupt:
         pass
+
+
+@desk_cli.command("beat", context_settings={"ignore_unknown_options": True})
+@click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
+def beat(celery_args: tuple[str, ...]) -> None:
+    """Run Celery beat, which sends the jobs of the table on their intervals (one per deployment)."""
+    app = current_app._get_current_object()
+    if not uses_celery(app):
+        raise click.ClickException("beat needs DESK_QUEUE=celery; the embedded queue runs its own jobs")
+    raise SystemExit(get_celery(app).start(["beat", "--loglevel", "INFO", *celery_args]) or 0)

@@ -4,7 +4,7 @@ from desk.models.account import AccountStatus, AllegroToken, DeviceAuthorization
 from desk.models.agent import Agent, KnownDevice, LoginAttempt, Role, agent_account
 from desk.models.order import Order, OrderChange, OrderLine, OrderNote
 from desk.models.outbox import OutboxMessage, OutboxState
-from desk.models.sync import QuarantinedRecord, SyncCursor, SyncLease, SyncRun
+from desk.models.sync import QuarantinedRecord, SyncCursor, SyncLease, SyncRun, SyncSchedule
 
 __all__ = [
     "AccountStatus",
@@ -25,5 +25,6 @@ __all__ = [
     "SyncCursor",
     "SyncLease",
     "SyncRun",
+    "SyncSchedule",
     "agent_account",
 ]

@@ -1,4 +1,4 @@
-"""Sync bookkeeping: cursors, runs (history), per-account leases and quarantined records."""
+"""Sync bookkeeping: cursors, schedules, runs (history), per-account leases and quarantined records."""
 from __future__ import annotations
 
 import datetime as dt
@@ -34,6 +34,28 @@ class SyncLease(db.Model):
     holder: Mapped[str | None] = mapped_column(String(120))
     acquired_at: Mapped[dt.datetime | None]  # when the present holder took it
     expires_at: Mapped[dt.datetime | None]
+
+
+class SyncSchedule(db.Model):
+    """When an account is synced next, and how quiet it has been (adaptive polling).
+
+    `slot` counts the syncs done on this schedule: a handed-out sync carries the slot it was handed
+    out for, so a copy that arrives after that slot was served knows it is stale.
+    """
+
+    __tablename__ = "sync_schedule"
+    __table_args__ = (Index("ix_sync_schedule_due", "next_sync_at"),)
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("seller_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    next_sync_at: Mapped[dt.datetime]
+    interval_seconds: Mapped[int]
+    idle_streak: Mapped[int] = mapped_column(default=0)  # syncs in a row that found nothing new
+    slot: Mapped[int] = mapped_column(default=0)
+    dispatched_at: Mapped[dt.datetime | None]  # handed out and not done yet (None: not handed out)
+    last_sync_at: Mapped[dt.datetime | None]
+    last_sweep_at: Mapped[dt.datetime | None]
 
 
 class SyncRun(db.Model):

@@ -1,6 +1,7 @@
 """What services need from the outside world, as protocols; desk.wiring provides the real ones."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Protocol
 
 from desk.services.tokens import DbTokenStore, TokenCipher
@@ -19,4 +20,16 @@ class AllegroGateway(Protocol):
 
     def token_store(self, account_id: int) -> DbTokenStore:
         """The encrypted token store of one account."""
+        ...
+
+
+class Clock(Protocol):
+    """Where schedules read the time (a benchmark runs one that goes faster than the wall clock)."""
+
+    def now(self) -> dt.datetime:
+        """The current time, tz-aware UTC."""
+        ...
+
+    def sleep(self, seconds: float) -> None:
+        """Wait this many seconds of this clock's time."""
         ...

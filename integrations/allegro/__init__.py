@@ -9,7 +9,7 @@ Typical wiring::
 """
 
 from integrations.allegro._args import format_datetime
-from integrations.allegro._http import BETA_V1, PUBLIC_V1, media_type_for
+from integrations.allegro._http import BETA_V1, PUBLIC_V1, RequestGate, media_type_for
 from integrations.allegro.auth import (
     DeviceCode,
     MemoryTokenStore,
@@ -176,6 +176,7 @@ __all__ = [
     "Price",
     "RejectedRecord",
     "RateLimited",
+    "RequestGate",
     "ServerError",
     "SlowDown",
     "TaxId",

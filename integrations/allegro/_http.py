@@ -2,7 +2,8 @@
 
 `send` turns `requests` exceptions into our transport errors, deciding whether the request may have
 reached Allegro. `Requester` adds what every API call needs: headers, bearer token, one refresh on
-401 invalid_token, and retries of idempotent requests with capped, jittered backoff.
+401 invalid_token, retries of idempotent requests with capped, jittered backoff, and (given a
+`RequestGate`) a turn from a request budget before each request, paused by every 429.
 """
 
 from __future__ import annotations
@@ -47,6 +48,18 @@ class TokenSource(Protocol):
 
     def refresh_after_unauthorized(self, stale_access_token: str) -> str:
         """A replacement for a token Allegro has just refused."""
+        ...
+
+
+class RequestGate(Protocol):
+    """A budget of requests shared by everybody who talks to Allegro with one application's id."""
+
+    def acquire(self) -> None:
+        """Block until one more request may be sent."""
+        ...
+
+    def pause(self, seconds: float | None) -> None:
+        """Allegro answered 429: nobody sends for `seconds` (None: Allegro did not say how long)."""
         ...
 
 
@@ -133,6 +146,7 @@ class Requester:
         sleep: Callable[[float], None],
         accept_language: str,
         user_agent: str,
+        gate: RequestGate | None = None,
     ) -> None:
         if max_retries < 0 or backoff_base < 0 or backoff_cap < 0:
             raise ValueError("max_retries, backoff_base and backoff_cap must not be negative")
@@ -147,6 +161,7 @@ class Requester:
         self._sleep = sleep
         self._language = accept_language
         self._user_agent = user_agent
+        self._gate = gate
         self._random = random.Random()
 
     def call(
@@ -200,9 +215,13 @@ class Requester:
             try:
                 return self._authorized(call)
             except (AllegroTransportError, RateLimited, ServerError) as exc:
+                limited = isinstance(exc, RateLimited) and self._gate is not None
+                if limited:
+                    self._gate.pause(exc.retry_after)  # every worker of the application waits
                 if not retry or attempt >= self._max_retries:
                     raise
-                self._sleep(self.backoff(attempt, exc))
+                if not limited:  # with a gate the next turn from it does the waiting
+                    self._sleep(self.backoff(attempt, exc))
                 attempt += 1
 
     def backoff(self, attempt: int, exc: Exception) -> float:
@@ -226,6 +245,8 @@ class Requester:
 
     def _send(self, call: _Call, token: str) -> requests.Response:
         headers = {**call.headers, "Authorization": f"Bearer {token}"}
+        if self._gate is not None:
+            self._gate.acquire()
         try:
             response = send(
                 self.session,

@@ -13,7 +13,7 @@ import requests
 
 from integrations.allegro import _parse, _wire, _wire_events
 from integrations.allegro._args import check_int, format_datetime
-from integrations.allegro._http import Params, Requester, Timeout, json_object, new_session
+from integrations.allegro._http import Params, Requester, RequestGate, Timeout, json_object, new_session
 from integrations.allegro._records import read_json, read_one
 from integrations.allegro.auth import TokenManager
 from integrations.allegro.client_issues import IssuesMixin
@@ -55,6 +55,7 @@ class AllegroClient(IssuesMixin, RatingsMixin):
         sleep: Callable[[float], None] = time.sleep,
         accept_language: str = "pl-PL",
         user_agent: str = "AllegroDesk/0.1",
+        gate: RequestGate | None = None,
     ) -> None:
         self.tokens = tokens
         self._owns_session = session is None
@@ -69,6 +70,7 @@ class AllegroClient(IssuesMixin, RatingsMixin):
             sleep=sleep,
             accept_language=accept_language,
             user_agent=user_agent,
+            gate=gate,
         )
 
     @property

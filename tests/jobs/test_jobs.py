@@ -7,7 +7,7 @@ import email.policy
 
 from desk import jobs
 from desk.extensions import db
-from desk.models import SellerAccount
+from desk.models import SellerAccount, SyncRun
 from tests.factories import connect_account
 from tests.services.ratings.test_reports import at, make_rating
 
@@ -20,20 +20,25 @@ def test_every_job_is_registered_once_with_its_interval(app):
     try:
         registered = {job.id: job for job in scheduler.get_jobs()}
         assert set(registered) == {job.name for job in jobs.JOBS}
-        sync = registered["sync_orders"]
-        assert sync.trigger.interval.total_seconds() == 60 * app.config["SYNC_INTERVAL_MINUTES"]
-        assert (sync.max_instances, sync.coalesce) == (1, True)
+        dispatch = registered["dispatch_syncs"]
+        assert dispatch.trigger.interval.total_seconds() == app.config["SYNC_DISPATCH_SECONDS"]
+        assert (dispatch.max_instances, dispatch.coalesce) == (1, True)
     finally:
         scheduler.shutdown(wait=False)
 
 
-def test_sync_job_syncs_active_accounts(app, fake_allegro):
+def test_the_embedded_dispatcher_syncs_due_accounts_here(app, fake_allegro):
     account, seller = connect_account(fake_allegro)
     fake_allegro.state.add_checkout_form(seller)
-    counts = jobs.sync_orders_job(app)
-    assert counts["accounts"] == 1
-    assert counts["created"] == 1
-    assert jobs.sweep_orders_job(app)["repaired"] == 0
+    assert jobs.dispatch_syncs_job(app) == {"dispatched": 1, "synced": 1}
+    assert db.session.query(SyncRun).one().created == 1
+    assert jobs.dispatch_syncs_job(app) == {"dispatched": 0}  # next sync planned a minute on
+
+
+def test_the_scheduler_never_starts_in_a_celery_deployment(app):
+    app.config.update(SCHEDULER_ENABLED=True, QUEUE="celery")
+    assert jobs.start_scheduler(app) is False  # beat runs the table there
+    assert not app.extensions[jobs.SCHEDULER].running
 
 
 def test_outbox_job_with_nothing_due(app):
@@ -58,3 +63,30 @@ def test_rating_alert_job_mails_in_polish_only_when_smtp_is_set(app, smtp_server
     assert "Sklep Alert" in message["Subject"] and "negatywn" in message["Subject"].lower()
     assert "kupujacy_1" in message.get_body(("plain",)).get_content()
     assert jobs.rating_alerts_job(app)["mails"] == 0  # mailed once
+
+
+def test_an_embedded_desk_keeps_its_request_budget_in_process(app):
+    from desk.services.budget import LocalBucket
+    from desk.wiring import get_allegro
+
+    assert isinstance(get_allegro().gate, LocalBucket)
+
+
+def test_an_embedded_desk_needs_neither_celery_nor_redis(tmp_path):
+    """`make run` must start without a broker: the embedded desk never even imports them."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from desk import create_app\n"
+        "from desk.config import TestConfig\n"
+        "o = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}\n"
+        f"o.update(ALLEGRO_BACKEND='http', ALLEGRO_API_URL='http://127.0.0.1:9',"
+        f" SQLALCHEMY_DATABASE_URI='sqlite:///{tmp_path}/x.db')\n"
+        "create_app(o)\n"
+        "print(sorted(m for m in ('celery', 'kombu', 'redis') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -38,8 +39,12 @@ class SyncBusy(Exception):
 
 
 def default_holder() -> str:
-    """Identifies this process in leases (host:pid)."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """Identifies this process and thread in leases (host:pid:thread).
+
+    The thread is part of it because a lease taken again by its own holder is simply extended:
+    two threads of one worker must never pass for the same holder.
+    """
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
 
 def run_sync(
@@ -68,9 +73,38 @@ def run_sync(
     if mode not in MODES:
         raise ValueError(f"unknown sync mode {mode!r}")
     holder = holder or default_holder()
+    take_lease(account_id, holder, lease_seconds)
+    try:
+        return run_sync_held(
+            gateway, account_id, holder=holder, mode=mode, settings=settings, lease_seconds=lease_seconds,
+            progress=progress, steps=steps,
+        )
+    finally:
+        release_lease(account_id, holder)
+
+
+def take_lease(account_id: int, holder: str, lease_seconds: int) -> None:
+    """Take the account's sync lease for `holder`; SyncBusy (naming the holder) when it is taken."""
     if not acquire_lease(account_id, holder, ttl_seconds=lease_seconds):
         lease = lease_of(account_id)
         raise SyncBusy(account_id, lease.holder, lease.acquired_at, lease.expires_at)
+
+
+def run_sync_held(
+    gateway: AllegroGateway,
+    account_id: int,
+    *,
+    holder: str,
+    mode: str = "incremental",
+    settings: SyncSettings | None = None,
+    lease_seconds: int = Config.SYNC_LEASE_SECONDS,
+    progress: Callable[[SyncRun], None] | None = None,
+    steps: Sequence[Step] = STEPS,
+) -> SyncRun:
+    """`run_sync` for a caller that already holds the account's lease as `holder` and releases it
+    itself (so it can record what the run means before anybody else may sync the account)."""
+    if mode not in MODES:
+        raise ValueError(f"unknown sync mode {mode!r}")
     mark_interrupted(account_id)
     heartbeat = Heartbeat(db.engine, account_id, holder, ttl_seconds=lease_seconds)
     settings = replace(settings or SyncSettings(), on_page=_page_guard(heartbeat))
@@ -78,8 +112,7 @@ def run_sync(
     try:
         return _run(gateway, account_id, mode, settings, progress or (lambda run: None), steps, heartbeat)
     finally:
-        heartbeat.stop()
-        release_lease(account_id, holder)
+        heartbeat.stop()  # before the caller releases the lease
 
 
 def mark_interrupted(account_id: int) -> int:
@@ -185,20 +218,3 @@ def syncable_account_ids() -> list[int]:
     return list(
         db.session.scalars(select(SellerAccount.id).where(SellerAccount.status == AccountStatus.ACTIVE))
     )
-
-
-def sync_all(gateway: AllegroGateway, *, mode: str, settings: SyncSettings, lease_seconds: int) -> dict:
-    """Sync every active account once; busy accounts are skipped. Returns counts for the job log."""
-    totals = {"accounts": 0, "busy": 0, "failed": 0, "created": 0, "updated": 0, "repaired": 0}
-    totals |= {"issues_changed": 0, "ratings_changed": 0}
-    for account_id in syncable_account_ids():
-        try:
-            run = run_sync(gateway, account_id, mode=mode, settings=settings, lease_seconds=lease_seconds)
-        except SyncBusy:
-            totals["busy"] += 1
-            continue
-        totals["accounts"] += 1
-        totals["failed"] += run.state == "failed"
-        for key in ("created", "updated", "repaired", "issues_changed", "ratings_changed"):
-            totals[key] += getattr(run, key)
-    return totals

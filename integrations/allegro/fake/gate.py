@@ -199,7 +199,8 @@ def _after(response: Response) -> Response:
 
 def _record(*, status: int, dropped: bool) -> None:
     g.logged = True
-    get_state().record_request(
+    state = get_state()
+    state.record_request(
         RecordedRequest(
             method=request.method,
             route=g.get("route"),
@@ -209,6 +210,7 @@ def _record(*, status: int, dropped: bool) -> None:
             body=_logged_body(),
             status=status,
             dropped=dropped,
+            at=state.now(),
         )
     )
 

@@ -1,6 +1,7 @@
 """What the fake received: a thread-safe log tests read to see exactly what the desk sent."""
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -12,8 +13,8 @@ class RecordedRequest:
 
     `route` is "METHOD /template" as in the spec paths (None for unknown paths); `body` is the parsed
     JSON when the body was JSON, otherwise the raw bytes (None when empty); `status` is the status
-    the fake produced (0 when the connection was dropped before handling), and `dropped` tells
-    that the connection was closed instead of sending the answer.
+    the fake produced (0 when the connection was dropped before handling), `dropped` tells
+    that the connection was closed instead of sending the answer, and `at` is the fake's time then.
     """
 
     method: str
@@ -24,6 +25,7 @@ class RecordedRequest:
     body: Any
     status: int
     dropped: bool = False
+    at: dt.datetime | None = None
 
 
 class RequestLogMixin:
