@@ -9,8 +9,9 @@ import click
 from desk.cli import desk_cli
 from desk.services.accounts import sellers as accounts
 from desk.services.errors import DeskError
+from desk.services.sync import schedule
 from desk.services.sync.runner import SyncBusy, run_sync, syncable_account_ids
-from desk.wiring import get_allegro, settings
+from desk.wiring import get_allegro, get_clock, settings
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 
@@ -51,6 +52,7 @@ def _sync_one(account_id: int, mode: str) -> bool:
                 lease_seconds=cfg.sync_lease_seconds,
                 progress=progress,
             )
+            schedule.after_manual_sync(run, get_clock().now(), cfg.polling)
         except SyncBusy as busy:
             since = f"{busy.since.astimezone(WARSAW):%Y-%m-%d %H:%M:%S}" if busy.since else "?"
             holder = busy.holder or "another process"

@@ -11,12 +11,13 @@ from desk.services import accounts as account_area
 from desk.services.errors import DeskError
 from desk.services.sync import history as sync_history
 from desk.services.sync import retry as sync_retry
+from desk.services.sync import schedule as sync_schedule
 from desk.services.sync.runner import SyncBusy, run_sync
 from desk.views.access import ensure_account_visible, visible_account_ids
 from desk.views.errors import message_for
 from desk.views.labels import RETRY_OUTCOMES
 from desk.views.query_args import db_id
-from desk.wiring import get_allegro, settings
+from desk.wiring import get_allegro, get_clock, settings
 
 bp = Blueprint("sync", __name__, url_prefix="/sync")
 PAGE = 50
@@ -81,7 +82,8 @@ def _background_sync(app, account_id: int, mode: str) -> None:
     with app.app_context():
         try:
             cfg = settings(app)
-            run_sync(get_allegro(), account_id, mode=mode, settings=cfg.sync,
-                     lease_seconds=cfg.sync_lease_seconds)
+            run = run_sync(get_allegro(), account_id, mode=mode, settings=cfg.sync,
+                           lease_seconds=cfg.sync_lease_seconds)
+            sync_schedule.after_manual_sync(run, get_clock(app).now(), cfg.polling)
         except SyncBusy:
             app.logger.info("sync of account %s already running elsewhere", account_id)

@@ -149,6 +149,23 @@ def run_due(
         release_lease(due.account_id, holder)
 
 
+def after_manual_sync(run: SyncRun, now: dt.datetime, policy: PollingPolicy) -> bool:
+    """A sync started by hand ("Synchronizuj teraz", `flask desk sync`) that found news puts the
+    account back on the fast interval at once, as a scheduled one would. Its slot is left alone,
+    so a scheduled sync handed out meanwhile still runs. Commits; True when the schedule moved."""
+    if not had_news(run):
+        return False
+    soon = now + dt.timedelta(seconds=policy.fast_seconds)
+    result = db.session.execute(
+        update(SyncSchedule)
+        .where(SyncSchedule.account_id == run.account_id, SyncSchedule.next_sync_at > soon)
+        .values(next_sync_at=soon, interval_seconds=policy.fast_seconds, idle_streak=0)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
 def had_news(run: SyncRun) -> bool:
     """Whether a sync found anything new: orders, discussions or claims, ratings."""
     return (run.created + run.updated + run.repaired + run.issues_changed + run.ratings_changed) > 0

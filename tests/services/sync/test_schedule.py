@@ -135,3 +135,39 @@ def test_random_jitter_stays_within_the_bounds():
     rng = random.Random(3)
     for streak in range(20):
         assert 60 <= policy.interval(streak, rng) <= 900
+
+
+def _back_off_to_idle(account_id, clock):
+    for _ in range(6):
+        (due,) = schedule.claim_due(clock.now(), SETTINGS, POLICY)
+        run(due, clock)
+        clock.current = row(account_id).next_sync_at
+    clock.advance(-800)  # somewhere inside the longest interval
+    assert row(account_id).interval_seconds == 900
+
+
+def test_a_manual_sync_that_found_news_makes_the_account_fast_at_once(shop, clock, fake_allegro):
+    from desk.services.sync.runner import run_sync
+
+    account, seller = shop
+    _back_off_to_idle(account.id, clock)
+    slot = row(account.id).slot
+    fake_allegro.state.add_checkout_form(seller)
+
+    manual = run_sync(get_allegro(), account.id)
+
+    assert schedule.after_manual_sync(manual, clock.now(), POLICY) is True
+    moved = row(account.id)
+    assert moved.next_sync_at == clock.now() + dt.timedelta(seconds=60)
+    assert (moved.interval_seconds, moved.idle_streak, moved.slot) == (60, 0, slot)
+
+
+def test_a_manual_sync_without_news_leaves_the_schedule_alone(shop, clock):
+    from desk.services.sync.runner import run_sync
+
+    account, _ = shop
+    _back_off_to_idle(account.id, clock)
+    before = row(account.id).next_sync_at
+
+    assert schedule.after_manual_sync(run_sync(get_allegro(), account.id), clock.now(), POLICY) is False
+    assert row(account.id).next_sync_at == before
