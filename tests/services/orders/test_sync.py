@@ -260,12 +260,13 @@ def test_a_backfill_page_inserts_new_orders_and_updates_stored_ones(app, fake_al
 
 def test_a_slow_allegro_gets_pending_pages_committed_while_waiting(app, fake_allegro, shop):
     account, seller = shop
-    fake_allegro.state.populate_fast(seller, 450)
-    fake_allegro.state.delay("GET /order/checkout-forms", 0.5, times=10)
+    fake_allegro.state.populate_fast(seller, 250)
+    # each page comes long after the one before is stored, even on a machine busy with other work
+    fake_allegro.state.delay("GET /order/checkout-forms", 1.5, times=10)
     commits = []
     settings = order_sync.SyncSettings(commit_pages=100, commit_seconds=3600, idle_commit_seconds=0.1)
     record = commits.append
     run = run_sync(get_allegro(), account.id, settings=settings, progress=lambda r: record(r.progress_done))
     assert run.state == "ok", run.error
-    assert commits[:4] == [100, 200, 300, 400]  # no transaction held open across a slow page
-    assert _count_orders(account.id) == 450
+    assert commits[:2] == [100, 200]  # no transaction held open across a slow page
+    assert _count_orders(account.id) == 250
