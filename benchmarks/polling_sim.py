@@ -1,7 +1,7 @@
 """Adaptive polling of 5 000 accounts, simulated: no HTTP, no database, simulated time.
 
 What is real: the polling policy (desk.services.sync.polling.PollingPolicy, with its jitter) and the
-token bucket's arithmetic (desk.services.budget.take, which the Redis script mirrors), at the
+token bucket's arithmetic (desk.services.sync.budget.take, which the Redis script mirrors), at the
 default budget (9000 a minute, share 0.8). What is a model: the dispatcher (every 20 s, most
 overdue first, at most 500 per tick), one FIFO queue, a pool of workers, Allegro answering each
 request in LATENCY seconds, and the accounts' activity: each account gets new events (orders,
@@ -20,7 +20,7 @@ import random
 from collections import Counter, deque
 from dataclasses import dataclass, field
 
-from desk.services.budget import BucketState, Budget, take
+from desk.services.sync.budget import BucketState, Budget, take
 from desk.services.sync.polling import PollingPolicy
 
 TITLE = "Adaptive polling, simulated: 5 000 accounts within Allegro's request budget"

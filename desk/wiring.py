@@ -19,12 +19,12 @@ from flask import Flask, current_app
 
 from desk.extensions import db
 from desk.services.accounts.throttle import LoginPolicy
-from desk.services.budget import Budget, LocalBucket
 from desk.services.issues.deadlines import DeadlinePolicy
 from desk.services.orders.cache import Caches, TtlCache
 from desk.services.orders.sync import SyncSettings
 from desk.services.ports import Clock
 from desk.services.ratings.alerts import SmtpSettings
+from desk.services.sync.budget import Budget, LocalBucket
 from desk.services.sync.polling import PollingPolicy
 from desk.services.sync.schedule import DispatchSettings
 from desk.services.tokens import DbTokenStore, TokenCipher
@@ -257,7 +257,7 @@ def build_gate(app: Flask) -> RequestGate:
         return LocalBucket(budget, clock)
     import redis
 
-    from desk.services.budget_redis import RedisBucket
+    from desk.services.sync.budget_redis import RedisBucket
 
     client = redis.Redis.from_url(config["REDIS_URL"], socket_timeout=2, socket_connect_timeout=2)
     # the limit is Allegro's per application id: deployments sharing a Redis keep their own buckets

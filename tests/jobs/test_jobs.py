@@ -66,7 +66,7 @@ def test_rating_alert_job_mails_in_polish_only_when_smtp_is_set(app, smtp_server
 
 
 def test_an_embedded_desk_keeps_its_request_budget_in_process(app):
-    from desk.services.budget import LocalBucket
+    from desk.services.sync.budget import LocalBucket
     from desk.wiring import get_allegro
 
     assert isinstance(get_allegro().gate, LocalBucket)

@@ -96,7 +96,7 @@ def test_beat_refuses_to_start_with_the_embedded_queue(runner):
 
 
 def test_a_429_during_a_sync_pauses_the_budget_every_worker_shares(celery_desk, fake_allegro, redis_db):
-    from desk.services.budget_redis import RedisBucket
+    from desk.services.sync.budget_redis import RedisBucket
     from desk.services.sync.runner import run_sync
     from desk.wiring import get_allegro
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from desk.services.budget import Budget, LocalBucket
+from desk.services.sync.budget import Budget, LocalBucket
 from tests.clock import FakeClock
 
 # 10 requests a second, at most one second's worth at once: 610 in any 60 seconds

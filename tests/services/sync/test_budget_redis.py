@@ -8,8 +8,8 @@ import threading
 import pytest
 import redis
 
-from desk.services.budget import Budget
-from desk.services.budget_redis import RedisBucket
+from desk.services.sync.budget import Budget
+from desk.services.sync.budget_redis import RedisBucket
 from tests.clock import FakeClock
 
 SMALL = Budget(per_minute=610, share=1.0, burst_seconds=1, default_pause_seconds=60)  # 10/s, 10 at once

@@ -14,8 +14,8 @@ import time
 
 import redis
 
-from desk.services.budget import EPSILON, Budget
 from desk.services.ports import Clock
+from desk.services.sync.budget import EPSILON, Budget
 
 log = logging.getLogger(__name__)
 KEY_TTL_SECONDS = 3600  # an unused bucket disappears; the next turn starts it full
