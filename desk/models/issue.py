@@ -1,6 +1,11 @@
-"""Post-purchase issues (discussions and claims), their messages, notes and reply templates.
+"""Buyer conversations, their messages, notes and reply templates.
 
-An issue mirrors Allegro's `/sale/issues` resource. Besides Allegro's fields it stores what the
+One conversation model for every place a buyer talks to the seller, told apart by `source`:
+- `sale_issues`: a discussion (DISPUTE, "dyskusja") or claim (CLAIM, "reklamacja") of Allegro's
+  `/sale/issues`, which since 28 Oct 2026 opens no new discussions for company sellers;
+- `messaging`: a Message Center thread of `/messaging`, either a buyer's question (COMMON) or a
+  post-purchase problem (POST_PURCHASE_ISSUE, "Problemy z zakupem", which replaced discussions).
+The class keeps its first name, Issue. Besides Allegro's fields it stores what the
 inbox sorts and filters on, computed at every sync or write so each queue is one index range:
 `lane` (one of reply / decision / waiting / closed), `needs_reply` with the moment the buyer
 started waiting for us, `escalated` (Allegro involved), `due_at` (Allegro's deadline) and
@@ -11,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.extensions import db
@@ -22,6 +27,9 @@ if TYPE_CHECKING:
     from desk.models.order import Order
 
 DISPUTE, CLAIM = "DISPUTE", "CLAIM"
+COMMON, PROBLEM = "COMMON", "POST_PURCHASE_ISSUE"  # Message Center thread types
+CONVERSATION_TYPES = (PROBLEM, COMMON, DISPUTE, CLAIM)
+SOURCE_ISSUES, SOURCE_MESSAGING = "sale_issues", "messaging"
 # Lanes partition the issues; the "needs our reply" and "escalated" queues are flags across them.
 LANE_REPLY, LANE_DECISION, LANE_WAITING, LANE_CLOSED = "reply", "decision", "waiting", "closed"
 OPEN_LANES = (LANE_REPLY, LANE_DECISION, LANE_WAITING)
@@ -29,11 +37,11 @@ NOTE_MAX_LENGTH = 5000
 
 
 class Issue(db.Model):
-    """One discussion ("dyskusja") or claim ("reklamacja") of a seller account."""
+    """One conversation of a seller account: a discussion, a claim or a Message Center thread."""
 
     __tablename__ = "issue"
     __table_args__ = (
-        UniqueConstraint("account_id", "allegro_id"),
+        UniqueConstraint("account_id", "source", "allegro_id"),
         # One index per inbox queue: (queue condition, sort key, id) keeps each page an index range;
         # the trailing account_id lets an agent's account filter and the queue counts read the
         # index alone.
@@ -52,7 +60,9 @@ class Issue(db.Model):
     checkout_form_id: Mapped[str | None] = mapped_column(String(64), index=True)
     order_id: Mapped[int | None] = mapped_column(ForeignKey("order.id", ondelete="SET NULL"), index=True)
 
-    type: Mapped[str] = mapped_column(String(16))  # DISPUTE | CLAIM
+    source: Mapped[str] = mapped_column(String(16), default=SOURCE_ISSUES)  # sale_issues | messaging
+    # DISPUTE | CLAIM (sale_issues); COMMON | POST_PURCHASE_ISSUE (messaging)
+    type: Mapped[str] = mapped_column(String(24))
     reference_number: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str32]
     chat_active: Mapped[bool] = mapped_column(default=True)
@@ -61,7 +71,7 @@ class Issue(db.Model):
     decision_due_at: Mapped[dt.datetime | None]
     opened_at: Mapped[dt.datetime | None]
     subject: Mapped[str | None] = mapped_column(String(64))
-    reason_type: Mapped[str | None] = mapped_column(String(64))
+    reason_type: Mapped[str | None] = mapped_column(String(64))  # a claim's reason, a problem's subType
     reason_description: Mapped[str | None] = mapped_column(Text)
     right: Mapped[str | None] = mapped_column(String(16))  # WARRANTY | COMPLAINT (claims)
     description: Mapped[str | None] = mapped_column(Text)
@@ -82,6 +92,11 @@ class Issue(db.Model):
     chat_synced_at: Mapped[dt.datetime | None]
     last_message_role: Mapped[str | None] = mapped_column(String(16))
     last_message_preview: Mapped[str | None] = mapped_column(String(200))
+    # Message Center threads: Allegro's read flag, and the 404s a listed thread answered (a thread is
+    # never deleted on one answer; it is retried later and shown as missing after several).
+    allegro_read: Mapped[bool | None]
+    missing_count: Mapped[int] = mapped_column(default=0)
+    missing_since: Mapped[dt.datetime | None]
 
     # Derived for the inbox (see the module docstring).
     lane: Mapped[str] = mapped_column(String(16), default=LANE_WAITING)
@@ -123,12 +138,26 @@ class Issue(db.Model):
         return self.type == CLAIM
 
     @property
+    def is_thread(self) -> bool:
+        """A Message Center thread (a question or a post-purchase problem)."""
+        return self.source == SOURCE_MESSAGING
+
+    @property
+    def is_problem(self) -> bool:
+        return self.type == PROBLEM
+
+    @property
     def is_closed(self) -> bool:
         return self.lane == LANE_CLOSED
 
 
 class IssueMessage(db.Model):
-    """One chat entry: buyer, seller (maybe sent from the desk), Allegro advisor or a system notice."""
+    """One chat entry: buyer, seller (maybe sent from the desk), Allegro advisor or a system notice.
+
+    `created_at` is Allegro's (when the author wrote it); `seen_at` is when the desk first saw it,
+    which for Message Center messages can be hours later (Allegro publishes some late): the reply
+    clock of a thread starts there.
+    """
 
     __tablename__ = "issue_message"
     __table_args__ = (
@@ -139,11 +168,19 @@ class IssueMessage(db.Model):
     id: Mapped[intpk]
     issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"))
     allegro_id: Mapped[str64]
-    author_role: Mapped[str] = mapped_column(String(16))  # BUYER | SELLER | ADMIN | SYSTEM | FULFILLMENT
+    # BUYER | SELLER | ADMIN | SYSTEM | FULFILLMENT (issues); BUYER | SELLER | USER | CONSULTANT |
+    # ALLEGRO | ... (threads; a thread's USER is mapped to BUYER or SELLER by login when stored)
+    author_role: Mapped[str] = mapped_column(String(16))
     author_login: Mapped[str | None] = mapped_column(String(120))
     text: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime]
-    attachments: Mapped[list | None]  # [{"id", "file_name"}]
+    attachments: Mapped[list | None]  # [{"id", "file_name"}] (+ "mime_type", "status" in threads)
+    seen_at: Mapped[dt.datetime | None]
+    # Message Center only: VERIFYING | BLOCKED | DELIVERED | ...; ASK_QUESTION | MAIL | MESSAGE_CENTER
+    status: Mapped[str | None] = mapped_column(String(16))
+    message_type: Mapped[str | None] = mapped_column(String(16))
+    subject: Mapped[str | None] = mapped_column(String(255))
+    deleted_at: Mapped[dt.datetime | None]  # gone from Allegro (found by the nightly reconcile)
     sent_by_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id", ondelete="SET NULL"))
 
@@ -182,6 +219,25 @@ class IssueNote(db.Model):
 
     issue: Mapped[Issue] = relationship(back_populates="notes")
     agent: Mapped[Agent | None] = relationship()
+
+
+class ReplyFile(db.Model):
+    """A file an agent attached to a Message Center reply, kept in the desk until Allegro has the
+    message: a failed send keeps the draft and its files, and a retry uploads them again."""
+
+    __tablename__ = "reply_file"
+
+    id: Mapped[intpk]
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"), index=True)
+    outbox_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_message.id", ondelete="SET NULL"), index=True
+    )
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
+    file_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[created_at]
 
 
 class ReplyTemplate(db.Model):

@@ -74,7 +74,7 @@ class SyncRun(db.Model):
     created: Mapped[int] = mapped_column(default=0)
     updated: Mapped[int] = mapped_column(default=0)
     repaired: Mapped[int] = mapped_column(default=0)
-    issues_changed: Mapped[int] = mapped_column(default=0)  # discussions and claims created or updated
+    issues_changed: Mapped[int] = mapped_column(default=0)  # conversations created or updated
     ratings_changed: Mapped[int] = mapped_column(default=0)
     progress_done: Mapped[int] = mapped_column(default=0)
     progress_total: Mapped[int | None]

@@ -18,6 +18,8 @@ from desk.models.issue import (
     LANE_REPLY,
     LANE_WAITING,
     OPEN_LANES,
+    SOURCE_ISSUES,
+    SOURCE_MESSAGING,
     Issue,
     IssueMessage,
     IssueStateChange,
@@ -56,12 +58,22 @@ def load_issues(account_id: int, allegro_ids: Iterable[str]) -> dict[str, Issue]
     ids = sorted(set(allegro_ids))
     if not ids:
         return {}
-    rows = db.session.scalars(select(Issue).where(Issue.account_id == account_id, Issue.allegro_id.in_(ids)))
+    rows = db.session.scalars(
+        select(Issue).where(
+            Issue.account_id == account_id, Issue.source == SOURCE_ISSUES, Issue.allegro_id.in_(ids)
+        )
+    )
     return {issue.allegro_id: issue for issue in rows}
 
 
+OPEN_THREAD = "OPEN"  # a Message Center thread's status (public.v1 threads have none: open)
+# A Message Center question has no end on Allegro: answered and idle this long, it counts as closed
+# (the buyer's next message brings it back at once).
+THREAD_IDLE_AFTER = dt.timedelta(days=7)
+
+
 def is_open_status(status: str | None) -> bool:
-    return status in OPEN_ISSUE_STATUSES
+    return status in OPEN_ISSUE_STATUSES or status == OPEN_THREAD
 
 
 def apply_issue(issue: Issue, dto: IssueDTO, now: dt.datetime, *, source: str = "sync") -> bool:
@@ -194,6 +206,7 @@ def _decision_time(issue: Issue, ordered) -> dt.datetime | None:
 
 def derive(issue: Issue, now: dt.datetime) -> None:
     """Recompute the inbox fields from the stored columns (after any change)."""
+    issue.activity_at = issue.last_message_at or issue.opened_at or issue.first_seen_at or now
     is_open = is_open_status(issue.status)
     was_open = issue.id is not None and issue.lane in OPEN_LANES
     awaiting = issue.type == CLAIM and issue.status == AWAITING_DECISION
@@ -204,6 +217,8 @@ def derive(issue: Issue, now: dt.datetime) -> None:
         lane = LANE_DECISION
     elif issue.needs_reply:
         lane = LANE_REPLY
+    elif issue.source == SOURCE_MESSAGING and issue.activity_at < now - THREAD_IDLE_AFTER:
+        lane = LANE_CLOSED  # an answered question nobody took up again: nothing is waiting
     else:
         lane = LANE_WAITING
     issue.lane = lane
@@ -214,8 +229,7 @@ def derive(issue: Issue, now: dt.datetime) -> None:
         issue.status, issue.decision_due_at, issue.status_due_at, opened,
         awaiting_decision=awaiting, is_open=is_open,
     )
-    issue.activity_at = issue.last_message_at or issue.opened_at or issue.first_seen_at or now
-    if is_open:
+    if lane != LANE_CLOSED:
         issue.closed_at = None
     elif issue.closed_at is None:
         # Seen closing now, or first seen already closed: then its last activity is the best guess.

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from desk.extensions import db
-from desk.models.issue import OPEN_LANES, Issue
+from desk.models.issue import OPEN_LANES, SOURCE_ISSUES, Issue
 from desk.services.cursors import get_cursor, set_cursor
 from desk.services.issues.deadlines import WARSAW
 from desk.services.issues.shipments import read_shipments
@@ -123,7 +123,9 @@ def closed_horizon(account_id: int, now: dt.datetime) -> dt.datetime:
     horizon = now - RECENT_OPENED
     oldest = db.session.scalar(
         select(func.min(Issue.opened_at)).where(
-            Issue.account_id == account_id, Issue.closed_at >= now - RECENT_CLOSED
+            Issue.account_id == account_id,
+            Issue.source == SOURCE_ISSUES,
+            Issue.closed_at >= now - RECENT_CLOSED,
         )
     )
     return min(horizon, oldest) if oldest is not None else horizon
@@ -223,7 +225,9 @@ class _Pass:
         """Open issues that were in no list (they closed long after opening): read them one by one."""
         open_issues = db.session.execute(
             select(Issue.id, Issue.allegro_id).where(
-                Issue.account_id == self.account_id, Issue.lane.in_(OPEN_LANES)
+                Issue.account_id == self.account_id,
+                Issue.source == SOURCE_ISSUES,
+                Issue.lane.in_(OPEN_LANES),
             )
         ).all()
         for issue_id in [row.id for row in open_issues if row.allegro_id not in self.seen]:

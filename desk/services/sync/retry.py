@@ -19,6 +19,7 @@ from desk.models import QuarantinedRecord
 from desk.orm import utcnow
 from desk.services.errors import N_, DeskError, NotFoundError
 from desk.services.issues.sync import sync_issue
+from desk.services.issues.threads.sync import sync_thread
 from desk.services.orders.sync import sync_order
 from desk.services.ports import AllegroGateway
 from desk.services.quarantine import resolve
@@ -123,6 +124,10 @@ def _issue(client: AllegroClient, account_id: int, issue_id: str) -> bool:
     return sync_issue(client, account_id, issue_id, now=utcnow())
 
 
+def _thread(client: AllegroClient, account_id: int, thread_id: str) -> bool:
+    return sync_thread(client, account_id, thread_id, now=utcnow())
+
+
 def _rating(client: AllegroClient, account_id: int, rating_id: str) -> bool:
     return sync_rating(client, account_id, rating_id, now=utcnow())
 
@@ -132,5 +137,7 @@ RETRIES: dict[str, Callable[[AllegroClient, int, str], bool]] = {
     "order_event": _order,
     "issue": _issue,
     "issue_chat": _issue,
+    "thread": _thread,
+    "thread_messages": _thread,
     "rating": _rating,
 }

@@ -16,6 +16,7 @@ from desk.models import SellerAccount, SyncRun
 from desk.orm import utcnow
 from desk.services.cursors import get_cursor
 from desk.services.issues import sync as issue_sync
+from desk.services.issues.threads import sync as thread_sync
 from desk.services.orders import sync as order_sync
 from desk.services.orders.sync import SyncSettings
 from desk.services.ratings.sync import RatingSyncSettings, sync_ratings
@@ -66,6 +67,14 @@ def issues_step(ctx: StepContext) -> None:
     ctx.run.issues_changed = stats.created + stats.updated
 
 
+def messages_step(ctx: StepContext) -> None:
+    """Message Center threads (`/messaging`): buyers' questions and post-purchase problems."""
+    stats = thread_sync.sync_threads(
+        ctx.client, ctx.run.account_id, now=ctx.now, full=ctx.mode == "full", on_page=ctx.settings.on_page
+    )
+    ctx.run.issues_changed += stats.created + stats.updated
+
+
 def ratings_step(ctx: StepContext) -> None:
     """Buyers' ratings and their answers."""
     stats = sync_ratings(
@@ -74,4 +83,9 @@ def ratings_step(ctx: StepContext) -> None:
     ctx.run.ratings_changed = stats.created + stats.updated
 
 
-STEPS = (Step("orders", orders_step), Step("issues", issues_step), Step("ratings", ratings_step))
+STEPS = (
+    Step("orders", orders_step),
+    Step("issues", issues_step),
+    Step("messages", messages_step),
+    Step("ratings", ratings_step),
+)
