@@ -111,7 +111,10 @@ def _detail(issue_id: int, *, reply_form=None, decision_form=None, note_form=Non
         agents=page.agents,
         lines=page.lines,
         shipments=page.shipments,
-        upload_limits={"request": settings().max_request_bytes, "file": issue_replies.ATTACHMENT_MAX_BYTES},
+        upload_limits={
+            "request": settings().max_request_bytes,
+            "file": issue_replies.attachment_limit(page.detail.issue),
+        },
         reply_form=reply_form,
         decision_form=(decision_form or {}) | {"key": (decision_form or {}).get("key") or _key()},
         note_form=note_form or {},
