@@ -55,7 +55,8 @@ class RejectedRecord(Dto):
     """One element of an answer that could not be read into its DTO, kept whole so the desk can
     set it aside (quarantine) and go on with the rest of the page.
 
-    `kind` names what it should have been (checkout_form, order_event, issue, issue_chat, rating),
+    `kind` names what it should have been (checkout_form, order_event, issue, issue_chat, rating,
+    thread, thread_message, message),
     `allegro_id` is its id when one could be read, `raw` the element as JSON text.
     """
 

@@ -14,6 +14,7 @@ from flask import Flask
 
 from integrations.allegro.fake.app import create_fake_allegro
 from integrations.allegro.fake.demo.issues import IssuesDemo
+from integrations.allegro.fake.demo.messaging import MessagingDemo
 from integrations.allegro.fake.demo.ratings import DemoRatings
 from integrations.allegro.fake.state.core import FakeAllegroState
 from integrations.allegro.fake.state.form_factory import make_buyer, make_checkout_form, mark_paid
@@ -47,6 +48,7 @@ class DemoGenerator:
         self._open: list[str] = []
         self.issues = IssuesDemo(state, seed=seed)
         self.ratings = DemoRatings(state, seed=seed)
+        self.messaging = MessagingDemo(state, seed=seed)
 
     # -- history -----------------------------------------------------------------------------------
 
@@ -66,6 +68,7 @@ class DemoGenerator:
                 self.state.emit_event(form_id, event_type, at=at)
             self.issues.populate(seller_id)
             self.ratings.populate(seller_id)
+            self.messaging.populate(seller_id)
 
     def _past_order(self, bought: dt.datetime, now: dt.datetime) -> tuple[dict[str, Any], list[Any]]:
         rng = self.rng
@@ -129,6 +132,7 @@ class DemoGenerator:
                 "cancelled": self._cancellation(),
                 **self.issues.tick(seller_id),
                 **self.ratings.tick(seller_id),
+                **self.messaging.tick(seller_id),
             }
 
     def _new_orders(self, seller_id: str) -> int:

@@ -149,11 +149,14 @@ def message_json(
 ) -> dict[str, Any]:
     """MessageVBeta1 or Message."""
     files = [_attachment_json(a, beta=beta) for a in attachments]
-    related = {
+    related: dict[str, Any] = {
         "offer": {"id": message.offer_id} if message.offer_id else None,
-        # public.v1 declares order non-nullable, yet MAIL messages carry null (allegro-api#12675)
         "order": {"id": message.order_id} if message.order_id else None,
     }
+    if not beta and related["order"] is None and message.type != "MAIL":
+        # public.v1 declares `order` optional but not nullable, so a message with no order leaves
+        # it out; MAIL messages carry an explicit null all the same, as real ones do (#12675)
+        del related["order"]
     extra = {"vin": message.vin} if message.vin else None
     shown: dict[str, Any] = {
         "id": message.id,
