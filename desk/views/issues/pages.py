@@ -69,7 +69,7 @@ def _filters(args: Mapping[str, str]) -> issues.InboxFilters:
     account = (args.get("account") or "").strip()
     return issues.InboxFilters(
         account_id=parse_id(account),
-        type=args.get("type") if args.get("type") in ("DISPUTE", "CLAIM") else None,
+        type=args.get("type") if args.get("type") in labels.ISSUE_TYPES else None,
         assignee=(args.get("assignee") or "").strip()[:12] or None,
         query=(args.get("q") or "").strip()[:120],
     )
