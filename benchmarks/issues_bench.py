@@ -1,4 +1,6 @@
-"""Issues desk figures: inbox response time at 200 vs 20 000 issues, and what an idle issue sync costs.
+"""Conversations desk figures: inbox response time at 200 vs 20 000 conversations of mixed sources
+(post-purchase problems and buyers' questions from the Message Center, discussions and claims from
+/sale/issues), and what an idle sync of issues and of Message Center threads costs.
 
 `run(backend, tmp_dir)` returns Markdown table rows (see HEADER) for benchmarks/__main__.py.
 The inbox is measured through the Flask test client (routing, queries, template), signed in as
@@ -22,7 +24,19 @@ from sqlalchemy import insert
 from benchmarks.common import desk_app, scratch_database
 from desk.extensions import db
 from desk.models import Role, SellerAccount
-from desk.models.issue import LANE_CLOSED, LANE_DECISION, LANE_REPLY, LANE_WAITING, Issue
+from desk.models.issue import (
+    CLAIM,
+    COMMON,
+    DISPUTE,
+    LANE_CLOSED,
+    LANE_DECISION,
+    LANE_REPLY,
+    LANE_WAITING,
+    PROBLEM,
+    SOURCE_ISSUES,
+    SOURCE_MESSAGING,
+    Issue,
+)
 from desk.orm import utcnow
 from desk.services.accounts import auth
 from desk.services.accounts.sellers import activate_with_tokens
@@ -30,6 +44,7 @@ from desk.services.issues.sync import sync_issues
 from desk.wiring import get_allegro
 from integrations.allegro import TokenPair
 from integrations.allegro.auth import utcnow as token_now
+from integrations.allegro.models_messaging import PROBLEM_SUB_TYPES
 
 SCALES = (200, 20_000)
 QUEUES = (
@@ -40,9 +55,10 @@ QUEUES = (
 )
 REQUESTS, WARMUP = 100, 5
 IDLE_SIZES = (200, 2_000)  # issues of one account on Allegro, 30 % of them open
+IDLE_THREADS = (200, 2_000)  # Message Center threads of one account, active over the last 30 days
 PASSWORD = "bench-password-2026"
 PREVIEW = "Dzień dobry, produkt nie działa, proszę o informację, co dalej z reklamacją."
-TITLE = "Issues desk: inbox at 200 vs 20 000 issues, idle issue sync"
+TITLE = "Conversations desk: inbox at 200 vs 20 000 conversations of mixed sources, idle syncs"
 HEADER = [
     "| database | measure | small | large | ratio (target <= 1.5 for p95) |",
     "|---|---|---|---|---|",
@@ -57,7 +73,7 @@ def run(backend: str, tmp_dir: str) -> list[str]:
         for queue, label in QUEUES:
             small, large = (timings[scale][who][queue] for scale in SCALES)
             rows.append(
-                f"| {backend} | inbox p95 ms, {label}, {who} ({SCALES[0]} / {SCALES[1]:,} issues) "
+                f"| {backend} | inbox p95 ms, {label}, {who} ({SCALES[0]} / {SCALES[1]:,} conversations) "
                 f"| {small:.1f} | {large:.1f} | {large / small:.2f} |"
             )
     idle = [_idle_sync(backend, tmp_dir, size) for size in IDLE_SIZES]
@@ -68,6 +84,16 @@ def run(backend: str, tmp_dir: str) -> list[str]:
     )
     rows.append(
         f"| {backend} | chats re-read in an idle sync | {idle[0]['chats']} | {idle[1]['chats']} | must be 0 |"
+    )
+    threads = [_idle_threads(backend, tmp_dir, size) for size in IDLE_THREADS]
+    rows.append(
+        f"| {backend} | idle Message Center requests per account, fast poll "
+        f"({IDLE_THREADS[0]} / {IDLE_THREADS[1]:,} threads on Allegro) "
+        f"| {threads[0]['requests']} | {threads[1]['requests']} | target <= 2 |"
+    )
+    rows.append(
+        f"| {backend} | threads whose messages were re-read in an idle sync "
+        f"| {threads[0]['read']} | {threads[1]['read']} | must be 0 |"
     )
     return rows
 
@@ -179,19 +205,26 @@ def seed_issues(account_ids: list[int], n: int, agent_ids: list[int]) -> None:
         lane = (LANE_REPLY, LANE_DECISION, LANE_WAITING, LANE_CLOSED)[i % 4]
         days = 365 if lane == LANE_CLOSED else 14  # open work is recent, the history grows
         at = now - dt.timedelta(minutes=rng.randint(1, days * 24 * 60))
-        claim = lane == LANE_DECISION or rng.random() < 0.3
+        kind = CLAIM if lane == LANE_DECISION else rng.choice((PROBLEM, COMMON, DISPUTE, CLAIM))
+        claim = kind == CLAIM
+        thread = kind in (PROBLEM, COMMON)
         needs_reply = lane == LANE_REPLY or (lane == LANE_DECISION and rng.random() < 0.5)
         status = {
             LANE_DECISION: "CLAIM_SUBMITTED",
             LANE_CLOSED: "CLAIM_ACCEPTED" if claim else "DISPUTE_CLOSED",
         }
+        if thread:
+            status = {LANE_CLOSED: "CLOSED"}
         rows.append(
             {
                 # nearly all in the agent's two accounts, so every page the agent reads is full at 200 too
             "account_id": account_ids[2] if rng.random() < 0.03 else rng.choice(account_ids[:2]),
-                "allegro_id": str(uuid.UUID(int=rng.getrandbits(128))),
-                "type": "CLAIM" if claim else "DISPUTE",
-                "status": status.get(lane, "CLAIM_SUBMITTED" if claim else "DISPUTE_ONGOING"),
+                "allegro_id": _thread_id(rng) if thread else str(uuid.UUID(int=rng.getrandbits(128))),
+                "source": SOURCE_MESSAGING if thread else SOURCE_ISSUES,
+                "type": kind,
+                "status": status.get(lane, _open_status(thread, claim)),
+                "reason_type": rng.choice(PROBLEM_SUB_TYPES) if kind == PROBLEM else None,
+                "allegro_read": rng.random() < 0.5 if thread else None,
                 "reference_number": f"{i}/2026" if claim else None,
                 "chat_active": lane != LANE_CLOSED,
                 "opened_at": at - dt.timedelta(days=1),
@@ -226,6 +259,18 @@ def seed_issues(account_ids: list[int], n: int, agent_ids: list[int]) -> None:
         conn.exec_driver_sql("VACUUM ANALYZE issue" if db.engine.dialect.name == "postgresql" else "ANALYZE")
 
 
+def _open_status(thread: bool, claim: bool) -> str:
+    if thread:
+        return "OPEN"
+    return "CLAIM_SUBMITTED" if claim else "DISPUTE_ONGOING"
+
+
+def _thread_id(rng: random.Random) -> str:
+    """An id shaped like Allegro's thread ids (43 letters and digits)."""
+    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    return "".join(rng.choice(alphabet) for _ in range(43))
+
+
 # --- idle sync ----------------------------------------------------------------------------------
 
 
@@ -254,6 +299,40 @@ def _idle_sync(backend: str, tmp_dir: str, size: int) -> dict[str, int]:
             db.session.remove()
             db.engine.dispose()
     return {"requests": idle.requests, "chats": idle.chats_fetched}
+
+
+def _idle_threads(backend: str, tmp_dir: str, size: int) -> dict[str, int]:
+    """Requests of the fast poll of an account whose threads did not change since its last sync."""
+    from desk.services.issues.threads.sync import sync_threads
+    from integrations.allegro.fake import FakeAllegroState, serve_fake
+
+    state = FakeAllegroState(seed=6)
+    seller = state.add_seller("bench_threads")
+    rng = random.Random(6)
+    now = state.now()
+    for i in range(size):
+        at = now - dt.timedelta(minutes=rng.randint(10, 29 * 24 * 60))
+        state.add_thread(
+            seller, type=PROBLEM if i % 3 == 0 else COMMON, buyer_login=f"kupujacy_{i}", created_at=at,
+            text="Dzień dobry, mam pytanie o produkt.",
+        )
+    with serve_fake(state, validate=False) as fake, scratch_database(backend, tmp_dir) as url:
+        app = desk_app(url, fake.url)
+        with app.app_context():
+            db.create_all()
+            account = _accounts(1)[0]
+            account.allegro_login = "bench_threads"
+            db.session.commit()
+            pair = TokenPair.from_response(state.issue_token(seller), token_now())
+            activate_with_tokens(get_allegro(), account.id, pair)
+            client = get_allegro().client_for(account.id)
+            first = sync_threads(client, account.id, now=utcnow())
+            assert first.created == size, (first.created, size)
+            idle = sync_threads(client, account.id, now=utcnow())
+            assert idle.layer == "fast", idle.layer
+            db.session.remove()
+            db.engine.dispose()
+    return {"requests": idle.requests, "read": idle.threads_read}
 
 
 if __name__ == "__main__":

@@ -228,7 +228,8 @@ class ReplyFile(db.Model):
     __tablename__ = "reply_file"
 
     id: Mapped[intpk]
-    issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"), index=True)
+    # None for the first message of a new thread (the thread exists once Allegro has the message)
+    issue_id: Mapped[int | None] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"), index=True)
     outbox_id: Mapped[int | None] = mapped_column(
         ForeignKey("outbox_message.id", ondelete="SET NULL"), index=True
     )

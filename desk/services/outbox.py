@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from desk.extensions import db
@@ -46,6 +47,9 @@ class Handler:
     after: Callable[[AllegroClient, OutboxMessage], None] | None = None  # refresh local state
     # A 5xx may mean "applied but the answer was lost": confirm by reading before any resend.
     confirm_after_5xx: bool = True
+    # Allegro's per-user rate of this kind: sends of `pace_kinds` of one account are spaced by it.
+    pace: dt.timedelta | None = None
+    pace_kinds: frozenset[str] = frozenset()
 
 
 Handlers = Mapping[str, Handler]
@@ -136,6 +140,8 @@ def deliver(gateway: AllegroGateway, message_id: int, handlers: Handlers) -> Out
             result = handler.confirm(client, message)
             if result is not None:
                 return _sent(client, handler, message, result)
+        if handler.pace is not None:
+            wait_for_pace(message, handler)
         result = handler.send(client, message)
     except AllegroOutcomeUnknown as exc:
         return _unknown(message, exc)
@@ -152,6 +158,33 @@ def deliver(gateway: AllegroGateway, message_id: int, handlers: Handlers) -> Out
     except AllegroError as exc:
         return _retry_later(message, exc)
     return _sent(client, handler, message, result or {})
+
+
+def wait_for_pace(
+    message: OutboxMessage, handler: Handler, *, sleep: Callable[[float], None] = time.sleep
+) -> float:
+    """Wait until `handler.pace` has passed since this account's last send of a paced kind (the
+    moment another row was claimed or sent); returns the seconds waited. Two processes may still
+    meet: Allegro then answers 429 and the write waits for its Retry-After, never sent twice."""
+    kinds = handler.pace_kinds or frozenset({message.kind})
+    last = db.session.scalar(
+        select(func.max(func.coalesce(OutboxMessage.sent_at, OutboxMessage.next_attempt_at))).where(
+            OutboxMessage.account_id == message.account_id,
+            OutboxMessage.kind.in_(sorted(kinds)),
+            OutboxMessage.id != message.id,
+            OutboxMessage.state.in_((OutboxState.SENT, OutboxState.SENDING)),
+        )
+    )
+    if last is None:
+        return 0.0
+    if last.tzinfo is None:  # SQLite drops the zone of a computed value
+        last = last.replace(tzinfo=dt.UTC)
+    wait = (last + handler.pace - utcnow()).total_seconds()
+    if wait <= 0:
+        return 0.0
+    wait = min(wait, handler.pace.total_seconds())
+    sleep(wait)
+    return wait
 
 
 def _claim(message_id: int) -> OutboxState | None:

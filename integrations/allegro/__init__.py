@@ -8,6 +8,7 @@ Typical wiring::
     for event in client.list_order_events(from_id=cursor, limit=1000): ...
 """
 
+from integrations.allegro import models_messaging
 from integrations.allegro._args import format_datetime
 from integrations.allegro._http import BETA_V1, PUBLIC_V1, RequestGate, media_type_for
 from integrations.allegro.auth import (
@@ -20,6 +21,14 @@ from integrations.allegro.auth import (
     utcnow,
 )
 from integrations.allegro.client import API_URLS, AUTH_URLS, AllegroClient
+from integrations.allegro.client_messaging import (
+    ASSIGNING_ATTACHMENTS_FAILED,
+    MESSAGING_VERSIONS,
+    THREAD_CLOSED,
+    THREAD_NOT_FOUND,
+    MessagingMixin,
+    file_name_of,
+)
 from integrations.allegro.errors import (
     AccessDenied,
     AllegroConnectionError,
@@ -91,6 +100,32 @@ from integrations.allegro.models_issues import (
     IssueMessage,
     IssuePage,
 )
+from integrations.allegro.models_messaging import (
+    ATTACHMENT_STATUSES,
+    AUTHOR_ROLES,
+    COMMON,
+    MAX_MESSAGE_OFFSET,
+    MAX_THREAD_OFFSET,
+    MESSAGE_PAGE_LIMIT,
+    MESSAGE_STATUSES,
+    MESSAGE_TEXT_MAX,
+    PARTICIPANT_ROLES,
+    POST_PURCHASE_ISSUE,
+    PROBLEM_SUB_TYPES,
+    THREAD_PAGE_LIMIT,
+    THREAD_STATUSES,
+    THREAD_TYPES,
+    DownloadedAttachment,
+    Message,
+    MessageAttachment,
+    MessageAuthor,
+    MessagePage,
+    Thread,
+    ThreadOrder,
+    ThreadOrderOffer,
+    ThreadPage,
+    ThreadParticipant,
+)
 from integrations.allegro.models_ratings import (
     RATING_TEXT_MAX,
     RatedOffer,
@@ -101,6 +136,11 @@ from integrations.allegro.models_ratings import (
     RatingsSummary,
     RemovalRequest,
 )
+
+# the messaging constants whose names the issues area already uses are exported with a prefix
+MESSAGE_ATTACHMENT_CONTENT_TYPES = models_messaging.ATTACHMENT_CONTENT_TYPES
+MESSAGE_ATTACHMENT_MAX_BYTES = models_messaging.ATTACHMENT_MAX_BYTES
+MESSAGING_MESSAGE_TYPES = models_messaging.MESSAGE_TYPES
 
 __all__ = [
     "ATTACHMENT_CONTENT_TYPES",
@@ -121,6 +161,39 @@ __all__ = [
     "IssueExpectation",
     "IssueMessage",
     "IssuePage",
+    "ASSIGNING_ATTACHMENTS_FAILED",
+    "ATTACHMENT_STATUSES",
+    "AUTHOR_ROLES",
+    "COMMON",
+    "MAX_MESSAGE_OFFSET",
+    "MAX_THREAD_OFFSET",
+    "MESSAGE_ATTACHMENT_CONTENT_TYPES",
+    "MESSAGE_ATTACHMENT_MAX_BYTES",
+    "MESSAGE_PAGE_LIMIT",
+    "MESSAGE_STATUSES",
+    "MESSAGE_TEXT_MAX",
+    "MESSAGING_MESSAGE_TYPES",
+    "MESSAGING_VERSIONS",
+    "PARTICIPANT_ROLES",
+    "POST_PURCHASE_ISSUE",
+    "PROBLEM_SUB_TYPES",
+    "THREAD_CLOSED",
+    "THREAD_NOT_FOUND",
+    "THREAD_PAGE_LIMIT",
+    "THREAD_STATUSES",
+    "THREAD_TYPES",
+    "DownloadedAttachment",
+    "Message",
+    "MessageAttachment",
+    "MessageAuthor",
+    "MessagePage",
+    "MessagingMixin",
+    "Thread",
+    "ThreadOrder",
+    "ThreadOrderOffer",
+    "ThreadPage",
+    "ThreadParticipant",
+    "file_name_of",
     "RATING_TEXT_MAX",
     "RatedOffer",
     "Rating",

@@ -173,18 +173,21 @@ class Requester:
         body: Mapping[str, Any] | None = None,
         accept_language: str | None = None,
         retry: bool | None = None,
+        media_type: str | None = None,
     ) -> requests.Response:
         """Send `method path` and return the 2xx response, or raise the matching AllegroError.
 
         `retry` defaults to "idempotent methods only"; writes that an outbox confirms before any
-        retry pass False so that nothing is ever sent twice behind its back.
+        retry pass False so that nothing is ever sent twice behind its back. `media_type` (Accept,
+        and Content-Type of a body) defaults to the one the path speaks (`media_type_for`); paths
+        that serve several versions (e.g. `/messaging`) pass the one they want.
         """
         retry = method in IDEMPOTENT_METHODS if retry is None else retry
         call = _Call(
             method=method,
             url=self.api_url + path,
             params=params,
-            headers=self._headers(path, body is not None, accept_language),
+            headers=self._headers(media_type or media_type_for(path), body is not None, accept_language),
             data=None if body is None else json.dumps(body, ensure_ascii=False).encode(),
         )
         return self._with_retries(call, retry)
@@ -203,7 +206,7 @@ class Requester:
 
         Token refresh, error mapping, retries and the request count work as in `call`.
         """
-        headers = self._headers("/sale/issues", data is not None, None)
+        headers = self._headers(accept, data is not None, None)
         headers["Accept"] = accept
         if content_type is not None:
             headers["Content-Type"] = content_type
@@ -265,8 +268,7 @@ class Requester:
         self.request_count += 1
         return response
 
-    def _headers(self, path: str, has_body: bool, accept_language: str | None) -> dict[str, str]:
-        media = media_type_for(path)
+    def _headers(self, media: str, has_body: bool, accept_language: str | None) -> dict[str, str]:
         headers = {
             "Accept": media,
             "Accept-Language": accept_language or self._language,

@@ -17,6 +17,7 @@ from integrations.allegro._http import Params, Requester, RequestGate, Timeout, 
 from integrations.allegro._records import read_json, read_one
 from integrations.allegro.auth import TokenManager
 from integrations.allegro.client_issues import IssuesMixin
+from integrations.allegro.client_messaging import MessagingMixin
 from integrations.allegro.client_ratings import RatingsMixin
 from integrations.allegro.models import (
     Carrier,
@@ -39,7 +40,7 @@ MAX_CARRIER_NAME_LENGTH = 30
 FULFILLMENT_LANGUAGE = "en-US"
 
 
-class AllegroClient(IssuesMixin, RatingsMixin):
+class AllegroClient(IssuesMixin, MessagingMixin, RatingsMixin):
     """Client of Allegro's REST API for one seller account (the token manager decides which)."""
 
     def __init__(

@@ -23,7 +23,7 @@ depends_on = None
 def upgrade():
     op.create_table('reply_file',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('issue_id', sa.Integer(), nullable=False),
+    sa.Column('issue_id', sa.Integer(), nullable=True),
     sa.Column('outbox_id', sa.Integer(), nullable=True),
     sa.Column('agent_id', sa.Integer(), nullable=True),
     sa.Column('file_name', sa.String(length=255), nullable=False),

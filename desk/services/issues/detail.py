@@ -20,6 +20,7 @@ from desk.orm import utcnow
 from desk.services.errors import N_, DeskError, NotFoundError, ValidationError
 from desk.services.issues.shipments import read_shipments
 from desk.services.issues.sync import refresh_issue
+from desk.services.issues.threads.sync import refresh_thread
 from desk.services.ports import AllegroGateway
 from integrations.allegro import AllegroError
 
@@ -113,6 +114,24 @@ def _ratings(issue: Issue, limit: int = 10) -> list[Rating]:
     return list(db.session.scalars(query))
 
 
+def conversations_for_order(order_id: int, account_ids: set[int] | None) -> list[Issue]:
+    """Every conversation about an order (problems, questions, discussions, claims), newest
+    activity first; those of accounts the caller may not see are left out."""
+    order = db.session.get(Order, order_id)
+    if order is None or (account_ids is not None and order.account_id not in account_ids):
+        return []
+    query = (
+        select(Issue)
+        .options(*(defer(c, raiseload=True) for c in _LIST_DEFERRED))
+        .where(
+            Issue.account_id == order.account_id,
+            (Issue.order_id == order.id) | (Issue.checkout_form_id == order.allegro_id),
+        )
+        .order_by(Issue.activity_at.desc(), Issue.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
 def add_note(issue_id: int, *, text: str, agent_id: int | None, account_ids: set[int] | None) -> IssueNote:
     """Add an internal note (plain text, never sent to the buyer). Commits."""
     issue = visible_issue(issue_id, account_ids)
@@ -132,7 +151,10 @@ def refresh(gateway: AllegroGateway, issue_id: int, account_ids: set[int] | None
     issue = visible_issue(issue_id, account_ids)
     client = gateway.client_for(issue.account_id)
     try:
-        refresh_issue(client, issue, utcnow(), chat=True)
+        if issue.is_thread:
+            refresh_thread(client, issue, utcnow())
+        else:
+            refresh_issue(client, issue, utcnow(), chat=True)
     except AllegroError as exc:
         db.session.rollback()
         log.info("re-read of issue %s failed: %s", issue.allegro_id, exc)
@@ -147,7 +169,8 @@ def refresh(gateway: AllegroGateway, issue_id: int, account_ids: set[int] | None
 
 
 def attachment_name(issue: Issue, attachment_id: str) -> str | None:
-    """The file name if the attachment belongs to this issue or one of its messages, else None."""
+    """The file name if the attachment belongs to this issue or one of its messages, else None.
+    A Message Center file counts only when Allegro marked it SAFE (scanned, no malware)."""
     for item in issue.attachments or ():
         if item.get("id") == attachment_id:
             return item.get("file_name") or attachment_id
@@ -158,7 +181,7 @@ def attachment_name(issue: Issue, attachment_id: str) -> str | None:
     )
     for attachments in rows:
         for item in attachments or ():
-            if item.get("id") == attachment_id:
+            if item.get("id") == attachment_id and item.get("status", "SAFE") == "SAFE":
                 return item.get("file_name") or attachment_id
     return None
 
@@ -178,8 +201,13 @@ def download_attachment(
     name = attachment_name(issue, attachment_id)
     if name is None:
         raise NotFoundError(N_("Attachment not found."))
+    client = gateway.client_for(issue.account_id)
     try:
-        data, content_type = gateway.client_for(issue.account_id).download_issue_attachment(attachment_id)
+        if issue.is_thread:
+            file = client.download_message_attachment(attachment_id)
+            data, content_type = file.data, file.content_type
+        else:
+            data, content_type = client.download_issue_attachment(attachment_id)
     except AllegroError as exc:
         log.info("download of attachment %s failed: %s", attachment_id, exc)
         raise NotFoundError(N_("Allegro did not give the attachment now. Try again in a moment.")) from exc

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -24,11 +23,12 @@ from desk.services.issues.detail import visible_issue
 from desk.services.issues.store import change_key
 from desk.services.issues.sync import refresh_issue
 from desk.services.issues.templates import unfilled_placeholders
+from desk.services.issues.threads import replies as thread_replies
+from desk.services.issues.threads.sync import refresh_thread
+from desk.services.issues.uploads import Upload, check_uploads
 from desk.services.issues.writes import DECISION, HANDLERS, MESSAGE, normalize_text
 from desk.services.ports import AllegroGateway
 from integrations.allegro import (
-    ATTACHMENT_CONTENT_TYPES,
-    ATTACHMENT_MAX_BYTES,
     CLAIM_MESSAGE_TYPES,
     DISPUTE_MESSAGE_TYPES,
     ISSUE_TEXT_MAX,
@@ -37,29 +37,6 @@ from integrations.allegro import (
 )
 
 log = logging.getLogger(__name__)
-MAX_ATTACHMENTS = 5
-FILE_NAME_MAX = 255  # Allegro's limit on attachment names
-# What a file really is, from its first bytes (the browser's content type is not evidence).
-SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-    (b"II*\x00", "image/tiff"),
-    (b"MM\x00*", "image/tiff"),
-    (b"%PDF-", "application/pdf"),
-    (b"BM", "image/bmp"),
-)
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file the agent attached; `data` is checked here, whatever the browser claimed."""
-
-    file_name: str
-    data: bytes
-
-
 @dataclass(frozen=True)
 class ReplyOutcome:
     """The outbox row of the reply, or no row and `chat_changed` when the chat moved on meanwhile."""
@@ -76,43 +53,13 @@ def allowed_message_types(issue: Issue) -> tuple[str, ...]:
     """
     if not issue.chat_active:
         return ()
+    if issue.is_thread:
+        return ("REGULAR",)
     if issue.type == DISPUTE:
         return tuple(t for t in DISPUTE_MESSAGE_TYPES if t == "REGULAR" or issue.status == "DISPUTE_ONGOING")
     if issue.type == CLAIM:
         return tuple(t for t in CLAIM_MESSAGE_TYPES if t == "REGULAR" or issue.status == "CLAIM_SUBMITTED")
     return ("REGULAR",)
-
-
-def sniff(data: bytes) -> str | None:
-    """The content type the bytes really have, among those Allegro accepts; None otherwise."""
-    return next((kind for magic, kind in SIGNATURES if data.startswith(magic)), None)
-
-
-def check_uploads(uploads: list[Upload]) -> list[tuple[str, bytes, str]]:
-    """(file name, bytes, content type) of acceptable files; ValidationError naming the first bad one."""
-    files = [u for u in uploads if u.data or u.file_name]
-    if len(files) > MAX_ATTACHMENTS:
-        raise ValidationError(N_("You can attach at most %(count)d files."), count=MAX_ATTACHMENTS)
-    checked = []
-    for upload in files:
-        name = os.path.basename(upload.file_name.replace("\\", "/")).strip() or "plik"
-        name = name[-FILE_NAME_MAX:]
-        if not upload.data:
-            raise ValidationError(N_("The file %(name)s is empty."), name=name)
-        if len(upload.data) > ATTACHMENT_MAX_BYTES:
-            raise ValidationError(
-                N_("The file %(name)s is too large: Allegro accepts files up to %(max)d MB."),
-                name=name, max=ATTACHMENT_MAX_BYTES // (1024 * 1024),
-            )
-        kind = sniff(upload.data)
-        if kind not in ATTACHMENT_CONTENT_TYPES:
-            raise ValidationError(
-                N_("The file %(name)s cannot be sent: Allegro accepts pictures (JPG, PNG, GIF, BMP, TIFF) "
-                   "and PDF documents."),
-                name=name,
-            )
-        checked.append((name, upload.data, kind))
-    return checked
 
 
 def send_reply(
@@ -133,6 +80,8 @@ def send_reply(
     agent opened it (`seen_key`), the new messages are stored and nothing is sent.
     """
     issue = visible_issue(issue_id, account_ids)
+    if issue.is_thread:
+        return _send_thread_reply(gateway, issue, agent_id, text, uploads, seen_key, idempotency_key)
     key = outbox.write_key(MESSAGE, issue.account_id, issue.id, idempotency_key)
     repeated = outbox.find_by_key(key)
     if repeated is not None:  # the same form again (double click, browser retry): no second message
@@ -159,6 +108,32 @@ def send_reply(
     )
     message = outbox.deliver(gateway, message.id, HANDLERS)
     after_attempt(client, issue, message, agent_id)
+    return ReplyOutcome(message)
+
+
+def _send_thread_reply(gateway, issue: Issue, agent_id, text, uploads, seen_key, idempotency_key):
+    """send_reply for a Message Center thread (see threads/replies.py)."""
+    key = outbox.write_key(thread_replies.REPLY, issue.account_id, issue.id, idempotency_key)
+    repeated = outbox.find_by_key(key)
+    if repeated is not None:
+        return ReplyOutcome(outbox.deliver(gateway, repeated.id, HANDLERS))
+    if not issue.chat_active:
+        raise ValidationError(N_("This post-purchase problem is closed: Allegro accepts no new messages."))
+    body = normalize_text(text)
+    missing = unfilled_placeholders(body)
+    if missing:
+        raise ValidationError(
+            N_("Fill in the template's gaps before sending: %(names)s."), names=", ".join(missing)
+        )
+    files = thread_replies.check_thread_files(uploads)
+    thread_replies.check_thread_text(body, files)
+    client = gateway.client_for(issue.account_id)
+    if thread_replies.thread_moved(client, issue, seen_key):
+        return ReplyOutcome(None, chat_changed=True)
+    message = thread_replies.enqueue_reply(issue, body=body, files=files, agent_id=agent_id, key=key)
+    message = outbox.deliver(gateway, message.id, HANDLERS)
+    if message.state is not OutboxState.FAILED and agent_id is not None:
+        issue_presence.done_writing(issue.id, agent_id)
     return ReplyOutcome(message)
 
 
@@ -226,7 +201,10 @@ def after_attempt(client, issue: Issue, message: OutboxMessage, agent_id: int | 
     if message.state is OutboxState.FAILED:
         # e.g. 409: the chat closed meanwhile; show Allegro's current state next to the kept draft
         try:
-            refresh_issue(client, issue, utcnow(), chat=False)
+            if issue.is_thread:
+                refresh_thread(client, issue, utcnow())
+            else:
+                refresh_issue(client, issue, utcnow(), chat=False)
             db.session.commit()
         except AllegroError:
             db.session.rollback()
@@ -245,7 +223,7 @@ def pending_writes(issue: Issue) -> list[OutboxMessage]:
         .where(
             OutboxMessage.account_id == issue.account_id,
             OutboxMessage.target_id == issue.allegro_id,
-            OutboxMessage.kind.in_((MESSAGE, DECISION)),
+            OutboxMessage.kind.in_((MESSAGE, DECISION, thread_replies.REPLY)),
         )
         .order_by(OutboxMessage.id.desc())
         .limit(20)

@@ -21,6 +21,7 @@ from desk.orm import utcnow
 from desk.services import outbox
 from desk.services.issues.store import apply_conversation
 from desk.services.issues.sync import rederive, refresh_issue
+from desk.services.issues.threads import writes as thread_writes
 from integrations.allegro import AllegroClient, AllegroError, Price
 
 log = logging.getLogger(__name__)
@@ -194,4 +195,5 @@ def _when(text: str | None) -> dt.datetime:
 HANDLERS: outbox.Handlers = {
     MESSAGE: outbox.Handler(send=_send_message, confirm=_confirm_message, after=_after_message),
     DECISION: outbox.Handler(send=_send_decision, confirm=_confirm_decision, after=_after_decision),
+    **thread_writes.HANDLERS,  # Message Center threads are conversations of this area too
 }

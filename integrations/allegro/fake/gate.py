@@ -25,18 +25,42 @@ from integrations.allegro.fake.responses import (
     oauth_error_response,
 )
 from integrations.allegro.fake.state.issues import ATTACHMENT_TYPES
+from integrations.allegro.fake.state.messaging import ATTACHMENT_TYPES as MESSAGE_ATTACHMENT_TYPES
 from integrations.allegro.fake.validation import Violation, validate_request
 
 # the media type each REST blueprint speaks; other blueprints (OAuth, the consent page) are not REST
-API_MEDIA_TYPES = {"orders": PUBLIC_V1, "user": PUBLIC_V1, "issues": BETA_V1, "ratings": PUBLIC_V1}
+API_MEDIA_TYPES = {
+    "orders": PUBLIC_V1,
+    "user": PUBLIC_V1,
+    "issues": BETA_V1,
+    "ratings": PUBLIC_V1,
+    "messaging": PUBLIC_V1,
+}
+_BOTH_VERSIONS = (PUBLIC_V1, BETA_V1)
 # routes that also speak other media types than their blueprint's (Accept picks, in the client's order)
 ROUTE_MEDIA_TYPES = {
-    "GET /sale/user-ratings": (PUBLIC_V1, BETA_V1),
-    "GET /sale/user-ratings/{ratingId}": (PUBLIC_V1, BETA_V1),
+    "GET /sale/user-ratings": _BOTH_VERSIONS,
+    "GET /sale/user-ratings/{ratingId}": _BOTH_VERSIONS,
     "GET /sale/issues/attachments/{attachmentId}": ("*/*",),  # a file of whatever type was uploaded
+    # the Message Center serves both versions on the same paths (allegro-api#13797)
+    "GET /messaging/threads": _BOTH_VERSIONS,
+    "GET /messaging/threads/{threadId}": _BOTH_VERSIONS,
+    "PUT /messaging/threads/{threadId}/read": _BOTH_VERSIONS,
+    "GET /messaging/threads/{threadId}/messages": _BOTH_VERSIONS,
+    "POST /messaging/threads/{threadId}/messages": _BOTH_VERSIONS,
+    "POST /messaging/messages": _BOTH_VERSIONS,
+    "GET /messaging/messages/{messageId}": _BOTH_VERSIONS,
+    "DELETE /messaging/messages/{messageId}": _BOTH_VERSIONS,
+    "POST /messaging/message-attachments": _BOTH_VERSIONS,
+    "PUT /messaging/message-attachments/{attachmentId}": _BOTH_VERSIONS,
+    "GET /messaging/message-attachments/{attachmentId}": ("*/*",),
 }
 # bodies that are files in their own media type, not JSON: the types each such route accepts
-BINARY_BODY_TYPES = {"PUT /sale/issues/attachments/{attachmentId}": ATTACHMENT_TYPES}
+# (the messaging upload also refuses parameters such as `;charset=`, in its handler)
+BINARY_BODY_TYPES = {
+    "PUT /sale/issues/attachments/{attachmentId}": ATTACHMENT_TYPES,
+    "PUT /messaging/message-attachments/{attachmentId}": MESSAGE_ATTACHMENT_TYPES,
+}
 # the only resources that accept a token without a user (client_credentials)
 APPLICATION_TOKEN_ROUTES = frozenset({"GET /order/carriers", "GET /order/carriers/{carrierId}/tracking"})
 # routes whose spec declares 400 (not 422) for invalid values

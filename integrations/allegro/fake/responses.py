@@ -44,6 +44,19 @@ _USER_MESSAGES: dict[str, tuple[str, str]] = {
         "You do not have permission to perform this operation.",
         "Nie masz uprawnień do wykonania tej operacji.",
     ),
+    "THREAD_NOT_FOUND": ("Thread does not exist", "Wątek nie istnieje"),
+    "THREAD_CLOSED": (
+        "The thread is closed. You cannot add a message to it.",
+        "Wątek jest zamknięty. Nie można dodać do niego wiadomości.",
+    ),
+    "UNSUPPORTED_MIME_TYPE": (
+        "Unsupported file type. Allowed: PNG, GIF, BMP, TIFF, JPEG, PDF.",
+        "Nieobsługiwany typ pliku. Dozwolone: PNG, GIF, BMP, TIFF, JPEG, PDF.",
+    ),
+    "ASSIGNING_ATTACHMENTS_TO_MESSAGE_FAILED": (
+        "The attachments could not be added to the message.",
+        "Nie udało się dodać załączników do wiadomości.",
+    ),
 }
 _DEFAULT_USER_MESSAGE = (
     "An error has occurred. Try again later.",

@@ -1,6 +1,9 @@
-"""Request validation against the subset of Allegro's official OpenAPI spec, using openapi-core.
+"""Request validation against Allegro's official OpenAPI spec, using openapi-core.
 
-The spec is parsed once per process. Parameter checks are memoised per (parameter, raw value):
+Two copies are kept (see `spec/README.md`): the subset the desk uses, and the Message Center
+(`/messaging`) of Sept 2026, which the July subset lacks; a request is checked against the one
+that holds its path. `response_violations` checks the fake's own answers against the same files.
+Each spec is parsed once per process. Parameter checks are memoised per (parameter, raw value):
 openapi-core re-resolves every declared parameter of an operation on every call, which would
 otherwise cost more than serializing a page of 100 orders.
 """
@@ -8,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,11 +25,15 @@ from openapi_core.validation.request.exceptions import (
     ParameterValidationError,
 )
 from openapi_core.validation.request.validators import V30RequestBodyValidator, V30RequestParametersValidator
+from openapi_schema_validator import OAS30Validator, oas30_format_checker
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from integrations.allegro.fake.responses import PUBLIC_V1
 
-SPEC_PATH = Path(__file__).resolve().parent.parent / "spec" / "allegro-subset.yaml"
+SPEC_DIR = Path(__file__).resolve().parent.parent / "spec"
+SPEC_PATH = SPEC_DIR / "allegro-subset.yaml"
+SUBSET, MESSAGING = "subset", "messaging"
+SPEC_PATHS = {SUBSET: SPEC_PATH, MESSAGING: SPEC_DIR / "allegro-messaging-2026-09.yaml"}
 # openapi-core matches servers too; the spec's production host stands in for wherever we listen
 SPEC_HOST = "https://api.allegro.pl"
 # Accept-Language is left out: the spec allows only en-US on some write endpoints, yet Allegro
@@ -44,17 +52,26 @@ class Violation:
     in_body: bool = False
 
 
-@functools.lru_cache(maxsize=1)
-def load_spec_dict() -> dict[str, Any]:
-    """The parsed spec subset (loaded once per process)."""
+def spec_for(path: str) -> str:
+    """Which spec copy describes `path`."""
+    return MESSAGING if path.startswith("/messaging") else SUBSET
+
+
+def load_spec_dict(name: str = SUBSET) -> dict[str, Any]:
+    """The parsed spec `name` (SUBSET or MESSAGING), loaded once per process."""
+    return _load(name)
+
+
+@functools.cache
+def _load(name: str) -> dict[str, Any]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with SPEC_PATH.open(encoding="utf-8") as handle:
+    with SPEC_PATHS[name].open(encoding="utf-8") as handle:
         return yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader either way
 
 
-@functools.lru_cache(maxsize=1)
-def _openapi() -> OpenAPI:
-    return OpenAPI.from_dict(load_spec_dict())
+@functools.cache
+def _openapi(name: str) -> OpenAPI:
+    return OpenAPI.from_dict(load_spec_dict(name))
 
 
 class _SpecRequest:
@@ -134,9 +151,9 @@ class _MemoParametersValidator(V30RequestParametersValidator):
         return hit
 
 
-@functools.lru_cache(maxsize=1)
-def _validators() -> tuple[_MemoParametersValidator, V30RequestBodyValidator]:
-    spec = _openapi().spec
+@functools.cache
+def _validators(name: str) -> tuple[_MemoParametersValidator, V30RequestBodyValidator]:
+    spec = _openapi(name).spec
     return (
         _MemoParametersValidator(spec, extra_media_type_deserializers=_MEDIA_TYPES),
         V30RequestBodyValidator(spec, extra_media_type_deserializers=_MEDIA_TYPES),
@@ -144,8 +161,9 @@ def _validators() -> tuple[_MemoParametersValidator, V30RequestBodyValidator]:
 
 
 def warm_up() -> None:
-    """Parse the spec now rather than on the first request."""
-    _validators()
+    """Parse the specs now rather than on the first request."""
+    for name in SPEC_PATHS:
+        _validators(name)
 
 
 def validate_request(
@@ -159,7 +177,7 @@ def validate_request(
     """Everything wrong with one request according to the spec (empty list when it conforms)."""
     kept = Headers([(k, v) for k, v in headers.items() if k.lower() not in _IGNORED_HEADERS])
     request = _SpecRequest(method, path, query, kept, body, content_type)
-    parameters_validator, body_validator = _validators()
+    parameters_validator, body_validator = _validators(spec_for(path))
     violations = [v for error in parameters_validator.iter_errors(request) for v in _describe(error, False)]
     if method.upper() in ("POST", "PUT", "PATCH"):
         violations += [v for error in body_validator.iter_errors(request) for v in _describe(error, True)]
@@ -184,6 +202,71 @@ def _describe(error: Exception, in_body: bool) -> list[Violation]:
 
 def _schema_violation(prefix: str, parameter: str | None, schema_error: Any, in_body: bool) -> Violation:
     if in_body:
-        field = ".".join(str(p) for p in schema_error.path) or None
-        return Violation(f"Request body: {schema_error.message}", field, True)
+        steps = [str(p) for p in schema_error.path]
+        if schema_error.validator == "required" and isinstance(schema_error.instance, dict):
+            # name the missing field itself, as Allegro does (`path: order`), not its parent
+            missing = [name for name in schema_error.validator_value if name not in schema_error.instance]
+            steps += missing[:1]
+        return Violation(f"Request body: {schema_error.message}", ".".join(steps) or None, True)
     return Violation(f"{prefix}: {schema_error.message}", parameter, False)
+
+
+# --- the fake's own answers -------------------------------------------------------------------------
+
+
+def response_violations(
+    method: str, path: str, status: int, media_type: str, body: Any, *, spec: str | None = None
+) -> list[str]:
+    """Every way a JSON answer breaks the spec's schema for (operation, status, media type),
+    keys the schema does not declare included; [] when it conforms. Used by tests on the
+    fake's answers (the fake itself does not check what it sends)."""
+    name = spec or spec_for(path)
+    document = load_spec_dict(name)
+    operation = _operation(document, method, path)
+    if operation is None:
+        return [f"{method} {path}: no such operation in the {name} spec"]
+    declared = operation.get("responses", {}).get(str(status))
+    content = (declared or {}).get("content") or {}
+    if media_type not in content:
+        return [f"{method} {path}: {status} {media_type} is not declared"]
+    schema = content[media_type].get("schema", {})
+    errors = [
+        f"{list(error.absolute_path)}: {error.message}"
+        for error in _schema_validator(name, json.dumps(schema, sort_keys=True)).iter_errors(body)
+    ]
+    return errors + _undeclared(body, schema, document, "")
+
+
+def _operation(document: dict[str, Any], method: str, path: str) -> dict[str, Any] | None:
+    for template, item in document["paths"].items():
+        pattern = "^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, path) and method.lower() in item:
+            return item[method.lower()]
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def _schema_validator(name: str, schema_json: str) -> OAS30Validator:
+    schema = {**json.loads(schema_json), "components": load_spec_dict(name)["components"]}
+    return OAS30Validator(schema, format_checker=oas30_format_checker)
+
+
+def _resolve(schema: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def _undeclared(instance: Any, schema: dict[str, Any], document: dict[str, Any], where: str) -> list[str]:
+    schema = _resolve(schema, document)
+    found: list[str] = []
+    if isinstance(instance, dict) and "properties" in schema:
+        for key, value in instance.items():
+            if key not in schema["properties"]:
+                found.append(f"{where}.{key}: not declared in the spec")
+            else:
+                found += _undeclared(value, schema["properties"][key], document, f"{where}.{key}")
+    elif isinstance(instance, list) and "items" in schema:
+        for position, item in enumerate(instance):
+            found += _undeclared(item, schema["items"], document, f"{where}[{position}]")
+    return found

@@ -123,7 +123,7 @@ def store_messages(
     """
     known = {m.allegro_id: m for m in issue.messages} if issue.id is not None else {}
     added = 0
-    for dto in messages:
+    for dto in sorted(messages, key=lambda m: m.created_at):  # rows get ids in the order written
         row = known.get(dto.id)
         if row is not None:
             _refresh(row, dto)

@@ -1,7 +1,8 @@
 """FakeAllegroState: everything the fake knows, plus the test handle to arrange it and look inside.
 
 The state is shared by the server's threads; every mutation happens under one re-entrant lock.
-The parts live in mixins (auth, orders, shipments, issues, ratings, bulk orders, faults, request log)
+The parts live in mixins (auth, orders, shipments, issues, messaging, ratings, bulk orders, faults,
+request log)
 to keep modules small.
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ from integrations.allegro.fake.state import data
 from integrations.allegro.fake.state.auth import AuthStateMixin
 from integrations.allegro.fake.state.bulk import BulkMixin
 from integrations.allegro.fake.state.issues import IssuesStateMixin
+from integrations.allegro.fake.state.messaging import MessagingStateMixin
 from integrations.allegro.fake.state.orders import OrdersStateMixin
 from integrations.allegro.fake.state.ratings import RatingsStateMixin
 from integrations.allegro.fake.state.shipments import ShipmentsMixin
@@ -29,6 +31,7 @@ class FakeAllegroState(
     OrdersStateMixin,
     ShipmentsMixin,
     IssuesStateMixin,
+    MessagingStateMixin,
     RatingsStateMixin,
     BulkMixin,
     FaultsMixin,
@@ -53,6 +56,7 @@ class FakeAllegroState(
         self._init_orders()
         self._init_shipments()
         self._init_issues()
+        self._init_messaging()
         self._init_ratings()
         self._init_faults()
         self._init_request_log()

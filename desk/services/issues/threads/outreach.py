@@ -1,0 +1,129 @@
+"""Writing to a buyer about an order: a new Message Center thread (`POST /messaging/messages`).
+
+Allegro requires the order (`order.id`, mandatory since 28 Feb 2025) and that it be the
+recipient's. Since March 2026 a message the seller starts must not merely repeat what Allegro
+already tells the buyer (rules.py): one message gets a warning the agent may override; a bulk
+message of that kind is refused outright. Sending goes through the outbox like a reply.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from desk.extensions import db
+from desk.models import Order, OutboxMessage, OutboxState, SellerAccount
+from desk.services import outbox
+from desk.services.errors import N_, NotFoundError, ValidationError
+from desk.services.issues.threads.replies import check_thread_files, check_thread_text, keep_files
+from desk.services.issues.threads.rules import RuleFinding, check_text
+from desk.services.issues.threads.writes import HANDLERS, START, normalize_text
+from desk.services.issues.uploads import Upload
+from desk.services.ports import AllegroGateway
+
+MAX_BULK = 100  # orders in one bulk message
+
+
+@dataclass(frozen=True)
+class StartOutcome:
+    """The outbox row of the new thread's first message, or no row and the rule findings that
+    stopped it (the agent may confirm and send anyway)."""
+
+    message: OutboxMessage | None
+    findings: tuple[RuleFinding, ...] = ()
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    """How many buyers were written to; `refused` says why nothing was sent."""
+
+    sent: int
+    refused: tuple[RuleFinding, ...] = ()
+
+
+def _visible_order(order_id: int, account_ids: set[int] | None) -> Order:
+    order = db.session.get(Order, order_id)
+    if order is None or (account_ids is not None and order.account_id not in account_ids):
+        raise NotFoundError(N_("Order not found."))
+    if not order.buyer_login:
+        raise ValidationError(N_("This order has no buyer login, so Allegro cannot deliver a message."))
+    return order
+
+
+def start_thread(
+    gateway: AllegroGateway,
+    *,
+    order_id: int,
+    agent_id: int | None,
+    text: str,
+    uploads: list[Upload],
+    idempotency_key: str,
+    account_ids: set[int] | None,
+    acknowledged: bool,
+) -> StartOutcome:
+    """Write to the buyer of an order, exactly once (commits). Nothing is sent while the text looks
+    like a notification Allegro sends itself and the agent has not confirmed it."""
+    order = _visible_order(order_id, account_ids)
+    key = outbox.write_key(START, order.account_id, order.id, idempotency_key)
+    repeated = outbox.find_by_key(key)
+    if repeated is not None:
+        return StartOutcome(outbox.deliver(gateway, repeated.id, HANDLERS))
+    body = normalize_text(text)
+    files = check_thread_files(uploads)
+    check_thread_text(body, files)
+    findings = check_text(body)
+    if findings and not acknowledged:
+        return StartOutcome(None, findings)
+    message = _enqueue(order, body, files, agent_id, key)
+    return StartOutcome(outbox.deliver(gateway, message.id, HANDLERS), findings)
+
+
+def start_threads_bulk(
+    gateway: AllegroGateway,
+    *,
+    order_ids: list[int],
+    agent_id: int | None,
+    text: str,
+    idempotency_key: str,
+    account_ids: set[int] | None,
+) -> BulkOutcome:
+    """Write the same text to the buyers of several orders (one thread each). Refused outright when
+    the text repeats a notification Allegro sends itself. Commits; sends are paced by the outbox."""
+    body = normalize_text(text)
+    check_thread_text(body, [])
+    findings = check_text(body)
+    if findings:
+        return BulkOutcome(0, findings)
+    ids = sorted(set(order_ids))
+    if not ids:
+        raise ValidationError(N_("Select the orders whose buyers should get the message."))
+    if len(ids) > MAX_BULK:
+        raise ValidationError(N_("At most %(max)d orders at once."), max=MAX_BULK)
+    sent = 0
+    for order_id in ids:
+        order = _visible_order(order_id, account_ids)
+        key = outbox.write_key(START, order.account_id, order.id, idempotency_key)
+        message = outbox.find_by_key(key) or _enqueue(order, body, [], agent_id, key)
+        sent += outbox.deliver(gateway, message.id, HANDLERS).state is OutboxState.SENT
+    return BulkOutcome(sent)
+
+
+def _enqueue(order: Order, body: str, files, agent_id: int | None, key: str) -> OutboxMessage:
+    account = db.session.get(SellerAccount, order.account_id)
+    message = outbox.enqueue(
+        account_id=order.account_id,
+        kind=START,
+        target_id=order.allegro_id,
+        payload={
+            "order_row_id": order.id,
+            "order_id": order.allegro_id,
+            "recipient_login": order.buyer_login,
+            "text": body,
+            "own_login": account.allegro_login if account else None,
+            "attachments": [{"file_name": name} for name, _data, _kind in files],
+        },
+        idempotency_key=key,
+        agent_id=agent_id,
+    )
+    if files:
+        keep_files(message.id, None, agent_id, files)
+        db.session.commit()
+    return message
