@@ -399,6 +399,7 @@ FOR_ISSUES = {
     "issue_types": ISSUE_TYPES,
     "problem_labels": PROBLEM_TYPES,
     "thread_statuses": THREAD_STATUSES,
+    "thread_status_names": {code: label for code, (label, _tone) in THREAD_STATUSES.items()},
     "thread_message_statuses": THREAD_MESSAGE_STATUSES,
     "thread_message_kinds": THREAD_MESSAGE_KINDS,
     "attachment_statuses": ATTACHMENT_STATUSES,
