@@ -3,7 +3,6 @@ escaping."""
 
 from __future__ import annotations
 
-import functools
 import io
 import re
 
@@ -16,7 +15,6 @@ from desk.models import OutboxMessage, Role
 from desk.models.issue import Issue, ReplyTemplate
 from desk.orm import utcnow
 from desk.services.issues import replies as issue_replies
-from desk.services.issues import uploads as issue_uploads
 from desk.services.issues.sync import sync_issues
 from desk.services.sync.runner import run_sync
 from desk.wiring import get_allegro
@@ -441,8 +439,7 @@ def test_outbox_rows_carry_the_agent(client, fake_allegro, shop, agent):
 
 def test_a_file_over_the_limit_comes_back_with_the_typed_text(client, fake_allegro, shop, agent, monkeypatch):
     # Allegro's limit is 2 MB; a smaller one here keeps the test's upload in memory.
-    small = functools.partial(issue_uploads.check_uploads, max_bytes=100 * 1024)
-    monkeypatch.setattr(issue_replies, "check_uploads", small)
+    monkeypatch.setattr(issue_replies, "ATTACHMENT_MAX_BYTES", 100 * 1024)
     issue = add_issue(fake_allegro, shop)
     big = (io.BytesIO(PNG + b"\x00" * (200 * 1024)), "zdjecie.png")
     data = reply_form(client, issue) | {"text": "Proszę o zdjęcie paragonu", "type": "REGULAR",

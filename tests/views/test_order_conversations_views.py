@@ -204,7 +204,7 @@ def test_bulk_message_of_a_notified_kind_is_refused_whole(client, fake_allegro, 
     assert response.status_code == 302
     html = client.get("/orders/").get_data(as_text=True)
     assert "Nic nie zostało wysłane" in html
-    assert "zamówienie zostało wysłane" in html and "numer przesyłki lub jej status" in html
+    assert "zamówienie wysłano" in html and "numer przesyłki lub jej status" in html
     assert fake_allegro.state.request_count(NEW_MESSAGE) == 0
 
 

@@ -29,6 +29,7 @@ from desk.services.issues.uploads import Upload, check_uploads
 from desk.services.issues.writes import DECISION, HANDLERS, MESSAGE, normalize_text
 from desk.services.ports import AllegroGateway
 from integrations.allegro import (
+    ATTACHMENT_MAX_BYTES,
     CLAIM_MESSAGE_TYPES,
     DISPUTE_MESSAGE_TYPES,
     ISSUE_TEXT_MAX,
@@ -37,6 +38,18 @@ from integrations.allegro import (
 )
 
 log = logging.getLogger(__name__)
+
+
+def attachment_limit(issue: Issue) -> int:
+    """The largest file Allegro takes in this conversation (5 MB in threads, 2 MiB in issues)."""
+    return thread_replies.ATTACHMENT_MAX_BYTES if issue.is_thread else ATTACHMENT_MAX_BYTES
+
+
+def text_limit(issue: Issue) -> int:
+    """The longest message Allegro takes in this conversation."""
+    return thread_replies.THREAD_TEXT_MAX if issue.is_thread else ISSUE_TEXT_MAX
+
+
 @dataclass(frozen=True)
 class ReplyOutcome:
     """The outbox row of the reply, or no row and `chat_changed` when the chat moved on meanwhile."""
@@ -150,7 +163,7 @@ def _validate_reply(issue: Issue, body: str, message_type: str, uploads: list[Up
         raise ValidationError(
             N_("Fill in the template's gaps before sending: %(names)s."), names=", ".join(missing)
         )
-    files = check_uploads(uploads)
+    files = check_uploads(uploads, max_bytes=ATTACHMENT_MAX_BYTES)
     if not body and not files:
         raise ValidationError(N_("Write the message or attach a file."))
     return files

@@ -20,7 +20,6 @@ from desk.services.issues import replies as issue_replies
 from desk.services.issues import templates as issue_templates
 from desk.services.issues import uploads as issue_uploads
 from desk.services.issues.threads import reading as thread_reading
-from desk.services.issues.threads import replies as thread_replies
 from desk.views import labels
 from desk.views.access import account_options, visible_account_ids
 from desk.views.errors import flashing_errors, message_for
@@ -136,11 +135,8 @@ def _detail(
 
 def _upload_limits(issue, request_bytes: int) -> dict[str, int]:
     """What the reply form allows: the request, one file, the text (Message Center: 5 MB, 2000)."""
-    if issue.is_thread:
-        return {"request": request_bytes, "file": thread_replies.ATTACHMENT_MAX_BYTES,
-                "text": thread_replies.THREAD_TEXT_MAX, "files": issue_uploads.MAX_ATTACHMENTS}
-    return {"request": request_bytes, "file": issue_uploads.ATTACHMENT_MAX_BYTES,
-            "text": issue_replies.ISSUE_TEXT_MAX, "files": issue_uploads.MAX_ATTACHMENTS}
+    return {"request": request_bytes, "file": issue_replies.attachment_limit(issue),
+            "text": issue_replies.text_limit(issue), "files": issue_uploads.MAX_ATTACHMENTS}
 
 
 @bp.post("/<int:issue_id>/reply")

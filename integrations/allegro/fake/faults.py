@@ -16,7 +16,7 @@ _ROUTE = re.compile(r"^(GET|POST|PUT|DELETE|PATCH) /[^\s<>]*$")
 class Fault:
     """What happens instead of (or after) the normal answer; `remaining` counts requests left."""
 
-    kind: str  # "fail", "drop_before", "drop_after" or "tamper"
+    kind: str  # "fail", "fail_after", "drop_before", "drop_after" or "tamper"
     remaining: int
     status: int = 0
     retry_after: int | None = None
@@ -89,6 +89,10 @@ class FaultsMixin:
         """Pass the JSON of the next `times` answers of `route` through `rewrite` before sending
         them: how a test serves data Allegro should not send (see fake.bad_records)."""
         self._queue(route, Fault("tamper", times, rewrite=rewrite))
+
+    def fail_after_commit(self, route: str, status: int = 500, *, times: int = 1) -> None:
+        """Apply the next requests' effect, then answer `status` anyway (a 5xx after the commit)."""
+        self._queue(route, Fault("fail_after", times, status=status))
 
     def drop_after_commit(self, route: str, *, times: int = 1) -> None:
         """Apply the next requests' effect, then close the connection without any answer."""

@@ -185,6 +185,9 @@ def _apply_fault(fault: Fault) -> Response | None:
     if fault.kind == "tamper":
         g.rewrite = fault.rewrite
         return None
+    if fault.kind == "fail_after":
+        g.fail_after = fault  # the handler applies its effect; the answer is replaced in _after
+        return None
     if fault.kind == "drop_before":
         _record(status=0, dropped=True)  # logged first: the client returns as soon as the socket closes
         drop_connection(request.environ)
@@ -210,6 +213,8 @@ def _fault_response(fault: Fault) -> Response:
 
 
 def _after(response: Response) -> Response:
+    if g.get("fail_after") is not None and response.status_code < 400:
+        response = _fault_response(g.fail_after)
     response.headers["trace-id"] = secrets.token_hex(16)
     if g.get("rewrite") is not None and response.is_json:
         response.set_data(json.dumps(g.rewrite(json.loads(response.get_data()))))

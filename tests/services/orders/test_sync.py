@@ -57,9 +57,10 @@ def test_events_bring_new_and_changed_orders(app, fake_allegro, shop):
     assert second["id"] in _allegro_ids(account.id)
 
 
-def test_idle_incremental_sync_makes_at_most_three_requests(app, fake_allegro, shop):
-    """Orders cost one event-feed read when idle; issues (open and recently closed lists) and
-    ratings (one changes page) add three list requests and no chat or detail reads."""
+def test_idle_incremental_sync_makes_at_most_three_order_requests(app, fake_allegro, shop):
+    """Orders cost one event-feed read when idle; issues (open and recently closed lists), Message
+    Center threads (the newest page) and ratings (one changes page) add four list requests and
+    no chat, message or detail reads."""
     account, seller = shop
     fake_allegro.state.add_checkout_form(seller)
     run_sync(get_allegro(), account.id)
@@ -69,7 +70,7 @@ def test_idle_incremental_sync_makes_at_most_three_requests(app, fake_allegro, s
     assert run.state == "ok"
     assert len([route for route in idle if " /order/" in route]) <= 3
     assert sorted(route for route in idle if " /order/" not in route) == [
-        "GET /sale/issues", "GET /sale/issues", "GET /sale/user-ratings"
+        "GET /messaging/threads", "GET /sale/issues", "GET /sale/issues", "GET /sale/user-ratings"
     ]
     assert run.requests == len(idle)
     assert (run.created, run.updated, run.issues_changed, run.ratings_changed) == (0, 0, 0, 0)

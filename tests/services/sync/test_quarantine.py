@@ -57,7 +57,7 @@ def _sync(account):
 def _all_steps_ok(run) -> None:
     assert run.state == "ok", run.error
     assert {name: result["state"] for name, result in run.steps.items()} == {
-        "orders": "ok", "issues": "ok", "ratings": "ok"
+        "orders": "ok", "issues": "ok", "messages": "ok", "ratings": "ok"
     }
 
 

@@ -16,6 +16,7 @@ from tests.factories import connect_account
 
 ISSUES = "GET /sale/issues"
 RATINGS = "GET /sale/user-ratings"
+THREADS = "GET /messaging/threads"
 FORMS = "GET /order/checkout-forms"  # the first sync reads the order history
 
 
@@ -40,19 +41,21 @@ def _states(run) -> dict[str, str]:
 def test_all_steps_ok(fake_allegro, shop):
     run = run_sync(get_allegro(), shop[0].id)
     assert (run.state, run.error) == ("ok", None)
-    assert _states(run) == {"orders": "ok", "issues": "ok", "ratings": "ok"}
+    assert _states(run) == {"orders": "ok", "issues": "ok", "messages": "ok", "ratings": "ok"}
     assert (_count(Order), _count(Issue), _count(Rating)) == (1, 1, 1)
 
 
 @pytest.mark.parametrize(
     ("route", "failing", "kept"),
     [(FORMS, "orders", (0, 1, 1)), (ISSUES, "issues", (1, 0, 1)), (RATINGS, "ratings", (1, 1, 0))],
+    # the messages step (no thread in this shop) is covered in tests/services/issues/test_thread_sync.py
 )
 def test_a_5xx_on_one_steps_endpoint_leaves_the_others_done(fake_allegro, shop, route, failing, kept):
     fake_allegro.state.fail_next(route, 503, times=20)
     run = run_sync(get_allegro(), shop[0].id)
     assert run.state == "partial"
-    expected = {name: "failed" if name == failing else "ok" for name in ("orders", "issues", "ratings")}
+    names = ("orders", "issues", "messages", "ratings")
+    expected = {name: "failed" if name == failing else "ok" for name in names}
     assert _states(run) == expected
     assert run.error.startswith(f"{failing}: ServerError")
     assert (_count(Order), _count(Issue), _count(Rating)) == kept
@@ -70,11 +73,12 @@ def test_a_bug_in_one_step_is_recorded_and_the_next_step_still_runs(fake_allegro
 
 
 def test_every_step_failing_fails_the_run(fake_allegro, shop):
-    for route in (FORMS, ISSUES, RATINGS):
+    for route in (FORMS, ISSUES, THREADS, RATINGS):
         fake_allegro.state.fail_next(route, 503, times=20)
     run = run_sync(get_allegro(), shop[0].id)
     assert run.state == "failed"
-    assert [part.split(":")[0] for part in run.error.split("; ")] == ["orders", "issues", "ratings"]
+    failed = [part.split(":")[0] for part in run.error.split("; ")]
+    assert failed == ["orders", "issues", "messages", "ratings"]
 
 
 def test_an_expired_authorisation_skips_the_rest_and_asks_for_reconnection(fake_allegro, shop):
@@ -83,6 +87,7 @@ def test_an_expired_authorisation_skips_the_rest_and_asks_for_reconnection(fake_
     fake_allegro.state.revoke_refresh_tokens()
     run = run_sync(get_allegro(), account.id)
     assert run.state == "failed"
-    assert _states(run) == {"orders": "failed", "issues": "skipped", "ratings": "skipped"}
+    skipped = {"issues": "skipped", "messages": "skipped", "ratings": "skipped"}
+    assert _states(run) == {"orders": "failed", **skipped}
     db.session.refresh(account)
     assert account.status == AccountStatus.NEEDS_RECONNECT
