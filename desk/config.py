@@ -68,6 +68,9 @@ class Config:
     ISSUE_DEADLINE_SOON_HOURS = 48  # warn this long before a claim's decision deadline
     ISSUE_ROUND_ROBIN = False  # hand unassigned issues to agents in turn
     ISSUE_ASSIGN_INTERVAL_SECONDS = 60
+    # Opening an unread Message Center thread marks it read on Allegro too (the flag the seller's
+    # own Allegro panel shows); DESK_MIRROR_READ_TO_ALLEGRO=false keeps Allegro's flag as it is.
+    MIRROR_READ_TO_ALLEGRO = True
 
     RATING_ANSWER_APPROVAL = False  # an owner approves agents' public answers before they go out
     RATING_ALERT_EMAILS: tuple[str, ...] | str = ()  # always mailed about new negative ratings

@@ -152,6 +152,7 @@ class Settings:
     sync_in_background: bool  # "sync now" in a thread (off in tests: the request does the work)
     deadlines: DeadlinePolicy
     round_robin: bool
+    mirror_read: bool  # an agent opening an unread thread marks it read on Allegro
     rating_answer_approval: bool
     rating_alert_emails: tuple[str, ...]
     smtp: SmtpSettings
@@ -200,6 +201,7 @@ def settings(app: Flask | None = None) -> Settings:
             allegro_soon_hours=float(config["ISSUE_DEADLINE_SOON_HOURS"]),
         ),
         round_robin=bool(config["ISSUE_ROUND_ROBIN"]),
+        mirror_read=bool(config["MIRROR_READ_TO_ALLEGRO"]),
         rating_answer_approval=bool(config["RATING_ANSWER_APPROVAL"]),
         rating_alert_emails=_addresses(config["RATING_ALERT_EMAILS"]),
         smtp=SmtpSettings(

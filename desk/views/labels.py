@@ -49,7 +49,16 @@ QUARANTINE_KINDS = {
     "order_event": _l("Order event"),
     "issue": _l("Discussion or claim"),
     "issue_chat": _l("Messages of a discussion or claim"),
+    "thread": _l("Message Center thread"),
+    "thread_messages": _l("Messages of a Message Center thread"),
     "rating": _l("Rating"),
+}
+# The steps of one sync run, by the names the run records (SyncRun.steps, Quarantine.step).
+SYNC_STEPS = {
+    "orders": _l("Orders"),
+    "issues": _l("Discussions and claims"),
+    "messages": _l("Message Center"),
+    "ratings": _l("Ratings"),
 }
 RETRY_OUTCOMES = {
     "stored": (_l("Read again and saved."), "success"),
@@ -164,7 +173,46 @@ BULK_SKIPS = {
 
 # --- discussions and claims ---------------------------------------------------------------------
 
-ISSUE_TYPES = {"DISPUTE": _l("Discussion"), "CLAIM": _l("Claim")}
+# Every kind of buyer conversation: Message Center threads first (they replaced new discussions).
+ISSUE_TYPES = {
+    "POST_PURCHASE_ISSUE": _l("Post-purchase problem"),
+    "COMMON": _l("Buyer's question"),
+    "DISPUTE": _l("Discussion"),
+    "CLAIM": _l("Claim"),
+}
+# A post-purchase problem's subType. Allegro listed the values without labels (allegro-api#13970);
+# an unknown value is shown verbatim.
+PROBLEM_TYPES = {
+    "PRODUCT_INCONSISTENT_WITH_THE_OFFER": _l("Product does not match the offer"),
+    "PRODUCT_ARRIVED_DAMAGED": _l("Product arrived damaged"),
+    "DEFECT_DETECTED_DURING_USE": _l("Defect found during use"),
+    "NO_PRODUCT_IN_THE_SHIPMENT": _l("No product in the parcel"),
+    "MISSING_PRODUCT_ELEMENTS": _l("Parts of the product are missing"),
+    "OTHER": _l("Other problem"),
+    "NO_REFUND": _l("No refund"),
+    "SELLER_DOES_NOT_WANT_TO_ACCEPT_RETURN": _l("The seller does not want to accept the return"),
+    "PROBLEM_WITH_SENDING_PRODUCT_BACK": _l("Problem with sending the product back"),
+    "NO_DOCUMENTATIONS": _l("No documents (proof of purchase, manual, warranty)"),
+}
+THREAD_STATUSES = {"OPEN": (_l("Thread open"), "info"), "CLOSED": (_l("Thread closed"), "neutral")}
+# A Message Center message the buyer may not see (yet), or one removed on Allegro ("deleted").
+THREAD_MESSAGE_STATUSES = {
+    "VERIFYING": (_l("Being verified by Allegro"), "warning"),
+    "BLOCKED": (_l("Blocked by Allegro"), "error"),
+    "deleted": (_l("Deleted on Allegro"), "neutral"),
+}
+# A thread attachment's scan state: only SAFE ones may be downloaded.
+ATTACHMENT_STATUSES = {
+    "NEW": (_l("Being checked by Allegro"), "info"),
+    "SAFE": (_l("Checked"), "success"),
+    "UNSAFE": (_l("Blocked as unsafe"), "error"),
+    "EXPIRED": (_l("No longer available"), "neutral"),
+}
+THREAD_MESSAGE_KINDS = {
+    "ASK_QUESTION": _l("Question from an offer page"),
+    "MAIL": _l("E-mail"),
+    "MESSAGE_CENTER": _l("Message Center"),
+}
 ISSUE_STATUSES = {
     "DISPUTE_ONGOING": _l("Discussion ongoing"),
     "DISPUTE_UNRESOLVED": _l("Discussion unresolved (Allegro involved)"),
@@ -325,6 +373,7 @@ FOR_ALL = {
     "run_kinds": RUN_KINDS,
     "account_status": ACCOUNT_STATUSES,
     "quarantine_kinds": QUARANTINE_KINDS,
+    "sync_steps": SYNC_STEPS,
 }
 FOR_ADMIN = {"role_labels": AGENT_ROLES, "role_options": list(AGENT_ROLES.items())}
 FOR_ORDERS = {
@@ -337,9 +386,23 @@ FOR_ORDERS = {
     "write_states": ORDER_WRITE_STATES,
     "skip_labels": BULK_SKIPS,
     "settable_options": [(code, FULFILLMENT_STATUSES[code][0]) for code in orders.SETTABLE_STATUSES],
+    # the order's conversations
+    "conversation_kinds": ISSUE_TYPES,
+    "conversation_statuses": ISSUE_STATUSES,
+    "conversation_status_tones": ISSUE_STATUS_TONES,
+    "thread_statuses": THREAD_STATUSES,
+    "problem_labels": PROBLEM_TYPES,
+    "reason_labels": REASONS,
+    "lane_labels": ISSUE_QUEUES,
 }
 FOR_ISSUES = {
     "issue_types": ISSUE_TYPES,
+    "problem_labels": PROBLEM_TYPES,
+    "thread_statuses": THREAD_STATUSES,
+    "thread_status_names": {code: label for code, (label, _tone) in THREAD_STATUSES.items()},
+    "thread_message_statuses": THREAD_MESSAGE_STATUSES,
+    "thread_message_kinds": THREAD_MESSAGE_KINDS,
+    "attachment_statuses": ATTACHMENT_STATUSES,
     "issue_statuses": ISSUE_STATUSES,
     "status_tones": ISSUE_STATUS_TONES,
     "queue_labels": ISSUE_QUEUES,

@@ -7,10 +7,12 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from desk.models import OutboxState
-from desk.services.errors import ValidationError
+from desk.services import issues
+from desk.services.errors import DeskError, NotFoundError, ValidationError
 from desk.services.orders import actions as order_actions
 from desk.services.orders import listing as orders
 from desk.services.orders.actions import SETTABLE_STATUSES
@@ -21,7 +23,7 @@ from desk.views.errors import flashing_errors, message_for, write_error
 from desk.views.forms import flash_outcome, new_key, posted_key
 from desk.views.query_args import date_range, db_id, page_links, parse_id
 from desk.views.security import safe_redirect_target
-from desk.wiring import get_allegro, get_caches
+from desk.wiring import get_allegro, get_caches, settings
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
 FILTER_ARGS = ("account", "status", "fulfillment", "cod", "delivery", "date_from", "date_to", "q", "sort")
@@ -53,6 +55,8 @@ def index():
         invalid=invalid,
         account_options=account_options(),
         delivery_options=[(name, name) for name in orders.delivery_methods(get_caches().delivery_methods)],
+        message_key=new_key(),
+        message_max=issues.THREAD_TEXT_MAX,
         **page_links(page, args),
     )
 
@@ -84,7 +88,8 @@ def detail(order_id: int):
 
 
 def _detail(
-    order_id: int, *, status_form=None, tracking_form=None, note_form=None, tag_form=None, code: int = 200
+    order_id: int, *, status_form=None, tracking_form=None, note_form=None, tag_form=None, message_form=None,
+    code: int = 200,
 ):
     """The order page; forms that failed come back with the agent's input and the reason."""
     detail = orders.order_detail(order_id, visible_account_ids())
@@ -106,7 +111,16 @@ def _detail(
         tracking_form=tracking_form or {"key": new_key()},
         note_form=note_form or {},
         tag_form=tag_form,
+        conversations=issues.conversations_for_order(order_id, visible_account_ids()),
+        message_form=message_form or {"key": new_key()},
+        message_limits=_message_limits(),
     ), code
+
+
+def _message_limits() -> dict[str, int]:
+    """What a message to the buyer may hold (Allegro's Message Center limits)."""
+    return {"text": issues.THREAD_TEXT_MAX, "file": issues.THREAD_FILE_MAX_BYTES,
+            "files": issues.MAX_ATTACHMENTS, "request": settings().max_request_bytes}
 
 
 @bp.post("/<int:order_id>/status")
@@ -187,6 +201,40 @@ def add_note(order_id: int):
     return redirect(url_for(".detail", order_id=order_id, _anchor="notes"))
 
 
+@bp.post("/<int:order_id>/message")
+def write_to_buyer(order_id: int):
+    """A new Message Center thread with the order's buyer; a text of a kind Allegro already
+    notifies buyers about comes back with the reasons until the agent confirms it."""
+    text = request.form.get("text", "")
+    uploads = [issues.Upload(f.filename or "", f.read()) for f in request.files.getlist("attachments")
+               if f and f.filename]
+    key = posted_key()
+    form = {"text": text, "key": new_key(), "dropped": [u.file_name for u in uploads]}
+    try:
+        outcome = issues.start_thread(
+            get_allegro(), order_id=order_id, agent_id=current_user.id, text=text, uploads=uploads,
+            idempotency_key=key, account_ids=visible_account_ids(),
+            acknowledged=request.form.get("acknowledged") == "1",
+        )
+    except NotFoundError:
+        raise  # the error pages answer 404
+    except DeskError as exc:  # invalid text or file: nothing was sent
+        return _detail(order_id, message_form=form | {"error": message_for(exc)}, code=422)
+    message = outcome.message
+    if message is None:  # the rules' warning: the same key, so confirming sends exactly once
+        findings = [_(finding.label) for finding in outcome.findings]
+        return _detail(order_id, message_form=form | {"findings": findings, "key": key}, code=422)
+    if message.state is OutboxState.FAILED:
+        error = order_write_error(message.last_error_code, message.last_error)
+        return _detail(order_id, message_form=form | {"error": error}, code=422)
+    flash_outcome(message, sent=_("Message sent to the buyer."),
+                  waiting=_("The message is saved in the desk and will be sent to Allegro shortly."))
+    conversation = issues.started_conversation_id(message)
+    if conversation is not None:
+        return redirect(url_for("issues.detail", issue_id=conversation, _anchor="chat-end"))
+    return redirect(url_for(".detail", order_id=order_id, _anchor="conversations"))
+
+
 # --- bulk status change -------------------------------------------------------------------------
 
 
@@ -217,3 +265,34 @@ def bulk_confirm():
         flash(message_for(exc), "error")
         return redirect(back)
     return render_template("orders/bulk_result.html", result=result, back=back)
+
+
+# --- bulk message to buyers ---------------------------------------------------------------------
+
+
+@bp.post("/bulk/message")
+def bulk_message():
+    """The same text to the buyer of every selected order (one new thread each); refused whole when
+    the text repeats what Allegro tells buyers itself."""
+    back = safe_redirect_target(request.form.get("back")) or url_for(".index")
+    order_ids = request.form.getlist("order_ids", type=db_id)
+    try:
+        outcome = issues.start_threads_bulk(
+            get_allegro(), order_ids=order_ids, agent_id=current_user.id, text=request.form.get("text", ""),
+            idempotency_key=posted_key(), account_ids=visible_account_ids(),
+        )
+    except DeskError as exc:  # NotFoundError too: an order gone or not visible stops the batch
+        flash(message_for(exc), "error")
+        return redirect(back)
+    if outcome.refused:
+        reasons = "; ".join(_(finding.label) for finding in outcome.refused)
+        flash(_("Nothing was sent: the message repeats what Allegro tells buyers itself (%(reasons)s), and "
+                "such a message may not go to many buyers at once.", reasons=reasons), "error")
+        return redirect(back)
+    total = len(set(order_ids))
+    if outcome.sent == total:
+        flash(ngettext("Message sent to %(num)d buyer.", "Message sent to %(num)d buyers.", total), "success")
+    else:
+        flash(_("Sent to %(sent)d of %(count)d buyers; the rest are saved in the desk and will be sent "
+                "to Allegro shortly.", sent=outcome.sent, count=total), "warning")
+    return redirect(back)

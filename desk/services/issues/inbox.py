@@ -18,10 +18,12 @@ from sqlalchemy.orm import defer
 from desk.extensions import db
 from desk.models import Agent, SellerAccount
 from desk.models.issue import (
+    CONVERSATION_TYPES,
     LANE_CLOSED,
     LANE_DECISION,
     LANE_WAITING,
     OPEN_LANES,
+    SOURCE_MESSAGING,
     Issue,
 )
 from desk.orm import utcnow
@@ -32,6 +34,7 @@ MAX_PAGE = 100
 AT_RISK_LIMIT = 50  # the nearest deadlines; the list says how many more there are
 COUNT_CAP = 1000
 SEARCH_LIMIT = 100
+SUBJECT_MIN = 3  # shortest search text looked for in thread subjects
 # queue -> (label for code, sort column, descending); conditions live in _queue_condition
 QUEUES = ("reply", "decision", "waiting", "escalated", "at_risk", "mine", "closed")
 PAGED_SORT = {
@@ -51,7 +54,7 @@ class InboxFilters:
     """What the inbox is narrowed to besides the queue."""
 
     account_id: int | None = None
-    type: str | None = None  # DISPUTE | CLAIM
+    type: str | None = None  # one of CONVERSATION_TYPES: POST_PURCHASE_ISSUE | COMMON | DISPUTE | CLAIM
     assignee: str | None = None  # "me" | "none" | an agent id as text
     query: str = ""
 
@@ -82,7 +85,7 @@ def _visible(query: Select, account_ids: set[int] | None, filters: InboxFilters,
         if not account_ids:
             return None
         query = query.where(Issue.account_id.in_(sorted(account_ids)))
-    if filters.type in ("DISPUTE", "CLAIM"):
+    if filters.type in CONVERSATION_TYPES:
         query = query.where(Issue.type == filters.type)
     if filters.assignee == "me" and agent_id is not None:
         query = query.where(Issue.assigned_agent_id == agent_id)
@@ -219,19 +222,36 @@ def nearest_deadline(issue: Issue, policy: DeadlinePolicy, now: dt.datetime) -> 
 
 
 def _search(queue: str, base: Select, text: str) -> InboxPage:
-    """Issues whose buyer login, claim number or Allegro ids match (newest activity first, capped)."""
+    """Conversations whose buyer login, claim number or Allegro ids (issue, thread, order) match,
+    newest activity first, capped; when none does, threads whose subject contains the text.
+
+    The exact matches are index lookups. No index serves a subject (one would need a migration),
+    so that look costs a scan of the visible conversations: it runs only when the exact one found
+    nothing, for texts of at least SUBJECT_MIN characters.
+    """
     term = text.strip()
     lowered = term.lower()
     condition = (
         (Issue.buyer_login == term)
         | (Issue.buyer_login == lowered)
         | (Issue.reference_number == term)
+        | (Issue.allegro_id == term)  # thread ids are case-sensitive
         | (Issue.allegro_id == lowered)
         | (Issue.checkout_form_id == lowered)
     )
-    query = base.where(condition).order_by(Issue.activity_at.desc(), Issue.id.desc()).limit(SEARCH_LIMIT)
-    issues = list(db.session.scalars(query))
+    newest = (Issue.activity_at.desc(), Issue.id.desc())
+    issues = list(db.session.scalars(base.where(condition).order_by(*newest).limit(SEARCH_LIMIT)))
+    if not issues and len(term) >= SUBJECT_MIN:
+        subject = (Issue.source == SOURCE_MESSAGING) & func.lower(Issue.subject).like(
+            _like_contains(lowered), escape="\\"
+        )
+        issues = list(db.session.scalars(base.where(subject).order_by(*newest).limit(SEARCH_LIMIT)))
     return InboxPage(queue, _rows(issues), None, None, len(issues))
+
+
+def _like_contains(term: str) -> str:
+    """A LIKE pattern finding `term` anywhere, its own % and _ taken literally."""
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _rows(issues: list[Issue]) -> list[InboxRow]:

@@ -9,13 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
+from desk.extensions import db
 from desk.models import Agent, OrderLine, OutboxMessage, OutboxState
-from desk.models.issue import ReplyTemplate
+from desk.models.issue import ReplyFile, ReplyTemplate
 from desk.orm import utcnow
 from desk.services.issues import assignment, claims, presence, replies, templates
 from desk.services.issues.deadlines import Deadline, DeadlinePolicy
 from desk.services.issues.detail import IssueDetail, issue_detail, order_lines_for
+from desk.services.issues.threads.writes import REPLY as THREAD_REPLY
 from desk.services.issues.writes import MESSAGE
+
+MESSAGE_KINDS = (MESSAGE, THREAD_REPLY)  # writes that are messages to the buyer (not decisions)
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,7 @@ class IssuePage:
     others: list[presence.Presence]  # other agents on the page now
     writes: list[OutboxMessage]  # not yet known as sent
     draft_text: str  # the text of a refused message, to edit and send again
+    kept_files: dict[int, list[str]]  # outbox id -> names of the files kept with a failed message
     message_types: tuple[str, ...]
     decisions: tuple[str, ...]
     templates: list[ReplyTemplate]
@@ -48,7 +55,8 @@ def issue_page(
     now = now or utcnow()
     presence.touch(issue.id, agent_id, state=presence.WRITING if writing else presence.VIEWING, now=now)
     writes = replies.pending_writes(issue)
-    draft = next((w for w in writes if w.kind == MESSAGE and w.state is OutboxState.FAILED), None)
+    failed = [w for w in writes if w.kind in MESSAGE_KINDS and w.state is OutboxState.FAILED]
+    draft = failed[0] if failed else None
     return IssuePage(
         detail=detail,
         now=now,
@@ -58,6 +66,7 @@ def issue_page(
         others=presence.others(issue.id, agent_id, now=now),
         writes=writes,
         draft_text=draft.payload.get("text", "") if draft else "",
+        kept_files=_kept_files([w.id for w in failed]),
         message_types=replies.allowed_message_types(issue),
         decisions=claims.allowed_decisions(issue),
         templates=templates.list_templates(issue.type),
@@ -73,3 +82,19 @@ def _allegro_deadline(issue, rules: DeadlinePolicy, now: dt.datetime) -> Deadlin
         return None
     estimated = issue.lane == "decision" and not (issue.decision_due_at or issue.status_due_at)
     return rules.allegro_deadline(issue.due_at, now, estimated=estimated)
+
+
+def _kept_files(outbox_ids: list[int]) -> dict[int, list[str]]:
+    """The names of the files the desk keeps for these writes (a thread reply keeps its files until
+    Allegro has the message), oldest first; one query."""
+    if not outbox_ids:
+        return {}
+    rows = db.session.execute(
+        select(ReplyFile.outbox_id, ReplyFile.file_name)
+        .where(ReplyFile.outbox_id.in_(outbox_ids))
+        .order_by(ReplyFile.id)
+    )
+    kept: dict[int, list[str]] = {}
+    for outbox_id, name in rows:
+        kept.setdefault(outbox_id, []).append(name)
+    return kept

@@ -18,6 +18,8 @@ from desk.services.issues import inbox as issues
 from desk.services.issues import page as issue_page
 from desk.services.issues import replies as issue_replies
 from desk.services.issues import templates as issue_templates
+from desk.services.issues import uploads as issue_uploads
+from desk.services.issues.threads import reading as thread_reading
 from desk.views import labels
 from desk.views.access import account_options, visible_account_ids
 from desk.views.errors import flashing_errors, message_for
@@ -69,7 +71,7 @@ def _filters(args: Mapping[str, str]) -> issues.InboxFilters:
     account = (args.get("account") or "").strip()
     return issues.InboxFilters(
         account_id=parse_id(account),
-        type=args.get("type") if args.get("type") in ("DISPUTE", "CLAIM") else None,
+        type=args.get("type") if args.get("type") in labels.ISSUE_TYPES else None,
         assignee=(args.get("assignee") or "").strip()[:12] or None,
         query=(args.get("q") or "").strip()[:120],
     )
@@ -80,18 +82,23 @@ def _filters(args: Mapping[str, str]) -> issues.InboxFilters:
 
 @bp.get("/<int:issue_id>")
 def detail(issue_id: int):
-    return _detail(issue_id)
+    return _detail(issue_id, opened=True)
 
 
-def _detail(issue_id: int, *, reply_form=None, decision_form=None, note_form=None, warning=None, code=200):
-    """The issue page; forms that failed come back with the agent's input and the reason."""
+def _detail(
+    issue_id: int, *, reply_form=None, decision_form=None, note_form=None, warning=None, code=200,
+    opened: bool = False,
+):
+    """The issue page; forms that failed come back with the agent's input and the reason. `opened`:
+    an agent opened the page (a thread is then marked read on Allegro, when the desk is set so)."""
+    config = settings()
     page = issue_page.issue_page(
         issue_id, visible_account_ids(), agent_id=current_user.id, writing=bool(reply_form),
-        rules=settings().deadlines,
+        rules=config.deadlines,
     )
     reply_form = reply_form or {"text": page.draft_text, "type": "REGULAR"}
     reply_form.setdefault("key", _key())
-    return render_template(
+    html = render_template(
         "issues/detail.html",
         page=page,
         detail=page.detail,
@@ -111,17 +118,25 @@ def _detail(issue_id: int, *, reply_form=None, decision_form=None, note_form=Non
         agents=page.agents,
         lines=page.lines,
         shipments=page.shipments,
-        upload_limits={
-            "request": settings().max_request_bytes,
-            "file": issue_replies.attachment_limit(page.detail.issue),
-        },
+        upload_limits=_upload_limits(page.detail.issue, config.max_request_bytes),
+        kept_files=page.kept_files,
         reply_form=reply_form,
         decision_form=(decision_form or {}) | {"key": (decision_form or {}).get("key") or _key()},
         note_form=note_form or {},
         warning=warning,
-    ), code
+    )
+    issue = page.detail.issue
+    if opened and issue.is_thread:  # after rendering: the page shows the flag as the agent found it
+        thread_reading.mirror_read(get_allegro(), issue, enabled=config.mirror_read)
+    return html, code
 
 
+
+
+def _upload_limits(issue, request_bytes: int) -> dict[str, int]:
+    """What the reply form allows: the request, one file, the text (Message Center: 5 MB, 2000)."""
+    return {"request": request_bytes, "file": issue_replies.attachment_limit(issue),
+            "text": issue_replies.text_limit(issue), "files": issue_uploads.MAX_ATTACHMENTS}
 
 
 @bp.post("/<int:issue_id>/reply")
@@ -130,7 +145,7 @@ def reply(issue_id: int):
     # such a send in the browser first, so the text stays); a file over 2 MB comes back below.
     form = {name: request.form.get(name, "") for name in ("text", "type", "seen_key", "template_id")}
     uploads = [
-        issue_replies.Upload(f.filename or "", f.read())
+        issue_uploads.Upload(f.filename or "", f.read())
         for f in request.files.getlist("attachments")
         if f and f.filename
     ]
