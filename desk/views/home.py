@@ -35,7 +35,10 @@ class Area:
 # Areas appear as soon as their blueprint registers `<name>.index`.
 AREAS = (
     Area("orders.index", _l("Orders"), _l("Orders from Allegro, payments and fulfilment.")),
-    Area("issues.index", _l("Discussions and claims"), _l("Buyer messages, discussions and claims.")),
+    Area(
+        "issues.index", _l("Buyer conversations"),
+        _l("Questions and post-purchase problems from the Message Center, discussions and claims."),
+    ),
     Area("ratings.index", _l("Ratings"), _l("Buyer ratings, answers and removal requests.")),
     Area("shipping.index", _l("Shipping"), _l("Parcels, labels and tracking.")),
     Area("accounts.index", _l("Accounts"), _l("Connected Allegro seller accounts.")),

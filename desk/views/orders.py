@@ -293,6 +293,6 @@ def bulk_message():
     if outcome.sent == total:
         flash(ngettext("Message sent to %(num)d buyer.", "Message sent to %(num)d buyers.", total), "success")
     else:
-        flash(_("Sent to %(sent)d of %(count)d buyers; the rest are saved in the desk and will be sent "
-                "to Allegro shortly.", sent=outcome.sent, count=total), "warning")
+        flash(_("Sent to %(sent)d of %(count)d buyers; the rest wait in the desk's queue and go out within "
+                "a minute (Allegro takes one message a second).", sent=outcome.sent, count=total), "info")
     return redirect(back)

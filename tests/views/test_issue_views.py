@@ -78,7 +78,7 @@ def test_inbox_lists_queues_with_counts_in_polish(client, fake_allegro, shop, ag
     add_issue(fake_allegro, shop, type="CLAIM", text="Pęknięta obudowa")
     dispute = add_issue(fake_allegro, shop, text="Gdzie paczka?")
     html = page(client, "issues.index")
-    assert "Dyskusje i reklamacje" in html
+    assert "Rozmowy z kupującymi" in html
     assert "Czeka na naszą odpowiedź" in html and 'class="issue-count">2<' in html
     assert "Reklamacje do decyzji" in html
     assert "Gdzie paczka?" in html and dispute.buyer_login in html

@@ -10,7 +10,7 @@ from desk.services.accounts import auth
 PASSWORD = "Sekretne-Haslo-2026"
 NAV = {
     "orders.index": "Zamówienia",
-    "issues.index": "Dyskusje i reklamacje",
+    "issues.index": "Rozmowy z kupującymi",
     "ratings.index": "Oceny",
     "shipping.index": "Wysyłki",
     "accounts.index": "Konta",

@@ -16,6 +16,7 @@ from desk.extensions import db
 from desk.models import OutboxMessage
 from desk.models.issue import COMMON, PROBLEM, Issue, ReplyFile
 from desk.orm import utcnow
+from desk.services import outbox_kinds
 from desk.services.issues.threads.sync import sync_threads
 from desk.wiring import get_allegro
 from tests.factories import connect_account, make_agent, make_thread
@@ -335,7 +336,9 @@ def test_opening_an_unread_thread_marks_it_read_on_allegro(client, fake_allegro,
     thread = synced_problem(fake_allegro, shop)
     assert thread.allegro_read is False
     page(client, "issues.detail", issue_id=thread.id)
+    assert fake_allegro.state.request_count(READ) == 0  # the page never waits on Allegro
     page(client, "issues.detail", issue_id=thread.id)
+    outbox_kinds.deliver_due(get_allegro())
     assert fake_allegro.state.request_count(READ) == 1  # once per new last message
     assert fake_allegro.state.threads[thread.allegro_id].read is True
     db.session.expire_all()
@@ -346,6 +349,7 @@ def test_the_read_flag_is_left_alone_when_the_desk_is_set_so(app, client, fake_a
     app.config["MIRROR_READ_TO_ALLEGRO"] = False
     thread = synced_problem(fake_allegro, shop)
     page(client, "issues.detail", issue_id=thread.id)
+    outbox_kinds.deliver_due(get_allegro())
     assert fake_allegro.state.request_count(READ) == 0
     assert fake_allegro.state.threads[thread.allegro_id].read is False
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from desk.extensions import db
-from desk.models.issue import CLAIM, DISPUTE, Issue, ReplyTemplate
+from desk.models.issue import CLAIM, DISPUTE, PROBLEM, Issue, ReplyTemplate
 from desk.orm import utcnow
 from desk.services.errors import N_, ConflictError, NotFoundError, ValidationError
 from desk.services.issues.detail import order_lines_for, visible_issue
@@ -35,7 +35,7 @@ class Filled:
 def list_templates(issue_type: str | None = None) -> list[ReplyTemplate]:
     """Templates by name; for an issue type only those meant for it (or for both)."""
     query = select(ReplyTemplate).order_by(ReplyTemplate.name)
-    if issue_type == DISPUTE:
+    if issue_type in (DISPUTE, PROBLEM):  # post-purchase problems took over from discussions
         query = query.where(ReplyTemplate.kind.in_(("both", "dispute")))
     elif issue_type == CLAIM:
         query = query.where(ReplyTemplate.kind.in_(("both", "claim")))

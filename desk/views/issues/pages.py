@@ -127,7 +127,7 @@ def _detail(
     )
     issue = page.detail.issue
     if opened and issue.is_thread:  # after rendering: the page shows the flag as the agent found it
-        thread_reading.mirror_read(get_allegro(), issue, enabled=config.mirror_read)
+        thread_reading.mirror_read(issue, enabled=config.mirror_read)
     return html, code
 
 

@@ -234,7 +234,9 @@ def test_bulk_messages_that_repeat_allegro_notifications_are_refused(app, fake_a
         get_allegro(), order_ids=ids, agent_id=agent.id, text="Od poniedziałku mamy nowe godziny kontaktu.",
         idempotency_key="b-2", account_ids=None,
     )
-    assert ok.sent == 2 and len(sent(fake_allegro, shop)) == 2
+    assert (ok.sent, ok.queued) == (1, 1) and len(sent(fake_allegro, shop)) == 1  # never waits on pacing
+    outbox_kinds.deliver_due(get_allegro())
+    assert len(sent(fake_allegro, shop)) == 2
 
 
 def test_rules_read_polish_text_in_any_inflection():
@@ -246,15 +248,19 @@ def test_rules_read_polish_text_in_any_inflection():
 def test_opening_an_unread_thread_marks_it_read_on_allegro(app, fake_allegro, shop, problem):
     assert problem.allegro_read is False
 
-    reading.mirror_read(get_allegro(), problem, enabled=True)
+    reading.mirror_read(problem, enabled=True)
+    assert fake_allegro.state.threads[problem.allegro_id].read is False  # the page never waits on Allegro
+    outbox_kinds.deliver_due(get_allegro())
 
     assert fake_allegro.state.threads[problem.allegro_id].read is True
     assert thread_row(problem.allegro_id).allegro_read is True
     before = fake_allegro.state.request_count("PUT /messaging/threads/{threadId}/read")
-    reading.mirror_read(get_allegro(), thread_row(problem.allegro_id), enabled=True)
+    reading.mirror_read(thread_row(problem.allegro_id), enabled=True)
+    outbox_kinds.deliver_due(get_allegro())
     assert fake_allegro.state.request_count("PUT /messaging/threads/{threadId}/read") == before
 
 
 def test_the_read_flag_is_left_alone_when_the_setting_is_off(app, fake_allegro, shop, problem):
-    reading.mirror_read(get_allegro(), problem, enabled=False)
+    reading.mirror_read(problem, enabled=False)
+    outbox_kinds.deliver_due(get_allegro())
     assert fake_allegro.state.threads[problem.allegro_id].read is False

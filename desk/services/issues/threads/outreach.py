@@ -33,9 +33,11 @@ class StartOutcome:
 
 @dataclass(frozen=True)
 class BulkOutcome:
-    """How many buyers were written to; `refused` says why nothing was sent."""
+    """How many buyers were written to now and how many wait in the outbox (Allegro takes one
+    message a second, so the outbox job sends the rest); `refused` says why nothing was sent."""
 
     sent: int
+    queued: int = 0
     refused: tuple[RuleFinding, ...] = ()
 
 
@@ -91,19 +93,21 @@ def start_threads_bulk(
     check_thread_text(body, [])
     findings = check_text(body)
     if findings:
-        return BulkOutcome(0, findings)
+        return BulkOutcome(0, refused=findings)
     ids = sorted(set(order_ids))
     if not ids:
         raise ValidationError(N_("Select the orders whose buyers should get the message."))
     if len(ids) > MAX_BULK:
         raise ValidationError(N_("At most %(max)d orders at once."), max=MAX_BULK)
-    sent = 0
-    for order_id in ids:
-        order = _visible_order(order_id, account_ids)
+    orders = [_visible_order(order_id, account_ids) for order_id in ids]  # all visible, or none sent
+    messages = []
+    for order in orders:
         key = outbox.write_key(START, order.account_id, order.id, idempotency_key)
-        message = outbox.find_by_key(key) or _enqueue(order, body, [], agent_id, key)
-        sent += outbox.deliver(gateway, message.id, HANDLERS).state is OutboxState.SENT
-    return BulkOutcome(sent)
+        messages.append(outbox.find_by_key(key) or _enqueue(order, body, [], agent_id, key))
+    # the first goes now (Allegro's answer shows at once); the request never waits on the pacing
+    first = outbox.deliver(gateway, messages[0].id, HANDLERS)
+    sent = sum(1 for m in messages[1:] if m.state is OutboxState.SENT) + (first.state is OutboxState.SENT)
+    return BulkOutcome(sent, queued=sum(1 for m in messages if m.state is OutboxState.PENDING))
 
 
 def _enqueue(order: Order, body: str, files, agent_id: int | None, key: str) -> OutboxMessage:

@@ -1,33 +1,24 @@
 """Allegro's read flag of a thread, mirrored when an agent opens it.
 
 The flag is shared with the seller's own Allegro panel and only `PUT .../read` changes it
-(reading messages never does, allegro-api#8736). The desk sets it through the outbox, once per
-new last message, so a page view never waits on Allegro and a failure is retried later.
+(reading messages never does, allegro-api#8736). The desk records it in the outbox, once per
+new last message; the outbox job sends it within seconds, so a page view never waits on Allegro
+and a failure is retried later.
 """
 from __future__ import annotations
 
-import logging
-
 from desk.models.issue import Issue
 from desk.services import outbox
-from desk.services.issues.threads.writes import HANDLERS, READ
-from desk.services.ports import AllegroGateway
-from integrations.allegro import AllegroError
-
-log = logging.getLogger(__name__)
+from desk.services.issues.threads.writes import READ
 
 
-def mirror_read(gateway: AllegroGateway, issue: Issue, *, enabled: bool) -> None:
-    """Mark an unread thread read on Allegro (when the setting is on). Commits."""
+def mirror_read(issue: Issue, *, enabled: bool) -> None:
+    """Queue marking an unread thread read on Allegro (when the setting is on). Commits."""
     if not enabled or not issue.is_thread or issue.allegro_read is not False:
         return
     last = issue.last_message_at.isoformat() if issue.last_message_at else "-"
-    message = outbox.enqueue(
+    outbox.enqueue(
         account_id=issue.account_id, kind=READ, target_id=issue.allegro_id,
         payload={"issue_id": issue.id}, idempotency_key=f"{READ}:{issue.account_id}:{issue.id}:{last}"[:120],
         agent_id=None,
     )
-    try:
-        outbox.deliver(gateway, message.id, HANDLERS)
-    except AllegroError as exc:  # the scheduler tries again; the page does not wait
-        log.info("read flag of thread %s not set now: %s", issue.allegro_id, exc)
