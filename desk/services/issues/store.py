@@ -53,15 +53,16 @@ def change_key(dto: IssueDTO) -> str:
     return f"{status or ''}|{count}|{last.isoformat() if last else ''}"[:120]
 
 
-def load_issues(account_id: int, allegro_ids: Iterable[str]) -> dict[str, Issue]:
-    """Issues of an account keyed by Allegro id, in one query."""
+def load_issues(
+    account_id: int, allegro_ids: Iterable[str], *, source: str = SOURCE_ISSUES
+) -> dict[str, Issue]:
+    """Conversations of an account from one source (issues by default), keyed by Allegro id, in
+    one query."""
     ids = sorted(set(allegro_ids))
     if not ids:
         return {}
     rows = db.session.scalars(
-        select(Issue).where(
-            Issue.account_id == account_id, Issue.source == SOURCE_ISSUES, Issue.allegro_id.in_(ids)
-        )
+        select(Issue).where(Issue.account_id == account_id, Issue.source == source, Issue.allegro_id.in_(ids))
     )
     return {issue.allegro_id: issue for issue in rows}
 

@@ -234,7 +234,7 @@ def response_violations(
         f"{list(error.absolute_path)}: {error.message}"
         for error in _schema_validator(name, json.dumps(schema, sort_keys=True)).iter_errors(body)
     ]
-    return errors + _undeclared(body, schema, document, "")
+    return errors + undeclared(body, schema, document, "")
 
 
 def _operation(document: dict[str, Any], method: str, path: str) -> dict[str, Any] | None:
@@ -254,10 +254,17 @@ def _schema_validator(name: str, schema_json: str) -> OAS30Validator:
 def _resolve(schema: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
     while "$ref" in schema:
         schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    if "allOf" in schema:
+        merged: dict[str, Any] = {"properties": {}}
+        for part in schema["allOf"]:
+            merged["properties"].update(_resolve(part, document).get("properties", {}))
+        return merged
     return schema
 
 
-def _undeclared(instance: Any, schema: dict[str, Any], document: dict[str, Any], where: str) -> list[str]:
+def undeclared(instance: Any, schema: dict[str, Any], document: dict[str, Any], where: str = "") -> list[str]:
+    """Keys of `instance` that `schema` (of the spec `document`) does not declare, with their paths:
+    the spec's schemas allow extra keys, so a typo in the fake's answers would pass unnoticed."""
     schema = _resolve(schema, document)
     found: list[str] = []
     if isinstance(instance, dict) and "properties" in schema:
@@ -265,8 +272,8 @@ def _undeclared(instance: Any, schema: dict[str, Any], document: dict[str, Any],
             if key not in schema["properties"]:
                 found.append(f"{where}.{key}: not declared in the spec")
             else:
-                found += _undeclared(value, schema["properties"][key], document, f"{where}.{key}")
+                found += undeclared(value, schema["properties"][key], document, f"{where}.{key}")
     elif isinstance(instance, list) and "items" in schema:
         for position, item in enumerate(instance):
-            found += _undeclared(item, schema["items"], document, f"{where}[{position}]")
+            found += undeclared(item, schema["items"], document, f"{where}[{position}]")
     return found

@@ -12,7 +12,7 @@ import requests
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
 from integrations.allegro.fake import FakeAllegroState, FakeServer, serve_fake
-from integrations.allegro.fake.validation import load_spec_dict
+from integrations.allegro.fake.validation import load_spec_dict, undeclared
 
 PUB = "application/vnd.allegro.public.v1+json"
 CLIENT = ("desk-demo-client", "desk-demo-secret")
@@ -95,7 +95,7 @@ def schema_errors(component: str, instance: Any) -> list[str]:
     """Every way `instance` breaks a schema of the spec, including keys the schema does not declare."""
     spec = load_spec_dict()
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in _validator(component).iter_errors(instance)]
-    return errors + _undeclared(instance, spec["components"]["schemas"][component], spec, "")
+    return errors + undeclared(instance, spec["components"]["schemas"][component], spec, "")
 
 
 @functools.cache
@@ -104,30 +104,6 @@ def _validator(component: str) -> OAS30Validator:
     return OAS30Validator(schema, format_checker=oas30_format_checker)
 
 
-def _resolve(schema: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in schema:
-        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
-    if "allOf" in schema:
-        merged: dict[str, Any] = {"properties": {}}
-        for part in schema["allOf"]:
-            merged["properties"].update(_resolve(part, spec).get("properties", {}))
-        return merged
-    return schema
-
-
-def _undeclared(instance: Any, schema: dict[str, Any], spec: dict[str, Any], where: str) -> list[str]:
-    schema = _resolve(schema, spec)
-    found: list[str] = []
-    if isinstance(instance, dict) and "properties" in schema:
-        for key, value in instance.items():
-            if key not in schema["properties"]:
-                found.append(f"{where}.{key}: not declared in the spec")
-            else:
-                found += _undeclared(value, schema["properties"][key], spec, f"{where}.{key}")
-    elif isinstance(instance, list) and "items" in schema:
-        for position, item in enumerate(instance):
-            found += _undeclared(item, schema["items"], spec, f"{where}[{position}]")
-    return found
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select
-
 from desk.extensions import db
 from desk.models.issue import (
     SOURCE_MESSAGING,
@@ -18,6 +16,7 @@ from desk.models.issue import (
     IssueMessage,
     IssueStateChange,
 )
+from desk.services.issues.store import load_issues
 from integrations.allegro.models_messaging import Message as MessageDTO
 from integrations.allegro.models_messaging import Thread as ThreadDTO
 
@@ -38,15 +37,7 @@ def thread_key(dto: ThreadDTO) -> str:
 
 def load_threads(account_id: int, thread_ids: Iterable[str]) -> dict[str, Issue]:
     """Threads of an account keyed by Allegro id, in one query."""
-    ids = sorted(set(thread_ids))
-    if not ids:
-        return {}
-    rows = db.session.scalars(
-        select(Issue).where(
-            Issue.account_id == account_id, Issue.source == SOURCE_MESSAGING, Issue.allegro_id.in_(ids)
-        )
-    )
-    return {row.allegro_id: row for row in rows}
+    return load_issues(account_id, thread_ids, source=SOURCE_MESSAGING)
 
 
 def new_thread(account_id: int, thread_id: str, now: dt.datetime) -> Issue:
