@@ -10,8 +10,8 @@
   one, and messages deleted on Allegro (marked, never removed).
 
 Each page of threads is stored and committed on its own, so a sync killed half-way keeps what it
-stored; the watermark moves only in the commit that finishes a walk, so the next sync repeats an
-unfinished one. A thread whose messages answer 404 (Allegro has answered THREAD_NOT_FOUND for
+stored; the watermark moves only in the commit of the walk's last page, with its rows, so the next
+sync repeats an unfinished walk. A thread whose messages answer 404 (Allegro has answered THREAD_NOT_FOUND for
 threads it had just listed, allegro-api#13123) is counted and retried at the next sync, never
 deleted. The caller holds the account's sync lease.
 """
@@ -123,13 +123,16 @@ def _horizon(account_id: int, now: dt.datetime, layer: str) -> dt.datetime:
     return watermark - (SWEEP_OVERLAP if layer == "sweep" else FAST_OVERLAP)
 
 
-def _finish(account_id: int, run: _Walk, now: dt.datetime) -> None:
-    """Move the watermark (and the layer's own cursor) in the commit that ends the walk."""
+def _set_watermark(account_id: int, newest: dt.datetime | None, now: dt.datetime) -> None:
+    """The newest last-message time a finished walk saw (it never moves back); flushes only."""
     previous = get_cursor(account_id, WATERMARK)
-    newest = run.newest
     if previous is not None:
         newest = max(filter(None, (newest, dt.datetime.fromisoformat(previous))))
     set_cursor(account_id, WATERMARK, (newest or now - FIRST_IMPORT).isoformat())
+
+
+def _finish(account_id: int, run: _Walk, now: dt.datetime) -> None:
+    """After the walk (and the reconcile's re-reads): the layer's own cursors."""
     if run.layer in ("first", "reconcile"):
         set_cursor(account_id, RECONCILE_FEED, now.isoformat())
     if run.layer != "fast":
@@ -161,19 +164,23 @@ class _Walk:
             page = self.client.list_threads(page_id=page_id)
             self.stats.listed += page.size
             self.quarantine.reject_all(page.rejected)
-            self._apply_page(page.threads)
             oldest = min((t.last_message_at for t in page.threads if t.last_message_at), default=None)
-            if page.next_page_id is None or (oldest is not None and oldest < stop_before):
+            last = page.next_page_id is None or (oldest is not None and oldest < stop_before)
+            self._apply_page(page.threads, last=last)
+            if last:
                 return
             page_id = page.next_page_id
 
-    def _apply_page(self, threads: tuple[ThreadDTO, ...]) -> None:
+    def _apply_page(self, threads: tuple[ThreadDTO, ...], *, last: bool) -> None:
+        """Store a page; the walk's last page commits the watermark with its rows."""
         fresh = [t for t in threads if t.id not in self.seen]  # the list shifts while we page
         self.seen.update(t.id for t in fresh)
         for dto in fresh:
             if dto.last_message_at and (self.newest is None or dto.last_message_at > self.newest):
                 self.newest = dto.last_message_at
         link_orders(self.account_id, self._store(fresh))
+        if last:
+            _set_watermark(self.account_id, self.newest, self.now)
         self.on_page()
         db.session.commit()
 
