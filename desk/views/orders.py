@@ -112,6 +112,7 @@ def _detail(
         note_form=note_form or {},
         tag_form=tag_form,
         conversations=issues.conversations_for_order(order_id, visible_account_ids()),
+        failed_messages=issues.failed_starts(order_id, visible_account_ids()),
         message_form=message_form or {"key": new_key()},
         message_limits=_message_limits(),
     ), code
@@ -233,6 +234,28 @@ def write_to_buyer(order_id: int):
     if conversation is not None:
         return redirect(url_for("issues.detail", issue_id=conversation, _anchor="chat-end"))
     return redirect(url_for(".detail", order_id=order_id, _anchor="conversations"))
+
+
+@bp.post("/<int:order_id>/message/<int:message_id>/retry")
+def retry_message(order_id: int, message_id: int):
+    """Send a refused message to the buyer again, with its kept files."""
+    message = issues.retry_start(
+        get_allegro(), order_id=order_id, message_id=message_id, account_ids=visible_account_ids()
+    )
+    if message.state is OutboxState.FAILED:
+        flash(order_write_error(message.last_error_code, message.last_error), "error")
+    else:
+        flash_outcome(message, sent=_("Message sent to the buyer."),
+                      waiting=_("The message is saved in the desk and will be sent to Allegro shortly."))
+    return redirect(url_for(".detail", order_id=order_id, _anchor="message"))
+
+
+@bp.post("/<int:order_id>/message/<int:message_id>/discard")
+def discard_message(order_id: int, message_id: int):
+    """Forget a refused message to the buyer."""
+    issues.discard_start(order_id=order_id, message_id=message_id, account_ids=visible_account_ids())
+    flash(_("The unsent message was discarded."), "success")
+    return redirect(url_for(".detail", order_id=order_id, _anchor="message"))
 
 
 # --- bulk status change -------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from desk.extensions import db
-from desk.models import Order
+from desk.models import Order, OutboxMessage
 from desk.models.issue import COMMON, Issue
 from desk.services import outbox_kinds
 from desk.services.sync.runner import run_sync
@@ -214,3 +214,40 @@ def test_bulk_message_without_a_selection_says_why(client, fake_allegro, shop, a
     add_orders(fake_allegro, shop)
     client.post(url_for("orders.bulk_message"), data={"text": "Dzień dobry", "idempotency_key": "bulk-3"})
     assert "Zaznacz zamówienia" in client.get("/orders/").get_data(as_text=True)
+
+
+def test_a_refused_message_stays_on_the_order_page_with_its_files(client, fake_allegro, shop, agent):
+    (order,) = add_orders(fake_allegro, shop)
+    refusal = {"errors": [{"code": "VALIDATION_ERROR", "message": "x", "userMessage": "Chwilowy błąd"}]}
+    fake_allegro.state.fail_next(NEW_MESSAGE, 422, body=refusal)
+    data = {"idempotency_key": message_key(page(client, "orders.detail", order_id=order.id), order),
+            "text": "Dzień dobry, dołączamy instrukcję montażu.",
+            "attachments": (io.BytesIO(PNG), "instrukcja.png")}
+    response = client.post(url_for("orders.write_to_buyer", order_id=order.id), data=data,
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    html = page(client, "orders.detail", order_id=order.id)
+    assert "Nie wysłano:" in html and "dołączamy instrukcję montażu" in html and "instrukcja.png" in html
+    assert fake_allegro.state.messaging_sent(shop[1]) == []
+    failed = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "thread_start"))
+
+    response = client.post(url_for("orders.retry_message", order_id=order.id, message_id=failed.id))
+
+    assert response.status_code == 302
+    [sent] = fake_allegro.state.messaging_sent(shop[1])
+    assert sent["text"] == "Dzień dobry, dołączamy instrukcję montażu." and len(sent["attachment_ids"]) == 1
+    assert "Nie wysłano:" not in page(client, "orders.detail", order_id=order.id)
+
+
+def test_a_refused_message_can_be_discarded(client, fake_allegro, shop, agent):
+    (order,) = add_orders(fake_allegro, shop)
+    fake_allegro.state.fail_next(NEW_MESSAGE, 422)
+    data = {"idempotency_key": message_key(page(client, "orders.detail", order_id=order.id), order),
+            "text": "Dzień dobry, zmiana terminu."}
+    client.post(url_for("orders.write_to_buyer", order_id=order.id), data=data)
+    failed = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "thread_start"))
+
+    client.post(url_for("orders.discard_message", order_id=order.id, message_id=failed.id))
+
+    html = page(client, "orders.detail", order_id=order.id)
+    assert "Nie wysłano:" not in html and "Niewysłaną wiadomość odrzucono." in html

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from desk.extensions import db
 from desk.models import Order, OutboxMessage, OutboxState, SellerAccount
+from desk.models.issue import ReplyFile
+from desk.orm import utcnow
 from desk.services import outbox
 from desk.services.errors import N_, NotFoundError, ValidationError
 from desk.services.issues.threads.replies import check_thread_files, check_thread_text, keep_files
@@ -108,6 +112,68 @@ def start_threads_bulk(
     first = outbox.deliver(gateway, messages[0].id, HANDLERS)
     sent = sum(1 for m in messages[1:] if m.state is OutboxState.SENT) + (first.state is OutboxState.SENT)
     return BulkOutcome(sent, queued=sum(1 for m in messages if m.state is OutboxState.PENDING))
+
+
+@dataclass(frozen=True)
+class FailedStart:
+    """A message to a buyer Allegro refused: the agent's text, its kept files and the reason."""
+
+    message: OutboxMessage
+    file_names: tuple[str, ...]
+
+
+def failed_starts(order_id: int, account_ids: set[int] | None) -> list[FailedStart]:
+    """Refused messages to this order's buyer not yet sent again or discarded, newest first."""
+    order = db.session.get(Order, order_id)
+    if order is None or (account_ids is not None and order.account_id not in account_ids):
+        return []
+    rows = db.session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.account_id == order.account_id,
+            OutboxMessage.kind == START,
+            OutboxMessage.target_id == order.allegro_id,
+            OutboxMessage.state == OutboxState.FAILED,
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(20)
+    ).all()
+    kept = [row for row in rows if not row.payload.get("discarded_at")]
+    names = _file_names([row.id for row in kept])
+    return [FailedStart(row, tuple(names.get(row.id, ()))) for row in kept]
+
+
+def _file_names(outbox_ids: list[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    if outbox_ids:
+        query = select(ReplyFile.outbox_id, ReplyFile.file_name).where(ReplyFile.outbox_id.in_(outbox_ids))
+        for outbox_id, name in db.session.execute(query.order_by(ReplyFile.id)):
+            found.setdefault(outbox_id, []).append(name)
+    return found
+
+
+def _own_start(order_id: int, message_id: int, account_ids: set[int] | None) -> OutboxMessage:
+    order = db.session.get(Order, order_id)
+    row = db.session.get(OutboxMessage, message_id)
+    visible = order is not None and (account_ids is None or order.account_id in account_ids)
+    if not visible or row is None or row.kind != START or row.target_id != order.allegro_id:
+        raise NotFoundError(N_("This write does not exist."))
+    return row
+
+
+def retry_start(gateway: AllegroGateway, *, order_id: int, message_id: int, account_ids: set[int] | None):
+    """Send a refused message to the buyer again, with its files (same key, confirmed first). Commits."""
+    row = _own_start(order_id, message_id, account_ids)
+    outbox.retry(row.id)
+    return outbox.deliver(gateway, row.id, HANDLERS)
+
+
+def discard_start(*, order_id: int, message_id: int, account_ids: set[int] | None) -> None:
+    """Forget a refused message the agent no longer wants (it stays in the outbox's history). Commits."""
+    row = _own_start(order_id, message_id, account_ids)
+    if row.state is OutboxState.FAILED:
+        row.payload = {**row.payload, "discarded_at": utcnow().isoformat()}
+        db.session.commit()
 
 
 def _enqueue(order: Order, body: str, files, agent_id: int | None, key: str) -> OutboxMessage:
