@@ -101,26 +101,26 @@ def apply_issue(issue: Issue, dto: IssueDTO, now: dt.datetime, *, source: str = 
 def _columns(dto: IssueDTO, issue: Issue) -> dict:
     return {
         "type": dto.type[:16],
-        "reference_number": _cut(dto.reference_number, 64),
+        "reference_number": cut(dto.reference_number, 64),
         "status": (dto.status or issue.status or "")[:32],
         "chat_active": bool(dto.chat_active),
         "return_required": dto.return_required,
         "status_due_at": dto.status_due_date,
         "decision_due_at": dto.decision_due_date,
         "opened_at": dto.opened_date,
-        "subject": _cut(dto.subject, 64),
-        "reason_type": _cut(dto.reason_type, 64),
+        "subject": cut(dto.subject, 64),
+        "reason_type": cut(dto.reason_type, 64),
         "reason_description": dto.reason_description,
-        "right": _cut(dto.right, 16),
+        "right": cut(dto.right, 16),
         "description": dto.description,
         "expectations": [_expectation(e) for e in dto.expectations] or None,
         "attachments": _attachments(dto.attachments) or None,
-        "offer_id": _cut(dto.offer_id, 64),
+        "offer_id": cut(dto.offer_id, 64),
         "quantity": dto.quantity,
-        "buyer_allegro_id": _cut(dto.buyer_id, 64),
-        "buyer_login": _cut(dto.buyer_login, 120),
-        "checkout_form_id": _cut(dto.checkout_form_id, 64),
-        "last_message_status": _cut(dto.last_message_status, 32),
+        "buyer_allegro_id": cut(dto.buyer_id, 64),
+        "buyer_login": cut(dto.buyer_login, 120),
+        "checkout_form_id": cut(dto.checkout_form_id, 64),
+        "last_message_status": cut(dto.last_message_status, 32),
         "last_message_at": dto.last_message_at,
         "messages_count": dto.messages_count or 0,
     }
@@ -152,7 +152,7 @@ def store_chat(
         message = IssueMessage(
             allegro_id=entry.id[:64],
             author_role=entry.author.role[:16],
-            author_login=_cut(entry.author.login, 120),
+            author_login=cut(entry.author.login, 120),
             text=entry.text,
             created_at=entry.created_at,
             attachments=_attachments(entry.attachments) or None,
@@ -193,7 +193,7 @@ def apply_conversation(issue: Issue, messages: Sequence[IssueMessage | MessageDT
     last = talk[-1] if talk else (ordered[-1] if ordered else None)
     if last is not None:
         issue.last_message_role = _role(last)[:16]
-        issue.last_message_preview = _preview(_text_of(last))
+        issue.last_message_preview = preview(_text_of(last))
 
 
 def _decision_time(issue: Issue, ordered) -> dt.datetime | None:
@@ -267,14 +267,16 @@ def _text_of(message) -> str | None:
     return message.text
 
 
-def _preview(text: str | None) -> str | None:
+def preview(text: str | None) -> str | None:
+    """The text on one line, cut to PREVIEW_LENGTH with an ellipsis (the inbox's last-message column)."""
     if not text:
         return None
     flat = " ".join(text.split())
     return flat if len(flat) <= PREVIEW_LENGTH else flat[: PREVIEW_LENGTH - 1] + "…"
 
 
-def _cut(value: str | None, length: int) -> str | None:
+def cut(value: str | None, length: int) -> str | None:
+    """The value cut to its column's length (None and empty stay as they are)."""
     return value[:length] if value else value
 
 

@@ -16,7 +16,7 @@ from desk.models.issue import (
     IssueMessage,
     IssueStateChange,
 )
-from desk.services.issues.store import load_issues
+from desk.services.issues.store import cut, load_issues, preview
 from integrations.allegro.models_messaging import Message as MessageDTO
 from integrations.allegro.models_messaging import Thread as ThreadDTO
 
@@ -25,7 +25,6 @@ _NOTICE_ROLES = frozenset({"ALLEGRO", "SYSTEM", "CHATBOT"})
 CLOSED = "CLOSED"
 # Statuses of a message the buyer never received (held for review, or refused by Allegro).
 NOT_DELIVERED = frozenset({"VERIFYING", "BLOCKED"})
-PREVIEW_LENGTH = 200
 
 
 def thread_key(dto: ThreadDTO) -> str:
@@ -58,11 +57,11 @@ def apply_thread(issue: Issue, dto: ThreadDTO, own_login: str | None, now: dt.da
         "type": dto.type[:24],
         "status": (dto.status or "OPEN")[:32],
         "chat_active": dto.status != CLOSED,
-        "reason_type": _cut(dto.sub_type, 64),
+        "reason_type": cut(dto.sub_type, 64),
         "opened_at": dto.created_at or issue.opened_at,
-        "buyer_login": _cut(dto.other_login(own_login), 120) or issue.buyer_login,
-        "checkout_form_id": _cut(dto.order_id, 64) or issue.checkout_form_id,
-        "offer_id": _cut(offers[0].id, 64) if offers else issue.offer_id,
+        "buyer_login": cut(dto.other_login(own_login), 120) or issue.buyer_login,
+        "checkout_form_id": cut(dto.order_id, 64) or issue.checkout_form_id,
+        "offer_id": cut(offers[0].id, 64) if offers else issue.offer_id,
         "quantity": offers[0].quantity if offers else issue.quantity,
         "allegro_read": dto.read,
         "last_message_at": dto.last_message_at,
@@ -122,13 +121,13 @@ def store_messages(
         row = IssueMessage(
             allegro_id=dto.id[:64],
             author_role=role_of(dto, own_login),
-            author_login=_cut(dto.author.login, 120),
+            author_login=cut(dto.author.login, 120),
             text=dto.text,
             created_at=dto.created_at,
             seen_at=dto.created_at if first_import else max(now, dto.created_at),
-            status=_cut(dto.status, 16),
-            message_type=_cut(dto.type, 16),
-            subject=_cut(dto.subject, 255),
+            status=cut(dto.status, 16),
+            message_type=cut(dto.type, 16),
+            subject=cut(dto.subject, 255),
             attachments=_attachments(dto) or None,
         )
         issue.messages.append(row)
@@ -174,11 +173,11 @@ def apply_turn(issue: Issue) -> None:
     last = talk[-1] if talk else None
     if last is not None:
         issue.last_message_role = last.author_role
-        issue.last_message_preview = _preview(last.text)
+        issue.last_message_preview = preview(last.text)
 
 
 def _refresh(row: IssueMessage, dto: MessageDTO) -> None:
-    row.status = _cut(dto.status, 16)
+    row.status = cut(dto.status, 16)
     row.deleted_at = None
     attachments = _attachments(dto) or None
     if attachments != row.attachments:
@@ -190,14 +189,3 @@ def _attachments(dto: MessageDTO) -> list[dict]:
         {"id": a.id, "file_name": a.file_name, "mime_type": a.mime_type, "status": a.status}
         for a in dto.attachments
     ]
-
-
-def _preview(text: str | None) -> str | None:
-    if not text:
-        return None
-    flat = " ".join(text.split())
-    return flat if len(flat) <= PREVIEW_LENGTH else flat[: PREVIEW_LENGTH - 1] + "…"
-
-
-def _cut(value: str | None, length: int) -> str | None:
-    return value[:length] if value else value
