@@ -17,6 +17,7 @@ from flask import Blueprint, Response, g, request
 from integrations.allegro.fake.context import current_seller, get_state, json_body
 from integrations.allegro.fake.errors import validation_error
 from integrations.allegro.fake.responses import BETA_V1, PUBLIC_V1, errors_response, json_response
+from integrations.allegro.fake.routes.query_args import bool_arg, int_arg
 from integrations.allegro.fake.state.messaging import TEXT_MAX
 from integrations.allegro.fake.state.messaging_shapes import decode_cursor
 from integrations.allegro.fake.timeutil import parse_iso
@@ -36,19 +37,19 @@ _THREAD_STATUSES = ("OPEN", "CLOSED")
 def threads() -> Response:
     """The seller's threads, newest last message first."""
     beta = _beta()
-    limit = _int_arg("limit", PAGE_LIMIT, 1, PAGE_LIMIT)
+    limit = int_arg("limit", PAGE_LIMIT, 1, PAGE_LIMIT)
     if beta:
         _refuse(("offset",), "public.v1")
         position = decode_cursor(request.args.get("page.id"))
         filters = {
             "type": _choice("type", _THREAD_TYPES),
-            "read": _bool_arg("read"),
+            "read": bool_arg("read"),
             "status": _choice("status", _THREAD_STATUSES),
             "orderId": request.args.get("orderId"),
         }
     else:
         _refuse(_BETA_THREAD_FILTERS, "beta.v1")
-        position, filters = _int_arg("offset", 0, 0, MAX_THREAD_OFFSET), {}
+        position, filters = int_arg("offset", 0, 0, MAX_THREAD_OFFSET), {}
     page = get_state().list_threads(
         current_seller(), beta=beta, position=position, limit=limit, filters=filters
     )
@@ -74,7 +75,7 @@ def read_flag(threadId: str) -> Response:
 def thread_messages(threadId: str) -> Response:
     """A page of the thread's messages, newest first."""
     beta = _beta()
-    limit = _int_arg("limit", PAGE_LIMIT, 1, PAGE_LIMIT)
+    limit = int_arg("limit", PAGE_LIMIT, 1, PAGE_LIMIT)
     before = after = None
     if beta:
         _refuse(_PUBLIC_MESSAGE_FILTERS, "public.v1")
@@ -83,7 +84,7 @@ def thread_messages(threadId: str) -> Response:
         _refuse(("page.id",), "beta.v1")
         if "before" in request.args and "offset" in request.args:
             raise validation_error("Parameter before cannot be used with offset", path="before")
-        position = _int_arg("offset", 0, 0, MAX_MESSAGE_OFFSET)
+        position = int_arg("offset", 0, 0, MAX_MESSAGE_OFFSET)
         before, after = _time_arg("before"), _time_arg("after")
     page = get_state().thread_messages_for(
         current_seller(), threadId, beta=beta, position=position, limit=limit, before=before, after=after
@@ -213,28 +214,6 @@ def _refuse(names: tuple[str, ...], version: str) -> None:
     for name in names:
         if name in request.args:
             raise validation_error(f"Parameter {name} is available only for {version}", path=name)
-
-
-def _int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise validation_error(f"Parameter {name} must be an integer", path=name) from None
-    if not low <= value <= high:
-        raise validation_error(f"Parameter {name} must be between {low} and {high}", path=name)
-    return value
-
-
-def _bool_arg(name: str) -> bool | None:
-    raw = request.args.get(name)
-    if raw is None:
-        return None
-    if raw not in ("true", "false"):
-        raise validation_error(f"Parameter {name} must be true or false", path=name)
-    return raw == "true"
 
 
 def _choice(name: str, allowed: tuple[str, ...]) -> str | None:

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, g, request
 from integrations.allegro.fake.context import current_seller, get_state, json_body
 from integrations.allegro.fake.errors import validation_error
 from integrations.allegro.fake.responses import BETA_V1, PUBLIC_V1, json_response
+from integrations.allegro.fake.routes.query_args import bool_arg, int_arg
 from integrations.allegro.fake.timeutil import parse_iso
 
 bp = Blueprint("ratings", __name__)
@@ -32,9 +33,9 @@ def ratings() -> Response:
     """The seller's ratings, most recently changed first."""
     page = get_state().ratings_page(
         current_seller(),
-        offset=_int_arg("offset", 0, 0, MAX_OFFSET),
-        limit=_int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT),
-        recommended=_bool_arg("recommended"),
+        offset=int_arg("offset", 0, 0, MAX_OFFSET),
+        limit=int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT),
+        recommended=bool_arg("recommended"),
         changed_from=_time_arg("lastChangedAt.gte"),
         changed_to=_time_arg("lastChangedAt.lte"),
     )
@@ -118,28 +119,6 @@ def _beta_removal(removal: dict[str, Any]) -> dict[str, Any]:
 
 
 # --- query parameters (422 outside the declared ranges, like the rest of Allegro's lists) ------------
-
-
-def _int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise validation_error(f"Parameter {name} must be an integer", path=name) from None
-    if not low <= value <= high:
-        raise validation_error(f"Parameter {name} must be between {low} and {high}", path=name)
-    return value
-
-
-def _bool_arg(name: str) -> bool | None:
-    raw = request.args.get(name)
-    if raw is None:
-        return None
-    if raw not in ("true", "false"):
-        raise validation_error(f"Parameter {name} must be true or false", path=name)
-    return raw == "true"
 
 
 def _time_arg(name: str) -> dt.datetime | None:
