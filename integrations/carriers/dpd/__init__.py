@@ -1,0 +1,1 @@
+"""DPD Polska adapter (DPDServices SOAP through zeep, InfoServices tracking) and its fake beside it."""

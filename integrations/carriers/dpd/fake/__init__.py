@@ -1,0 +1,1 @@
+"""The fake dpd server a test starts on 127.0.0.1 (Flask)."""

@@ -1,0 +1,1 @@
+"""InPost ShipX adapter (REST): client, parsing, and its fake beside it."""

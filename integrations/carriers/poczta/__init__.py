@@ -1,0 +1,1 @@
+"""Poczta Polska e-Nadawca adapter (SOAP through zeep, official WSDL) and its fake beside it."""
