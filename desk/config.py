@@ -38,6 +38,29 @@ class Config:
     FAKE_ALLEGRO_DEMO = True  # keep generating orders in the fake
     TOKEN_ENCRYPTION_KEY: str | None = None  # Fernet key; derived from SECRET_KEY when unset
 
+    # Carriers of the broker's own contracts (InPost ShipX, DPD, Poczta Polska e-Nadawca); Wysyłam z
+    # Allegro goes through the Allegro backend above. fake: each carrier's fake runs in this process on
+    # 127.0.0.1 (refused in production); http: the URLs below (production hosts by default).
+    CARRIERS_BACKEND = "fake"  # fake | http
+    CARRIERS_TIMEOUT = 30.0
+    CARRIERS_DEMO_STEP_SECONDS = 120  # the fakes move each demo parcel one tracking step this often
+    INPOST_API_URL = "https://api-shipx-pl.easypack24.net"
+    INPOST_TOKEN: str | None = None
+    INPOST_ORGANIZATION_ID: str | None = None
+    DPD_API_URL = "https://dpdservices.dpd.com.pl/DPDPackageObjServicesService/DPDPackageObjServices"
+    DPD_INFO_URL = "https://dpdinfoservices.dpd.com.pl/DPDInfoServicesObjEventsService/DPDInfoServicesObjEvents"
+    DPD_LOGIN: str | None = None
+    DPD_PASSWORD: str | None = None
+    DPD_MASTER_FID: str | None = None
+    DPD_INFO_LOGIN: str | None = None  # InfoServices has its own credentials and channel
+    DPD_INFO_PASSWORD: str | None = None
+    DPD_INFO_CHANNEL: str | None = None
+    POCZTA_API_URL = "https://e-nadawca.poczta-polska.pl/websrv/en.php"
+    POCZTA_TRACKING_URL = "https://uss.poczta-polska.pl/uss/v2.0"
+    POCZTA_LOGIN: str | None = None
+    POCZTA_PASSWORD: str | None = None
+    POCZTA_TRACKING_KEY: str | None = None
+
     SCHEDULER_ENABLED = True
     # embedded: the jobs run in this process (APScheduler); celery: workers and beat over Redis
     QUEUE = "embedded"
@@ -180,5 +203,7 @@ def _check_production(app: Flask) -> None:
         raise ConfigError("DESK_SECRET_KEY is required in production")
     if app.config["ALLEGRO_BACKEND"] == "fake":
         raise ConfigError("production refuses the fake Allegro: set DESK_ALLEGRO_BACKEND=http")
+    if app.config["CARRIERS_BACKEND"] == "fake":
+        raise ConfigError("production refuses the fake carriers: set DESK_CARRIERS_BACKEND=http")
     if not app.config.get("TOKEN_ENCRYPTION_KEY"):
         raise ConfigError("DESK_TOKEN_ENCRYPTION_KEY (a Fernet key) is required in production")

@@ -86,6 +86,7 @@ def test_production_adds_hsts(fake_allegro):
     with _desk(
         fake_allegro,
         ENV_NAME="production",
+        CARRIERS_BACKEND="http",
         SECRET_KEY="production-secret-for-tests",
         TOKEN_ENCRYPTION_KEY=Fernet.generate_key().decode(),
     ) as app:
