@@ -57,7 +57,9 @@ class Gateway:
         self.gate = gate  # the request budget every client of this gateway takes turns from
         self._timeout = timeout
         self._local = threading.local()
-        self.oauth = OAuthClient(auth_url, client_id, client_secret, session=self._session(), timeout=timeout)
+        self.oauth = OAuthClient(
+            auth_url, client_id, client_secret, session=self._session(), timeout=timeout, gate=gate
+        )
 
     def _session(self) -> requests.Session:
         session = getattr(self._local, "session", None)

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 import requests
 
-from integrations.allegro._http import new_session, send
+from integrations.allegro._http import RequestGate, new_session, send
 from integrations.allegro.errors import (
     AccessDenied,
     AllegroResponseError,
@@ -114,8 +114,12 @@ class OAuthClient:
         session: requests.Session | None = None,
         timeout: float | tuple[float, float] = 30.0,
         clock: Callable[[], dt.datetime] = utcnow,
+        gate: RequestGate | None = None,
     ) -> None:
         self.auth_url = auth_url.rstrip("/")
+        # token calls take turns from the same budget as the API's: a refresh storm of hundreds of
+        # accounts must not push the application over its share
+        self._gate = gate
         self._credentials = (client_id, client_secret)
         self._owns_session = session is None
         self._session = session or new_session(pool_maxsize=4)
@@ -190,6 +194,8 @@ class OAuthClient:
         data: Mapping[str, str] | None = None,
         device: bool = False,
     ) -> Mapping[str, Any]:
+        if self._gate is not None:
+            self._gate.acquire()
         response = send(
             self._session,
             "POST",

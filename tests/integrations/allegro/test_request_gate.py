@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from integrations.allegro import AllegroClient, RateLimited, TokenManager
+from integrations.allegro import AllegroClient, MemoryTokenStore, OAuthClient, RateLimited, TokenManager
 from integrations.allegro.fake import FakeAllegroState
+from integrations.allegro.fake.state.auth import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 
 from .allegro_doubles import RecordingSleep
 
@@ -70,3 +71,14 @@ def test_a_write_is_not_retried_but_still_pauses_everybody(
         gated.set_fulfillment_status(form_id, "PROCESSING", retry=False)
     assert gate.pauses == [3.0]
     assert gate.turns == 1
+
+
+def test_token_calls_take_turns_from_the_same_budget(
+    fake_allegro, store: MemoryTokenStore, clock, gate: RecordingGate
+) -> None:
+    pair = store.load()
+    assert pair is not None
+    oauth = OAuthClient(fake_allegro.url, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, clock=clock, gate=gate)
+    refreshed = oauth.refresh(pair.refresh_token)
+    assert refreshed.access_token != pair.access_token
+    assert gate.turns == fake_allegro.state.request_count("POST /auth/oauth/token") == 1
