@@ -88,3 +88,32 @@ def test_a_missing_account_is_a_polish_404_page(app, client, login):
     response = client.get("/accounts/999")
     assert response.status_code == 404
     assert "Nie znaleziono konta." in response.get_data(as_text=True)
+
+
+def test_the_sync_page_shows_each_accounts_schedule(app, client, login, fake_allegro):
+    import datetime as dt
+
+    from desk.models.sync import SyncSchedule
+    from desk.orm import utcnow
+
+    quiet, _ = connect_account(fake_allegro, name="Cichy")
+    busy, _ = connect_account(fake_allegro, name="Ruchliwy")
+    connect_account(fake_allegro, name="Nowy")
+    now = utcnow()
+    db.session.add_all(
+        [
+            SyncSchedule(
+                account_id=quiet.id,
+                next_sync_at=now + dt.timedelta(seconds=610),
+                interval_seconds=900,
+                idle_streak=4,
+            ),
+            SyncSchedule(account_id=busy.id, next_sync_at=now, interval_seconds=60, dispatched_at=now),
+        ]
+    )
+    db.session.commit()
+    login(make_agent(role=Role.ADMIN))
+    html = client.get(url_for("sync.index")).get_data(as_text=True)
+    assert "Następna synchronizacja" in html
+    assert "za 11 min" in html and "co 15 min" in html and "4 synchronizacji z rzędu bez zmian" in html
+    assert "przekazana do wykonania" in html

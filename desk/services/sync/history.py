@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from desk.extensions import db
 from desk.models import SellerAccount, SyncRun
+from desk.models.sync import SyncSchedule
 from desk.orm import utcnow
 
 
@@ -18,6 +19,14 @@ class AccountSyncStatus:
     last_run: SyncRun | None
     last_ok: SyncRun | None
     running: SyncRun | None
+    schedule: SyncSchedule | None = None  # adaptive polling: when it is synced next, how often
+
+    @property
+    def next_in(self) -> dt.timedelta | None:
+        """Time until the scheduled sync (negative when it is overdue); None without a schedule."""
+        if self.schedule is None:
+            return None
+        return self.schedule.next_sync_at - utcnow()
 
     @property
     def lag(self) -> dt.timedelta | None:
@@ -50,17 +59,23 @@ def overview(account_ids: set[int] | None) -> list[AccountSyncStatus]:
     query = select(SellerAccount).order_by(SellerAccount.name)
     if account_ids is not None:
         query = query.where(SellerAccount.id.in_(account_ids))
-    rows = []
-    for account in db.session.scalars(query):
-        rows.append(
-            AccountSyncStatus(
-                account=account,
-                last_run=last_run(account.id),
-                last_ok=_last_with_state(account.id, "ok"),
-                running=_last_with_state(account.id, "running"),
-            )
+    accounts = list(db.session.scalars(query))
+    schedules = {
+        schedule.account_id: schedule
+        for schedule in db.session.scalars(
+            select(SyncSchedule).where(SyncSchedule.account_id.in_([account.id for account in accounts]))
         )
-    return rows
+    }
+    return [
+        AccountSyncStatus(
+            account=account,
+            last_run=last_run(account.id),
+            last_ok=_last_with_state(account.id, "ok"),
+            running=_last_with_state(account.id, "running"),
+            schedule=schedules.get(account.id),
+        )
+        for account in accounts
+    ]
 
 
 def _last_with_state(account_id: int, state: str) -> SyncRun | None:
