@@ -1,0 +1,74 @@
+"""`flask desk beat` and `flask desk worker` as the real processes a deployment runs, end to end:
+beat sends the dispatcher on its interval, the worker process syncs every due account once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from desk.extensions import db
+from desk.models import SyncRun, SyncSchedule
+from tests.factories import connect_account
+from tests.tasks.test_celery_tasks import celery_desk, finished_runs, wait_until  # noqa: F401 (fixture)
+
+FLASK = str(Path(sys.executable).parent / "flask")
+
+
+def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    with log.open("wb") as out:
+        return subprocess.Popen(  # noqa: S603 - our own entry point, fixed arguments
+            [FLASK, "--app", "desk", "desk", *args], env=env, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+
+
+def test_real_beat_and_worker_processes_sync_each_account_once(
+    celery_desk, fake_allegro, database_url, redis_url, redis_db, tmp_path  # noqa: F811
+):
+    accounts = [connect_account(fake_allegro)[0] for _ in range(2)]
+    env = {
+        **os.environ,
+        "DESK_QUEUE": "celery",
+        "DESK_REDIS_URL": redis_url,
+        "DESK_DATABASE_URL": database_url,
+        "DESK_ALLEGRO_BACKEND": "http",
+        "DESK_ALLEGRO_API_URL": fake_allegro.url,
+        "DESK_ALLEGRO_AUTH_URL": fake_allegro.url,
+        "DESK_SECRET_KEY": celery_desk.config["SECRET_KEY"],  # the tokens' cipher key derives from it
+        "DESK_SYNC_DISPATCH_SECONDS": "1",
+        "DESK_CELERY_BEAT_SCHEDULE_FILE": str(tmp_path / "beat-schedule"),
+    }
+    beat = _start(["beat"], env, tmp_path / "beat.log")
+    worker = _start(["worker", "--", "--pool", "solo"], env, tmp_path / "worker.log")
+    try:
+        runs = wait_until(lambda: len(finished_runs()) >= 2 and finished_runs(), timeout=120)
+        logs = "".join(path.read_text(errors="replace")[-3000:] for path in tmp_path.glob("*.log"))
+        assert runs, f"no sync finished; process logs:\n{logs}"
+        assert sorted(run.account_id for run in runs) == sorted(account.id for account in accounts)
+        assert {run.state for run in runs} == {"ok"}
+        assert beat.poll() is None and worker.poll() is None  # both still running
+    finally:
+        _stop(beat)
+        _stop(worker)
+    db.session.rollback()
+    per_slot = db.session.execute(
+        select(SyncRun.account_id, func.count()).group_by(SyncRun.account_id)
+    ).all()
+    slots = dict(db.session.execute(select(SyncSchedule.account_id, SyncSchedule.slot)).all())
+    for account_id, count in per_slot:
+        assert count == slots[account_id]  # one sync per slot: never twice for the same slot
