@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from desk.extensions import db
 from desk.models import SyncRun, SyncSchedule
 from tests.factories import connect_account
-from tests.tasks.test_celery_tasks import celery_desk, finished_runs, wait_until  # noqa: F401 (fixture)
+from tests.tasks.helpers import finished_runs, wait_until
 
 FLASK = str(Path(sys.executable).parent / "flask")
 
@@ -22,7 +22,10 @@ FLASK = str(Path(sys.executable).parent / "flask")
 def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
     with log.open("wb") as out:
         return subprocess.Popen(  # noqa: S603 - our own entry point, fixed arguments
-            [FLASK, "--app", "desk", "desk", *args], env=env, stdout=out, stderr=subprocess.STDOUT,
+            [FLASK, "--app", "desk", "desk", *args],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
 
@@ -37,11 +40,8 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait(timeout=5)
 
 
-def test_real_beat_and_worker_processes_sync_each_account_once(
-    celery_desk, fake_allegro, database_url, redis_url, redis_db, tmp_path  # noqa: F811
-):
-    accounts = [connect_account(fake_allegro)[0] for _ in range(2)]
-    env = {
+def _env(celery_desk, fake_allegro, database_url, redis_url, tmp_path, **extra) -> dict[str, str]:
+    return {
         **os.environ,
         "DESK_QUEUE": "celery",
         "DESK_REDIS_URL": redis_url,
@@ -52,7 +52,20 @@ def test_real_beat_and_worker_processes_sync_each_account_once(
         "DESK_SECRET_KEY": celery_desk.config["SECRET_KEY"],  # the tokens' cipher key derives from it
         "DESK_SYNC_DISPATCH_SECONDS": "1",
         "DESK_CELERY_BEAT_SCHEDULE_FILE": str(tmp_path / "beat-schedule"),
+        **extra,
     }
+
+
+def test_real_beat_and_worker_processes_sync_each_account_once(
+    celery_desk,
+    fake_allegro,
+    database_url,
+    redis_url,
+    redis_db,
+    tmp_path,
+):
+    accounts = [connect_account(fake_allegro)[0] for _ in range(2)]
+    env = _env(celery_desk, fake_allegro, database_url, redis_url, tmp_path)
     beat = _start(["beat"], env, tmp_path / "beat.log")
     worker = _start(["worker", "--", "--pool", "solo"], env, tmp_path / "worker.log")
     try:
@@ -66,9 +79,53 @@ def test_real_beat_and_worker_processes_sync_each_account_once(
         _stop(beat)
         _stop(worker)
     db.session.rollback()
-    per_slot = db.session.execute(
-        select(SyncRun.account_id, func.count()).group_by(SyncRun.account_id)
-    ).all()
+    per_slot = db.session.execute(select(SyncRun.account_id, func.count()).group_by(SyncRun.account_id)).all()
     slots = dict(db.session.execute(select(SyncSchedule.account_id, SyncSchedule.slot)).all())
     for account_id, count in per_slot:
         assert count == slots[account_id]  # one sync per slot: never twice for the same slot
+
+
+def test_two_worker_processes_together_stay_within_the_shared_budget(
+    celery_desk,
+    fake_allegro,
+    database_url,
+    redis_url,
+    redis_db,
+    tmp_path,
+):
+    """A budget of 2 requests a second (burst 2 s): two workers syncing five accounts are held back by
+    the Redis bucket they share, so no stretch of time sees more than the budget allows."""
+    for _ in range(5):
+        connect_account(fake_allegro)
+    fake_allegro.state.requests.clear()  # count only what the worker processes send
+    env = _env(
+        celery_desk,
+        fake_allegro,
+        database_url,
+        redis_url,
+        tmp_path,
+        DESK_ALLEGRO_BUDGET_PER_MINUTE="120",
+        DESK_ALLEGRO_BUDGET_SHARE="1.0",
+        DESK_ALLEGRO_BUDGET_BURST_SECONDS="2",
+    )
+    processes = [
+        _start(["beat"], env, tmp_path / "beat.log"),
+        *[
+            _start(["worker", "--", "--pool", "solo", "-n", f"w{n}@%h"], env, tmp_path / f"worker{n}.log")
+            for n in range(2)
+        ],
+    ]
+    try:
+        runs = wait_until(lambda: len(finished_runs()) >= 5 and finished_runs(), timeout=150)
+        assert runs, "the five accounts were not synced in time"
+    finally:
+        for process in processes:
+            _stop(process)
+    times = sorted(entry.at.timestamp() for entry in fake_allegro.state.requests if entry.at is not None)
+    assert len(times) >= 15  # five syncs of several requests each
+    rate, burst = 2.0, 4
+    for i, start in enumerate(times):  # every window [start, start + w] holds at most burst + rate * w
+        for j in range(i, len(times)):
+            window = times[j] - start
+            assert j - i + 1 <= burst + rate * window + 1, (j - i + 1, window)
+    assert times[-1] - times[0] >= (len(times) - burst) / rate * 0.9  # held back, not just lucky

@@ -4,53 +4,17 @@ from __future__ import annotations
 
 import time
 
-import pytest
 from sqlalchemy import select
 
 from desk import jobs
 from desk.extensions import db
-from desk.models import SyncRun, SyncSchedule
+from desk.models import SyncSchedule
 from desk.services.sync import schedule
 from desk.tasks import get_celery
-from desk.tasks.celery_app import QUEUES
 from desk.tasks.definitions import SYNC_TASK, beat_schedule, job_task_name
 from desk.wiring import get_clock, settings
-from tests.conftest import desk_app
 from tests.factories import connect_account
-
-
-@pytest.fixture
-def celery_desk(fake_allegro, database_url, redis_db, redis_url):
-    """A desk with DESK_QUEUE=celery on the tests' Redis database."""
-    with desk_app(fake_allegro, database_url, QUEUE="celery", REDIS_URL=redis_url) as app:
-        yield app
-
-
-@pytest.fixture
-def worker(celery_desk):
-    """A Celery worker (solo pool) in a thread, consuming both of the desk's queues."""
-    from celery.contrib.testing.worker import start_worker
-
-    with start_worker(
-        get_celery(celery_desk), pool="solo", perform_ping_check=False, queues=list(QUEUES),
-        shutdown_timeout=30,
-    ) as controller:
-        yield controller
-
-
-def wait_until(predicate, timeout: float = 90.0):  # generous: CI machines may be busy
-    """Poll `predicate` (with a fresh database view each time) until it is truthy."""
-    deadline = time.monotonic() + timeout
-    while True:
-        db.session.rollback()
-        value = predicate()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.1)
-
-
-def finished_runs() -> list[SyncRun]:
-    return list(db.session.scalars(select(SyncRun).where(SyncRun.state != "running")))
+from tests.tasks.helpers import finished_runs, wait_until
 
 
 def test_every_job_of_the_table_is_a_task_and_a_beat_entry(celery_desk):
