@@ -74,6 +74,7 @@ class InPostAdapter:
     ) -> None:
         self.client = ShipXClient(base_url, token, organization_id, session=session, timeout=timeout)
         self.auto_buy = auto_buy
+        self.find_per_page = FIND_PER_PAGE
         self._now = now
 
     def capabilities(self) -> Capabilities:
@@ -128,7 +129,7 @@ class InPostAdapter:
         matches: list[dict[str, Any]] = []
         for page in range(1, FIND_PAGES + 1):
             listing = self.client.list_shipments(
-                page=page, per_page=FIND_PER_PAGE, external_customer_id=idempotency_key
+                page=page, per_page=self.find_per_page, external_customer_id=idempotency_key
             )
             items = listing.get("items") or []
             matches += [item for item in items if item.get("external_customer_id") == idempotency_key]

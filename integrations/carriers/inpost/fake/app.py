@@ -99,7 +99,8 @@ def _register_shipments(app: Flask, state: FakeInPostState) -> None:
         authorize(state, org_id)
         page, per_page = int_arg("page", 1, high=10**6), int_arg("per_page", 25, high=100)
         items = sorted(state.shipments.values(), key=lambda s: s.id, reverse=True)  # newest first
-        for name in ("external_customer_id", "status", "tracking_number", "reference"):
+        names = ("external_customer_id", "status", "tracking_number", "reference")
+        for name in names if state.filter_by_customer_id else names[1:]:
             if value := request.args.get(name):
                 items = [s for s in items if str(shapes.shipment(s).get(name) or "") == value]
         total = len(items)

@@ -52,6 +52,8 @@ class FakeInPostState:
         self.gets_per_step = gets_per_step
         self.seconds_per_step = seconds_per_step
         self.auto_advance = auto_advance
+        # whether the list honours ?external_customer_id= (third-party clients use it; unverified)
+        self.filter_by_customer_id = True
         self.refusal: str | None = None  # offers of new shipments come out unavailable with this reason
         self.shipments: dict[int, FakeShipment] = {}
         self.dispatch_orders: dict[int, dict[str, Any]] = {}

@@ -14,7 +14,13 @@ import pytest
 from integrations.carriers.base import Address, CashOnDelivery, ParcelSpec, ShipmentRequest
 from integrations.carriers.fakekit import LoopbackServer
 from integrations.carriers.inpost.adapter import InPostAdapter
-from integrations.carriers.inpost.fake import DEFAULT_ORG, DEFAULT_TOKEN, FakeInPostState, seed_demo, serve_inpost
+from integrations.carriers.inpost.fake import (
+    DEFAULT_ORG,
+    DEFAULT_TOKEN,
+    FakeInPostState,
+    seed_demo,
+    serve_inpost,
+)
 
 CREATE = "POST /v1/organizations/{org_id}/shipments"
 LIST = "GET /v1/organizations/{org_id}/shipments"
