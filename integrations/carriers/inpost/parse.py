@@ -246,6 +246,10 @@ def tracking_events(body: dict[str, Any]) -> tuple[TrackingEvent, ...]:
                 waybill=number,
             )
         )
+    # ShipX lists newest first in practice; reversing such a list first keeps events of the same
+    # second in their real order through the (stable) sort
+    if all(a.at >= b.at for a, b in zip(events, events[1:], strict=False)):
+        events.reverse()
     return tuple(sorted(events, key=lambda event: event.at))
 
 
