@@ -39,6 +39,7 @@ from integrations.carriers.inpost.services import (
     CARRIER,
     LOCKER_SERVICES,
     REFERENCE_MIN,
+    TEMPLATE_SERVICES,
     TEMPLATES,
     template_fits,
 )
@@ -103,7 +104,11 @@ class InPostAdapter:
         if locker and valid and not checks.is_mobile(phone):  # the locker code goes by SMS
             found.append(checks.problem("receiver.phone", "phone_invalid", "must be a mobile number"))
         for index, parcel in enumerate(request.parcels):
-            known = parcel.template in TEMPLATES and min(parcel.sides_mm) > 0
+            known = (
+                parcel.template in TEMPLATES
+                and min(parcel.sides_mm) > 0
+                and request.service in TEMPLATE_SERVICES
+            )
             if known and not template_fits(parcel.template, parcel.sides_mm):
                 found.append(
                     checks.problem(
@@ -119,7 +124,7 @@ class InPostAdapter:
         """Validate, then POST once; the answer is PENDING (poll get_shipment). A lost answer raises
         OutcomeUnknown: find_shipment(request.idempotency_key) tells whether it was applied."""
         self.validate(request)
-        body = wire.shipment_body(request, locker=request.service in LOCKER_SERVICES)
+        body = wire.shipment_body(request)
         return parse.shipment(self.client.create_shipment(body))
 
     def find_shipment(self, idempotency_key: str) -> CarrierShipment | None:

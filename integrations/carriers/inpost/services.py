@@ -102,6 +102,8 @@ SERVICES = (
     ),
 )
 LOCKER_SERVICES = frozenset({LOCKER_STANDARD, LOCKER_POP})
+# services priced by template; the others take dimensions and weight (a template given is not sent)
+TEMPLATE_SERVICES = LOCKER_SERVICES | {COURIER_C2C}
 
 REFERENCE_MIN = 3  # digest §1.3: reference 3-100 characters, optional
 REFERENCE_MAX = 100

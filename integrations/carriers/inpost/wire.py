@@ -12,6 +12,7 @@ from typing import Any
 
 from integrations.carriers.base import Address, ParcelSpec, PickupRequest, ShipmentRequest
 from integrations.carriers.checks import normalize_phone
+from integrations.carriers.inpost.services import TEMPLATE_SERVICES
 
 _NUMBER_AT_END = re.compile(r"^(?P<street>.*?\D)\s+(?P<number>\d+\w*(?:\s*/\s*\w+)?)$")
 
@@ -64,10 +65,10 @@ def party_body(address: Address) -> dict[str, Any]:
     return {key: value for key, value in body.items() if value != ""}
 
 
-def parcel_body(index: int, parcel: ParcelSpec, *, locker: bool) -> dict[str, Any]:
-    """A template for locker services when one is given, dimensions and weight otherwise."""
+def parcel_body(index: int, parcel: ParcelSpec, *, templated: bool) -> dict[str, Any]:
+    """A template for services priced by template when one is given, dimensions and weight otherwise."""
     body: dict[str, Any] = {"id": str(index + 1)}
-    if parcel.template:
+    if templated and parcel.template:
         body["template"] = parcel.template
     else:
         body["dimensions"] = {
@@ -76,16 +77,17 @@ def parcel_body(index: int, parcel: ParcelSpec, *, locker: bool) -> dict[str, An
             "height": parcel.height_mm,
             "unit": "mm",
         }
-    if not (locker and parcel.template):
+    if not (templated and parcel.template):
         body["weight"] = {"amount": str(Decimal(parcel.weight_g) / 1000), "unit": "kg"}
     if parcel.non_standard:
         body["is_non_standard"] = True
     return body
 
 
-def shipment_body(request: ShipmentRequest, *, locker: bool) -> dict[str, Any]:
+def shipment_body(request: ShipmentRequest) -> dict[str, Any]:
     """The body of POST /v1/organizations/{org}/shipments; the desk's idempotency key travels as
     external_customer_id so that find_shipment() can look for it."""
+    templated = request.service in TEMPLATE_SERVICES
     attributes: dict[str, str] = {}
     if request.target_point:
         attributes["target_point"] = request.target_point
@@ -99,7 +101,7 @@ def shipment_body(request: ShipmentRequest, *, locker: bool) -> dict[str, Any]:
         "service": request.service,
         "sender": party_body(request.sender),
         "receiver": party_body(request.receiver),
-        "parcels": [parcel_body(i, p, locker=locker) for i, p in enumerate(request.parcels)],
+        "parcels": [parcel_body(i, p, templated=templated) for i, p in enumerate(request.parcels)],
         "custom_attributes": attributes,
         "external_customer_id": request.idempotency_key,
     }
