@@ -209,3 +209,34 @@ def test_find_pages_through_when_the_filter_is_not_applied(adapter, state):
     assert found is not None and found.shipment_id == str(min(state.shipments) + 1)
     assert state.harness.count(LIST) == 3  # newest first: k3, k2, k1
     assert adapter.find_shipment("never") is None
+
+
+def test_drop_before_anything_applied_is_unknown_and_reads_as_not_applied(adapter, state):
+    state.harness.drop_before(CREATE)
+    with pytest.raises(OutcomeUnknown):
+        adapter.create_shipment(make_request())
+    assert adapter.find_shipment("desk-key-1") is None
+    assert adapter.create_shipment(make_request()).state is ShipmentState.PENDING  # the retry after reading
+    assert len(state.by_key("desk-key-1")) == 1
+
+
+def test_buying_past_offers_prepared_is_refused(adapter, state):
+    created = adapter.create_shipment(make_request())
+    state.process_all()
+    offer_id = str(state.shipments[int(created.shipment_id)].offers[0]["id"])
+    with pytest.raises(CarrierRefused) as caught:
+        adapter.buy_offer(created.shipment_id, offer_id)
+    assert caught.value.raw["error"] == "invalid_action"
+
+
+def test_label_generation_failure_is_a_refusal(adapter, state):
+    body = '{"status":400,"error":"label_generation_failed","message":"x"}'
+    state.harness.fail_next("GET /v1/shipments/{shipment_id}/label", 400, body=body)
+    with pytest.raises(CarrierRefused, match="label_generation_failed"):
+        adapter.labels(["100001"])
+
+
+def test_invalid_parameter_names_the_parameter(adapter):
+    with pytest.raises(CarrierValidationError) as caught:
+        adapter.points(city="Kraków", limit=1000)
+    assert caught.value.fields() == {"per_page"}
