@@ -69,6 +69,7 @@ PROBLEMS = {
     "insurance_invalid": _l("cannot be negative."),
     "additional_service_unknown": _l("include one this service does not offer."),
     "country_unsupported": _l("must be Poland."),
+    "invalid": _l("is not valid."),
 }
 CARRIER_SAID = _l("was refused by the carrier: %(message)s")
 

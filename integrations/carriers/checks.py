@@ -70,10 +70,11 @@ def problem(field: str, code: str, message: str, **params: Any) -> FieldProblem:
 def check_text(
     field: str, value: str, *, max_len: int, min_len: int = 0, required: bool = False
 ) -> list[FieldProblem]:
-    """Presence and length of a text field."""
+    """Presence and length of a text field; `min_len` applies only to a value that is given (an
+    optional reference may be empty, but not shorter than the carrier's minimum)."""
     value = value.strip()
     if not value:
-        return [problem(field, "required", "is required")] if required or min_len else []
+        return [problem(field, "required", "is required")] if required else []
     if len(value) > max_len:
         return [
             problem(field, "too_long", f"longer than {max_len} characters", max=max_len, length=len(value))
