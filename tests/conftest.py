@@ -139,6 +139,9 @@ def desk_app(fake_allegro, database_url: str, **config):
         try:
             yield app
         finally:
+            from desk.wiring.carriers import stop_fakes
+
+            stop_fakes(app)
             db.session.remove()
             _wipe(db)
             db.engine.dispose()

@@ -28,6 +28,7 @@ from desk.services.sync.budget import Budget, LocalBucket
 from desk.services.sync.polling import PollingPolicy
 from desk.services.sync.schedule import DispatchSettings
 from desk.services.tokens import DbTokenStore, TokenCipher
+from desk.wiring import carriers
 from integrations.allegro import API_URLS, AUTH_URLS, AllegroClient, OAuthClient, RequestGate, TokenManager
 
 EXTENSION = "desk.allegro"
@@ -107,6 +108,7 @@ def init_app(app: Flask) -> None:
     if app.config["QUEUE"] not in QUEUES:
         raise ValueError("DESK_QUEUE must be 'embedded' or 'celery'")
     app.extensions[EXTENSION] = _LazyGateway(app)
+    carriers.init_app(app)
     app.extensions[CLOCK] = SystemClock()
     app.extensions[CACHES] = Caches(
         delivery_methods=TtlCache(float(app.config["DELIVERY_METHODS_CACHE_SECONDS"])),

@@ -1,0 +1,154 @@
+"""Carrier ports for the desk: the broker's own contracts (InPost ShipX, DPD, Poczta Polska) and
+Wysyłam z Allegro, the one place that knows whether they are the real services or the fakes.
+
+`DESK_CARRIERS_BACKEND=http` builds each adapter on its configured URL and credentials. `fake` starts
+every carrier's fake in this process on 127.0.0.1 (on first use), with demo points and parcels that
+move along their tracking path as time passes; production refuses it (desk/config.py). Wysyłam z
+Allegro speaks with the seller account's own Allegro token, so its port is built per account on the
+Allegro gateway (the fake Allegro serves it when the Allegro backend is the fake).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, current_app
+
+from integrations.carriers import CarrierPort
+
+CARRIERS = "desk.carriers"
+FAKE_CARRIERS = "desk.fake_carriers"
+BACKENDS = ("fake", "http")
+BROKER_CARRIERS = ("inpost", "dpd", "poczta")
+ALLEGRO = "allegro"
+
+
+@dataclass
+class CarrierGateway:
+    """Hands out carrier ports: one adapter per broker carrier and thread (adapters keep a pooled
+    HTTP session), and a Wysyłam z Allegro port per seller account."""
+
+    builders: dict[str, Callable[[], CarrierPort]]
+    allegro: Callable[[int], CarrierPort]
+    _local: threading.local = field(default_factory=threading.local)
+
+    def carriers(self) -> tuple[str, ...]:
+        """Every carrier key the desk can ship with."""
+        return (*self.builders, ALLEGRO)
+
+    def port(self, carrier: str, *, account_id: int | None = None) -> CarrierPort:
+        """The port of `carrier`; Wysyłam z Allegro needs the seller account it ships for."""
+        if carrier == ALLEGRO:
+            if account_id is None:
+                raise ValueError("Wysyłam z Allegro ships for a seller account: pass account_id")
+            return self.allegro(account_id)
+        if carrier not in self.builders:
+            raise KeyError(f"unknown carrier {carrier!r}; known: {', '.join(self.carriers())}")
+        ports: dict[str, CarrierPort] = self._local.__dict__.setdefault("ports", {})
+        if carrier not in ports:
+            ports[carrier] = self.builders[carrier]()
+        return ports[carrier]
+
+
+@dataclass
+class _LazyCarriers:
+    """Defers starting the fakes (and reading credentials) until something really ships."""
+
+    app: Flask
+    _gateway: CarrierGateway | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def get(self) -> CarrierGateway:
+        with self._lock:
+            if self._gateway is None:
+                self._gateway = build_gateway(self.app)
+            return self._gateway
+
+
+def init_app(app: Flask) -> None:
+    """Check the carrier backend and register the (lazily built) carrier gateway."""
+    if app.config["CARRIERS_BACKEND"] not in BACKENDS:
+        raise ValueError("DESK_CARRIERS_BACKEND must be 'fake' or 'http'")
+    app.extensions[CARRIERS] = _LazyCarriers(app)
+
+
+def get_carriers(app: Flask | None = None) -> CarrierGateway:
+    """The carrier gateway of the current app (the port shipping services receive)."""
+    return (app or current_app).extensions[CARRIERS].get()
+
+
+def build_gateway(app: Flask) -> CarrierGateway:
+    """Adapters on the real services or on the in-process fakes, as DESK_CARRIERS_BACKEND says."""
+    settings = fake_settings(app) if app.config["CARRIERS_BACKEND"] == "fake" else http_settings(app)
+    return CarrierGateway(
+        builders=_builders(settings, float(app.config["CARRIERS_TIMEOUT"])), allegro=_allegro_port(app)
+    )
+
+
+def http_settings(app: Flask) -> dict[str, dict[str, Any]]:
+    """Per-carrier URLs and credentials from the configuration (DESK_INPOST_*, DESK_DPD_*, DESK_POCZTA_*)."""
+    config = app.config
+    return {
+        "inpost": {
+            "base_url": config["INPOST_API_URL"],
+            "token": config["INPOST_TOKEN"] or "",
+            "organization_id": config["INPOST_ORGANIZATION_ID"] or "0",
+        },
+    }
+
+
+def fake_settings(app: Flask) -> dict[str, dict[str, Any]]:
+    """Start the carriers' fakes once per app and return their URLs and demo credentials."""
+    if FAKE_CARRIERS not in app.extensions:
+        app.extensions[FAKE_CARRIERS] = _start_fakes(app)
+    return {name: fake.settings for name, fake in app.extensions[FAKE_CARRIERS].items()}
+
+
+@dataclass(frozen=True)
+class RunningFake:
+    """A carrier fake serving in this process: its server (.url, .state) and the adapter settings."""
+
+    server: Any
+    settings: dict[str, Any]
+
+
+def _start_fakes(app: Flask) -> dict[str, RunningFake]:
+    from integrations.carriers.inpost.fake import DEFAULT_ORG, DEFAULT_TOKEN
+    from integrations.carriers.inpost.fake import serve_demo as serve_inpost_demo
+
+    step = float(app.config["CARRIERS_DEMO_STEP_SECONDS"])
+    inpost = serve_inpost_demo(auto_advance=step)
+    return {
+        "inpost": RunningFake(
+            inpost, {"base_url": inpost.url, "token": DEFAULT_TOKEN, "organization_id": DEFAULT_ORG}
+        ),
+    }
+
+
+def _builders(settings: dict[str, dict[str, Any]], timeout: float) -> dict[str, Callable[[], CarrierPort]]:
+    from integrations.carriers.inpost.adapter import InPostAdapter
+
+    read_timeout = (5.0, timeout)
+    builders: dict[str, Callable[[], CarrierPort]] = {}
+    if "inpost" in settings:
+        inpost = settings["inpost"]
+        builders["inpost"] = lambda: InPostAdapter(
+            inpost["base_url"], inpost["token"], inpost["organization_id"], timeout=read_timeout
+        )
+    return builders
+
+
+def _allegro_port(app: Flask) -> Callable[[int], CarrierPort]:
+    def port(account_id: int) -> CarrierPort:
+        raise NotImplementedError("Wysyłam z Allegro is not wired yet")
+
+    return port
+
+
+def stop_fakes(app: Flask) -> None:
+    """Stop the carriers' fakes of `app` (tests and benchmarks that start many apps)."""
+    for fake in app.extensions.pop(FAKE_CARRIERS, {}).values():
+        fake.server.stop()
