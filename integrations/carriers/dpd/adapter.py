@@ -132,7 +132,7 @@ class DpdAdapter:
 
     def _check_postcode(self, receiver: Address) -> None:
         answer = self.client.find_postal_code(wire.postal_code(receiver.postcode), receiver.country)
-        if answer is None or answer.status != parse.OK:
+        if answer != parse.OK:
             raise CarrierValidationError(
                 [
                     checks.problem(
@@ -147,14 +147,12 @@ class DpdAdapter:
 
     def find_shipment(self, idempotency_key: str) -> CarrierShipment | None:
         """The package an earlier create with this key made (its `reference`), or None."""
-        answer = self.client.find_packages(reference=idempotency_key)
-        packages = list(answer.packages or ()) if answer is not None else []
+        packages = self.client.find_packages(reference=idempotency_key)
         return parse.found_shipment(packages[0]) if packages else None
 
     def get_shipment(self, shipment_id: str) -> CarrierShipment:
         """The package by its DPD id; CarrierNotFound when DPD has none."""
-        answer = self.client.find_packages(package_id=_package_id(shipment_id))
-        packages = list(answer.packages or ()) if answer is not None else []
+        packages = self.client.find_packages(package_id=_package_id(shipment_id))
         if not packages:
             raise CarrierNotFound(f"no DPD package {shipment_id}", carrier=CARRIER)
         return parse.found_shipment(packages[0])

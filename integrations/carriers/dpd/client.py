@@ -64,14 +64,16 @@ class DpdClient:
         self._read = SoapEndpoint(READ_WSDL, packages, self.session, timeout)
         self._info = SoapEndpoint(INFO_WSDL, info_url.rstrip("/") + INFO_PATH, self.session, timeout)
 
-    def find_postal_code(self, zip_code: str, country: str = "PL") -> Any:
-        """findPostalCodeV1: does DPD serve this postcode (status OK)."""
-        return self._packages.call(
+    def find_postal_code(self, zip_code: str, country: str = "PL") -> str:
+        """findPostalCodeV1: DPD's status for the postcode ("OK" when it serves it)."""
+        answer = self._packages.call(
             "findPostalCodeV1",
             write=False,
             postalCodeV1={"countryCode": country, "zipCode": zip_code},
             authDataV1=self.credentials.auth(),
         )
+        # zeep unwraps a `return` with a single child, so the answer is the status itself
+        return str(getattr(answer, "status", answer) or "")
 
     def generate_packages_numbers(self, packages: list[dict[str, Any]]) -> Any:
         """generatePackagesNumbersV4 with ALL_OR_NOTHING: waybills for whole packages or none."""
@@ -122,15 +124,17 @@ class DpdClient:
             authDataV1=self.credentials.auth(),
         )
 
-    def find_packages(self, *, reference: str | None = None, package_id: int | None = None) -> Any:
+    def find_packages(self, *, reference: str | None = None, package_id: int | None = None) -> list[Any]:
         """findPackagesV1 (AUTHORED, not DPD's): packages by search key or id."""
-        return self._read.call(
+        answer = self._read.call(
             "findPackagesV1",
             write=False,
             packageId=package_id,
             reference=reference,
             authDataV1=self.credentials.auth(),
         )
+        # zeep unwraps the single-child `return`: the answer is the list of packages (or None)
+        return list(getattr(answer, "packages", answer) or [])
 
     def events_for_waybill(self, waybill: str) -> Any:
         """DPDInfoServices getEventsForWaybillV1 (every event, English descriptions)."""
