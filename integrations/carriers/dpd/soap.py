@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -52,14 +53,28 @@ def wsdl_path(name: str) -> str:
     return str(resources.files("integrations.carriers.dpd").joinpath("wsdl", name))
 
 
+class _PackagedTransport(Transport):
+    """zeep's transport for loading documents: package files only (read and closed here, zeep's own
+    file loading leaves the handle open), and a session that refuses the network."""
+
+    def __init__(self) -> None:
+        session = requests.Session()
+        session.mount("http://", _Offline())
+        session.mount("https://", _Offline())
+        super().__init__(session=session)
+
+    def load(self, url: str) -> bytes:
+        path = Path(url.removeprefix("file://"))
+        if not path.is_file():
+            raise requests.ConnectionError(f"offline: {url} is not a packaged file")
+        return path.read_bytes()
+
+
 @cache
 def load_client(name: str) -> zeep.Client:
     """A zeep client for one packaged WSDL, loaded once per process without any network."""
-    session = requests.Session()
-    session.mount("http://", _Offline())
-    session.mount("https://", _Offline())
     settings = zeep.Settings(strict=True, xml_huge_tree=False)
-    return zeep.Client(wsdl_path(name), transport=Transport(session=session), settings=settings)
+    return zeep.Client(wsdl_path(name), transport=_PackagedTransport(), settings=settings)
 
 
 class _FaultAnswer(Exception):
