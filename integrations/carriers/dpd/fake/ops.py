@@ -214,6 +214,13 @@ def _label(package: FakePackage, index: int, waybill: str) -> LabelData:
     )
 
 
+def _refused(description: str) -> dict[str, Any]:
+    """A document answer whose session was not processed."""
+    return {
+        "session": {"packages": [], "statusInfo": {"description": description, "status": "NOT_PROCESSED"}}
+    }
+
+
 def generate_labels(state: DpdFakeState, request: dict[str, Any]) -> dict[str, Any]:
     """generateSpedLabelsV4: real PDF (A4 sheets or label-printer A6) or ZPL; advises the packages."""
     fid = authenticate(state, request)
@@ -223,15 +230,7 @@ def generate_labels(state: DpdFakeState, request: dict[str, Any]) -> dict[str, A
     with state.lock:
         if not session or any(p is None for _, p in session) or doc_format not in ("PDF", "ZPL"):
             if doc_format not in ("PDF", "ZPL") and session and all(p for _, p in session):
-                return {
-                    "session": {
-                        "packages": [],
-                        "statusInfo": {
-                            "status": "NOT_PROCESSED",
-                            "description": f"format {doc_format} not served by the fake",
-                        },
-                    }
-                }
+                return _refused(f"format {doc_format} not served by the fake")
             return _document(session, None)
         labels = [_label(p, i, w) for _, p in session if p for i, w in enumerate(p.waybills)]
         data = (
@@ -254,12 +253,7 @@ def generate_protocol(state: DpdFakeState, request: dict[str, Any]) -> dict[str,
             return _document(session, None)
         unadvised = [pid for pid, p in session if p is not None and p.state == "REGISTERED"]
         if unadvised:
-            return {
-                "session": {
-                    "packages": [],
-                    "statusInfo": {"status": "NOT_PROCESSED", "description": f"not advised: {unadvised}"},
-                }
-            }
+            return _refused(f"not advised: {unadvised}")
         rows = []
         for _, package in session:
             assert package is not None

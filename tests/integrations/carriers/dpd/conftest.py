@@ -60,12 +60,22 @@ def adapter(server: LoopbackServer, clock: Clock) -> DpdAdapter:
 
 
 SENDER = Address(
-    name="Jan Nowak", company="Sklep Nowak", street="Kwiatowa 5", city="Warszawa", postcode="00-950",
+    name="Jan Nowak",
+    company="Sklep Nowak",
+    street="Kwiatowa 5",
+    city="Warszawa",
+    postcode="00-950",
     phone="600100200",
 )
 RECEIVER = Address(
-    name="Anna Kowalska", street="Polna", building="3", flat="2", city="Kraków", postcode="31-042",
-    phone="+48 601 200 300", email="anna@example.pl",
+    name="Anna Kowalska",
+    street="Polna",
+    building="3",
+    flat="2",
+    city="Kraków",
+    postcode="31-042",
+    phone="+48 601 200 300",
+    email="anna@example.pl",
 )
 
 

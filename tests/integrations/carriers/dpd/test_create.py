@@ -62,14 +62,20 @@ def test_validation_happens_before_any_request(adapter, harness):
     )
     with pytest.raises(CarrierValidationError) as caught:
         adapter.create_shipment(request)
-    assert {"parcels[0].weight_g", "parcels[0].dimensions", "cod.amount", "additional_services",
-            "idempotency_key"} <= caught.value.fields()
+    assert {
+        "parcels[0].weight_g",
+        "parcels[0].dimensions",
+        "cod.amount",
+        "additional_services",
+        "idempotency_key",
+    } <= caught.value.fields()
     assert harness.count() == 0
 
 
 def test_pickup_service_needs_a_point_and_email(adapter, harness):
-    receiver = make_request().receiver.__class__(name="A B", street="X 1", city="Kraków", postcode="31-042",
-                                                   phone="601200300")
+    receiver = make_request().receiver.__class__(
+        name="A B", street="X 1", city="Kraków", postcode="31-042", phone="601200300"
+    )
     with pytest.raises(CarrierValidationError) as caught:
         adapter.validate(make_request(service="dpd_pickup", receiver=receiver, cod=None))
     assert {"target_point", "receiver.email"} <= caught.value.fields()
@@ -126,9 +132,11 @@ def test_wrong_master_fid_is_an_auth_error(server):
 
 
 def test_schema_breaking_request_is_a_fault_refusal(adapter, harness):
-    bad = b'<?xml version="1.0"?><S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body>' \
-          b'<ns0:findPostalCodeV1 xmlns:ns0="http://dpdservices.dpd.com.pl/"><zipCode>1</zipCode>' \
-          b"</ns0:findPostalCodeV1></S:Body></S:Envelope>"
+    bad = (
+        b'<?xml version="1.0"?><S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body>'
+        b'<ns0:findPostalCodeV1 xmlns:ns0="http://dpdservices.dpd.com.pl/"><zipCode>1</zipCode>'
+        b"</ns0:findPostalCodeV1></S:Body></S:Envelope>"
+    )
     response = adapter.client.session.post(adapter.client._packages.address, data=bad, timeout=5)
     assert response.status_code == 500 and b"Schema validation failed" in response.content
     with pytest.raises(CarrierRefused):

@@ -30,14 +30,23 @@ def test_wsdl_keeps_dpd_operations_and_points_at_local_xsd():
     assert "?xsd=1" not in text
     client = soap.load_client(soap.PACKAGES_WSDL)
     operations = set(client.service._binding._operations)
-    assert {"generatePackagesNumbersV4", "generateSpedLabelsV4", "generateProtocolV2", "packagesPickupCallV4",
-            "getCourierOrderAvailabilityV1", "findPostalCodeV1", "appendParcelsToPackageV1"} <= operations
+    assert {
+        "generatePackagesNumbersV4",
+        "generateSpedLabelsV4",
+        "generateProtocolV2",
+        "packagesPickupCallV4",
+        "getCourierOrderAvailabilityV1",
+        "findPostalCodeV1",
+        "appendParcelsToPackageV1",
+    } <= operations
 
 
 def test_zeep_envelope_validates_against_the_schema_the_fake_uses():
     client = soap.load_client(soap.PACKAGES_WSDL)
     message = client.create_message(
-        client.service, "findPostalCodeV1", postalCodeV1={"countryCode": "PL", "zipCode": "00950"},
+        client.service,
+        "findPostalCodeV1",
+        postalCodeV1={"countryCode": "PL", "zipCode": "00950"},
         authDataV1={"login": "a", "masterFid": 1, "password": "p"},
     )
     found = envelope.operation_of(etree.tostring(message))
