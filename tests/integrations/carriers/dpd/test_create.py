@@ -8,8 +8,8 @@ import pytest
 from lxml import etree
 
 from integrations.carriers.base import CashOnDelivery, ParcelSpec, ShipmentState
-from integrations.carriers.errors import CarrierAuthError, CarrierRefused, CarrierValidationError
 from integrations.carriers.dpd import DpdAdapter, DpdCredentials
+from integrations.carriers.errors import CarrierAuthError, CarrierRefused, CarrierValidationError
 from tests.integrations.carriers.dpd.conftest import make_request
 
 CREATE = "SOAP generatePackagesNumbersV4"

@@ -7,10 +7,9 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from integrations.carriers.base import LabelFormat, LabelSize, ShipmentState
+from integrations.carriers.base import LabelFormat, LabelSize, ParcelSpec, ShipmentState
 from integrations.carriers.errors import CarrierNotFound, CarrierRefused, NotCancellable
 from tests.integrations.carriers.dpd.conftest import make_request
-from integrations.carriers.base import ParcelSpec
 
 LABELS = "SOAP generateSpedLabelsV4"
 
