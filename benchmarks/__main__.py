@@ -24,13 +24,15 @@ PAGE_BENCHES = (
 )
 # adaptive polling and the request budget: a pure simulation, then Celery workers on PostgreSQL
 POLLING_BENCHES = ("polling_sim", "celery_bench")
+# carriers: labels and shipments against the carriers' fakes (no database)
+CARRIER_BENCHES = ("carriers_bench",)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--orders", type=int, default=50_000, help="orders in the sync benchmark")
     parser.add_argument(
-        "--only", choices=["sync", *[name for name, _ in PAGE_BENCHES], "polling"], default=None
+        "--only", choices=["sync", *[name for name, _ in PAGE_BENCHES], "polling", "carriers"], default=None
     )
     parser.add_argument("--no-write", action="store_true", help="print only, leave docs/benchmarks.md alone")
     args = parser.parse_args()
@@ -57,6 +59,12 @@ def main() -> None:
             _save(sections, args)
         if args.only in (None, "polling"):
             for module_name in POLLING_BENCHES:  # each runs once, on the backend it needs
+                module = importlib.import_module(f"benchmarks.{module_name}")
+                rows = [row for backend in backends for row in module.run(backend, tmp)]
+                sections.append("\n".join([f"## {module.TITLE}", "", *module.HEADER, *rows, ""]))
+                _save(sections, args)
+        if args.only in (None, "carriers"):
+            for module_name in CARRIER_BENCHES:
                 module = importlib.import_module(f"benchmarks.{module_name}")
                 rows = [row for backend in backends for row in module.run(backend, tmp)]
                 sections.append("\n".join([f"## {module.TITLE}", "", *module.HEADER, *rows, ""]))
@@ -103,7 +111,7 @@ def _title(section: str) -> str:
 def _in_order(sections: list[str]) -> list[str]:
     """Sync first, then the page benchmarks in their usual order."""
     order = [SYNC_TITLE] + [_page_title(name, title) for name, title in PAGE_BENCHES]
-    order += [importlib.import_module(f"benchmarks.{name}").TITLE for name in POLLING_BENCHES]
+    order += [importlib.import_module(f"benchmarks.{name}").TITLE for name in POLLING_BENCHES + CARRIER_BENCHES]
     rank = {f"## {title}": index for index, title in enumerate(order)}
     return sorted(sections, key=lambda section: rank.get(_title(section), len(rank)))
 

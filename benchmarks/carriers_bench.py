@@ -37,10 +37,13 @@ HEADER = [
 def _labels(count: int) -> list[LabelData]:
     return [
         LabelData(
-            carrier="dpd", waybill=f"0000{index:010d}U", service="DPD Classic",
+            carrier="dpd",
+            waybill=f"0000{index:010d}U",
+            service="DPD Classic",
             sender=("Sklep Ania sp. z o.o.", "Piotrkowska 12", "90-001 Łódź"),
             receiver=(f"Odbiorca {index}", "Kwiatowa 5/3", "00-950 Warszawa"),
-            reference=f"ZAM-2026-{index:05d}", cod="Pobranie 149,99 zł" if index % 3 == 0 else "",
+            reference=f"ZAM-2026-{index:05d}",
+            cod="Pobranie 149,99 zł" if index % 3 == 0 else "",
         )
         for index in range(count)
     ]
@@ -87,9 +90,8 @@ def label_rows() -> list[str]:
         document = measured.result
         assert isinstance(document, bytes)
         pages = _pages(document) if document.startswith(b"%PDF") else document.count(b"^XA")
-        rows.append(
-            f"| {name} | {measured.seconds:.2f} | {measured.peak_mib:.1f} | {len(document) / 2**20:.1f} | {pages} |"
-        )
+        size = len(document) / 2**20
+        rows.append(f"| {name} | {measured.seconds:.2f} | {measured.peak_mib:.1f} | {size:.1f} | {pages} |")
     return rows
 
 

@@ -47,8 +47,9 @@ class Config:
     INPOST_API_URL = "https://api-shipx-pl.easypack24.net"
     INPOST_TOKEN: str | None = None
     INPOST_ORGANIZATION_ID: str | None = None
-    DPD_API_URL = "https://dpdservices.dpd.com.pl/DPDPackageObjServicesService/DPDPackageObjServices"
-    DPD_INFO_URL = "https://dpdinfoservices.dpd.com.pl/DPDInfoServicesObjEventsService/DPDInfoServicesObjEvents"
+    DPD_API_URL = "https://dpdservices.dpd.com.pl"  # DPDServices host (demo: dpdservicesdemo.dpd.com.pl)
+    DPD_INFO_URL = "https://dpdinfoservices.dpd.com.pl"  # InfoServices host (tracking)
+    DPD_POINTS_URL: str | None = None  # DPD Pickup points search host; default: DPD_API_URL
     DPD_LOGIN: str | None = None
     DPD_PASSWORD: str | None = None
     DPD_MASTER_FID: str | None = None

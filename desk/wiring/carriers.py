@@ -97,6 +97,17 @@ def http_settings(app: Flask) -> dict[str, dict[str, Any]]:
             "token": config["INPOST_TOKEN"] or "",
             "organization_id": config["INPOST_ORGANIZATION_ID"] or "0",
         },
+        "dpd": {
+            "services_url": config["DPD_API_URL"],
+            "info_url": config["DPD_INFO_URL"],
+            "points_url": config["DPD_POINTS_URL"] or config["DPD_API_URL"],
+            "login": config["DPD_LOGIN"] or "",
+            "password": config["DPD_PASSWORD"] or "",
+            "master_fid": int(config["DPD_MASTER_FID"] or 0),
+            "info_login": config["DPD_INFO_LOGIN"] or "",
+            "info_password": config["DPD_INFO_PASSWORD"] or "",
+            "info_channel": config["DPD_INFO_CHANNEL"] or "",
+        },
     }
 
 
@@ -116,19 +127,37 @@ class RunningFake:
 
 
 def _start_fakes(app: Flask) -> dict[str, RunningFake]:
-    from integrations.carriers.inpost.fake import DEFAULT_ORG, DEFAULT_TOKEN
-    from integrations.carriers.inpost.fake import serve_demo as serve_inpost_demo
-
     step = float(app.config["CARRIERS_DEMO_STEP_SECONDS"])
-    inpost = serve_inpost_demo(auto_advance=step)
-    return {
-        "inpost": RunningFake(
-            inpost, {"base_url": inpost.url, "token": DEFAULT_TOKEN, "organization_id": DEFAULT_ORG}
-        ),
+    return {"inpost": _fake_inpost(step), "dpd": _fake_dpd(step)}
+
+
+def _fake_inpost(step: float) -> RunningFake:
+    from integrations.carriers.inpost.fake import DEFAULT_ORG, DEFAULT_TOKEN, serve_demo
+
+    server = serve_demo(auto_advance=step)
+    return RunningFake(
+        server, {"base_url": server.url, "token": DEFAULT_TOKEN, "organization_id": DEFAULT_ORG}
+    )
+
+
+def _fake_dpd(step: float) -> RunningFake:
+    from integrations.carriers.dpd.fake import DpdFakeState, seed_demo, serve_dpd
+
+    server = serve_dpd(seed_demo(DpdFakeState(auto_advance=step)))
+    urls = dict.fromkeys(("services_url", "info_url", "points_url"), server.url)
+    credentials = {
+        "login": "demo",
+        "password": "demo-password",
+        "master_fid": 1495,
+        "info_login": "demo",
+        "info_password": "demo-info",
+        "info_channel": "desk",
     }
+    return RunningFake(server, {**urls, **credentials})
 
 
 def _builders(settings: dict[str, dict[str, Any]], timeout: float) -> dict[str, Callable[[], CarrierPort]]:
+    from integrations.carriers.dpd import DpdAdapter, DpdCredentials
     from integrations.carriers.inpost.adapter import InPostAdapter
 
     read_timeout = (5.0, timeout)
@@ -137,6 +166,23 @@ def _builders(settings: dict[str, dict[str, Any]], timeout: float) -> dict[str, 
         inpost = settings["inpost"]
         builders["inpost"] = lambda: InPostAdapter(
             inpost["base_url"], inpost["token"], inpost["organization_id"], timeout=read_timeout
+        )
+    if "dpd" in settings:
+        dpd = dict(settings["dpd"])
+        credentials = DpdCredentials(
+            dpd.pop("login"),
+            dpd.pop("password"),
+            dpd.pop("master_fid"),
+            info_login=dpd.pop("info_login"),
+            info_password=dpd.pop("info_password"),
+            info_channel=dpd.pop("info_channel"),
+        )
+        builders["dpd"] = lambda: DpdAdapter(
+            dpd["services_url"],
+            credentials,
+            info_url=dpd["info_url"],
+            points_url=dpd["points_url"],
+            timeout=read_timeout,
         )
     return builders
 
