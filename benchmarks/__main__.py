@@ -111,7 +111,8 @@ def _title(section: str) -> str:
 def _in_order(sections: list[str]) -> list[str]:
     """Sync first, then the page benchmarks in their usual order."""
     order = [SYNC_TITLE] + [_page_title(name, title) for name, title in PAGE_BENCHES]
-    order += [importlib.import_module(f"benchmarks.{name}").TITLE for name in POLLING_BENCHES + CARRIER_BENCHES]
+    later = POLLING_BENCHES + CARRIER_BENCHES
+    order += [importlib.import_module(f"benchmarks.{name}").TITLE for name in later]
     rank = {f"## {title}": index for index, title in enumerate(order)}
     return sorted(sections, key=lambda section: rank.get(_title(section), len(rank)))
 
