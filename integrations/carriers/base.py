@@ -67,7 +67,7 @@ class PointKind(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Address:
     """A sender or receiver. `street` may hold the number too ("Kwiatowa 5/3") when `building` is
-    empty: adapters that need them apart use split_street()."""
+    empty: adapters that need them apart use addresses.split_street()."""
 
     name: str
     street: str

@@ -131,7 +131,7 @@ class DpdAdapter:
         return dataclasses.replace(shipment, service=request.service)
 
     def _check_postcode(self, receiver: Address) -> None:
-        answer = self.client.find_postal_code(wire.postal_code(receiver.postcode), receiver.country)
+        answer = self.client.find_postal_code(wire.postcode_digits(receiver.postcode), receiver.country)
         if answer != parse.OK:
             raise CarrierValidationError(
                 [
@@ -190,7 +190,7 @@ class DpdAdapter:
 
     def pickup_windows(self, address: Address, day: dt.date) -> tuple[PickupWindow, ...]:
         """DPD's courier ranges for the sender's postcode, placed on `day` (Polish time)."""
-        answer = self.client.courier_availability(wire.postal_code(address.postcode), address.country)
+        answer = self.client.courier_availability(wire.postcode_digits(address.postcode), address.country)
         return parse.windows(answer, day, self._now())
 
     def order_pickup(self, request: PickupRequest) -> Pickup:
@@ -215,7 +215,7 @@ class DpdAdapter:
         self, *, postcode: str = "", city: str = "", street: str = "", limit: int = 20
     ) -> tuple[Point, ...]:
         """DPD Pickup points near a postcode or city."""
-        params = {"zipCode": wire.postal_code(postcode), "city": city, "street": street, "limit": limit}
+        params = {"zipCode": wire.postcode_digits(postcode), "city": city, "street": street, "limit": limit}
         return parse.points(self.client.points({k: v for k, v in params.items() if v}))
 
 

@@ -5,29 +5,13 @@ from __future__ import annotations
 
 import math
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from integrations.carriers.addresses import WARSAW, one_line, postcode_digits
 from integrations.carriers.base import Address, ParcelSpec, PickupRequest, ShipmentRequest
 from integrations.carriers.checks import normalize_phone
 from integrations.carriers.dpd.services import ADDITIONAL
 
 CURRENCY = "PLN"
-WARSAW = ZoneInfo("Europe/Warsaw")  # DPD's dates and hours are Polish local time
-
-
-def postal_code(value: str) -> str:
-    """ "00-950" -> "00950" (DPD wants digits only)."""
-    return "".join(ch for ch in value if ch.isalnum()).upper()
-
-
-def one_line(address: Address) -> str:
-    """Street, number and flat in one line ("Kwiatowa 5/3"), as DPD's `address` field holds them."""
-    line = address.street.strip()
-    if address.building.strip():
-        line = f"{line} {address.building.strip()}"
-        if address.flat.strip():
-            line = f"{line}/{address.flat.strip()}"
-    return line
 
 
 def phone(value: str) -> str | None:
@@ -51,7 +35,7 @@ def address(value: Address, *, fid: int | None = None) -> dict[str, Any]:
         "fid": fid,
         "name": value.name.strip() or None,
         "phone": phone(value.phone),
-        "postalCode": postal_code(value.postcode),
+        "postalCode": postcode_digits(value.postcode),
     }
 
 
@@ -133,7 +117,7 @@ def pickup_params(request: PickupRequest, *, fid: int) -> dict[str, Any]:
                 "senderFullName": (sender.company or sender.name)[:100],
                 "senderName": sender.name[:100],
                 "senderPhone": phone(sender.phone) or "",
-                "senderPostalCode": postal_code(sender.postcode),
+                "senderPostalCode": postcode_digits(sender.postcode),
             },
         },
         "pickupDate": start.date().isoformat(),

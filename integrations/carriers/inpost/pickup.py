@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from functools import cache
-from zoneinfo import ZoneInfo
 
 import holidays
 
+from integrations.carriers.addresses import WARSAW
 from integrations.carriers.base import PickupWindow
 
-WARSAW = ZoneInfo("Europe/Warsaw")
 MIN_NOTICE = dt.timedelta(hours=2)  # assumed: a courier needs some notice for a same-day call
 
 

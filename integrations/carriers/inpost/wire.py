@@ -10,22 +10,10 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from integrations.carriers.addresses import split_street
 from integrations.carriers.base import Address, ParcelSpec, PickupRequest, ShipmentRequest
 from integrations.carriers.checks import normalize_phone
 from integrations.carriers.inpost.services import TEMPLATE_SERVICES
-
-_NUMBER_AT_END = re.compile(r"^(?P<street>.*?\D)\s+(?P<number>\d+\w*(?:\s*/\s*\w+)?)$")
-
-
-def split_street(address: Address) -> tuple[str, str]:
-    """(street, building_number): ShipX wants them apart; "Kwiatowa 5/3" becomes ("Kwiatowa", "5/3")."""
-    if address.building:
-        number = f"{address.building}/{address.flat}" if address.flat else address.building
-        return address.street.strip(), number
-    match = _NUMBER_AT_END.match(address.street.strip())
-    if match is None:
-        return address.street.strip(), ""
-    return match["street"].strip(), match["number"].replace(" ", "")
 
 
 def _phone(value: str) -> str:
@@ -38,7 +26,8 @@ def _phone(value: str) -> str:
 
 def address_body(address: Address) -> dict[str, Any]:
     """A ShipX address object."""
-    street, number = split_street(address)
+    street, building, flat = split_street(address)
+    number = f"{building}/{flat}" if building and flat else building
     return {
         "street": street,
         "building_number": number,

@@ -19,6 +19,7 @@ from typing import Any
 import requests
 
 from integrations.carriers import checks, documents, transport
+from integrations.carriers.addresses import WARSAW
 from integrations.carriers.base import (
     Address,
     Capabilities,
@@ -40,7 +41,7 @@ from integrations.carriers.poczta import services as svc
 from integrations.carriers.poczta.client import EnadawcaClient
 from integrations.carriers.poczta.sledzenie import PRODUCTION_URL as SLEDZENIE_URL
 from integrations.carriers.poczta.sledzenie import SledzenieClient
-from integrations.carriers.poczta.wire import WARSAW, guid_for
+from integrations.carriers.poczta.wire import guid_for
 
 CARRIER = svc.CARRIER
 

@@ -8,16 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from integrations.carriers.addresses import postcode_digits, split_street
 from integrations.carriers.base import Address, ShipmentRequest
 from integrations.carriers.checks import normalize_phone
 from integrations.carriers.poczta import services as svc
-from integrations.carriers.poczta.wire import (
-    grosze,
-    guid_for,
-    national_bank_number,
-    postcode_digits,
-    split_street,
-)
+from integrations.carriers.poczta.wire import grosze, guid_for, national_bank_number
 
 
 def _phone(value: str) -> str | None:
@@ -31,7 +26,7 @@ def _phone(value: str) -> str | None:
 
 def address(types: Any, value: Address) -> Any:
     """adresType (every field is an attribute); `mobile` gets the number too, for SMS notices."""
-    ulica, numer_domu, numer_lokalu = split_street(value.street, value.building, value.flat)
+    ulica, numer_domu, numer_lokalu = split_street(value)
     phone = _phone(value.phone)
     return types.adresType(
         nazwa=value.company or value.name,

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from integrations.carriers.addresses import postcode_dashed, postcode_digits
 from integrations.carriers.base import Point, PointKind
 from integrations.carriers.poczta.services import CARRIER
-from integrations.carriers.poczta.wire import postcode_dashed, postcode_digits, voivodeships_for
+from integrations.carriers.poczta.wire import voivodeships_for
 
 ALL_VOIVODESHIPS = tuple(f"{code:02d}" for code in range(2, 33, 2))
 

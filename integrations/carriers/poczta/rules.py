@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from integrations.carriers.addresses import split_street
 from integrations.carriers.base import Address, CodSink, PickupRequest, ShipmentRequest
 from integrations.carriers.checks import check_phone, check_postcode, check_text, problem
 from integrations.carriers.errors import CarrierValidationError, FieldProblem
 from integrations.carriers.poczta import build
 from integrations.carriers.poczta import services as svc
 from integrations.carriers.poczta.services import CARRIER
-from integrations.carriers.poczta.wire import split_street
 
 
 def _address_problems(prefix: str, address: Address) -> list[FieldProblem]:
@@ -31,7 +31,7 @@ def _address_problems(prefix: str, address: Address) -> list[FieldProblem]:
                 length=len(email),
             )
         )
-    _, building, flat = split_street(address.street, address.building, address.flat)
+    _, building, flat = split_street(address)
     for name, value in (("building", building), ("flat", flat)):
         found += check_text(f"{prefix}.{name}", value, max_len=svc.HOUSE_NUMBER_MAX)
     return found

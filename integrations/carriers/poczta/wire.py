@@ -9,17 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-WARSAW = ZoneInfo("Europe/Warsaw")
-
-# "Kwiatowa 5/3", "ul. Długa 12A m. 4", "Aleje Jerozolimskie 100 lok. 7"
-_STREET = re.compile(
-    r"^(?P<street>.*?\D)\s+(?P<building>\d+[A-Za-z]?(?:[-/]\d+[A-Za-z]?)??)"
-    r"(?:\s*(?:/|m\.?|lok\.?)\s*(?P<flat>\w+))?$"
-)
+from integrations.carriers.addresses import WARSAW, postcode_digits
 
 
 def guid_for(idempotency_key: str) -> str:
@@ -39,29 +31,6 @@ def grosze(amount: Decimal) -> int:
 def pln(value: int | None) -> Decimal | None:
     """Grosze from the wire to Decimal PLN."""
     return None if value is None else (Decimal(value) / 100).quantize(Decimal("0.01"))
-
-
-def postcode_digits(postcode: str) -> str:
-    """ "00-950" -> "00950"."""
-    return postcode.replace("-", "").strip()
-
-
-def postcode_dashed(digits: str) -> str:
-    """ "00950" -> "00-950" (the port's shape)."""
-    digits = digits.replace("-", "").strip()
-    return f"{digits[:2]}-{digits[2:]}" if len(digits) == 5 else digits
-
-
-def split_street(street: str, building: str = "", flat: str = "") -> tuple[str, str, str]:
-    """(ulica, numerDomu, numerLokalu): an Address holds the numbers inside `street` when `building`
-    is empty; e-Nadawca wants them apart (numerDomu and numerLokalu are at most 11 characters)."""
-    street = " ".join(street.split())
-    if building:
-        return street, building.strip(), flat.strip()
-    found = _STREET.match(street)
-    if not found:
-        return street, "", flat.strip()
-    return found["street"].strip(), found["building"], (found["flat"] or flat).strip()
 
 
 def national_bank_number(iban: str) -> str:

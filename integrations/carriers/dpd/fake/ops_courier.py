@@ -6,13 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import zlib
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from integrations.carriers.addresses import WARSAW
 from integrations.carriers.dpd.fake.envelope import INFO_NS, SoapFault, first
 from integrations.carriers.dpd.fake.ops import authenticate
 from integrations.carriers.dpd.fake.state import DpdFakeState, FakePickupCall
-
-WARSAW = ZoneInfo("Europe/Warsaw")
 
 
 def courier_availability(state: DpdFakeState, request: dict[str, Any]) -> dict[str, Any]:

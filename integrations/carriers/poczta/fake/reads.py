@@ -7,11 +7,11 @@ import datetime as dt
 
 from lxml import etree
 
+from integrations.carriers.addresses import postcode_dashed
 from integrations.carriers.fakekit import LabelData, render_pdf, render_protocol_pdf, render_zpl
 from integrations.carriers.poczta import parse
 from integrations.carriers.poczta.fake.soap import child, error, response_element
 from integrations.carriers.poczta.fake.state import Parcel, PocztaState
-from integrations.carriers.poczta.wire import postcode_dashed
 
 
 def _lines(element: etree._Element | None) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from lxml import etree
 
-from integrations.carriers.poczta.wire import WARSAW
+from integrations.carriers.addresses import WARSAW
 
 # the order a sent envelope moves in (assumed: the WSDL lists the values, not their order); BLEDNY is
 # set by a test handle (or `fail_envelopes`)

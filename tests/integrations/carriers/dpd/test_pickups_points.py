@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
+from integrations.carriers.addresses import WARSAW
 from integrations.carriers.base import PickupRequest, PickupWindow, PointKind
-from integrations.carriers.dpd.wire import WARSAW
 from integrations.carriers.errors import (
     CarrierNotFound,
     CarrierRefused,

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from integrations.carriers.addresses import WARSAW
 from integrations.carriers.base import Address, CashOnDelivery, ParcelSpec, ShipmentRequest
 from integrations.carriers.poczta.adapter import PocztaAdapter
 from integrations.carriers.poczta.fake import (
@@ -16,7 +17,6 @@ from integrations.carriers.poczta.fake import (
     harness_of,
     serve_poczta,
 )
-from integrations.carriers.poczta.wire import WARSAW
 
 NOW = dt.datetime(2026, 10, 5, 10, 0, tzinfo=WARSAW)  # a Monday
 

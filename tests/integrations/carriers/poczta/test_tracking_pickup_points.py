@@ -8,6 +8,7 @@ import pytest
 from lxml import etree
 
 from integrations.carriers import status
+from integrations.carriers.addresses import WARSAW
 from integrations.carriers.base import PickupRequest, PointKind, TrackingState
 from integrations.carriers.errors import (
     CarrierAuthError,
@@ -16,7 +17,6 @@ from integrations.carriers.errors import (
     CarrierValidationError,
 )
 from integrations.carriers.poczta.fake import PocztaState, harness_of, serve_poczta
-from integrations.carriers.poczta.wire import WARSAW
 
 from .conftest import NOW, SENDER, Clock, make_adapter, request_for
 
