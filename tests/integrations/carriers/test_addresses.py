@@ -15,7 +15,7 @@ def at(street: str, building: str = "", flat: str = "") -> Address:
     [
         (at("Kwiatowa 5/3"), ("Kwiatowa", "5", "3"), "Kwiatowa 5/3"),
         (at("ul. Długa 12A m. 4"), ("ul. Długa", "12A", "4"), "ul. Długa 12A/4"),
-        (at("Aleje Jerozolimskie 100 lok. 7"), ("Aleje Jerozolimskie", "100", "7"), "Aleje Jerozolimskie 100/7"),
+        (at("Al. Jerozolimskie 100 lok. 7"), ("Al. Jerozolimskie", "100", "7"), "Al. Jerozolimskie 100/7"),
         (at("3 Maja 15"), ("3 Maja", "15", ""), "3 Maja 15"),
         (at("Rynek"), ("Rynek", "", ""), "Rynek"),
         (at("Kwiatowa", "5", "3"), ("Kwiatowa", "5", "3"), "Kwiatowa 5/3"),
