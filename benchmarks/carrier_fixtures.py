@@ -115,7 +115,18 @@ def _dpd() -> Iterator[Run]:
         yield Run(port, lambda i: _request("dpd_classic", i), harness_of(server).count)
 
 
+@contextlib.contextmanager
+def _poczta() -> Iterator[Run]:
+    from integrations.carriers.poczta.adapter import PocztaAdapter
+    from integrations.carriers.poczta.fake import ENADAWCA_PATH, harness_of, serve_poczta
+
+    with serve_poczta() as server:
+        port = PocztaAdapter(server.url + ENADAWCA_PATH, "sklep", "haslo-enadawca")
+        yield Run(port, lambda i: _request("pocztex_kurier", i), harness_of(server).count)
+
+
 SCENARIOS = [
     Scenario("InPost ShipX (courier, async: created -> offers -> confirmed)", _inpost),
     Scenario("DPD (SOAP: postcode check, package numbers)", _dpd),
+    Scenario("Poczta Polska e-Nadawca (SOAP: shipment into the envelope buffer)", _poczta),
 ]

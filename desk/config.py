@@ -57,10 +57,11 @@ class Config:
     DPD_INFO_PASSWORD: str | None = None
     DPD_INFO_CHANNEL: str | None = None
     POCZTA_API_URL = "https://e-nadawca.poczta-polska.pl/websrv/en.php"
-    POCZTA_TRACKING_URL = "https://uss.poczta-polska.pl/uss/v2.0"
     POCZTA_LOGIN: str | None = None
     POCZTA_PASSWORD: str | None = None
-    POCZTA_TRACKING_KEY: str | None = None
+    POCZTA_TRACKING_URL = "https://tt.poczta-polska.pl/Sledzenie/services/Sledzenie"  # "Sledzenie" SOAP
+    POCZTA_TRACKING_LOGIN = "sledzeniepp"  # Poczta Polska's shared public tracking account
+    POCZTA_TRACKING_PASSWORD: str | None = None
 
     SCHEDULER_ENABLED = True
     # embedded: the jobs run in this process (APScheduler); celery: workers and beat over Redis

@@ -108,6 +108,14 @@ def http_settings(app: Flask) -> dict[str, dict[str, Any]]:
             "info_password": config["DPD_INFO_PASSWORD"] or "",
             "info_channel": config["DPD_INFO_CHANNEL"] or "",
         },
+        "poczta": {
+            "url": config["POCZTA_API_URL"],
+            "login": config["POCZTA_LOGIN"] or "",
+            "password": config["POCZTA_PASSWORD"] or "",
+            "tracking_url": config["POCZTA_TRACKING_URL"],
+            "tracking_username": config["POCZTA_TRACKING_LOGIN"] or "",
+            "tracking_password": config["POCZTA_TRACKING_PASSWORD"] or "",
+        },
     }
 
 
@@ -128,7 +136,7 @@ class RunningFake:
 
 def _start_fakes(app: Flask) -> dict[str, RunningFake]:
     step = float(app.config["CARRIERS_DEMO_STEP_SECONDS"])
-    return {"inpost": _fake_inpost(step), "dpd": _fake_dpd(step)}
+    return {"inpost": _fake_inpost(step), "dpd": _fake_dpd(step), "poczta": _fake_poczta(step)}
 
 
 def _fake_inpost(step: float) -> RunningFake:
@@ -156,9 +164,27 @@ def _fake_dpd(step: float) -> RunningFake:
     return RunningFake(server, {**urls, **credentials})
 
 
+def _fake_poczta(step: float) -> RunningFake:
+    from integrations.carriers.poczta.fake import ENADAWCA_PATH, SLEDZENIE_PATH, PocztaState, serve_poczta
+
+    server = serve_poczta(PocztaState(auto_advance=step), demo=True)
+    return RunningFake(
+        server,
+        {
+            "url": server.url + ENADAWCA_PATH,
+            "login": "sklep",
+            "password": "haslo-enadawca",
+            "tracking_url": server.url + SLEDZENIE_PATH,
+            "tracking_username": "sledzeniepp",
+            "tracking_password": "PPSA",
+        },
+    )
+
+
 def _builders(settings: dict[str, dict[str, Any]], timeout: float) -> dict[str, Callable[[], CarrierPort]]:
     from integrations.carriers.dpd import DpdAdapter, DpdCredentials
     from integrations.carriers.inpost.adapter import InPostAdapter
+    from integrations.carriers.poczta.adapter import PocztaAdapter
 
     read_timeout = (5.0, timeout)
     builders: dict[str, Callable[[], CarrierPort]] = {}
@@ -184,6 +210,10 @@ def _builders(settings: dict[str, dict[str, Any]], timeout: float) -> dict[str, 
             points_url=dpd["points_url"],
             timeout=read_timeout,
         )
+    if "poczta" in settings:
+        poczta = dict(settings["poczta"])
+        url, login, password = poczta.pop("url"), poczta.pop("login"), poczta.pop("password")
+        builders["poczta"] = lambda: PocztaAdapter(url, login, password, timeout=read_timeout, **poczta)
     return builders
 
 
