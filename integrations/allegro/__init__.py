@@ -141,7 +141,6 @@ from integrations.allegro.models_ratings import (
     RatingsSummary,
     RemovalRequest,
 )
-
 from integrations.allegro.models_shipments import (
     AllegroPoint,
     CommandError,
