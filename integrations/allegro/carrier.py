@@ -322,7 +322,9 @@ def _window(day: dt.date, start: str, end: str) -> PickupWindow:
 def _command_failure(status: CommandStatus) -> errors.CarrierError:
     """ERROR in a command status: per-field problems where Allegro named a field, else a refusal."""
     problems = [
-        checks.problem(_FIELDS.get(e.path or "", e.path or ""), "carrier_rejected", e.message, allegro_code=e.code)
+        checks.problem(
+            _FIELDS.get(e.path or "", e.path or ""), "carrier_rejected", e.message, allegro_code=e.code
+        )
         for e in status.errors
         if e.path
     ]
