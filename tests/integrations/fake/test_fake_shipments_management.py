@@ -224,3 +224,14 @@ def test_created_waybill_is_tracked_and_arranged_statuses_win(api, state, seller
     state.add_tracking_status(waybill, "NEW_CODE")
     answer = api.get("/order/carriers/DPD/tracking", params={"waybill": waybill}).json()
     assert answer["waybills"][0]["trackingDetails"]["statuses"][0]["code"] == "NEW_CODE"
+
+
+def test_demo_points_conform_to_the_spec_and_filter_by_carrier(api, state) -> None:
+    from integrations.allegro.fake.demo.shipments import seed_wza
+
+    seed_wza(state)
+    seed_wza(state)  # idempotent
+    answer = api.get("/order/carriers/ALLEGRO/points", params={"carriers": "UPS"}).json()
+    assert {p["address"]["city"] for p in answer["points"]} == {"Gdańsk", "Wrocław"}
+    assert len(state.allegro_points) == 6
+    assert response_violations("GET", "/order/carriers/ALLEGRO/points", 200, PUB, answer) == []
