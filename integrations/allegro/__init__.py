@@ -29,6 +29,11 @@ from integrations.allegro.client_messaging import (
     MessagingMixin,
     file_name_of,
 )
+from integrations.allegro.client_shipments import (
+    COMMAND_EXISTS,
+    CommandStillInProgress,
+    ShipmentManagementMixin,
+)
 from integrations.allegro.errors import (
     AccessDenied,
     AllegroConnectionError,
@@ -136,6 +141,22 @@ from integrations.allegro.models_ratings import (
     RatingsSummary,
     RemovalRequest,
 )
+from integrations.allegro.models_shipments import (
+    AllegroPoint,
+    CommandError,
+    CommandReceipt,
+    CommandStatus,
+    DeliveryOption,
+    DeliveryProposal,
+    DeliveryService,
+    ParcelStatus,
+    ParcelTracking,
+    PickupProposal,
+    PickupTime,
+    WzaPackage,
+    WzaPickup,
+    WzaShipment,
+)
 
 # the messaging constants whose names the issues area already uses are exported with a prefix
 MESSAGE_ATTACHMENT_CONTENT_TYPES = models_messaging.ATTACHMENT_CONTENT_TYPES
@@ -143,6 +164,24 @@ MESSAGE_ATTACHMENT_MAX_BYTES = models_messaging.ATTACHMENT_MAX_BYTES
 MESSAGING_MESSAGE_TYPES = models_messaging.MESSAGE_TYPES
 
 __all__ = [
+    # Wysyłam z Allegro (client_shipments.py, models_shipments.py; the adapter is in carrier.py)
+    "COMMAND_EXISTS",
+    "AllegroPoint",
+    "CommandError",
+    "CommandReceipt",
+    "CommandStatus",
+    "CommandStillInProgress",
+    "DeliveryOption",
+    "DeliveryProposal",
+    "DeliveryService",
+    "ParcelStatus",
+    "ParcelTracking",
+    "PickupProposal",
+    "PickupTime",
+    "ShipmentManagementMixin",
+    "WzaPackage",
+    "WzaPickup",
+    "WzaShipment",
     "ATTACHMENT_CONTENT_TYPES",
     "ATTACHMENT_MAX_BYTES",
     "CLAIM_DECISIONS",

@@ -19,6 +19,7 @@ from integrations.allegro.auth import TokenManager
 from integrations.allegro.client_issues import IssuesMixin
 from integrations.allegro.client_messaging import MessagingMixin
 from integrations.allegro.client_ratings import RatingsMixin
+from integrations.allegro.client_shipments import ShipmentManagementMixin
 from integrations.allegro.models import (
     Carrier,
     CheckoutForm,
@@ -40,7 +41,7 @@ MAX_CARRIER_NAME_LENGTH = 30
 FULFILLMENT_LANGUAGE = "en-US"
 
 
-class AllegroClient(IssuesMixin, MessagingMixin, RatingsMixin):
+class AllegroClient(IssuesMixin, MessagingMixin, RatingsMixin, ShipmentManagementMixin):
     """Client of Allegro's REST API for one seller account (the token manager decides which)."""
 
     def __init__(

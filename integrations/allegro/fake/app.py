@@ -8,7 +8,7 @@ from integrations.allegro.fake import gate
 from integrations.allegro.fake.context import STATE_KEY
 from integrations.allegro.fake.errors import ApiError, OAuthError
 from integrations.allegro.fake.responses import errors_response, oauth_error_response
-from integrations.allegro.fake.routes import auth, issues, messaging, orders, ratings, user
+from integrations.allegro.fake.routes import auth, issues, messaging, orders, ratings, shipments, user
 from integrations.allegro.fake.state.core import FakeAllegroState
 from integrations.allegro.fake.validation import warm_up
 
@@ -32,6 +32,7 @@ def create_fake_allegro(state: FakeAllegroState | None = None, *, validate: bool
     app.register_blueprint(issues.bp)
     app.register_blueprint(ratings.bp)
     app.register_blueprint(messaging.bp)
+    app.register_blueprint(shipments.bp)
     app.register_blueprint(auth.bp)
     gate.install(app)
     _install_error_handlers(app)

@@ -16,6 +16,7 @@ from integrations.allegro.fake.app import create_fake_allegro
 from integrations.allegro.fake.demo.issues import IssuesDemo
 from integrations.allegro.fake.demo.messaging import MessagingDemo
 from integrations.allegro.fake.demo.ratings import DemoRatings
+from integrations.allegro.fake.demo.shipments import seed_wza
 from integrations.allegro.fake.state.core import FakeAllegroState
 from integrations.allegro.fake.state.form_factory import make_buyer, make_checkout_form, mark_paid
 from integrations.allegro.fake.timeutil import iso
@@ -69,6 +70,7 @@ class DemoGenerator:
             self.issues.populate(seller_id)
             self.ratings.populate(seller_id)
             self.messaging.populate(seller_id)
+            seed_wza(self.state)
 
     def _past_order(self, bought: dt.datetime, now: dt.datetime) -> tuple[dict[str, Any], list[Any]]:
         rng = self.rng

@@ -22,6 +22,7 @@ from integrations.allegro.fake.state.issues import IssuesStateMixin
 from integrations.allegro.fake.state.messaging import MessagingStateMixin
 from integrations.allegro.fake.state.orders import OrdersStateMixin
 from integrations.allegro.fake.state.ratings import RatingsStateMixin
+from integrations.allegro.fake.state.shipment_management import ShipmentManagementMixin
 from integrations.allegro.fake.state.shipments import ShipmentsMixin
 from integrations.allegro.fake.timeutil import to_utc, utcnow
 
@@ -30,6 +31,7 @@ class FakeAllegroState(
     AuthStateMixin,
     OrdersStateMixin,
     ShipmentsMixin,
+    ShipmentManagementMixin,
     IssuesStateMixin,
     MessagingStateMixin,
     RatingsStateMixin,
@@ -55,6 +57,7 @@ class FakeAllegroState(
         self._init_auth()
         self._init_orders()
         self._init_shipments()
+        self._init_shipment_management()
         self._init_issues()
         self._init_messaging()
         self._init_ratings()

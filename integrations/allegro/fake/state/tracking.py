@@ -35,7 +35,18 @@ def tracking_payload(state: FakeAllegroState, carrier_id: str, waybills: list[st
             if s["carrierId"] == carrier_id
         }
         now = state.now()
-    return {"carrierId": carrier_id, "waybills": [_history(w, added.get(w), now) for w in waybills]}
+        arranged = {w: list(state.wza_tracking[w]) for w in waybills if w in state.wza_tracking}
+    histories = [
+        _arranged(w, arranged[w]) if w in arranged else _history(w, added.get(w), now) for w in waybills
+    ]
+    return {"carrierId": carrier_id, "waybills": histories}
+
+
+def _arranged(waybill: str, statuses: list[dict[str, Any]]) -> dict[str, Any]:
+    """The statuses a test appended (state.add_tracking_status), in the order given."""
+    first, last = statuses[0]["occurredAt"], statuses[-1]["occurredAt"]
+    details = {"statuses": statuses, "createdAt": first, "updatedAt": last}
+    return {"waybill": waybill, "trackingDetails": details}
 
 
 def _history(waybill: str, created: dt.datetime | None, now: dt.datetime) -> dict[str, Any]:
