@@ -15,6 +15,7 @@ from desk.models import Agent, Role, SellerAccount
 from desk.services.accounts.auth import create_agent
 from desk.services.accounts.sellers import activate_with_tokens
 from desk.wiring import settings
+from desk.wiring.carriers import FAKE_CARRIERS, get_carriers
 from integrations.allegro import TokenPair
 from integrations.allegro.auth import utcnow
 
@@ -49,7 +50,17 @@ def prepare_demo(app: Flask) -> DemoLogin:
     # The fake lives in this process: every start issues it fresh tokens.
     pair = TokenPair.from_response(server.state.issue_token(seller_id), utcnow())
     activate_with_tokens(wiring.get_allegro(), account.id, pair)
+    if app.config["CARRIERS_BACKEND"] == "fake":
+        get_carriers(app)  # the carriers' fakes start with the desk, like the fake Allegro
     return DemoLogin(DEMO_EMAIL, password)
+
+
+def fake_urls(app: Flask) -> dict[str, str]:
+    """Where the in-process fakes listen: Allegro (also Wysyłam z Allegro) and each carrier."""
+    urls = {"Allegro": _fake(app)[0].url}
+    for name, fake in app.extensions.get(FAKE_CARRIERS, {}).items():
+        urls[name] = fake.server.url
+    return urls
 
 
 def _fake(app: Flask):

@@ -25,7 +25,7 @@ def serve(host: str, port: int | None, demo: bool) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     port = port or int(app.config["PORT"])
     if demo:
-        from desk.demo import prepare_demo, start_demo_ticker
+        from desk.demo import fake_urls, prepare_demo, start_demo_ticker
 
         login = prepare_demo(app)
         start_demo_ticker(app)
@@ -33,6 +33,7 @@ def serve(host: str, port: int | None, demo: bool) -> None:
         click.echo(f"  Allegro Desk: http://{host}:{port}/")
         click.echo(f"  login: {login.email}")
         click.echo(f"  password: {login.password or '(unchanged since the first run)'}")
+        click.echo("  fakes: " + ", ".join(f"{name} {url}" for name, url in fake_urls(app).items()))
         click.echo("")
     start_scheduler(app)
     run_simple(host, port, app, threaded=True, use_reloader=False)
