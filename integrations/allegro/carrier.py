@@ -190,11 +190,13 @@ class AllegroDeliveryCarrier:
             content = self._client.get_protocol(shipment_ids)
         return None if content is None else Label(content, LabelFormat.PDF, LabelSize.A4, "protokol.pdf")
 
-    def pickup_windows(self, address: Address, day: dt.date) -> tuple[PickupWindow, ...]:
-        """Allegro proposes pickups for given shipments only: use pickup_windows_for()."""
-        raise errors.CarrierRefused(
-            "Allegro proposes pickup times for shipments: use pickup_windows_for()", carrier=KEY
-        )
+    def pickup_windows(
+        self, address: Address, day: dt.date, shipment_ids: tuple[str, ...] = ()
+    ) -> tuple[PickupWindow, ...]:
+        """The windows Allegro proposes for the shipments (it proposes for given shipments only)."""
+        if not shipment_ids:
+            raise errors.CarrierRefused("Allegro proposes pickup times for given shipments only", carrier=KEY)
+        return self.pickup_windows_for(list(shipment_ids), address, day)
 
     def pickup_windows_for(
         self, shipment_ids: list[str], address: Address, day: dt.date
@@ -231,10 +233,11 @@ class AllegroDeliveryCarrier:
             raise _command_failure(status)
         return Pickup(KEY, status.result_id or "", "ordered", request.window)
 
-    def tracking(self, waybill: str) -> tuple[TrackingEvent, ...]:
-        """Events of a waybill; the carrier id comes from a shipment this adapter has read, else
-        "ALLEGRO" (use tracking_for() when the carrier is known)."""
-        return self.tracking_for(self._carrier_of_waybill.get(waybill, "ALLEGRO"), waybill)
+    def tracking(self, waybill: str, *, service: str = "") -> tuple[TrackingEvent, ...]:
+        """Events of a waybill. Allegro's tracking needs the carrier id, which is the shipment's service
+        here; without it, the carrier of a shipment this adapter has read, else "ALLEGRO"."""
+        carrier_id = service or self._carrier_of_waybill.get(waybill, "ALLEGRO")
+        return self.tracking_for(carrier_id, waybill)
 
     def tracking_for(self, carrier_id: str, waybill: str) -> tuple[TrackingEvent, ...]:
         """Events of a waybill of `carrier_id` (ShipmentDto.carrier), mapped onto the lifecycle."""

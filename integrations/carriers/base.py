@@ -343,16 +343,20 @@ class CarrierPort(Protocol):
         """The handover protocol (manifest) as PDF, or None when the carrier has none."""
         ...
 
-    def pickup_windows(self, address: Address, day: dt.date) -> tuple[PickupWindow, ...]:
-        """When a courier can come to `address` on `day`."""
+    def pickup_windows(
+        self, address: Address, day: dt.date, shipment_ids: tuple[str, ...] = ()
+    ) -> tuple[PickupWindow, ...]:
+        """When a courier can come to `address` on `day` for the shipments (carriers that propose
+        windows per shipment, like Allegro, need `shipment_ids`; others ignore them)."""
         ...
 
     def order_pickup(self, request: PickupRequest) -> Pickup:
         """Call a courier; the returned window is what the carrier confirmed."""
         ...
 
-    def tracking(self, waybill: str) -> tuple[TrackingEvent, ...]:
-        """The parcel's events, oldest first, each mapped onto the common lifecycle."""
+    def tracking(self, waybill: str, *, service: str = "") -> tuple[TrackingEvent, ...]:
+        """The parcel's events, oldest first, each mapped onto the common lifecycle; `service` is the
+        shipment's service where the carrier's tracking needs it (Allegro: the carrier id)."""
         ...
 
     def points(

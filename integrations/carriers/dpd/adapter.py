@@ -188,7 +188,9 @@ class DpdAdapter:
         content = parse.document(answer, what="protocol")
         return Label(content, LabelFormat.PDF, LabelSize.A4, "protokol-dpd.pdf")
 
-    def pickup_windows(self, address: Address, day: dt.date) -> tuple[PickupWindow, ...]:
+    def pickup_windows(
+        self, address: Address, day: dt.date, shipment_ids: tuple[str, ...] = ()
+    ) -> tuple[PickupWindow, ...]:
         """DPD's courier ranges for the sender's postcode, placed on `day` (Polish time)."""
         answer = self.client.courier_availability(wire.postcode_digits(address.postcode), address.country)
         return parse.windows(answer, day, self._now())
@@ -207,7 +209,7 @@ class DpdAdapter:
         parse.pickup_status(self.client.pickup_call(params))
         return Pickup(carrier=CARRIER, pickup_id=pickup_id, state="cancelled")
 
-    def tracking(self, waybill: str) -> tuple[TrackingEvent, ...]:
+    def tracking(self, waybill: str, *, service: str = "") -> tuple[TrackingEvent, ...]:
         """The waybill's InfoServices events, oldest first (empty while DPD has none)."""
         return parse.events(self.client.events_for_waybill(waybill))
 

@@ -203,7 +203,9 @@ class InPostAdapter:
         return Label(response.content, LabelFormat.PDF, LabelSize.A4, "inpost-protokol.pdf")
 
     # -- pickups -------------------------------------------------------------------------------------
-    def pickup_windows(self, address: Address, day: dt.date) -> tuple[PickupWindow, ...]:
+    def pickup_windows(
+        self, address: Address, day: dt.date, shipment_ids: tuple[str, ...] = ()
+    ) -> tuple[PickupWindow, ...]:
         """Computed, not asked: ShipX has no proposals endpoint (see pickup.py)."""
         return pickup.windows_for(day, CAPABILITIES.pickup_hours, now=self._now)
 
@@ -220,7 +222,7 @@ class InPostAdapter:
         return parse.pickup(self.client.get_dispatch_order(pickup_id))
 
     # -- public data ---------------------------------------------------------------------------------
-    def tracking(self, waybill: str) -> tuple[TrackingEvent, ...]:
+    def tracking(self, waybill: str, *, service: str = "") -> tuple[TrackingEvent, ...]:
         """The public tracking of a 24-digit number, oldest first, mapped via status.map_code."""
         return parse.tracking_events(self.client.tracking(waybill))
 

@@ -237,7 +237,9 @@ class PocztaAdapter:
         return Label(content, LabelFormat.PDF, LabelSize.A4, "ksiazka-nadawcza.pdf")
 
     # -- courier, tracking, points ------------------------------------------------------------------
-    def pickup_windows(self, address: Address, day: dt.date) -> tuple[PickupWindow, ...]:
+    def pickup_windows(
+        self, address: Address, day: dt.date, shipment_ids: tuple[str, ...] = ()
+    ) -> tuple[PickupWindow, ...]:
         """e-Nadawca has no availability call: working days from today, the pickup hours of Capabilities."""
         if day < self._today() or day.weekday() >= 5:
             return ()
@@ -259,7 +261,7 @@ class PocztaAdapter:
             carrier=CARRIER, pickup_id=f"ZK-{guid_for(key)[:16]}", state="ordered", window=request.window
         )
 
-    def tracking(self, waybill: str) -> tuple[TrackingEvent, ...]:
+    def tracking(self, waybill: str, *, service: str = "") -> tuple[TrackingEvent, ...]:
         """Sledzenie sprawdzPrzesylke, each event mapped through status.map_code("poczta", kod)."""
         return self._tracking.track(waybill)
 

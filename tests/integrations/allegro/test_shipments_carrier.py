@@ -15,6 +15,7 @@ from integrations.carriers import (
     Address,
     CarrierNotFound,
     CarrierPort,
+    CarrierRefused,
     CarrierValidationError,
     CashOnDelivery,
     CodSink,
@@ -156,8 +157,10 @@ def test_unknown_shipment_is_not_found(carrier) -> None:
 
 def test_pickup_windows_and_order(carrier, state, seller_id) -> None:
     shipment = carrier.create_shipment(_request(state, seller_id))
-    windows = carrier.pickup_windows_for([shipment.shipment_id], SENDER, dt.date(2030, 1, 7))
+    windows = carrier.pickup_windows(SENDER, dt.date(2030, 1, 7), (shipment.shipment_id,))
     assert windows and windows[0].start.hour == 10
+    with pytest.raises(CarrierRefused):  # Allegro proposes times for given shipments only
+        carrier.pickup_windows(SENDER, dt.date(2030, 1, 7))
     pickup = carrier.order_pickup(
         PickupRequest(SENDER, windows[0], (shipment.shipment_id,), idempotency_key="pick-1")
     )
@@ -169,7 +172,7 @@ def test_tracking_maps_every_code_and_never_raises(carrier, state, seller_id, co
     shipment = carrier.create_shipment(_request(state, seller_id))
     waybill = shipment.waybills[0]
     state.add_tracking_status(waybill, code, description="opis")
-    [event] = carrier.tracking(waybill)
+    [event] = carrier.tracking(waybill, service=shipment.service)
     assert event.code == code and event.known is (code in TRACKING)
     assert event.state is TRACKING.get(code, TrackingState.IN_TRANSIT)
 
