@@ -31,7 +31,7 @@ from desk.services.tokens import DbTokenStore, TokenCipher
 from desk.wiring import carriers
 from integrations.allegro import API_URLS, AUTH_URLS, AllegroClient, OAuthClient, RequestGate, TokenManager
 
-EXTENSION = "desk.allegro"
+EXTENSION = carriers.ALLEGRO_EXTENSION  # "desk.allegro"
 FAKE_EXTENSION = "desk.fake_allegro"
 CACHES = "desk.caches"
 CLOCK = "desk.clock"

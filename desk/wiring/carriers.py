@@ -24,6 +24,7 @@ FAKE_CARRIERS = "desk.fake_carriers"
 BACKENDS = ("fake", "http")
 BROKER_CARRIERS = ("inpost", "dpd", "poczta")
 ALLEGRO = "allegro"
+ALLEGRO_EXTENSION = "desk.allegro"
 
 
 @dataclass
@@ -218,8 +219,14 @@ def _builders(settings: dict[str, dict[str, Any]], timeout: float) -> dict[str, 
 
 
 def _allegro_port(app: Flask) -> Callable[[int], CarrierPort]:
+    """Wysyłam z Allegro for one seller account, on the account's Allegro client (its token, the shared
+    request budget, the fake Allegro when that is the Allegro backend)."""
+    from integrations.allegro.carrier import AllegroDeliveryCarrier
+
+    allegro = app.extensions[ALLEGRO_EXTENSION]  # the lazily built Allegro gateway (desk/wiring/__init__.py)
+
     def port(account_id: int) -> CarrierPort:
-        raise NotImplementedError("Wysyłam z Allegro is not wired yet")
+        return AllegroDeliveryCarrier(allegro.get().client_for(account_id))
 
     return port
 

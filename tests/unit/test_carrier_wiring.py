@@ -83,3 +83,16 @@ def test_production_refuses_the_fake_carriers_and_unknown_backends_are_refused()
     assert _app(CARRIERS_BACKEND="http", **production).config["CARRIERS_BACKEND"] == "http"
     with pytest.raises(ValueError, match="fake' or 'http"):
         _app(CARRIERS_BACKEND="pigeon")
+
+
+def test_wysylam_z_allegro_ships_with_the_accounts_own_allegro_connection(app, fake_allegro):
+    from desk.wiring import get_allegro
+    from integrations.allegro.carrier import AllegroDeliveryCarrier
+    from tests.factories import connect_account
+
+    account, _ = connect_account(fake_allegro)
+    port = get_carriers(app).port("allegro", account_id=account.id)
+    assert isinstance(port, AllegroDeliveryCarrier) and isinstance(port, CarrierPort)
+    assert port.points(city="Kraków") == ()  # the account's token reaches the fake Allegro
+    assert fake_allegro.state.request_count("GET /order/carriers/ALLEGRO/points") == 1
+    assert get_allegro().api_url == fake_allegro.url
