@@ -4,6 +4,7 @@ confirms, fetch a label, count what the fake received."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -125,8 +126,36 @@ def _poczta() -> Iterator[Run]:
         yield Run(port, lambda i: _request("pocztex_kurier", i), harness_of(server).count)
 
 
+@contextlib.contextmanager
+def _allegro() -> Iterator[Run]:
+    from integrations.allegro import AllegroClient, MemoryTokenStore, OAuthClient, TokenManager, TokenPair
+    from integrations.allegro.auth import utcnow
+    from integrations.allegro.carrier import AllegroDeliveryCarrier
+    from integrations.allegro.fake import FakeAllegroState, serve_fake
+    from integrations.allegro.fake.state.auth import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+
+    state = FakeAllegroState()
+    state.wza_processing = dt.timedelta(0)  # commands done by the first status read (Allegro: up to 45 s)
+    seller = state.add_seller("sklep_bench")
+    with serve_fake(state) as server:
+        pair = TokenPair.from_response(state.issue_token(seller), utcnow())
+        tokens = TokenManager(
+            MemoryTokenStore(pair), OAuthClient(server.url, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
+        )
+        # the fake answers a command at once; Retry-After pauses are not what is measured here
+        port = AllegroDeliveryCarrier(AllegroClient(server.url, tokens), sleep=lambda _: None)
+
+        def request(index: int) -> ShipmentRequest:
+            form = state.add_wza_order(seller, "Allegro Kurier DPD")
+            receiver = replace(RECEIVER, email=form["buyer"]["email"])
+            return _request("DPD", index, receiver=receiver, order_id=form["id"], cod=None)
+
+        yield Run(port, request, lambda: state.request_count())
+
+
 SCENARIOS = [
     Scenario("InPost ShipX (courier, async: created -> offers -> confirmed)", _inpost),
     Scenario("DPD (SOAP: postcode check, package numbers)", _dpd),
     Scenario("Poczta Polska e-Nadawca (SOAP: shipment into the envelope buffer)", _poczta),
+    Scenario("Wysyłam z Allegro (create command, status poll, shipment read)", _allegro),
 ]
