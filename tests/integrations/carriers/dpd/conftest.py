@@ -13,30 +13,18 @@ from integrations.carriers.base import Address, CashOnDelivery, ParcelSpec, Ship
 from integrations.carriers.dpd import DpdAdapter, DpdCredentials
 from integrations.carriers.dpd.fake import DpdFakeState, harness_of, seed_demo, serve_dpd
 from integrations.carriers.fakekit import FakeHarness, LoopbackServer
+from tests.integrations.carriers.clock import HandClock
 
 CREDENTIALS = DpdCredentials("demo", "demo-password", 1495, info_password="demo-info", info_channel="desk")
 
 
-class Clock:
-    """A clock the test moves by hand (Monday 2026-03-02, 09:00 Warsaw)."""
-
-    def __init__(self) -> None:
-        self.now = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += dt.timedelta(seconds=seconds)
+@pytest.fixture
+def clock() -> HandClock:
+    return HandClock(dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC))  # a Monday, 09:00 in Warsaw
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def server(clock: Clock) -> Iterator[LoopbackServer]:
+def server(clock: HandClock) -> Iterator[LoopbackServer]:
     running = serve_dpd(seed_demo(DpdFakeState(now=clock)))
     try:
         yield running
@@ -55,7 +43,7 @@ def harness(server: LoopbackServer) -> FakeHarness:
 
 
 @pytest.fixture
-def adapter(server: LoopbackServer, clock: Clock) -> DpdAdapter:
+def adapter(server: LoopbackServer, clock: HandClock) -> DpdAdapter:
     return DpdAdapter(server.url, CREDENTIALS, timeout=(2.0, 1.0), now=clock)
 
 

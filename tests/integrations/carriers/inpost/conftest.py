@@ -21,32 +21,20 @@ from integrations.carriers.inpost.fake import (
     seed_demo,
     serve_inpost,
 )
+from tests.integrations.carriers.clock import HandClock
 
 CREATE = "POST /v1/organizations/{org_id}/shipments"
 LIST = "GET /v1/organizations/{org_id}/shipments"
 GET = "GET /v1/shipments/{shipment_id}"
 
 
-class Clock:
-    """A clock the test moves by hand (Monday 2026-03-02 12:00 UTC)."""
-
-    def __init__(self) -> None:
-        self.now = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += dt.timedelta(seconds=seconds)
+@pytest.fixture
+def clock() -> HandClock:
+    return HandClock(dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC))  # a Monday
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def fake(clock: Clock) -> Iterator[LoopbackServer]:
+def fake(clock: HandClock) -> Iterator[LoopbackServer]:
     """A fresh fake ShipX with the demo points; processing moves one step per GET."""
     state = FakeInPostState(now=clock)
     seed_demo(state)
@@ -63,7 +51,7 @@ def state(fake: LoopbackServer) -> FakeInPostState:
 
 
 @pytest.fixture
-def adapter(fake: LoopbackServer, clock: Clock) -> InPostAdapter:
+def adapter(fake: LoopbackServer, clock: HandClock) -> InPostAdapter:
     return InPostAdapter(fake.url, DEFAULT_TOKEN, DEFAULT_ORG, timeout=(2.0, 1.0), now=clock)
 
 

@@ -17,23 +17,14 @@ from integrations.carriers.poczta.fake import (
     harness_of,
     serve_poczta,
 )
+from tests.integrations.carriers.clock import HandClock
 
 NOW = dt.datetime(2026, 10, 5, 10, 0, tzinfo=WARSAW)  # a Monday
 
 
-class Clock:
-    """A settable clock for the fake and the adapter."""
-
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> HandClock:
+    return HandClock(NOW)
 
 
 @pytest.fixture

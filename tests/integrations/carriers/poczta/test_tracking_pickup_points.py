@@ -17,8 +17,9 @@ from integrations.carriers.errors import (
     CarrierValidationError,
 )
 from integrations.carriers.poczta.fake import PocztaState, harness_of, serve_poczta
+from tests.integrations.carriers.clock import HandClock
 
-from .conftest import NOW, SENDER, Clock, make_adapter, request_for
+from .conftest import NOW, SENDER, make_adapter, request_for
 
 WAYBILL = "00659007734000000001"
 
@@ -69,7 +70,7 @@ def test_tracking_sends_a_username_token_and_refused_credentials_are_auth(fake, 
 
 
 def test_auto_advance_walks_the_tracking_path():
-    clock = Clock()
+    clock = HandClock(NOW)
     server = serve_poczta(PocztaState(now=clock, auto_advance=60), demo=True)
     try:
         adapter = make_adapter(server, clock)
