@@ -29,7 +29,9 @@ HEADER = [
     "shipment) into one print job with pypdf; *A6 on A4* places them four to a sheet. Seconds are wall "
     "time; peak MiB is tracemalloc's peak in a second, traced pass. Shipments: each adapter validates and "
     f"creates {COUNT} shipments one after another against its fake on 127.0.0.1 (asynchronous carriers "
-    "until the carrier confirms), then fetches one label each; *requests* is what the fake received.",
+    "until the carrier confirms), then fetches one label each; *requests* is what the fake received. The "
+    "fakes' own waiting is off (the fake Allegro finishes a command by its first status read; Allegro itself "
+    "may take up to 45 s), so the figures are the desk's and the wire's cost, not the carriers'.",
     "",
 ]
 
