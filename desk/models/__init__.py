@@ -4,6 +4,7 @@ from desk.models.account import AccountStatus, AllegroToken, DeviceAuthorization
 from desk.models.agent import Agent, KnownDevice, LoginAttempt, Role, agent_account
 from desk.models.order import Order, OrderChange, OrderLine, OrderNote
 from desk.models.outbox import OutboxMessage, OutboxState
+from desk.models.shipment import Shipment, ShipmentEvent, ShipmentStatus
 from desk.models.sync import QuarantinedRecord, SyncCursor, SyncLease, SyncRun, SyncSchedule
 
 __all__ = [
@@ -22,6 +23,9 @@ __all__ = [
     "QuarantinedRecord",
     "Role",
     "SellerAccount",
+    "Shipment",
+    "ShipmentEvent",
+    "ShipmentStatus",
     "SyncCursor",
     "SyncLease",
     "SyncRun",

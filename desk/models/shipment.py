@@ -1,0 +1,93 @@
+"""Parcels the desk orders from carriers: the shipment order (recorded before it is sent, so it is sent
+exactly once) and the tracking events that follow it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from desk.extensions import db
+from desk.orm import created_at, intpk, money
+
+
+class ShipmentStatus(enum.StrEnum):
+    """Where the desk's order of a shipment stands at the carrier (the parcel's journey is
+    `Shipment.tracking_state`)."""
+
+    ORDERING = "ordering"  # recorded; not sent yet, or certainly not received (safe to send)
+    CHECKING = "checking"  # the carrier may have it: read it back before anything is sent again
+    PENDING = "pending"  # accepted, the carrier is still processing it (ShipX offers, Allegro command)
+    CONFIRMED = "confirmed"  # waybills assigned, labels can be printed
+    SENT = "sent"  # in the carrier's books (e-Nadawca envelope sent, DPD protocol)
+    FAILED = "failed"  # the carrier refused it; the request stays for the agent to fix
+    CANCELLED = "cancelled"
+
+
+LIVE = (ShipmentStatus.ORDERING, ShipmentStatus.CHECKING, ShipmentStatus.PENDING)
+
+
+class Shipment(db.Model):
+    """One shipment order: its request as sent (with the key the carrier knows it by), what it was
+    quoted, and what the carrier made of it."""
+
+    __tablename__ = "shipment"
+    __table_args__ = (
+        Index("ix_shipment_status_next", "status", "next_check_at"),
+        Index("ix_shipment_account_created", "account_id", "created_at"),
+    )
+
+    id: Mapped[intpk]
+    account_id: Mapped[int] = mapped_column(ForeignKey("seller_account.id", ondelete="CASCADE"))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("order.id", ondelete="SET NULL"), index=True)
+    carrier: Mapped[str] = mapped_column(String(16))  # inpost | dpd | poczta | allegro
+    service: Mapped[str] = mapped_column(String(64))
+    status: Mapped[ShipmentStatus] = mapped_column(
+        db.Enum(ShipmentStatus, native_enum=False, length=16), default=ShipmentStatus.ORDERING
+    )
+    # generated and stored before the first send; the carrier keeps it (Allegro's commandId, ShipX
+    # external_customer_id, DPD's package search key, e-Nadawca's guid), so a lost answer is read back
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    carrier_shipment_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    waybills: Mapped[list] = mapped_column(default=list)
+    request: Mapped[dict] = mapped_column(info={"personal": "address"})  # the ShipmentRequest as sent
+    quote: Mapped[dict | None]  # the quote snapshot it was ordered at (lines, parameters, list)
+    price_gross: Mapped[money | None]
+    cod_amount: Mapped[money | None]
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    problems: Mapped[list | None]  # the carrier's per-field problems when it refused the data
+    tracking_state: Mapped[str | None] = mapped_column(String(20))
+    tracking_at: Mapped[dt.datetime | None]  # the newest event's time
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
+    created_at: Mapped[created_at]
+    sent_at: Mapped[dt.datetime | None]  # the first attempt
+    confirmed_at: Mapped[dt.datetime | None]
+    cancelled_at: Mapped[dt.datetime | None]
+    next_check_at: Mapped[dt.datetime | None]  # when the job looks at it again (None: nothing to do)
+
+    events: Mapped[list[ShipmentEvent]] = relationship(
+        back_populates="shipment", order_by="ShipmentEvent.at", cascade="all, delete-orphan"
+    )
+
+
+class ShipmentEvent(db.Model):
+    """One tracking event as the carrier reported it, with the common state it maps to."""
+
+    __tablename__ = "shipment_event"
+    __table_args__ = (UniqueConstraint("shipment_id", "waybill", "code", "at"),)
+
+    id: Mapped[intpk]
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipment.id", ondelete="CASCADE"), index=True)
+    waybill: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(String(255), default="")
+    at: Mapped[dt.datetime]
+    state: Mapped[str | None] = mapped_column(String(20))  # None: an event that only informs
+    known: Mapped[bool] = mapped_column(default=True)
+    location: Mapped[str] = mapped_column(String(120), default="")
+
+    shipment: Mapped[Shipment] = relationship(back_populates="events")

@@ -1,0 +1,270 @@
+"""Ordering a shipment from a carrier exactly once.
+
+The shipment row is the outbox of its create: it is written (with the idempotency key the carrier will
+know it by) and committed before anything is sent, and marked CHECKING while the request is in flight.
+Whatever happens next, the row says what is safe:
+- the carrier answered: PENDING or CONFIRMED (or FAILED with its reasons);
+- the request certainly did not arrive (connection refused, rate limit): ORDERING, sent again later;
+- the answer was lost (timeout, reset, 5xx after sending, or this process died mid-send): CHECKING,
+  and the next look asks the carrier for the key (`find_shipment`) before anything is sent again.
+`deliver_due` is the job that moves every live shipment on; each row is claimed with a compare-and-set
+on `next_check_at`, so two workers never act on the same shipment at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from desk.extensions import db
+from desk.models.shipment import LIVE, Shipment, ShipmentStatus
+from desk.orm import utcnow
+from desk.services.errors import N_, DeskError
+from desk.services.shipping import codec
+from integrations.carriers import (
+    CarrierError,
+    CarrierPort,
+    CarrierRateLimited,
+    CarrierRefused,
+    CarrierShipment,
+    CarrierUnavailable,
+    CarrierValidationError,
+    FieldProblem,
+    NotCancellable,
+    OutcomeUnknown,
+    ShipmentRequest,
+    ShipmentState,
+)
+
+PortFor = Callable[[str, int], CarrierPort]  # (carrier, seller account id) -> its port
+CHECK_SOON = dt.timedelta(seconds=20)  # an unknown outcome or a pending order is looked at again this soon
+CLAIM = dt.timedelta(minutes=2)  # how long a worker holds a shipment it is acting on
+MAX_ATTEMPTS = 8
+_STATES = {
+    ShipmentState.PENDING: ShipmentStatus.PENDING,
+    ShipmentState.CONFIRMED: ShipmentStatus.CONFIRMED,
+    ShipmentState.SENT: ShipmentStatus.SENT,
+    ShipmentState.CANCELLED: ShipmentStatus.CANCELLED,
+    ShipmentState.FAILED: ShipmentStatus.FAILED,
+}
+
+
+class ShipmentRefused(DeskError):
+    """The carrier (or its checks before sending) refused the data; `problems` name the fields."""
+
+    def __init__(
+        self, problems: tuple[FieldProblem, ...], message: str = N_("The carrier refused the data.")
+    ):
+        super().__init__(message)
+        self.problems = problems
+
+
+class CannotCancel(DeskError):
+    """The shipment can no longer be cancelled; the message says why."""
+
+
+@dataclass(frozen=True)
+class ShipmentOrder:
+    """What an agent orders: the request (its idempotency key made by the form) and its quote."""
+
+    account_id: int
+    carrier: str
+    request: ShipmentRequest
+    order_id: int | None = None
+    quote: dict | None = None
+    price_gross: Decimal | None = None
+
+
+def order_shipment(port_for: PortFor, order: ShipmentOrder, *, agent_id: int | None = None) -> Shipment:
+    """Check, record, then send the shipment order once; the same key again returns the same shipment.
+
+    Raises ShipmentRefused (nothing recorded) when the data breaks the carrier's rules.
+    """
+    existing = by_key(order.request.idempotency_key)
+    if existing is not None:
+        return existing
+    port = port_for(order.carrier, order.account_id)
+    try:
+        port.validate(order.request)
+    except CarrierValidationError as exc:
+        raise ShipmentRefused(exc.problems) from exc
+    shipment = _record(order, agent_id)
+    if shipment.status is ShipmentStatus.ORDERING:
+        _send(port, shipment)
+    return shipment
+
+
+def by_key(key: str) -> Shipment | None:
+    """The shipment recorded under this idempotency key, if any."""
+    return db.session.scalar(select(Shipment).where(Shipment.idempotency_key == key))
+
+
+def _record(order: ShipmentOrder, agent_id: int | None) -> Shipment:
+    request = order.request
+    shipment = Shipment(
+        account_id=order.account_id,
+        order_id=order.order_id,
+        carrier=order.carrier,
+        service=request.service,
+        idempotency_key=request.idempotency_key,
+        request=codec.encode(request),
+        quote=order.quote,
+        price_gross=order.price_gross,
+        cod_amount=request.cod.amount if request.cod else None,
+        reference=request.reference,
+        created_by=agent_id,
+        status=ShipmentStatus.ORDERING,
+    )
+    db.session.add(shipment)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same form sent twice at once: the other request recorded it
+        db.session.rollback()
+        found = by_key(request.idempotency_key)
+        if found is None:
+            raise
+        return found
+    return shipment
+
+
+def _send(port: CarrierPort, shipment: Shipment) -> None:
+    """One attempt: CHECKING is committed before the request leaves, so a crash leaves a row to read back."""
+    now = utcnow()
+    shipment.status = ShipmentStatus.CHECKING
+    shipment.attempts += 1
+    shipment.sent_at = shipment.sent_at or now
+    shipment.next_check_at = now + CHECK_SOON
+    db.session.commit()
+    try:
+        result = port.create_shipment(codec.decode(shipment.request))
+    except (CarrierUnavailable, CarrierRateLimited) as exc:  # certainly not applied
+        _retry_later(shipment, exc, ShipmentStatus.ORDERING)
+    except OutcomeUnknown as exc:
+        _retry_later(shipment, exc, ShipmentStatus.CHECKING)
+    except CarrierValidationError as exc:
+        _fail(shipment, exc, exc.problems)
+    except CarrierError as exc:  # refused, auth, unreadable: the agent has to act
+        _fail(shipment, exc, ())
+    else:
+        apply(shipment, result)
+    db.session.commit()
+
+
+def apply(shipment: Shipment, found: CarrierShipment) -> None:
+    """Take what the carrier says of the shipment into the row (no commit)."""
+    now = utcnow()
+    status = _STATES[found.state]
+    shipment.status = status
+    shipment.carrier_shipment_id = found.shipment_id or shipment.carrier_shipment_id
+    if found.waybills:
+        shipment.waybills = list(found.waybills)
+    if status in (ShipmentStatus.CONFIRMED, ShipmentStatus.SENT) and shipment.confirmed_at is None:
+        shipment.confirmed_at = now
+    if status is ShipmentStatus.CANCELLED and shipment.cancelled_at is None:
+        shipment.cancelled_at = now
+    if status is ShipmentStatus.FAILED:
+        shipment.last_error = "; ".join(found.errors) or found.raw_status
+    shipment.next_check_at = now + CHECK_SOON if status in LIVE else None
+
+
+def _retry_later(shipment: Shipment, exc: CarrierError, status: ShipmentStatus) -> None:
+    shipment.status = status
+    shipment.last_error = str(exc)
+    wait = getattr(exc, "retry_after", None) or CHECK_SOON.total_seconds() * 2 ** min(shipment.attempts, 6)
+    shipment.next_check_at = utcnow() + dt.timedelta(seconds=wait)
+    if status is ShipmentStatus.ORDERING and shipment.attempts >= MAX_ATTEMPTS:
+        _fail(shipment, exc, ())
+
+
+def _fail(shipment: Shipment, exc: CarrierError, problems: tuple[FieldProblem, ...]) -> None:
+    shipment.status = ShipmentStatus.FAILED
+    shipment.last_error = str(exc)
+    shipment.problems = [
+        {"field": p.field, "code": p.code, "message": p.message, "params": p.params} for p in problems
+    ] or None
+    shipment.next_check_at = None
+
+
+def check(port_for: PortFor, shipment: Shipment) -> None:
+    """Move one live shipment on: read back an unknown outcome (and send again only if the carrier has
+    nothing under the key), resend one that never arrived, poll one the carrier is processing."""
+    port = port_for(shipment.carrier, shipment.account_id)
+    try:
+        if shipment.status is ShipmentStatus.CHECKING:
+            found = port.find_shipment(shipment.idempotency_key)
+            if found is None:
+                _send(port, shipment)
+                return
+            apply(shipment, found)
+        elif shipment.status is ShipmentStatus.ORDERING:
+            _send(port, shipment)
+            return
+        elif shipment.status is ShipmentStatus.PENDING and shipment.carrier_shipment_id:
+            apply(shipment, port.get_shipment(shipment.carrier_shipment_id))
+    except CarrierError as exc:  # the carrier cannot answer now: the same question later
+        shipment.last_error = str(exc)
+        shipment.next_check_at = utcnow() + CHECK_SOON * 3
+    db.session.commit()
+
+
+def claim_due(now: dt.datetime, *, limit: int = 100) -> list[Shipment]:
+    """Live shipments whose time has come, each claimed for this worker (compare-and-set)."""
+    due = db.session.execute(
+        select(Shipment.id, Shipment.next_check_at)
+        .where(Shipment.status.in_(LIVE), Shipment.next_check_at <= now)
+        .order_by(Shipment.next_check_at)
+        .limit(limit)
+    ).all()
+    claimed = []
+    for shipment_id, seen in due:
+        taken = db.session.execute(
+            update(Shipment)
+            .where(Shipment.id == shipment_id, Shipment.next_check_at == seen)
+            .values(next_check_at=now + CLAIM)
+        )
+        if taken.rowcount == 1:
+            claimed.append(shipment_id)
+    db.session.commit()
+    return [db.session.get(Shipment, shipment_id) for shipment_id in claimed]
+
+
+def deliver_due(port_for: PortFor, *, limit: int = 100) -> dict[str, int]:
+    """The job: move every due live shipment on; returns how many ended in each status."""
+    outcomes: Counter[str] = Counter()
+    for shipment in claim_due(utcnow(), limit=limit):
+        check(port_for, shipment)
+        outcomes[shipment.status.value] += 1
+    return dict(outcomes)
+
+
+def cancel(port_for: PortFor, shipment: Shipment) -> Shipment:
+    """Cancel at the carrier; CannotCancel says why not (handed over, bought, never for this carrier)."""
+    if shipment.status is ShipmentStatus.CANCELLED:
+        return shipment
+    if (
+        shipment.status not in (ShipmentStatus.PENDING, ShipmentStatus.CONFIRMED)
+        or not shipment.carrier_shipment_id
+    ):
+        raise CannotCancel(N_("Only a shipment the carrier has accepted can be cancelled."))
+    port = port_for(shipment.carrier, shipment.account_id)
+    try:
+        found = port.cancel(shipment.carrier_shipment_id)
+    except NotCancellable as exc:
+        raise CannotCancel(
+            N_("The carrier no longer allows cancelling this shipment: %(reason)s"), reason=str(exc)
+        ) from exc
+    except CarrierRefused as exc:
+        raise CannotCancel(N_("The carrier refused to cancel: %(reason)s"), reason=str(exc)) from exc
+    apply(shipment, found)
+    if shipment.status is not ShipmentStatus.CANCELLED:  # some carriers answer with the shipment as it was
+        shipment.status = ShipmentStatus.CANCELLED
+        shipment.cancelled_at = utcnow()
+        shipment.next_check_at = None
+    db.session.commit()
+    return shipment
