@@ -82,6 +82,8 @@ class Config:
     SYNC_LEASE_SECONDS = 60
     BACKFILL_DAYS = 90
     OUTBOX_INTERVAL_SECONDS = 30
+    SHIPMENTS_INTERVAL_SECONDS = 20  # shipment orders: resend, read back, poll pending ones
+    TRACKING_INTERVAL_SECONDS = 60  # how often due parcels are looked for (each parcel has its own pace)
     DEMO_TICK_SECONDS = 60
     SYNC_NOW_IN_BACKGROUND = True
     PUBLIC_URL: str | None = None  # the desk's address, used in links inside e-mails

@@ -20,8 +20,10 @@ from flask_babel import force_locale, gettext
 from desk.services import outbox_kinds
 from desk.services.issues.assignment import round_robin_assign
 from desk.services.ratings import alerts as rating_alerts
+from desk.services.shipping import dispatch, tracking
 from desk.services.sync import schedule
 from desk.wiring import get_allegro, get_clock, settings, uses_celery
+from desk.wiring.carriers import get_carriers
 
 log = logging.getLogger(__name__)
 SCHEDULER = "desk.scheduler"
@@ -80,6 +82,21 @@ def rating_alerts_job(app: Flask) -> dict:
         )
 
 
+def deliver_shipments_job(app: Flask) -> dict:
+    """Send shipment orders not yet sent, read back the ones whose answer was lost, poll pending ones."""
+    return dispatch.deliver_due(_carrier_ports(app))
+
+
+def track_shipments_job(app: Flask) -> dict:
+    """Read the tracking of parcels whose turn has come (adaptive, per their state)."""
+    return tracking.track_due(_carrier_ports(app))
+
+
+def _carrier_ports(app: Flask) -> dispatch.PortFor:
+    gateway = get_carriers(app)
+    return lambda carrier, account_id: gateway.port(carrier, account_id=account_id)
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
@@ -98,6 +115,8 @@ JOBS = (
     Job("deliver_outbox", deliver_outbox_job, "OUTBOX_INTERVAL_SECONDS", unit="seconds"),
     Job("assign_issues", assign_issues_job, "ISSUE_ASSIGN_INTERVAL_SECONDS", unit="seconds"),
     Job("rating_alerts", rating_alerts_job, "RATING_ALERT_INTERVAL_MINUTES"),
+    Job("deliver_shipments", deliver_shipments_job, "SHIPMENTS_INTERVAL_SECONDS", unit="seconds"),
+    Job("track_shipments", track_shipments_job, "TRACKING_INTERVAL_SECONDS", unit="seconds"),
 )
 
 

@@ -62,6 +62,7 @@ class Shipment(db.Model):
     problems: Mapped[list | None]  # the carrier's per-field problems when it refused the data
     tracking_state: Mapped[str | None] = mapped_column(String(20))
     tracking_at: Mapped[dt.datetime | None]  # the newest event's time
+    tracking_next_at: Mapped[dt.datetime | None] = mapped_column(index=True)  # None: not followed any more
     created_by: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
     created_at: Mapped[created_at]
     sent_at: Mapped[dt.datetime | None]  # the first attempt

@@ -39,6 +39,7 @@ def upgrade():
     sa.Column('problems', sa.JSON(), nullable=True),
     sa.Column('tracking_state', sa.String(length=20), nullable=True),
     sa.Column('tracking_at', desk.orm.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('tracking_next_at', desk.orm.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_by', sa.Integer(), nullable=True),
     sa.Column('created_at', desk.orm.UTCDateTime(timezone=True), nullable=False),
     sa.Column('sent_at', desk.orm.UTCDateTime(timezone=True), nullable=True),
@@ -56,6 +57,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_shipment_carrier_shipment_id'), ['carrier_shipment_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_shipment_order_id'), ['order_id'], unique=False)
         batch_op.create_index('ix_shipment_status_next', ['status', 'next_check_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_shipment_tracking_next_at'), ['tracking_next_at'], unique=False)
 
     op.create_table('shipment_event',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -82,6 +84,7 @@ def downgrade():
 
     op.drop_table('shipment_event')
     with op.batch_alter_table('shipment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_shipment_tracking_next_at'))
         batch_op.drop_index('ix_shipment_status_next')
         batch_op.drop_index(batch_op.f('ix_shipment_order_id'))
         batch_op.drop_index(batch_op.f('ix_shipment_carrier_shipment_id'))

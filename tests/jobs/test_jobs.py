@@ -49,15 +49,21 @@ def test_rating_alert_job_mails_in_polish_only_when_smtp_is_set(app, smtp_server
     account = SellerAccount(name="Sklep Alert")
     db.session.add(account)
     db.session.flush()
-    rating = make_rating(account, at("2026-11-02"), recommended=False, is_new_negative=True,
-                         comment="Paczka nie dotarła", buyer_login="kupujacy_1")
+    rating = make_rating(
+        account,
+        at("2026-11-02"),
+        recommended=False,
+        is_new_negative=True,
+        comment="Paczka nie dotarła",
+        buyer_login="kupujacy_1",
+    )
     app.config.update(RATING_ALERT_EMAILS="szef@sklep.pl, biuro@sklep.pl", SMTP_HOST=None)
     assert jobs.rating_alerts_job(app)["mails"] == 0
     assert rating.alerted_at is None and smtp_server.received == []
 
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.server_address[1])
     assert jobs.rating_alerts_job(app) == {"mails": 1, "ratings": 1, "failed": 0}
-    (recipients, raw), = smtp_server.received
+    ((recipients, raw),) = smtp_server.received
     assert sorted(recipients) == ["biuro@sklep.pl", "szef@sklep.pl"]
     message = email.message_from_bytes(raw, policy=email.policy.default)
     assert "Sklep Alert" in message["Subject"] and "negatywn" in message["Subject"].lower()
@@ -90,3 +96,31 @@ def test_an_embedded_desk_needs_neither_celery_nor_redis(tmp_path):
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_the_shipment_jobs_send_pending_orders_and_follow_parcels(app):
+    import datetime as dt
+
+    from desk.models import ShipmentStatus
+    from desk.services.shipping import dispatch
+    from desk.wiring.carriers import FAKE_CARRIERS
+    from tests.integrations.carriers.helpers import request
+
+    account = SellerAccount(name="Sklep Paczki")
+    db.session.add(account)
+    db.session.commit()
+    order = dispatch.ShipmentOrder(
+        account.id, "inpost", request(service="inpost_courier_standard", idempotency_key="job-1")
+    )
+    shipment = dispatch._record(order, None)  # recorded, never sent (the process stopped there)
+    shipment.next_check_at = dispatch.utcnow() - dt.timedelta(seconds=1)
+    db.session.commit()
+    assert jobs.deliver_shipments_job(app) == {"pending": 1}
+    inpost = app.extensions[FAKE_CARRIERS]["inpost"].server.state
+    inpost.process_all()
+    shipment.next_check_at = dispatch.utcnow() - dt.timedelta(seconds=1)
+    db.session.commit()
+    assert jobs.deliver_shipments_job(app) == {"confirmed": 1}
+    assert shipment.status is ShipmentStatus.CONFIRMED
+    assert jobs.track_shipments_job(app)["parcels"] == 1
+    assert shipment.tracking_state == "created" and shipment.events

@@ -166,6 +166,8 @@ def apply(shipment: Shipment, found: CarrierShipment) -> None:
         shipment.waybills = list(found.waybills)
     if status in (ShipmentStatus.CONFIRMED, ShipmentStatus.SENT) and shipment.confirmed_at is None:
         shipment.confirmed_at = now
+        if shipment.waybills and shipment.tracking_next_at is None:
+            shipment.tracking_next_at = now  # tracking follows it from now on
     if status is ShipmentStatus.CANCELLED and shipment.cancelled_at is None:
         shipment.cancelled_at = now
     if status is ShipmentStatus.FAILED:
