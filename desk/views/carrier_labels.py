@@ -104,3 +104,47 @@ def problem_text(path: str, code: str, params: Mapping[str, Any] | None = None, 
         except (KeyError, ValueError, TypeError):
             sentence = str(template).split(" (")[0].rstrip(".") + "."
     return f"{field_name(path)}: {sentence}"
+
+
+SHIPMENT_STATUSES = {
+    "ordering": _l("waiting to be sent"),
+    "checking": _l("checking with the carrier"),
+    "pending": _l("accepted, being processed"),
+    "confirmed": _l("confirmed, label ready"),
+    "sent": _l("handed to the carrier's books"),
+    "failed": _l("refused by the carrier"),
+    "cancelled": _l("cancelled"),
+}
+SHIPMENT_TONES = {
+    "ordering": "info",
+    "checking": "warning",
+    "pending": "info",
+    "confirmed": "success",
+    "sent": "success",
+    "failed": "error",
+    "cancelled": "neutral",
+}
+TRACKING_STATES = {
+    "created": _l("created"),
+    "handed_over": _l("handed over"),
+    "in_transit": _l("in transit"),
+    "out_for_delivery": _l("out for delivery"),
+    "ready_for_pickup": _l("ready for pickup"),
+    "delivered": _l("delivered"),
+    "returning": _l("returning to the sender"),
+    "returned": _l("returned to the sender"),
+    "problem": _l("problem"),
+    "cancelled": _l("cancelled"),
+}
+FOR_SHIPPING = {
+    "shipment_statuses": SHIPMENT_STATUSES,
+    "shipment_tones": SHIPMENT_TONES,
+    "tracking_states": TRACKING_STATES,
+}
+
+
+def stored_problem_text(problem: Mapping[str, Any]) -> str:
+    """A carrier problem as a shipment stores it (field, code, params, message) in a sentence."""
+    return problem_text(
+        problem.get("field", ""), problem.get("code", ""), problem.get("params"), problem.get("message", "")
+    )

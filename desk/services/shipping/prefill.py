@@ -11,7 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from desk.models import Order
+from sqlalchemy import select
+
+from desk.extensions import db
+from desk.models import Order, Shipment
+from desk.services.errors import N_, NotFoundError
 from integrations.carriers import Address
 
 # (words that must all appear in the method's name, lower case) -> (carrier, service)
@@ -85,6 +89,33 @@ def draft_for(order: Order) -> Draft:
     point = (order.pickup_point or {}).get("id") or ""
     cod = order.total_amount if fit is not None and fit.cash_on_delivery else None
     return Draft(
-        fit=fit, receiver=receiver_of(order), target_point=point, cod_amount=cod,
-        insurance=order.total_amount, reference=order.allegro_id,
+        fit=fit,
+        receiver=receiver_of(order),
+        target_point=point,
+        cod_amount=cod,
+        insurance=order.total_amount,
+        reference=order.allegro_id,
+    )
+
+
+def order_to_ship(order_id: int, account_ids: set[int] | None) -> Order:
+    """The order, if the caller may see it; NotFoundError otherwise (no hint that it exists)."""
+    order = db.session.get(Order, order_id)
+    if order is None or (account_ids is not None and order.account_id not in account_ids):
+        raise NotFoundError(N_("Order not found."))
+    return order
+
+
+def shipment_of(shipment_id: int, account_ids: set[int] | None) -> Shipment:
+    """The shipment, if the caller may see its account; NotFoundError otherwise."""
+    shipment = db.session.get(Shipment, shipment_id)
+    if shipment is None or (account_ids is not None and shipment.account_id not in account_ids):
+        raise NotFoundError(N_("Shipment not found."))
+    return shipment
+
+
+def shipments_of_order(order_id: int) -> list[Shipment]:
+    """The order's shipments, newest first."""
+    return list(
+        db.session.scalars(select(Shipment).where(Shipment.order_id == order_id).order_by(Shipment.id.desc()))
     )

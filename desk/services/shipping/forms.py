@@ -1,0 +1,166 @@
+"""The shipment form: what carriers and services can be offered, and the form's text turned into a
+ShipmentRequest, with every problem named by the form field it belongs to.
+
+People type centimetres and kilograms with a decimal comma; the port wants millimetres and grams.
+Carrier problems arrive as request paths (`receiver.postcode`, `parcels[0].weight_g`); `FIELD_OF` maps
+them back to the form's fields so each message stands next to its input.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+
+from desk.extensions import db
+from desk.models.shipment import Shipment
+from desk.services.errors import N_
+from desk.services.shipping.dispatch import PortFor
+from integrations.carriers import Address, CashOnDelivery, CodSink, FieldProblem, ParcelSpec, ShipmentRequest
+
+ADDRESS_FIELDS = ("name", "company", "street", "city", "postcode", "phone", "email")
+_PATH = re.compile(r"^parcels\[\d+\]\.")
+
+
+@dataclass(frozen=True)
+class ServiceChoice:
+    """One service the form offers."""
+
+    carrier: str
+    code: str
+    name: str
+    point_required: bool
+    cod: bool
+    additional: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """A problem next to a form field: a catalog message with its parameters, or a carrier problem."""
+
+    field: str
+    message: str = ""
+    params: Mapping[str, object] | None = None
+    problem: FieldProblem | None = None
+
+
+def service_choices(port_for: PortFor, account_id: int, carriers: tuple[str, ...]) -> list[ServiceChoice]:
+    """Every service of the carriers (capabilities are known without asking the carrier)."""
+    choices = []
+    for carrier in carriers:
+        for service in port_for(carrier, account_id).capabilities().services:
+            choices.append(
+                ServiceChoice(
+                    carrier,
+                    service.code,
+                    service.name,
+                    service.point_required,
+                    service.cod,
+                    service.additional_services,
+                )
+            )
+    return choices
+
+
+def last_sender(account_id: int) -> Address | None:
+    """The sender of the account's newest shipment (what the form starts from next time)."""
+    request = db.session.scalar(
+        select(Shipment.request)
+        .where(Shipment.account_id == account_id)
+        .order_by(Shipment.id.desc())
+        .limit(1)
+    )
+    return Address(**request["sender"]) if request else None
+
+
+def field_of(problem: FieldProblem) -> str:
+    """The form field a carrier's problem belongs to."""
+    path = _PATH.sub("parcel.", problem.field)
+    return {
+        "parcel.weight_g": "weight_kg",
+        "parcel.dimensions": "length_cm",
+        "parcel.template": "length_cm",
+        "parcels": "length_cm",
+        "cod.amount": "cod_amount",
+        "cod.iban": "cod_iban",
+        "cod": "cod_amount",
+        "additional_services": "additional",
+    }.get(path, path.replace(".", "_"))
+
+
+def _decimal(
+    form: Mapping[str, str], field: str, errors: list[FieldError], *, required: bool
+) -> Decimal | None:
+    text = (form.get(field) or "").strip().replace(" ", "").replace(",", ".")
+    if not text:
+        if required:
+            errors.append(FieldError(field, N_("Required.")))
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        errors.append(FieldError(field, N_("Not a number: %(value)s"), {"value": form.get(field)}))
+        return None
+    if not value.is_finite() or value < 0:
+        errors.append(FieldError(field, N_("Must be zero or more.")))
+        return None
+    return value
+
+
+def _address(form: Mapping[str, str], prefix: str) -> Address:
+    values = {name: (form.get(f"{prefix}_{name}") or "").strip() for name in ADDRESS_FIELDS}
+    return Address(**values)
+
+
+def _parcel(form: Mapping[str, str], errors: list[FieldError]) -> ParcelSpec | None:
+    sides = [_decimal(form, name, errors, required=True) for name in ("length_cm", "width_cm", "height_cm")]
+    weight = _decimal(form, "weight_kg", errors, required=True)
+    if weight is None or any(side is None for side in sides):
+        return None
+    length, width, height = (int((side * 10).to_integral_value()) for side in sides)  # type: ignore[operator]
+    return ParcelSpec(
+        length,
+        width,
+        height,
+        int((weight * 1000).to_integral_value()),
+        template=(form.get("template") or "").strip(),
+    )
+
+
+def parse(form: Mapping[str, str], additional: list[str]) -> tuple[ShipmentRequest | None, list[FieldError]]:
+    """The request the form describes, or the form's own errors (numbers, required choices)."""
+    errors: list[FieldError] = []
+    service = (form.get("service") or "").strip()
+    if not service:
+        errors.append(FieldError("service", N_("Choose a service.")))
+    parcel = _parcel(form, errors)
+    cod_amount = _decimal(form, "cod_amount", errors, required=False)
+    insurance = _decimal(form, "insurance", errors, required=False)
+    key = (form.get("idempotency_key") or "").strip()
+    if not key:
+        errors.append(FieldError("service", N_("The form is damaged. Reload the page and try again.")))
+    if errors or parcel is None:
+        return None, errors
+    wallet = (form.get("cod_sink") or "") == CodSink.ALLEGRO_WALLET.value
+    cod = None
+    if cod_amount:
+        sink = CodSink.ALLEGRO_WALLET if wallet else CodSink.BANK_ACCOUNT
+        cod = CashOnDelivery(cod_amount, sink=sink, iban=(form.get("cod_iban") or "").strip())
+    request = ShipmentRequest(
+        service=service,
+        sender=_address(form, "sender"),
+        receiver=_address(form, "receiver"),
+        parcels=(parcel,),
+        idempotency_key=key[:64],
+        reference=(form.get("reference") or "").strip(),
+        target_point=(form.get("target_point") or "").strip(),
+        dropoff_point=(form.get("dropoff_point") or "").strip(),
+        cod=cod,
+        insurance=insurance or None,
+        additional_services=tuple(additional),
+        order_id=(form.get("allegro_order_id") or "").strip(),
+    )
+    return request, []

@@ -1,0 +1,141 @@
+"""Nadaj przesyłkę: the shipment form of an order, the shipment's page, cancelling and checking it now."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from desk.models.shipment import LIVE
+from desk.services.errors import NotFoundError
+from desk.services.shipping import dispatch, forms, prefill
+from desk.views.access import visible_account_ids
+from desk.views.carrier_labels import FOR_SHIPPING, problem_text, stored_problem_text
+from desk.views.catalog import translated
+from desk.views.errors import message_for
+from desk.views.forms import new_key
+from desk.wiring.carriers import BROKER_CARRIERS, get_carriers
+
+bp = Blueprint("ship", __name__, url_prefix="/ship")
+
+
+@bp.context_processor
+def _labels() -> dict:
+    return translated(FOR_SHIPPING) | {"carrier_problem": stored_problem_text}
+
+
+def _ports() -> dispatch.PortFor:
+    gateway = get_carriers()
+    return lambda carrier, account_id: gateway.port(carrier, account_id=account_id)
+
+
+def _order(order_id: int):
+    try:
+        return prefill.order_to_ship(order_id, visible_account_ids())
+    except NotFoundError:
+        abort(404)
+
+
+def _starting_values(order) -> dict[str, str]:
+    """The form as the order suggests it (and the sender as last time)."""
+    draft = prefill.draft_for(order)
+    values = {f"receiver_{name}": getattr(draft.receiver, name) for name in forms.ADDRESS_FIELDS}
+    sender = forms.last_sender(order.account_id)
+    if sender is not None:
+        values |= {f"sender_{name}": getattr(sender, name) for name in forms.ADDRESS_FIELDS}
+    if draft.fit is not None:
+        values["service"] = f"{draft.fit.carrier}:{draft.fit.service}"
+    values |= {
+        "target_point": draft.target_point,
+        "cod_amount": f"{draft.cod_amount:.2f}".replace(".", ",") if draft.cod_amount else "",
+        "insurance": f"{draft.insurance:.2f}".replace(".", ","),
+        "reference": draft.reference,
+        "allegro_order_id": order.allegro_id,
+        "idempotency_key": new_key(),
+    }
+    return values
+
+
+@bp.get("/orders/<int:order_id>")
+def new(order_id: int):
+    """The shipment form, prefilled from the order."""
+    order = _order(order_id)
+    return _form(order, _starting_values(order), {})
+
+
+def _form(order, values: dict[str, str], errors: dict[str, list[str]], code: int = 200):
+    choices = forms.service_choices(_ports(), order.account_id, BROKER_CARRIERS)
+    return (
+        render_template(
+            "ship/form.html",
+            order=order,
+            values=values,
+            errors=errors,
+            choices=choices,
+            shipments=prefill.shipments_of_order(order.id),
+        ),
+        code,
+    )
+
+
+@bp.post("/orders/<int:order_id>")
+def create(order_id: int):
+    """Order the shipment once; on bad input the form comes back as typed, each error at its field."""
+    order = _order(order_id)
+    values = request.form.to_dict()
+    carrier, _sep, service = (values.get("service") or "").partition(":")
+    values_for_request = {**values, "service": service}
+    parsed, problems = forms.parse(values_for_request, request.form.getlist("additional"))
+    errors: dict[str, list[str]] = {}
+    for problem in problems:
+        errors.setdefault(problem.field, []).append(_(problem.message, **(problem.params or {})))
+    if parsed is None:
+        return _form(order, values, errors, 422)
+    shipment_order = dispatch.ShipmentOrder(
+        account_id=order.account_id, carrier=carrier, request=parsed, order_id=order.id
+    )
+    try:
+        shipment = dispatch.order_shipment(_ports(), shipment_order, agent_id=current_user.id)
+    except dispatch.ShipmentRefused as refused:
+        for problem in refused.problems:
+            text = problem_text(problem.field, problem.code, problem.params, problem.message)
+            errors.setdefault(forms.field_of(problem), []).append(text)
+        return _form(order, values, errors, 422)
+    flash(_("The shipment order was sent to the carrier."), "success")
+    return redirect(url_for(".shipment", shipment_id=shipment.id))
+
+
+def _shipment(shipment_id: int):
+    try:
+        return prefill.shipment_of(shipment_id, visible_account_ids())
+    except NotFoundError:
+        abort(404)
+
+
+@bp.get("/<int:shipment_id>")
+def shipment(shipment_id: int):
+    """The shipment: its status at the carrier, waybills, problems and tracking."""
+    found = _shipment(shipment_id)
+    return render_template("ship/shipment.html", shipment=found)
+
+
+@bp.post("/<int:shipment_id>/check")
+def check_now(shipment_id: int):
+    """Ask the carrier now instead of waiting for the job."""
+    found = _shipment(shipment_id)
+    if found.status in LIVE:
+        dispatch.check(_ports(), found)
+    return redirect(url_for(".shipment", shipment_id=found.id))
+
+
+@bp.post("/<int:shipment_id>/cancel")
+def cancel(shipment_id: int):
+    """Cancel at the carrier, or say why it cannot be done."""
+    found = _shipment(shipment_id)
+    try:
+        dispatch.cancel(_ports(), found)
+    except dispatch.CannotCancel as refused:
+        flash(message_for(refused), "error")
+    else:
+        flash(_("The shipment was cancelled."), "success")
+    return redirect(url_for(".shipment", shipment_id=found.id))
