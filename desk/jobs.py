@@ -17,7 +17,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 from flask_babel import force_locale, gettext
 
-from desk.services import outbox_kinds
+from desk.services import handover, outbox_kinds
 from desk.services.issues.assignment import round_robin_assign
 from desk.services.ratings import alerts as rating_alerts
 from desk.services.shipping import dispatch, tracking
@@ -92,6 +92,11 @@ def track_shipments_job(app: Flask) -> dict:
     return tracking.track_due(_carrier_ports(app))
 
 
+def order_handover_job(app: Flask) -> dict:
+    """Write shipments' waybills to their Allegro orders, and mark orders sent on handover (setting)."""
+    return handover.push_due(get_allegro(), sent_on_handover=bool(app.config["SHIPPING_SENT_ON_HANDOVER"]))
+
+
 def _carrier_ports(app: Flask) -> dispatch.PortFor:
     gateway = get_carriers(app)
     return lambda carrier, account_id: gateway.port(carrier, account_id=account_id)
@@ -117,6 +122,7 @@ JOBS = (
     Job("rating_alerts", rating_alerts_job, "RATING_ALERT_INTERVAL_MINUTES"),
     Job("deliver_shipments", deliver_shipments_job, "SHIPMENTS_INTERVAL_SECONDS", unit="seconds"),
     Job("track_shipments", track_shipments_job, "TRACKING_INTERVAL_SECONDS", unit="seconds"),
+    Job("order_handover", order_handover_job, "SHIPMENTS_INTERVAL_SECONDS", unit="seconds"),
 )
 
 

@@ -63,6 +63,9 @@ class Shipment(db.Model):
     tracking_state: Mapped[str | None] = mapped_column(String(20))
     tracking_at: Mapped[dt.datetime | None]  # the newest event's time
     tracking_next_at: Mapped[dt.datetime | None] = mapped_column(index=True)  # None: not followed any more
+    # the waybills written to the Allegro order, and the order marked sent on handover (each once)
+    order_tracking_at: Mapped[dt.datetime | None]
+    order_sent_at: Mapped[dt.datetime | None]
     created_by: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
     created_at: Mapped[created_at]
     sent_at: Mapped[dt.datetime | None]  # the first attempt
