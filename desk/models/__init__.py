@@ -4,7 +4,7 @@ from desk.models.account import AccountStatus, AllegroToken, DeviceAuthorization
 from desk.models.agent import Agent, KnownDevice, LoginAttempt, Role, agent_account
 from desk.models.order import Order, OrderChange, OrderLine, OrderNote
 from desk.models.outbox import OutboxMessage, OutboxState
-from desk.models.shipment import Shipment, ShipmentEvent, ShipmentStatus
+from desk.models.shipment import PackagePreset, Shipment, ShipmentEvent, ShipmentStatus
 from desk.models.sync import QuarantinedRecord, SyncCursor, SyncLease, SyncRun, SyncSchedule
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "OrderNote",
     "OutboxMessage",
     "OutboxState",
+    "PackagePreset",
     "QuarantinedRecord",
     "Role",
     "SellerAccount",

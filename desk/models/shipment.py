@@ -95,3 +95,20 @@ class ShipmentEvent(db.Model):
     location: Mapped[str] = mapped_column(String(120), default="")
 
     shipment: Mapped[Shipment] = relationship(back_populates="events")
+
+
+class PackagePreset(db.Model):
+    """A parcel an account sends often ("mała koperta", "karton 30×20×10 1 kg"), to fill the form with."""
+
+    __tablename__ = "package_preset"
+    __table_args__ = (UniqueConstraint("account_id", "name"),)
+
+    id: Mapped[intpk]
+    account_id: Mapped[int] = mapped_column(ForeignKey("seller_account.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    length_mm: Mapped[int]
+    width_mm: Mapped[int]
+    height_mm: Mapped[int]
+    weight_g: Mapped[int]
+    template: Mapped[str] = mapped_column(String(16), default="")  # locker size (small/medium/large), gabaryt
+    created_at: Mapped[created_at]

@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from desk.models.shipment import LIVE
-from desk.services.errors import NotFoundError
-from desk.services.shipping import dispatch, forms, prefill
+from desk.services import accounts as account_area
+from desk.services.errors import DeskError, NotFoundError
+from desk.services.shipping import dispatch, forms, prefill, presets
 from desk.views.access import visible_account_ids
 from desk.views.carrier_labels import FOR_SHIPPING, problem_text, stored_problem_text
 from desk.views.catalog import translated
@@ -19,9 +20,22 @@ from desk.wiring.carriers import BROKER_CARRIERS, get_carriers
 bp = Blueprint("ship", __name__, url_prefix="/ship")
 
 
+def _cm(millimetres: int) -> str:
+    return format_decimal(millimetres / 10)
+
+
+def _kg(grams: int) -> str:
+    return format_decimal(grams / 1000)
+
+
+def format_decimal(value: float) -> str:
+    """Centimetres and kilograms as people type them: decimal comma, no trailing zeros."""
+    return f"{value:.3f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
 @bp.context_processor
 def _labels() -> dict:
-    return translated(FOR_SHIPPING) | {"carrier_problem": stored_problem_text}
+    return translated(FOR_SHIPPING) | {"carrier_problem": stored_problem_text, "cm": _cm, "kg": _kg}
 
 
 def _ports() -> dispatch.PortFor:
@@ -73,6 +87,7 @@ def _form(order, values: dict[str, str], errors: dict[str, list[str]], code: int
             errors=errors,
             choices=choices,
             shipments=prefill.shipments_of_order(order.id),
+            presets=presets.presets_of(order.account_id),
         ),
         code,
     )
@@ -139,3 +154,56 @@ def cancel(shipment_id: int):
     else:
         flash(_("The shipment was cancelled."), "success")
     return redirect(url_for(".shipment", shipment_id=found.id))
+
+
+@bp.get("/presets")
+def presets_page():
+    """The package presets of every account the agent may see, and a form for a new one."""
+    return _presets_page({}, None)
+
+
+def _presets_page(form: dict, error: str | None, code: int = 200):
+    accounts = account_area.visible_accounts(current_user)
+    found = {account.id: presets.presets_of(account.id) for account in accounts}
+    choices = [(str(account.id), account.name) for account in accounts]
+    return render_template(
+        "ship/presets.html", accounts=accounts, presets=found, account_choices=choices, form=form, error=error
+    ), code
+
+
+@bp.post("/presets")
+def add_preset():
+    """Save a preset for an account the agent may see; on a mistake the form comes back as typed."""
+    form = request.form.to_dict()
+    try:
+        account_id = int(form.get("account_id") or 0)
+    except ValueError:
+        account_id = 0
+    allowed = visible_account_ids()
+    if allowed is not None and account_id not in allowed:
+        abort(404)
+    try:
+        presets.add_preset(
+            account_id,
+            name=form.get("name", ""),
+            length_cm=form.get("length_cm", ""),
+            width_cm=form.get("width_cm", ""),
+            height_cm=form.get("height_cm", ""),
+            weight_kg=form.get("weight_kg", ""),
+            template=form.get("template", ""),
+        )
+    except DeskError as error:
+        return _presets_page(form, message_for(error), 422)
+    flash(_("The preset was saved."), "success")
+    return redirect(url_for(".presets_page"))
+
+
+@bp.post("/presets/<int:preset_id>/delete")
+def delete_preset(preset_id: int):
+    """Remove a preset."""
+    try:
+        presets.delete_preset(preset_id, visible_account_ids())
+    except NotFoundError:
+        abort(404)
+    flash(_("The preset was deleted."), "success")
+    return redirect(url_for(".presets_page"))

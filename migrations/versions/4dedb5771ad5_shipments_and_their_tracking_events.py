@@ -1,4 +1,4 @@
-"""shipments and their tracking events
+"""shipments, their tracking events and package presets
 
 Revision ID: 4dedb5771ad5
 Revises: b9d4e2a7c1f3
@@ -19,6 +19,23 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('package_preset',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('account_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=60), nullable=False),
+    sa.Column('length_mm', sa.Integer(), nullable=False),
+    sa.Column('width_mm', sa.Integer(), nullable=False),
+    sa.Column('height_mm', sa.Integer(), nullable=False),
+    sa.Column('weight_g', sa.Integer(), nullable=False),
+    sa.Column('template', sa.String(length=16), nullable=False),
+    sa.Column('created_at', desk.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['seller_account.id'], name=op.f('fk_package_preset_account_id_seller_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_package_preset')),
+    sa.UniqueConstraint('account_id', 'name', name=op.f('uq_package_preset_account_id_name'))
+    )
+    with op.batch_alter_table('package_preset', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_package_preset_account_id'), ['account_id'], unique=False)
+
     op.create_table('shipment',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('account_id', sa.Integer(), nullable=False),
@@ -93,3 +110,7 @@ def downgrade():
         batch_op.drop_index('ix_shipment_account_created')
 
     op.drop_table('shipment')
+    with op.batch_alter_table('package_preset', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_package_preset_account_id'))
+
+    op.drop_table('package_preset')

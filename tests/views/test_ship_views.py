@@ -188,3 +188,50 @@ def test_cancelling_says_why_not_when_the_carrier_refuses(client, login, account
         as_text=True
     )
     assert "Przewoźnik nie pozwala już anulować tej przesyłki" in page
+
+
+def test_package_presets_are_saved_per_account_and_offered_in_the_form(client, login, account, inpost):
+    login(make_agent(role=Role.AGENT, accounts=[account]))
+    data = {
+        "account_id": str(account.id),
+        "name": "Karton 30×20×10",
+        "length_cm": "30",
+        "width_cm": "20",
+        "height_cm": "10",
+        "weight_kg": "1,5",
+    }
+    assert client.post(url_for("ship.add_preset"), data=data).status_code == 302
+    again = client.post(url_for("ship.add_preset"), data=data)
+    assert again.status_code == 422 and "To konto ma już szablon o nazwie Karton 30×20×10." in again.get_data(
+        as_text=True
+    )
+    bad = client.post(url_for("ship.add_preset"), data=data | {"name": "Inny", "weight_kg": "ciężki"})
+    assert "Waga: to nie jest liczba." in bad.get_data(as_text=True) and 'value="ciężki"' in bad.get_data(
+        as_text=True
+    )
+    order = locker_order(account)
+    html = client.get(url_for("ship.new", order_id=order.id)).get_data(as_text=True)
+    assert 'data-length-cm="30" data-width-cm="20"' in html and 'data-weight-kg="1,5"' in html
+
+
+def test_presets_of_other_accounts_are_out_of_reach(client, login, account, inpost):
+    other = SellerAccount(name="Cudzy")
+    db.session.add(other)
+    db.session.commit()
+    from desk.services.shipping.presets import add_preset
+
+    preset = add_preset(
+        account.id, name="Mała koperta", length_cm="25", width_cm="18", height_cm="2", weight_kg="0,2"
+    )
+    login(make_agent(role=Role.AGENT, accounts=[other]))
+    assert "Mała koperta" not in client.get(url_for("ship.presets_page")).get_data(as_text=True)
+    assert client.post(url_for("ship.delete_preset", preset_id=preset.id)).status_code == 404
+    data = {
+        "account_id": str(account.id),
+        "name": "X",
+        "length_cm": "1",
+        "width_cm": "1",
+        "height_cm": "1",
+        "weight_kg": "1",
+    }
+    assert client.post(url_for("ship.add_preset"), data=data).status_code == 404
