@@ -136,7 +136,13 @@ TRACKING_STATES = {
     "problem": _l("problem"),
     "cancelled": _l("cancelled"),
 }
+POINT_KINDS = {
+    "locker": _l("parcel locker"),
+    "pickup_point": _l("pickup point"),
+    "post_office": _l("post office"),
+}
 FOR_SHIPPING = {
+    "point_kinds": POINT_KINDS,
     "shipment_statuses": SHIPMENT_STATUSES,
     "shipment_tones": SHIPMENT_TONES,
     "tracking_states": TRACKING_STATES,

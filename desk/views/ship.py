@@ -9,7 +9,7 @@ from flask_login import current_user
 from desk.models.shipment import LIVE
 from desk.services import accounts as account_area
 from desk.services.errors import DeskError, NotFoundError
-from desk.services.shipping import dispatch, forms, prefill, presets
+from desk.services.shipping import dispatch, forms, points, prefill, presets
 from desk.views.access import visible_account_ids
 from desk.views.carrier_labels import FOR_SHIPPING, problem_text, stored_problem_text
 from desk.views.catalog import translated
@@ -207,3 +207,32 @@ def delete_preset(preset_id: int):
         abort(404)
     flash(_("The preset was deleted."), "success")
     return redirect(url_for(".presets_page"))
+
+
+@bp.get("/points")
+def points_page():
+    """The point picker: search a carrier's points by postcode, city and street (a fragment for the form's
+    script with ?fragment=1, else a page of its own)."""
+    args = request.args
+    account_id = args.get("account_id", type=int) or 0
+    allowed = visible_account_ids()
+    if allowed is not None and account_id not in allowed:
+        abort(404)
+    carrier = args.get("carrier", "")
+    error, found = None, []
+    if carrier not in BROKER_CARRIERS:
+        error = _("Choose the carrier whose points to search.")
+    else:
+        try:
+            found = points.search_points(
+                _ports(),
+                account_id,
+                carrier,
+                postcode=args.get("postcode", ""),
+                city=args.get("city", ""),
+                street=args.get("street", ""),
+            )
+        except DeskError as failed:
+            error = message_for(failed)
+    template = "ship/_points.html" if args.get("fragment") else "ship/points.html"
+    return render_template(template, points=found, error=error, args=args), 422 if error else 200

@@ -14,3 +14,30 @@
     });
   });
 })();
+
+// The point picker: search the carrier's points and fill the form's pickup point with the chosen one.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var picker = document.querySelector(".point-picker");
+    if (!picker) { return; }
+    var results = document.getElementById("pp-results");
+    document.getElementById("pp-search").addEventListener("click", function () {
+      var query = new URLSearchParams({
+        fragment: "1", account_id: picker.getAttribute("data-account"),
+        carrier: document.getElementById("pp-carrier").value,
+        postcode: document.getElementById("pp-postcode").value,
+        city: document.getElementById("pp-city").value, street: document.getElementById("pp-street").value
+      });
+      fetch(picker.getAttribute("data-points-url") + "?" + query.toString(), {credentials: "same-origin"})
+        .then(function (response) { return response.text(); })
+        .then(function (html) { results.innerHTML = html; });
+    });
+    results.addEventListener("click", function (event) {
+      var code = event.target.getAttribute("data-point");
+      if (!code) { return; }
+      document.getElementById("f-target_point").value = code;
+      picker.open = false;
+    });
+  });
+})();

@@ -235,3 +235,33 @@ def test_presets_of_other_accounts_are_out_of_reach(client, login, account, inpo
         "weight_kg": "1",
     }
     assert client.post(url_for("ship.add_preset"), data=data).status_code == 404
+
+
+@pytest.mark.parametrize(("carrier", "city"), [("inpost", "Kraków"), ("dpd", "Kraków"), ("poczta", "Kraków")])
+def test_the_point_picker_lists_each_carriers_points_with_a_choose_button(
+    client, login, account, inpost, carrier, city
+):
+    login(make_agent(role=Role.AGENT, accounts=[account]))
+    response = client.get(
+        url_for("ship.points_page", account_id=account.id, carrier=carrier, city=city, fragment=1)
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and html.count('data-point="') >= 1
+    assert "Wybierz ten punkt" in html
+
+
+def test_the_point_picker_explains_a_search_that_cannot_work(client, login, account, inpost):
+    login(make_agent(role=Role.AGENT, accounts=[account]))
+    bad = client.get(url_for("ship.points_page", account_id=account.id, carrier="inpost", postcode="30001"))
+    assert bad.status_code == 422 and "Kod pocztowy ma postać 00-950." in bad.get_data(as_text=True)
+    empty = client.get(url_for("ship.points_page", account_id=account.id, carrier="inpost"))
+    assert "Podaj kod pocztowy albo miejscowość." in empty.get_data(as_text=True)
+    other = SellerAccount(name="Obcy")
+    db.session.add(other)
+    db.session.commit()
+    assert (
+        client.get(
+            url_for("ship.points_page", account_id=other.id, carrier="inpost", city="Kraków")
+        ).status_code
+        == 404
+    )
