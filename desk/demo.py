@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask import Flask
 from sqlalchemy import select
 
-from desk import wiring
+from desk import demo_shipping, wiring
 from desk.extensions import db
 from desk.models import Agent, Role, SellerAccount
 from desk.services.accounts.auth import create_agent
@@ -37,7 +37,10 @@ def prepare_demo(app: Flask) -> DemoLogin:
     password = None
     if db.session.scalar(select(Agent.id).where(Agent.email == DEMO_EMAIL)) is None:
         create_agent(
-            email=DEMO_EMAIL, name="Administrator demo", password=DEMO_PASSWORD, role=Role.ADMIN,
+            email=DEMO_EMAIL,
+            name="Administrator demo",
+            password=DEMO_PASSWORD,
+            role=Role.ADMIN,
             profile=settings(app).password_profile,
         )
         password = DEMO_PASSWORD
@@ -52,6 +55,7 @@ def prepare_demo(app: Flask) -> DemoLogin:
     activate_with_tokens(wiring.get_allegro(), account.id, pair)
     if app.config["CARRIERS_BACKEND"] == "fake":
         get_carriers(app)  # the carriers' fakes start with the desk, like the fake Allegro
+        demo_shipping.prepare_presets(account.id)
     return DemoLogin(DEMO_EMAIL, password)
 
 
@@ -80,4 +84,20 @@ def start_demo_ticker(app: Flask) -> threading.Thread:
 
     thread = threading.Thread(target=loop, name="demo-ticker", daemon=True)
     thread.start()
+    if app.config["CARRIERS_BACKEND"] == "fake":
+        threading.Thread(target=_ship_demo_orders, args=(app,), name="demo-shipping", daemon=True).start()
     return thread
+
+
+def _ship_demo_orders(app: Flask, first_wait: float = 15.0, every: float = 30.0) -> None:
+    """Once the first sync has brought the demo orders, send some of them as parcels (a few tries)."""
+    time.sleep(first_wait)
+    for _attempt in range(10):
+        with app.app_context():
+            account_id = db.session.scalar(select(SellerAccount.id).where(SellerAccount.name == DEMO_ACCOUNT))
+            try:
+                if account_id is not None and demo_shipping.ship_some_orders(app, account_id):
+                    return
+            finally:
+                db.session.remove()
+        time.sleep(every)
