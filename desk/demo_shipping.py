@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from desk.extensions import db
 from desk.models import Order, Shipment
 from desk.services.shipping import dispatch, prefill, presets
-from desk.wiring.carriers import get_carriers
+from desk.wiring.carriers import FAKE_CARRIERS, get_carriers
 from integrations.carriers import Address, CashOnDelivery, ParcelSpec, ShipmentRequest
 
 log = logging.getLogger(__name__)
@@ -77,6 +77,8 @@ def ship_some_orders(app: Flask, account_id: int) -> int:
         request = _request(order)
         if request is None:
             continue
+        if request.target_point and request.service.startswith("inpost"):
+            _known_to_the_inpost_fake(app, order)
         try:
             dispatch.order_shipment(
                 port_for,
@@ -110,4 +112,19 @@ def _request(order: Order) -> ShipmentRequest | None:
         target_point=draft.target_point,
         cod=cod,
         insurance=draft.insurance,
+    )
+
+
+def _known_to_the_inpost_fake(app: Flask, order: Order) -> None:
+    """The fake Allegro hands buyers lockers the fake InPost has not heard of; tell it, as the real InPost
+    knows every locker Allegro offers (demo only: both fakes live in this process)."""
+    fake = app.extensions.get(FAKE_CARRIERS, {}).get("inpost")
+    point = order.pickup_point or {}
+    if fake is None or not point.get("id") or point["id"] in fake.server.state.points:
+        return
+    fake.server.state.add_point(
+        point["id"],
+        city=point.get("city") or "",
+        post_code=point.get("zip_code") or "",
+        street=point.get("street") or "Główna",
     )

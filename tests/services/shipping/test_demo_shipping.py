@@ -33,7 +33,9 @@ def test_a_third_of_the_fitting_orders_leave_as_parcels_and_presets_are_made_onc
                 buyer_email=f"k{index}@allegromail.pl",
                 payment_type="CASH_ON_DELIVERY" if "pobranie" in METHODS[index % 4] else "ONLINE",
                 delivery_method_name=METHODS[index % 4],
-                pickup_point={"id": "KRA010"} if index % 4 == 0 else None,
+                pickup_point={"id": "SZC50N", "city": "Szczecin", "zip_code": "70-470"}
+                if index % 4 == 0
+                else None,
                 delivery_address={
                     "first_name": "Jan",
                     "last_name": f"Nowak {index}",
