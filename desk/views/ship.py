@@ -88,6 +88,7 @@ def _form(order, values: dict[str, str], errors: dict[str, list[str]], code: int
             choices=choices,
             shipments=prefill.shipments_of_order(order.id),
             presets=presets.presets_of(order.account_id),
+            broker_carriers=BROKER_CARRIERS,
         ),
         code,
     )
@@ -131,7 +132,13 @@ def _shipment(shipment_id: int):
 def shipment(shipment_id: int):
     """The shipment: its status at the carrier, waybills, problems and tracking."""
     found = _shipment(shipment_id)
-    return render_template("ship/shipment.html", shipment=found)
+    names = {
+        (c.carrier, c.code): c.name
+        for c in forms.service_choices(_ports(), found.account_id, (found.carrier,))
+    }
+    return render_template(
+        "ship/shipment.html", shipment=found, service_name=names.get((found.carrier, found.service))
+    )
 
 
 @bp.post("/<int:shipment_id>/check")
