@@ -4,10 +4,12 @@ from desk.models.account import AccountStatus, AllegroToken, DeviceAuthorization
 from desk.models.agent import Agent, KnownDevice, LoginAttempt, Role, agent_account
 from desk.models.order import Order, OrderChange, OrderLine, OrderNote
 from desk.models.outbox import OutboxMessage, OutboxState
+from desk.models.pricing import AddonPrice, PriceList, PriceRow
 from desk.models.sync import QuarantinedRecord, SyncCursor, SyncLease, SyncRun, SyncSchedule
 
 __all__ = [
     "AccountStatus",
+    "AddonPrice",
     "Agent",
     "AllegroToken",
     "DeviceAuthorization",
@@ -19,6 +21,8 @@ __all__ = [
     "OrderNote",
     "OutboxMessage",
     "OutboxState",
+    "PriceList",
+    "PriceRow",
     "QuarantinedRecord",
     "Role",
     "SellerAccount",
