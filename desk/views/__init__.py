@@ -19,12 +19,13 @@ def register_blueprints(app: Flask) -> None:
         orders,
         ratings,
         security,
+        shipping,
         sync,
     )
 
     app.request_class = DeskRequest
     app.url_map.converters["int"] = IdConverter  # before any rule: <int:...> never exceeds BIGINT
-    for module in (auth, home, accounts, sync, orders, issues, ratings, admin):
+    for module in (auth, home, accounts, sync, orders, issues, ratings, shipping, admin):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     security.init_app(app)

@@ -10,6 +10,7 @@ from desk.services.shipping.catalog import (
     service_names,
     services,
 )
+from desk.services.shipping.price_csv import MAX_BYTES as CSV_MAX_BYTES
 from desk.services.shipping.price_csv import ImportPlan, apply_import, export_csv, plan_import
 from desk.services.shipping.pricing import (
     PriceListSummary,
@@ -29,6 +30,7 @@ from desk.services.shipping.seed import ensure_public_price_list
 from desk.services.shipping.validation import PriceFormError
 
 __all__ = [
+    "CSV_MAX_BYTES",
     "ImportPlan",
     "NotPriced",
     "Parcel",

@@ -31,7 +31,7 @@ COLUMNS = ("type", "carrier", "service", "size_class", "weight_from_g", "weight_
            "value_from", "value_to", "net", "net_fixed", "percent", "min_net")
 ROW, ADDON = "row", "addon"
 BOM = "\ufeff"
-MAX_BYTES = 2_000_000
+MAX_BYTES = 300_000  # thousands of prices; the dry run page carries the file back in a form field
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +84,7 @@ def export_csv(list_id: int, *, account_ids: set[int] | None) -> tuple[str, str]
 def read_csv(data: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[CsvProblem]]:
     """The file's records with their line numbers, or the problems that stop reading it at all."""
     if len(data) > MAX_BYTES:
-        return [], [CsvProblem(1, "", N_("The file is too large (at most %(max)s MB)."), {"max": 2})]
+        return [], [CsvProblem(1, "", N_("The file is too large (at most %(max)s kB)."), {"max": 300})]
     try:
         content = data.decode("utf-8-sig")
     except UnicodeDecodeError:
