@@ -191,3 +191,32 @@ def test_the_demo_list_is_created_once_and_prices_a_locker_parcel(app):
     )
     assert result.lines[0].gross == D("16.99")  # the retail gross price in the digest
     assert result.lines[1].net == D("3.30")
+
+
+def test_two_concurrent_saves_of_one_owner_never_both_succeed(app):
+    """The per-owner lock: two agents create overlapping public lists at the same moment."""
+    import threading
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has a single writer; the advisory lock is PostgreSQL's")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def save(name: str) -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                new(name=name)
+                outcomes.append("created")
+            except ConflictError:
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=save, args=(f"Lista {n}",)) for n in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["created", "refused"]
+    assert db.session.scalar(select(func.count(PriceList.id))) == 1
