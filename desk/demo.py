@@ -14,6 +14,7 @@ from desk.extensions import db
 from desk.models import Agent, Role, SellerAccount
 from desk.services.accounts.auth import create_agent
 from desk.services.accounts.sellers import activate_with_tokens
+from desk.services.shipping import ensure_public_price_list
 from desk.wiring import settings
 from desk.wiring.carriers import FAKE_CARRIERS, get_carriers
 from integrations.allegro import TokenPair
@@ -53,6 +54,7 @@ def prepare_demo(app: Flask) -> DemoLogin:
     # The fake lives in this process: every start issues it fresh tokens.
     pair = TokenPair.from_response(server.state.issue_token(seller_id), utcnow())
     activate_with_tokens(wiring.get_allegro(), account.id, pair)
+    ensure_public_price_list(today=utcnow().date())  # the broker's public Cennik; kept when it exists
     if app.config["CARRIERS_BACKEND"] == "fake":
         get_carriers(app)  # the carriers' fakes start with the desk, like the fake Allegro
         demo_shipping.prepare_presets(account.id)

@@ -4,11 +4,13 @@ from desk.models.account import AccountStatus, AllegroToken, DeviceAuthorization
 from desk.models.agent import Agent, KnownDevice, LoginAttempt, Role, agent_account
 from desk.models.order import Order, OrderChange, OrderLine, OrderNote
 from desk.models.outbox import OutboxMessage, OutboxState
+from desk.models.pricing import AddonPrice, PriceList, PriceRow
 from desk.models.shipment import PackagePreset, Shipment, ShipmentEvent, ShipmentStatus
 from desk.models.sync import QuarantinedRecord, SyncCursor, SyncLease, SyncRun, SyncSchedule
 
 __all__ = [
     "AccountStatus",
+    "AddonPrice",
     "Agent",
     "AllegroToken",
     "DeviceAuthorization",
@@ -21,6 +23,8 @@ __all__ = [
     "OutboxMessage",
     "OutboxState",
     "PackagePreset",
+    "PriceList",
+    "PriceRow",
     "QuarantinedRecord",
     "Role",
     "SellerAccount",

@@ -20,12 +20,13 @@ def register_blueprints(app: Flask) -> None:
         ratings,
         security,
         ship,
+        shipping,
         sync,
     )
 
     app.request_class = DeskRequest
     app.url_map.converters["int"] = IdConverter  # before any rule: <int:...> never exceeds BIGINT
-    for module in (auth, home, accounts, sync, orders, issues, ratings, ship, admin):
+    for module in (auth, home, accounts, sync, orders, issues, ratings, ship, shipping, admin):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     security.init_app(app)

@@ -426,6 +426,55 @@ FOR_RATINGS = {
     "draft_kinds": DRAFT_KINDS,
 }
 
+PRICE_LIST_STATES = {
+    "planned": (_l("not yet in force"), "info"),
+    "in_force": (_l("in force"), "success"),
+    "ended": (_l("ended"), "neutral"),
+}
+PRICE_ADDONS = {
+    "cod": _l("Cash on delivery"),
+    "insurance": _l("Insurance"),
+    "sms": _l("SMS notice"),
+    "email": _l("E-mail notice"),
+    "saturday": _l("Saturday delivery"),
+    "rod": _l("Return of documents (ROD)"),
+    "priority": _l("Priority"),
+    "fragile": _l("Fragile"),
+    "own_hands": _l("To the addressee in person"),
+    "check_content": _l("Content check by the receiver"),
+    "carry_in": _l("Carry-in"),
+    "in_pers": _l("Delivery in person"),
+    "priv_pers": _l("Delivery to a private person"),
+    "cud": _l("Exchange on delivery"),
+    "time0930": _l("Delivery by 9:30"),
+    "time1200": _l("Delivery by 12:00"),
+    "dor1720": _l("Delivery 17:00-20:00"),
+    "courier_call": _l("Courier call"),
+    "nonstandard": _l("Non-standard parcel"),
+}
+QUOTE_LINES = {"parcel": _l("Parcel"), **PRICE_ADDONS}
+PRICE_FIELDS = {
+    "type": _l("Type"),
+    "carrier": _l("Carrier"),
+    "service": _l("Service"),
+    "size_class": _l("Size class"),
+    "weight_from_g": _l("Weight from (g)"),
+    "weight_to_g": _l("Weight to (g)"),
+    "code": _l("Additional service"),
+    "value_from": _l("Amount from (PLN)"),
+    "value_to": _l("Amount to (PLN)"),
+    "net": _l("Net (PLN)"),
+    "net_fixed": _l("Fixed net (PLN)"),
+    "percent": _l("Percent"),
+    "min_net": _l("Minimum net (PLN)"),
+}
+FOR_PRICES = {
+    "price_list_states": PRICE_LIST_STATES,
+    "addon_labels": PRICE_ADDONS,
+    "quote_line_labels": QUOTE_LINES,
+    "price_fields": PRICE_FIELDS,
+}
+
 
 def options(table: Mapping[str, Any]) -> list[tuple[str, Any]]:
     """(value, label) pairs for a select, from a label table whose values may be (label, tone)."""

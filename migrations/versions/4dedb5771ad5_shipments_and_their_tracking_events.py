@@ -1,7 +1,7 @@
 """shipments, their tracking events and package presets
 
 Revision ID: 4dedb5771ad5
-Revises: b9d4e2a7c1f3
+Revises: c6e1a9d3f2b8
 Create Date: 2026-12-03 05:02:04.377329
 
 """
@@ -13,7 +13,7 @@ import desk.orm  # noqa: F401  (custom column types used below)
 
 # revision identifiers, used by Alembic.
 revision = '4dedb5771ad5'
-down_revision = 'b9d4e2a7c1f3'
+down_revision = 'c6e1a9d3f2b8'
 branch_labels = None
 depends_on = None
 
