@@ -4,7 +4,8 @@ from desk.models.account import AccountStatus, AllegroToken, DeviceAuthorization
 from desk.models.agent import Agent, KnownDevice, LoginAttempt, Role, agent_account
 from desk.models.order import Order, OrderChange, OrderLine, OrderNote
 from desk.models.outbox import OutboxMessage, OutboxState
-from desk.models.shipment import Shipment, ShipmentEvent, ShipmentStatus
+from desk.models.pickup import Pickup, PickupStatus
+from desk.models.shipment import Shipment, ShipmentEvent, ShipmentLabel, ShipmentStatus
 from desk.models.sync import QuarantinedRecord, SyncCursor, SyncLease, SyncRun, SyncSchedule
 
 __all__ = [
@@ -20,11 +21,14 @@ __all__ = [
     "OrderNote",
     "OutboxMessage",
     "OutboxState",
+    "Pickup",
+    "PickupStatus",
     "QuarantinedRecord",
     "Role",
     "SellerAccount",
     "Shipment",
     "ShipmentEvent",
+    "ShipmentLabel",
     "ShipmentStatus",
     "SyncCursor",
     "SyncLease",
