@@ -6,7 +6,6 @@ Create Date: 2026-12-03 05:09:39.244465
 
 """
 from alembic import op
-
 import sqlalchemy as sa
 
 import desk.orm  # noqa: F401  (custom column types used below)
