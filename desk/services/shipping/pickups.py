@@ -307,3 +307,21 @@ def _send(port: CarrierPort, pickup: Pickup, request: PickupRequest) -> None:
             pickup.confirmed_start = result.window.start
             pickup.confirmed_end = result.window.end
     db.session.commit()
+
+
+def window_value(window: PickupWindow) -> str:
+    """A proposed window as the form carries it: start|end|proposal id."""
+    return f"{window.start.isoformat()}|{window.end.isoformat()}|{window.proposal_id}"
+
+
+def parse_window(value: str) -> PickupWindow | None:
+    """The window the form sent back, or None when it is not one (times must carry their zone)."""
+    start_text, _, rest = (value or "").partition("|")
+    end_text, _, proposal_id = rest.partition("|")
+    try:
+        start, end = dt.datetime.fromisoformat(start_text), dt.datetime.fromisoformat(end_text)
+    except ValueError:
+        return None
+    if start.tzinfo is None or end.tzinfo is None or end <= start:
+        return None
+    return PickupWindow(start=start, end=end, proposal_id=proposal_id[:64])
