@@ -83,6 +83,7 @@ def index():
         day=day,
         view=view,
         today=closeout.today(),
+        pickup_day=pickups.first_pickup_day(),
     )
 
 
@@ -152,7 +153,7 @@ def pickup_form(account_id: int):
     """Proposed pickup windows for the chosen day and shipments of one carrier."""
     ensure_account_visible(account_id)
     carrier = request.args.get("carrier", "")
-    day = _day(request.args.get("day"))
+    day = parse_day((request.args.get("day") or "").strip()) or pickups.first_pickup_day()
     chosen = request.args.getlist("shipment", type=db_id)
     form = {"carrier": carrier, "day": day.isoformat(), "shipments": chosen, "key": new_key(), "window": ""}
     return _pickup_page(account_id, form)

@@ -41,6 +41,7 @@ from integrations.carriers import (
 )
 
 SENDER_FIELDS = ("name", "street", "city", "postcode", "phone", "email")
+LAST_CALL = dt.time(15)  # assumed: after this a same-day courier is rarely still to be had
 TAKEN = (PickupStatus.ORDERED, PickupStatus.CHECKING)  # a shipment in such a call is not called for again
 
 
@@ -79,6 +80,14 @@ def next_working_day(day: dt.date) -> dt.date:
     while not is_working_day(day):
         day += dt.timedelta(days=1)
     return day
+
+
+def first_pickup_day(now: dt.datetime | None = None) -> dt.date:
+    """The day a pickup form starts on: today when there is still time (before LAST_CALL, Polish time)
+    and it is a working day, else the next working day."""
+    moment = (now or utcnow()).astimezone(WARSAW)
+    day = moment.date() if moment.time() < LAST_CALL else moment.date() + dt.timedelta(days=1)
+    return next_working_day(day)
 
 
 def sender_address(account: SellerAccount) -> Address:
