@@ -4,8 +4,9 @@ from desk.models.account import AccountStatus, AllegroToken, DeviceAuthorization
 from desk.models.agent import Agent, KnownDevice, LoginAttempt, Role, agent_account
 from desk.models.order import Order, OrderChange, OrderLine, OrderNote
 from desk.models.outbox import OutboxMessage, OutboxState
+from desk.models.pickup import Pickup, PickupStatus
 from desk.models.pricing import AddonPrice, PriceList, PriceRow
-from desk.models.shipment import PackagePreset, Shipment, ShipmentEvent, ShipmentStatus
+from desk.models.shipment import PackagePreset, Shipment, ShipmentEvent, ShipmentLabel, ShipmentStatus
 from desk.models.sync import QuarantinedRecord, SyncCursor, SyncLease, SyncRun, SyncSchedule
 
 __all__ = [
@@ -25,11 +26,14 @@ __all__ = [
     "PackagePreset",
     "PriceList",
     "PriceRow",
+    "Pickup",
+    "PickupStatus",
     "QuarantinedRecord",
     "Role",
     "SellerAccount",
     "Shipment",
     "ShipmentEvent",
+    "ShipmentLabel",
     "ShipmentStatus",
     "SyncCursor",
     "SyncLease",

@@ -31,6 +31,13 @@ class SellerAccount(db.Model):
     status_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[created_at]
     backfill_done_at: Mapped[dt.datetime | None]
+    # where couriers collect parcels (pickups); empty until someone fills in the account's sender form
+    sender_name: Mapped[str] = mapped_column(String(60), default="")
+    sender_street: Mapped[str] = mapped_column(String(60), default="")
+    sender_city: Mapped[str] = mapped_column(String(40), default="")
+    sender_postcode: Mapped[str] = mapped_column(String(10), default="")
+    sender_phone: Mapped[str] = mapped_column(String(20), default="")
+    sender_email: Mapped[str] = mapped_column(String(254), default="")
 
     token: Mapped[AllegroToken | None] = relationship(
         back_populates="account", cascade="all, delete-orphan", uselist=False

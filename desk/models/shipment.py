@@ -112,3 +112,17 @@ class PackagePreset(db.Model):
     weight_g: Mapped[int]
     template: Mapped[str] = mapped_column(String(16), default="")  # locker size (small/medium/large), gabaryt
     created_at: Mapped[created_at]
+
+class ShipmentLabel(db.Model):
+    """A label fetched from the carrier, kept so that printing it again does not ask the carrier again
+    (one row per shipment, format and size; A4 sheets are composed from the A6 label)."""
+
+    __tablename__ = "shipment_label"
+    __table_args__ = (UniqueConstraint("shipment_id", "format", "size"),)
+
+    id: Mapped[intpk]
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipment.id", ondelete="CASCADE"), index=True)
+    format: Mapped[str] = mapped_column(String(8))  # pdf | zpl
+    size: Mapped[str] = mapped_column(String(8))  # A6 | A4 | "" (ZPL)
+    content: Mapped[bytes] = mapped_column(db.LargeBinary)
+    fetched_at: Mapped[created_at]

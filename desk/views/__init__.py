@@ -12,6 +12,7 @@ def register_blueprints(app: Flask) -> None:
         admin,
         auth,
         catalog,
+        closeout,
         errors,
         home,
         issues,
@@ -26,7 +27,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.request_class = DeskRequest
     app.url_map.converters["int"] = IdConverter  # before any rule: <int:...> never exceeds BIGINT
-    for module in (auth, home, accounts, sync, orders, issues, ratings, ship, shipping, admin):
+    for module in (auth, home, accounts, sync, orders, issues, ratings, ship, shipping, closeout, admin):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     security.init_app(app)

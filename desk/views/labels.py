@@ -476,6 +476,38 @@ FOR_PRICES = {
 }
 
 
+# -- the shipping day's close-out (desk/views/closeout.py) ----------------------------------------
+CARRIER_NAMES = {"inpost": "InPost", "dpd": "DPD", "poczta": "Poczta Polska", "allegro": "Wysyłam z Allegro"}
+SHIPPING_MODES = {"dropoff": _l("Drop-off at a point"), "pickup": _l("Courier pickup")}
+SHIPMENT_STATUSES = {
+    "ordering": (_l("Being ordered"), "info"),
+    "checking": (_l("Being checked with the carrier"), "warning"),
+    "pending": (_l("Carrier processing"), "info"),
+    "confirmed": (_l("Confirmed"), "success"),
+    "sent": (_l("Handed to the carrier's books"), "success"),
+    "failed": (_l("Refused"), "error"),
+    "cancelled": (_l("Cancelled"), "neutral"),
+}
+PICKUP_STATUSES = {
+    "ordering": (_l("Not sent yet"), "warning"),
+    "checking": (_l("Answer lost: check with the carrier before calling again"), "warning"),
+    "ordered": (_l("Ordered"), "success"),
+    "failed": (_l("Refused by the carrier"), "error"),
+}
+LABEL_CHOICES = {
+    "a4": _l("PDF, A4 (four labels per page)"),
+    "a6": _l("PDF, A6 (one label per page)"),
+    "zpl": _l("ZPL (thermal printer)"),
+}
+FOR_CLOSEOUT = {
+    "carrier_names": CARRIER_NAMES,
+    "shipping_modes": SHIPPING_MODES,
+    "shipment_statuses": SHIPMENT_STATUSES,
+    "pickup_statuses": PICKUP_STATUSES,
+    "label_choices": LABEL_CHOICES,
+}
+
+
 def options(table: Mapping[str, Any]) -> list[tuple[str, Any]]:
     """(value, label) pairs for a select, from a label table whose values may be (label, tone)."""
     return [(code, label[0] if isinstance(label, tuple) else label) for code, label in table.items()]
