@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from desk.models.shipment import LIVE
+from desk.orm import utcnow
 from desk.services import accounts as account_area
 from desk.services.errors import DeskError, NotFoundError
 from desk.services.shipping import dispatch, forms, points, prefill, presets
@@ -77,7 +78,7 @@ def new(order_id: int):
     return _form(order, _starting_values(order), {})
 
 
-def _form(order, values: dict[str, str], errors: dict[str, list[str]], code: int = 200):
+def _form(order, values: dict[str, str], errors: dict[str, list[str]], code: int = 200, compared=None):
     choices = forms.service_choices(_ports(), order.account_id, BROKER_CARRIERS)
     return (
         render_template(
@@ -89,6 +90,7 @@ def _form(order, values: dict[str, str], errors: dict[str, list[str]], code: int
             shipments=prefill.shipments_of_order(order.id),
             presets=presets.presets_of(order.account_id),
             broker_carriers=BROKER_CARRIERS,
+            compared=compared,
         ),
         code,
     )
@@ -107,15 +109,31 @@ def create(order_id: int):
         errors.setdefault(problem.field, []).append(_(problem.message, **(problem.params or {})))
     if parsed is None:
         return _form(order, values, errors, 422)
+    quote = forms.price(order.account_id, carrier, parsed, utcnow().date())
     shipment_order = dispatch.ShipmentOrder(
-        account_id=order.account_id, carrier=carrier, request=parsed, order_id=order.id
+        account_id=order.account_id,
+        carrier=carrier,
+        request=parsed,
+        order_id=order.id,
+        quote=quote.to_snapshot() if quote.priced else None,
+        price_gross=quote.gross if quote.priced else None,
     )
     try:
+        dispatch.validate(_ports(), shipment_order)
+        if not quote.priced:  # the broker cannot charge what its price list does not price
+            errors["service"] = [
+                _("This service has no price in the price list: %(reasons)s", reasons=_reasons(quote))
+            ]
+            return _form(order, values, errors, 422)
         shipment = dispatch.order_shipment(_ports(), shipment_order, agent_id=current_user.id)
     except dispatch.ShipmentRefused as refused:
         for problem in refused.problems:
             text = problem_text(problem.field, problem.code, problem.params, problem.message)
             errors.setdefault(forms.field_of(problem), []).append(text)
+        if not quote.priced:
+            errors.setdefault("service", []).append(
+                _("This service has no price in the price list: %(reasons)s", reasons=_reasons(quote))
+            )
         return _form(order, values, errors, 422)
     flash(_("The shipment order was sent to the carrier."), "success")
     return redirect(url_for(".shipment", shipment_id=shipment.id))
@@ -243,3 +261,27 @@ def points_page():
             error = message_for(failed)
     template = "ship/_points.html" if args.get("fragment") else "ship/points.html"
     return render_template(template, points=found, error=error, args=args), 422 if error else 200
+
+
+def _reasons(not_priced) -> str:
+    return "; ".join(_(reason.message, **reason.params) for reason in not_priced.reasons)
+
+
+@bp.post("/orders/<int:order_id>/quotes")
+def compare(order_id: int):
+    """Every service priced side by side for the parcel as typed; the form comes back as it was."""
+    order = _order(order_id)
+    values = request.form.to_dict()
+    carrier_service = {**values, "service": (values.get("service") or "").partition(":")[2]}
+    parsed, problems = forms.parse(carrier_service, request.form.getlist("additional"), need_service=False)
+    errors: dict[str, list[str]] = {}
+    for problem in problems:
+        errors.setdefault(problem.field, []).append(_(problem.message, **(problem.params or {})))
+    if parsed is None:
+        return _form(order, values, errors, 422)
+    choices = forms.service_choices(_ports(), order.account_id, BROKER_CARRIERS)
+    compared = [
+        (choice, found, None if found.priced else _reasons(found))
+        for choice, found in forms.compare(order.account_id, parsed, choices, utcnow().date())
+    ]
+    return _form(order, values, errors, compared=compared)

@@ -41,3 +41,14 @@
     });
   });
 })();
+
+// Prices side by side: "Choose" puts that service into the form.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var service = event.target.getAttribute && event.target.getAttribute("data-service");
+    if (!service) { return; }
+    var select = document.getElementById("f-service");
+    if (select) { select.value = service; select.focus(); }
+  });
+})();

@@ -3,6 +3,7 @@ order, a package preset fills the sizes, the point picker finds the locker, the 
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import select
 
 from desk.extensions import db
 from desk.models import Order, Role, SellerAccount, Shipment, ShipmentStatus
+from desk.services.shipping import ensure_public_price_list
 from desk.services.shipping.presets import add_preset
 from desk.wiring.carriers import FAKE_CARRIERS, get_carriers
 from tests.browser.conftest import shot, sign_in
@@ -52,6 +54,7 @@ def test_one_parcel_to_a_locker_from_the_order_page(app, live_desk, page):
         template="small",
     )
     get_carriers(app)
+    ensure_public_price_list(today=dt.date(2026, 1, 1))
     inpost = app.extensions[FAKE_CARRIERS]["inpost"].server.state
     agent = make_agent(role=Role.AGENT, accounts=[account], name="Ola Agentka")
 
@@ -79,8 +82,14 @@ def test_one_parcel_to_a_locker_from_the_order_page(app, live_desk, page):
         ("sender_phone", "600100200"),
     ):
         page.fill(f"#f-{field}", value)
+    page.click("text=Porównaj ceny")
+    page.wait_for_load_state()
+    assert page.locator("table.quotes tbody tr").count() >= 5
+    assert page.input_value("#f-target_point") == "KRA010"  # the form came back as typed
     shot(page, "ship-form")
-    page.click("form.ship-form button[type=submit]")
+    page.locator("table.quotes [data-service='inpost:inpost_locker_standard']").dispatch_event("click")
+    assert page.input_value("#f-service") == "inpost:inpost_locker_standard"
+    page.click("form.ship-form > button[type=submit]")
     page.wait_for_load_state()
     errors = page.locator(".field-errors, .alert-error").all_inner_texts()
     assert "przyjęta, w realizacji" in page.content(), errors
@@ -89,4 +98,5 @@ def test_one_parcel_to_a_locker_from_the_order_page(app, live_desk, page):
     shipment = db.session.scalar(select(Shipment))
     assert shipment.status is ShipmentStatus.PENDING and shipment.request["target_point"] == "KRA010"
     assert shipment.request["parcels"][0]["weight_g"] == 800
+    assert shipment.price_gross is not None and shipment.quote["lines"][0]["code"] == "parcel"
     assert len(inpost.shipments) == 1

@@ -3,6 +3,7 @@ fields with the form kept, and other accounts' orders out of reach."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from sqlalchemy import func, select
 
 from desk.extensions import db
 from desk.models import Order, Role, SellerAccount, Shipment, ShipmentStatus
+from desk.services.shipping import ensure_public_price_list
 from desk.wiring.carriers import FAKE_CARRIERS, get_carriers
 from tests.factories import make_agent
 
@@ -38,6 +40,7 @@ def account(app) -> SellerAccount:
 @pytest.fixture
 def inpost(app):
     get_carriers(app)  # starts the fakes
+    ensure_public_price_list(today=dt.date(2026, 1, 1))  # every shipment is priced by a list
     return app.extensions[FAKE_CARRIERS]["inpost"].server.state
 
 
@@ -265,3 +268,37 @@ def test_the_point_picker_explains_a_search_that_cannot_work(client, login, acco
         ).status_code
         == 404
     )
+
+
+def test_prices_side_by_side_and_the_chosen_price_kept_with_the_shipment(client, login, account, inpost):
+    login(make_agent(role=Role.AGENT, accounts=[account]))
+    order = locker_order(account, payment_type="ONLINE", delivery_method_name="Allegro Paczkomaty InPost")
+    form = posted(client.get(url_for("ship.new", order_id=order.id)).get_data(as_text=True))
+    form |= SENDER | {
+        "length_cm": "30",
+        "width_cm": "20",
+        "height_cm": "8",
+        "weight_kg": "1",
+        "template": "small",
+    }
+    compared = client.post(url_for("ship.compare", order_id=order.id), data=form).get_data(as_text=True)
+    table = compared[compared.index('class="table quotes"') : compared.index("</table>")]
+    assert "INPOST · " in table and "DPD · " in table and "POCZTA · " in table
+    assert table.count('data-service="') >= 3 and "nie wyceniono" in table  # Pocztex needs its own format
+    assert 'value="Anna Sprzedawczyni"' in compared  # the form comes back as typed
+    client.post(url_for("ship.create", order_id=order.id), data=form)
+    shipment = db.session.scalar(select(Shipment))
+    assert shipment.quote["list_name"] and shipment.price_gross == Decimal(shipment.quote["gross"]) > 0
+
+
+def test_a_service_the_price_list_does_not_price_is_not_sent(client, login, account, inpost):
+    login(make_agent(role=Role.AGENT, accounts=[account]))
+    order = locker_order(
+        account, payment_type="ONLINE", delivery_method_name="Allegro Pocztex Kurier 48", pickup_point=None
+    )
+    form = posted(client.get(url_for("ship.new", order_id=order.id)).get_data(as_text=True))
+    form |= SENDER | {"length_cm": "30", "width_cm": "20", "height_cm": "8", "weight_kg": "1"}
+    response = client.post(url_for("ship.create", order_id=order.id), data=form)
+    assert response.status_code == 422
+    assert "Ta usługa nie ma ceny w cenniku" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Shipment)) is None

@@ -81,6 +81,14 @@ class ShipmentOrder:
     price_gross: Decimal | None = None
 
 
+def validate(port_for: PortFor, order: ShipmentOrder) -> None:
+    """The carrier's checks before sending; ShipmentRefused names every wrong field. Sends nothing."""
+    try:
+        port_for(order.carrier, order.account_id).validate(order.request)
+    except CarrierValidationError as exc:
+        raise ShipmentRefused(exc.problems) from exc
+
+
 def order_shipment(port_for: PortFor, order: ShipmentOrder, *, agent_id: int | None = None) -> Shipment:
     """Check, record, then send the shipment order once; the same key again returns the same shipment.
 
@@ -89,11 +97,8 @@ def order_shipment(port_for: PortFor, order: ShipmentOrder, *, agent_id: int | N
     existing = by_key(order.request.idempotency_key)
     if existing is not None:
         return existing
+    validate(port_for, order)
     port = port_for(order.carrier, order.account_id)
-    try:
-        port.validate(order.request)
-    except CarrierValidationError as exc:
-        raise ShipmentRefused(exc.problems) from exc
     shipment = _record(order, agent_id)
     if shipment.status is ShipmentStatus.ORDERING:
         _send(port, shipment)

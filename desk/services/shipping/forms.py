@@ -8,6 +8,8 @@ them back to the form's fields so each message stands next to its input.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +20,8 @@ from sqlalchemy import select
 from desk.extensions import db
 from desk.models.shipment import Shipment
 from desk.services.errors import N_
+from desk.services.shipping import quotes
+from desk.services.shipping.catalog import INPOST_GABARYT, service_info
 from desk.services.shipping.dispatch import PortFor
 from integrations.carriers import Address, CashOnDelivery, CodSink, FieldProblem, ParcelSpec, ShipmentRequest
 
@@ -130,11 +134,14 @@ def _parcel(form: Mapping[str, str], errors: list[FieldError]) -> ParcelSpec | N
     )
 
 
-def parse(form: Mapping[str, str], additional: list[str]) -> tuple[ShipmentRequest | None, list[FieldError]]:
-    """The request the form describes, or the form's own errors (numbers, required choices)."""
+def parse(
+    form: Mapping[str, str], additional: list[str], *, need_service: bool = True
+) -> tuple[ShipmentRequest | None, list[FieldError]]:
+    """The request the form describes, or the form's own errors (numbers, required choices); for a
+    price comparison the service may still be open (`need_service=False`)."""
     errors: list[FieldError] = []
     service = (form.get("service") or "").strip()
-    if not service:
+    if not service and need_service:
         errors.append(FieldError("service", N_("Choose a service.")))
     parcel = _parcel(form, errors)
     cod_amount = _decimal(form, "cod_amount", errors, required=False)
@@ -164,3 +171,61 @@ def parse(form: Mapping[str, str], additional: list[str]) -> tuple[ShipmentReque
         order_id=(form.get("allegro_order_id") or "").strip(),
     )
     return request, []
+
+
+def quote_parcels(request: ShipmentRequest, carrier: str) -> list[quotes.Parcel]:
+    """The request's parcels as the price list sees them: sides, weight and, where the service is priced
+    by size, its size class (an InPost template becomes gabaryt A/B/C; a size from another carrier's
+    vocabulary is not this service's and is left out)."""
+    info = service_info(carrier, request.service)
+    sizes = info.size_classes if info else ()
+
+    def size_of(template: str) -> str:
+        size = INPOST_GABARYT.get(template, template) if carrier == "inpost" else template
+        return size if size in sizes else ""
+
+    return [
+        quotes.Parcel(
+            weight_g=parcel.weight_g,
+            length_mm=parcel.length_mm,
+            width_mm=parcel.width_mm,
+            height_mm=parcel.height_mm,
+            size_class=size_of(parcel.template),
+        )
+        for parcel in request.parcels
+    ]
+
+
+def price(
+    account_id: int, carrier: str, request: ShipmentRequest, at: dt.date
+) -> quotes.Quote | quotes.NotPriced:
+    """The request priced by the account's list valid on `at` (its own, else the public one)."""
+    return quotes.quote(
+        account_id,
+        carrier=carrier,
+        service=request.service,
+        parcels=quote_parcels(request, carrier),
+        cod_amount=request.cod.amount if request.cod else None,
+        insurance=request.insurance,
+        additional_services=request.additional_services,
+        at=at,
+    )
+
+
+def compare(
+    account_id: int, request: ShipmentRequest, choices: list[ServiceChoice], at: dt.date
+) -> list[tuple[ServiceChoice, quotes.Quote | quotes.NotPriced]]:
+    """The same parcel priced for every service offered, side by side (cheapest priced first)."""
+    pairs = [
+        (
+            choice,
+            price(
+                account_id,
+                choice.carrier,
+                dataclasses.replace(request, service=choice.code, additional_services=()),
+                at,
+            ),
+        )
+        for choice in choices
+    ]
+    return sorted(pairs, key=lambda pair: (not pair[1].priced, getattr(pair[1], "gross", 0)))
