@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from desk.extensions import db
 from desk.models import Order, Shipment
-from desk.services.shipping import dispatch, prefill, presets
+from desk.orm import utcnow
+from desk.services.shipping import dispatch, forms, prefill, presets
 from desk.wiring.carriers import FAKE_CARRIERS, get_carriers
 from integrations.carriers import Address, CashOnDelivery, ParcelSpec, ShipmentRequest
 
@@ -79,20 +80,24 @@ def ship_some_orders(app: Flask, account_id: int) -> int:
             continue
         if request.target_point and request.service.startswith("inpost"):
             _known_to_the_inpost_fake(app, order)
+        carrier = prefill.fit_for(order.delivery_method_name).carrier
+        quote = forms.price(account_id, carrier, request, utcnow().date())
+        if not quote.priced:  # the demo list prices what the demo ships; anything else waits for the agents
+            continue
         try:
             dispatch.order_shipment(
                 port_for,
                 dispatch.ShipmentOrder(
                     account_id,
-                    prefill.fit_for(order.delivery_method_name).carrier,
+                    carrier,
                     request,
                     order_id=order.id,
+                    quote=quote.to_snapshot(),
+                    price_gross=quote.gross,
                 ),
             )
             shipped += 1
-        except (
-            dispatch.ShipmentRefused
-        ) as refused:  # demo data a carrier would refuse: leave it to the agents
+        except dispatch.ShipmentRefused as refused:  # a carrier would refuse it: the agents see to it
             log.info("demo order %s not shipped: %s", order.allegro_id, refused.problems)
     return shipped
 

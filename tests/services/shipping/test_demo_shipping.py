@@ -3,6 +3,7 @@ on their way beside orders still waiting to be sent."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from desk import demo_shipping
 from desk.extensions import db
 from desk.models import Order, PackagePreset, SellerAccount, Shipment
+from desk.services.shipping import ensure_public_price_list
 
 METHODS = (
     "Allegro Paczkomaty InPost",
@@ -49,12 +51,14 @@ def test_a_third_of_the_fitting_orders_leave_as_parcels_and_presets_are_made_onc
     db.session.commit()
     demo_shipping.prepare_presets(account.id)
     demo_shipping.prepare_presets(account.id)
+    ensure_public_price_list(today=dt.date(2026, 1, 1))
     assert len(db.session.scalars(select(PackagePreset)).all()) == 2
     shipped = demo_shipping.ship_some_orders(app, account.id)
     shipments = db.session.scalars(select(Shipment)).all()
     assert shipped == len(shipments) == 3  # orders 0, 3, 6, 9: order 3 is a personal pick-up
     assert {s.carrier for s in shipments} <= {"inpost", "dpd", "poczta"}
     assert all(s.status.value in ("pending", "confirmed") for s in shipments)
+    assert all(s.price_gross and s.quote["list_name"] for s in shipments)  # priced like any other
     assert (
         demo_shipping.ship_some_orders(app, account.id) == 0
         or len(db.session.scalars(select(Shipment)).all()) > 3
