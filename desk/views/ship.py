@@ -10,7 +10,7 @@ from desk.models.shipment import LIVE
 from desk.orm import utcnow
 from desk.services import accounts as account_area
 from desk.services.errors import DeskError, NotFoundError
-from desk.services.shipping import dispatch, forms, points, prefill, presets
+from desk.services.shipping import dispatch, forms, points, prefill, presets, promises
 from desk.views.access import visible_account_ids
 from desk.views.carrier_labels import FOR_SHIPPING, problem_text, stored_problem_text
 from desk.views.catalog import translated
@@ -78,7 +78,9 @@ def new(order_id: int):
     return _form(order, _starting_values(order), {})
 
 
-def _form(order, values: dict[str, str], errors: dict[str, list[str]], code: int = 200, compared=None):
+def _form(
+    order, values: dict[str, str], errors: dict[str, list[str]], code: int = 200, compared=None, track=None
+):
     choices = forms.service_choices(_ports(), order.account_id, BROKER_CARRIERS)
     return (
         render_template(
@@ -91,6 +93,8 @@ def _form(order, values: dict[str, str], errors: dict[str, list[str]], code: int
             presets=presets.presets_of(order.account_id),
             broker_carriers=BROKER_CARRIERS,
             compared=compared,
+            promises=promises.PROMISES,
+            track=track or {},
         ),
         code,
     )
@@ -284,4 +288,4 @@ def compare(order_id: int):
         (choice, found, None if found.priced else _reasons(found))
         for choice, found in forms.compare(order.account_id, parsed, choices, utcnow().date())
     ]
-    return _form(order, values, errors, compared=compared)
+    return _form(order, values, errors, compared=compared, track=promises.records(order.account_id, utcnow()))
