@@ -20,7 +20,7 @@ from flask_babel import force_locale, gettext
 from desk.services import handover, outbox_kinds
 from desk.services.issues.assignment import round_robin_assign
 from desk.services.ratings import alerts as rating_alerts
-from desk.services.shipping import dispatch, tracking
+from desk.services.shipping import dispatch, notices, tracking
 from desk.services.sync import schedule
 from desk.wiring import get_allegro, get_clock, settings, uses_celery
 from desk.wiring.carriers import get_carriers
@@ -83,8 +83,13 @@ def rating_alerts_job(app: Flask) -> dict:
 
 
 def deliver_shipments_job(app: Flask) -> dict:
-    """Send shipment orders not yet sent, read back the ones whose answer was lost, poll pending ones."""
-    return dispatch.deliver_due(_carrier_ports(app))
+    """Send shipment orders not yet sent, read back the ones whose answer was lost, poll pending ones;
+    then confirm accepted ones to their accounts by e-mail (when SMTP is set)."""
+    counts = dispatch.deliver_due(_carrier_ports(app))
+    cfg = settings(app)
+    with force_locale("pl"):
+        mailed = notices.mail_accepted(cfg.smtp, translate=gettext, desk_url=cfg.public_url)
+    return counts | {f"mail_{key}": value for key, value in mailed.items()}
 
 
 def track_shipments_job(app: Flask) -> dict:

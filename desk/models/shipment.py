@@ -66,6 +66,7 @@ class Shipment(db.Model):
     # the waybills written to the Allegro order, and the order marked sent on handover (each once)
     order_tracking_at: Mapped[dt.datetime | None]
     order_sent_at: Mapped[dt.datetime | None]
+    accepted_mail_at: Mapped[dt.datetime | None]  # the account was told by e-mail that the carrier took it
     created_by: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
     created_at: Mapped[created_at]
     sent_at: Mapped[dt.datetime | None]  # the first attempt

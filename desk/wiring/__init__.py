@@ -20,10 +20,10 @@ from flask import Flask, current_app
 from desk.extensions import db
 from desk.services.accounts.throttle import LoginPolicy
 from desk.services.issues.deadlines import DeadlinePolicy
+from desk.services.mail import SmtpSettings
 from desk.services.orders.cache import Caches, TtlCache
 from desk.services.orders.sync import SyncSettings
 from desk.services.ports import Clock
-from desk.services.ratings.alerts import SmtpSettings
 from desk.services.sync.budget import Budget, LocalBucket
 from desk.services.sync.polling import PollingPolicy
 from desk.services.sync.schedule import DispatchSettings

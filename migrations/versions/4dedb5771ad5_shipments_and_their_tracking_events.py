@@ -59,6 +59,7 @@ def upgrade():
     sa.Column('tracking_next_at', desk.orm.UTCDateTime(timezone=True), nullable=True),
     sa.Column('order_tracking_at', desk.orm.UTCDateTime(timezone=True), nullable=True),
     sa.Column('order_sent_at', desk.orm.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('accepted_mail_at', desk.orm.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_by', sa.Integer(), nullable=True),
     sa.Column('created_at', desk.orm.UTCDateTime(timezone=True), nullable=False),
     sa.Column('sent_at', desk.orm.UTCDateTime(timezone=True), nullable=True),

@@ -9,7 +9,6 @@ import datetime as dt
 import logging
 import smtplib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -20,6 +19,7 @@ from desk.models import SellerAccount
 from desk.models.rating import Rating, RatingAlertSetting
 from desk.orm import utcnow
 from desk.services.errors import N_, ConflictError, NotFoundError, ValidationError
+from desk.services.mail import SmtpSettings, deliver
 from desk.services.ratings.actions import format_deadline
 
 log = logging.getLogger(__name__)
@@ -27,17 +27,6 @@ MAX_PER_MAIL = 50
 COMMENT_PREVIEW = 300
 
 
-@dataclass(frozen=True)
-class SmtpSettings:
-    """The SMTP server alerts go through (desk.wiring builds it from the SMTP_* settings)."""
-
-    host: str | None  # None: e-mail alerts are off
-    port: int
-    user: str | None
-    password: str | None
-    sender: str
-    starttls: bool
-    timeout: float
 
 
 def recipients_for(account_id: int, configured: Iterable[str] = ()) -> list[str]:
@@ -128,14 +117,6 @@ def compose(
     return message
 
 
-def deliver(smtp: SmtpSettings, message: EmailMessage) -> None:
-    """Send one message through the configured SMTP server."""
-    with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout) as server:
-        if smtp.starttls:
-            server.starttls()
-        if smtp.user:
-            server.login(smtp.user, smtp.password or "")
-        server.send_message(message)
 
 
 # --- the owners' list of addresses --------------------------------------------------------------
