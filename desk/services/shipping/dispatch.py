@@ -19,14 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from desk.extensions import db
 from desk.models.shipment import LIVE, Shipment, ShipmentStatus
 from desk.orm import utcnow
 from desk.services.errors import N_, DeskError
-from desk.services.shipping import codec
+from desk.services.shipping import claims, codec
 from integrations.carriers import (
     CarrierError,
     CarrierPort,
@@ -222,23 +222,9 @@ def check(port_for: PortFor, shipment: Shipment) -> None:
 
 def claim_due(now: dt.datetime, *, limit: int = 100) -> list[Shipment]:
     """Live shipments whose time has come, each claimed for this worker (compare-and-set)."""
-    due = db.session.execute(
-        select(Shipment.id, Shipment.next_check_at)
-        .where(Shipment.status.in_(LIVE), Shipment.next_check_at <= now)
-        .order_by(Shipment.next_check_at)
-        .limit(limit)
-    ).all()
-    claimed = []
-    for shipment_id, seen in due:
-        taken = db.session.execute(
-            update(Shipment)
-            .where(Shipment.id == shipment_id, Shipment.next_check_at == seen)
-            .values(next_check_at=now + CLAIM)
-        )
-        if taken.rowcount == 1:
-            claimed.append(shipment_id)
-    db.session.commit()
-    return [db.session.get(Shipment, shipment_id) for shipment_id in claimed]
+    return claims.claim(
+        Shipment, Shipment.next_check_at, Shipment.status.in_(LIVE), now, hold=CLAIM, limit=limit
+    )
 
 
 def deliver_due(port_for: PortFor, *, limit: int = 100) -> dict[str, int]:

@@ -10,11 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from sqlalchemy import select, update
-
 from desk.extensions import db
 from desk.models.shipment import Shipment, ShipmentEvent, ShipmentStatus
 from desk.orm import utcnow
+from desk.services.shipping import claims
 from desk.services.shipping.dispatch import PortFor
 from integrations.carriers import CarrierError, TrackingEvent, TrackingState
 
@@ -86,23 +85,9 @@ def refresh(port_for: PortFor, shipment: Shipment, now: dt.datetime) -> int:
 
 def claim_due(now: dt.datetime, *, limit: int = 200) -> list[Shipment]:
     """Shipments whose tracking is due, each claimed for this worker (compare-and-set)."""
-    due = db.session.execute(
-        select(Shipment.id, Shipment.tracking_next_at)
-        .where(Shipment.status.in_(TRACKED), Shipment.tracking_next_at <= now)
-        .order_by(Shipment.tracking_next_at)
-        .limit(limit)
-    ).all()
-    claimed = []
-    for shipment_id, seen in due:
-        taken = db.session.execute(
-            update(Shipment)
-            .where(Shipment.id == shipment_id, Shipment.tracking_next_at == seen)
-            .values(tracking_next_at=now + CLAIM)
-        )
-        if taken.rowcount == 1:
-            claimed.append(shipment_id)
-    db.session.commit()
-    return [db.session.get(Shipment, shipment_id) for shipment_id in claimed]
+    return claims.claim(
+        Shipment, Shipment.tracking_next_at, Shipment.status.in_(TRACKED), now, hold=CLAIM, limit=limit
+    )
 
 
 def track_due(port_for: PortFor, *, limit: int = 200) -> dict[str, int]:
