@@ -84,6 +84,15 @@ class Config:
     OUTBOX_INTERVAL_SECONDS = 30
     SHIPMENTS_INTERVAL_SECONDS = 20  # shipment orders: resend, read back, poll pending ones
     TRACKING_INTERVAL_SECONDS = 60  # how often due parcels are looked for (each parcel has its own pace)
+    # A parcel is stuck when its carrier has reported nothing new for this many Polish working days
+    # (weekends and public holidays do not count), one setting per carrier; or when it has waited at a
+    # pickup point longer than STUCK_PICKUP_DAYS calendar days; or when it is going back to the sender.
+    STUCK_WORKING_DAYS_INPOST = 2
+    STUCK_WORKING_DAYS_DPD = 2
+    STUCK_WORKING_DAYS_POCZTA = 4
+    STUCK_WORKING_DAYS_ALLEGRO = 3
+    STUCK_WORKING_DAYS_OTHER = 3  # a carrier without a setting of its own
+    STUCK_PICKUP_DAYS = 5
     DEMO_TICK_SECONDS = 60
     SYNC_NOW_IN_BACKGROUND = True
     PUBLIC_URL: str | None = None  # the desk's address, used in links inside e-mails

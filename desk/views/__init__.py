@@ -17,6 +17,7 @@ def register_blueprints(app: Flask) -> None:
         issues,
         labels,
         orders,
+        parcels,
         ratings,
         security,
         sync,
@@ -24,7 +25,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.request_class = DeskRequest
     app.url_map.converters["int"] = IdConverter  # before any rule: <int:...> never exceeds BIGINT
-    for module in (auth, home, accounts, sync, orders, issues, ratings, admin):
+    for module in (auth, home, accounts, sync, orders, issues, ratings, parcels, admin):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     security.init_app(app)

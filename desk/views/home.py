@@ -41,6 +41,7 @@ AREAS = (
     ),
     Area("ratings.index", _l("Ratings"), _l("Buyer ratings, answers and removal requests.")),
     Area("shipping.index", _l("Shipping"), _l("Parcels, labels and tracking.")),
+    Area("parcels.index", _l("Shipments"), _l("Stuck parcels and the shipments export.")),
     Area("accounts.index", _l("Accounts"), _l("Connected Allegro seller accounts.")),
     Area("sync.index", _l("Sync"), _l("Synchronisation runs and their errors.")),
     Area("admin.index", _l("Agents"), _l("Desk agents and their access."), admin_only=True),
