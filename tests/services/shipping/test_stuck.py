@@ -128,7 +128,8 @@ def test_the_list_pages_by_keyset_oldest_news_first(account):
     now = warsaw(2026, 11, 30, 12)
     seen, after, pages = [], None, 0
     while True:
-        page = stuck.list_stuck(RULES, filters=StuckFilters(), account_ids=None, after=after, limit=2, now=now)
+        page = stuck.list_stuck(RULES, filters=StuckFilters(), account_ids=None, after=after, limit=2,
+                                now=now)
         seen += [row.shipment.id for row in page.rows]
         pages += 1
         after = page.next_cursor
