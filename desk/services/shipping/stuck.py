@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 import holidays
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select, tuple_
 from sqlalchemy.orm import aliased
 
 from desk.extensions import db
@@ -85,18 +85,17 @@ def quiet_since() -> ColumnElement:
 
 
 def pickup_since() -> ColumnElement:
-    """When the parcel arrived at its pickup point this time: the first ready-for-pickup event after
-    the last event of another state (a redirected parcel starts waiting again)."""
-    event, other = aliased(ShipmentEvent), aliased(ShipmentEvent)
-    left_before = (
-        select(func.max(other.at))
-        .where(other.shipment_id == Shipment.id, other.state.is_not(None), other.state != READY)
-        .scalar_subquery()
+    """When the parcel arrived at its pickup point this time: its earliest ready-for-pickup event with
+    no event of another state after it (a redirected parcel starts waiting again)."""
+    event, later = aliased(ShipmentEvent), aliased(ShipmentEvent)
+    moved_on = (
+        exists()
+        .where(later.shipment_id == event.shipment_id, later.state.is_not(None), later.state != READY,
+               later.at > event.at)
     )
     return (
         select(func.min(event.at))
-        .where(event.shipment_id == Shipment.id, event.state == READY,
-               or_(left_before.is_(None), event.at > left_before))
+        .where(event.shipment_id == Shipment.id, event.state == READY, ~moved_on)
         .scalar_subquery()
     )
 

@@ -104,8 +104,12 @@ def test_a_redirected_parcel_waits_anew_at_its_new_point(account):
         event("redirected", first + dt.timedelta(days=1), "in_transit"),
         event("ready_to_pickup", again, "ready_for_pickup"),
     ])
+    # another parcel's later events change nothing about this one
+    make_shipment(account, events=[event("in_transit", again + dt.timedelta(days=1), "in_transit")])
+    waiting = make_shipment(account, events=[event("ready_to_pickup", first, "ready_for_pickup")])
     assert reason(parcel, again + dt.timedelta(days=3)) is None
     assert reason(parcel, again + dt.timedelta(days=6)) == "pickup"
+    assert stuck.reasons_for(RULES, [waiting.id], now=again)[waiting.id] == ("pickup", first)
 
 
 def test_returning_and_problem_parcels_are_stuck_at_once_delivered_ones_never(account):
