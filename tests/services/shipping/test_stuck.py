@@ -179,3 +179,14 @@ def test_the_badge_counts_only_visible_stuck_parcels_up_to_its_cap(account, monk
     assert stuck.stuck_count(RULES, set(), now=now) == 0
     monkeypatch.setattr(stuck, "BADGE_CAP", 1)
     assert stuck.stuck_count(RULES, None, now=now) == 2  # counted no further than cap + 1
+
+
+def test_the_rules_come_from_the_settings(app):
+    from desk.wiring.parcels import stuck_rules
+
+    app.config["STUCK_WORKING_DAYS_POCZTA"] = 6
+    app.config["STUCK_PICKUP_DAYS"] = 7
+    rules = stuck_rules(app)
+    assert rules.days_for("poczta") == 6
+    assert rules.days_for("inpost") == app.config["STUCK_WORKING_DAYS_INPOST"]
+    assert rules.days_for("kurier_x") == app.config["STUCK_WORKING_DAYS_OTHER"] and rules.pickup_days == 7
