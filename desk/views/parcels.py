@@ -78,7 +78,7 @@ def export():
         return render_template("parcels/export.html", form=form, errors={})
     days, errors = parse_range(form)
     if errors:
-        return render_template("parcels/export.html", form=form, errors=errors), 422
+        return render_template("parcels/export.html", form=_shown(form), errors=errors), 422
     day_from, day_to = days
     chunks = shipment_export.export_csv(
         day_from=day_from, day_to=day_to, account_ids=visible_account_ids(),
@@ -110,6 +110,13 @@ def parse_range(form: Mapping[str, str]) -> tuple[tuple[dt.date, dt.date] | None
     if errors or day_from is None or day_to is None:
         return None, errors
     return (day_from, day_to), {}
+
+
+def _shown(form: Mapping[str, str]) -> dict[str, str]:
+    """The form's values as typed, but a day that was read as the date input's ISO value (a date input
+    shows nothing for 09.11.2026)."""
+    days = {name: parse_day(text) for name, text in form.items()}
+    return {name: days[name].isoformat() if days[name] else text for name, text in form.items()}
 
 
 def _export_words() -> dict[str, str]:
