@@ -25,8 +25,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.request_class = DeskRequest
     app.url_map.converters["int"] = IdConverter  # before any rule: <int:...> never exceeds BIGINT
-    for module in (auth, home, accounts, sync, orders, issues, ratings, parcels, admin):
+    for module in (auth, home, accounts, sync, orders, issues, ratings, admin):
         app.register_blueprint(module.bp)
+    app.register_blueprint(parcels.bp)
     errors.init_app(app)
     security.init_app(app)
     labels.init_app(app)

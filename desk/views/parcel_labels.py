@@ -29,12 +29,12 @@ TRACKING_STATES = {
 }
 NO_TRACKING = _l("No tracking events yet")
 SHIPMENT_STATUSES = {
-    "ordering": (_l("Being ordered"), "info"),
+    "ordering": (_l("Being sent to the carrier"), "info"),
     "checking": (_l("Being confirmed with the carrier"), "warning"),
     "pending": (_l("Carrier processing the order"), "info"),
     "confirmed": (_l("Label ready"), "success"),
     "sent": (_l("In the carrier's books"), "success"),
-    "failed": (_l("Refused by the carrier"), "error"),
+    "failed": (_l("The carrier refused it"), "error"),
     "cancelled": (_l("Shipment cancelled"), "neutral"),
 }
 STUCK_REASONS = {
@@ -63,7 +63,7 @@ EXPORT_HEADINGS = {
     "tracking_state": _l("Parcel state"),
     "tracking_at": _l("Last tracking event"),
     "reference": _l("Reference"),
-    "cod_amount": _l("Cash on delivery (PLN)"),
+    "cod_amount": _l("COD amount (PLN)"),
     "price_gross": _l("Price gross (PLN)"),
 }
 

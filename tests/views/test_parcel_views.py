@@ -140,7 +140,7 @@ def test_the_export_sends_a_polish_csv(client, login, parcels):
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == [
         "Zlecono", "Konto", "Zamówienie", "Przewoźnik", "Usługa", "Numery przesyłek", "Status zlecenia",
-        "Stan przesyłki", "Ostatnie zdarzenie śledzenia", "Numer referencyjny", "Pobranie (zł)",
+        "Stan przesyłki", "Ostatnie zdarzenie śledzenia", "Numer referencyjny", "Kwota pobrania (zł)",
         "Cena brutto (zł)",
     ]
     assert len(rows) == 5
