@@ -90,6 +90,15 @@ class Config:
     PUBLIC_URL: str | None = None  # the desk's address, used in links inside e-mails
     DELIVERY_METHODS_CACHE_SECONDS = 300  # the orders filter's list of delivery methods
     CARRIERS_CACHE_SECONDS = 3600  # Allegro's carrier list for tracking numbers, per account
+    # A parcel is stuck when its carrier has reported nothing new for this many Polish working days
+    # (weekends and public holidays do not count), one setting per carrier; or when it has waited at a
+    # pickup point longer than STUCK_PICKUP_DAYS calendar days; or when it is going back to the sender.
+    STUCK_WORKING_DAYS_INPOST = 2
+    STUCK_WORKING_DAYS_DPD = 2
+    STUCK_WORKING_DAYS_POCZTA = 4
+    STUCK_WORKING_DAYS_ALLEGRO = 3
+    STUCK_WORKING_DAYS_OTHER = 3  # a carrier without a setting of its own
+    STUCK_PICKUP_DAYS = 5
 
     ISSUE_REPLY_TARGET_HOURS = 8  # answer a buyer's message within this many hours
     ISSUE_REPLY_SOON_HOURS = 2  # warn this long before the reply target passes

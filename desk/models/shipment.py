@@ -37,6 +37,7 @@ class Shipment(db.Model):
     __table_args__ = (
         Index("ix_shipment_status_next", "status", "next_check_at"),
         Index("ix_shipment_account_created", "account_id", "created_at"),
+        Index("ix_shipment_state_order", "tracking_state", "order_id"),  # the orders list's parcel filter
     )
 
     id: Mapped[intpk]

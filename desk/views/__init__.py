@@ -18,6 +18,7 @@ def register_blueprints(app: Flask) -> None:
         issues,
         labels,
         orders,
+        parcels,
         ratings,
         security,
         ship,
@@ -29,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter  # before any rule: <int:...> never exceeds BIGINT
     for module in (auth, home, accounts, sync, orders, issues, ratings, ship, shipping, closeout, admin):
         app.register_blueprint(module.bp)
+    app.register_blueprint(parcels.bp)
     errors.init_app(app)
     security.init_app(app)
     labels.init_app(app)

@@ -40,6 +40,7 @@ AREAS = (
         _l("Questions and post-purchase problems from the Message Center, discussions and claims."),
     ),
     Area("ratings.index", _l("Ratings"), _l("Buyer ratings, answers and removal requests.")),
+    Area("parcels.index", _l("Shipments"), _l("Stuck parcels and the shipments export.")),
     Area("shipping.index", _l("Shipping"), _l("Parcels, labels and tracking.")),
     Area("closeout.index", _l("Day close-out"), _l("Today's parcels, labels, protocols and pickups.")),
     Area("accounts.index", _l("Accounts"), _l("Connected Allegro seller accounts.")),

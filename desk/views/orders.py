@@ -16,6 +16,7 @@ from desk.services.errors import DeskError, NotFoundError, ValidationError
 from desk.services.orders import actions as order_actions
 from desk.services.orders import listing as orders
 from desk.services.orders.actions import SETTABLE_STATUSES
+from desk.services.shipping import parcels as shipping_parcels
 from desk.views import labels
 from desk.views.access import account_options, visible_account_ids
 from desk.views.catalog import translated
@@ -24,9 +25,12 @@ from desk.views.forms import flash_outcome, new_key, posted_key
 from desk.views.query_args import date_range, db_id, page_links, parse_id
 from desk.views.security import safe_redirect_target
 from desk.wiring import get_allegro, get_caches, settings
+from desk.wiring.parcels import stuck_rules
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
-FILTER_ARGS = ("account", "status", "fulfillment", "cod", "delivery", "date_from", "date_to", "q", "sort")
+FILTER_ARGS = (
+    "account", "status", "fulfillment", "cod", "delivery", "date_from", "date_to", "q", "sort", "parcel",
+)
 order_write_error = partial(write_error, area=labels.ORDER_WRITE_ERRORS)
 
 
@@ -74,6 +78,7 @@ def parse_filters(args: Mapping[str, str]) -> tuple[orders.OrderFilters, list[st
         delivery_method=args.get("delivery") or None,
         query=(args.get("q") or "").strip()[:100],
         sort=args.get("sort") if args.get("sort") in orders.SORTS else "date_desc",
+        parcel=args.get("parcel") if args.get("parcel") in orders.PARCEL_STATES else None,
         **dates,
     )
     return filters, invalid
@@ -115,6 +120,7 @@ def _detail(
         failed_messages=issues.failed_starts(order_id, visible_account_ids()),
         message_form=message_form or {"key": new_key()},
         message_limits=_message_limits(),
+        parcels=shipping_parcels.order_parcels(order_id, visible_account_ids(), stuck_rules()),
     ), code
 
 

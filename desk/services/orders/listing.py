@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, or_, select, tuple_, union_all
+from sqlalchemy import ColumnElement, Select, exists, or_, select, tuple_, union_all
 from sqlalchemy.orm import selectinload
 
 from desk.extensions import db
 from desk.models import Order, OrderChange, OrderLine, OrderNote, OutboxMessage, SellerAccount
 from desk.models.order import TAG_MAX_LENGTH, order_search_parts
+from desk.models.shipment import Shipment, ShipmentStatus
 from desk.services.errors import N_, NotFoundError, ValidationError
 from desk.services.orders.cache import TtlCache
 
@@ -34,6 +35,18 @@ SORTS = {
     "total_desc": (Order.total_amount, True),
     "total_asc": (Order.total_amount, False),
 }
+# The parcel filter: an order matches when one of its shipments (not failed or cancelled) is in one of
+# the tracking states named; "none" is an order without any such shipment. (The states are the
+# shipping area's common lifecycle, read here from the table: the areas do not import each other.)
+PARCEL_STATES: dict[str, tuple[str | None, ...]] = {
+    "none": (),
+    "waiting": (None, "created"),  # ordered or labelled, not handed to the carrier yet
+    "moving": ("handed_over", "in_transit", "out_for_delivery"),
+    "pickup": ("ready_for_pickup",),
+    "delivered": ("delivered",),
+    "problem": ("problem", "returning", "returned"),
+}
+_NO_PARCEL = (ShipmentStatus.FAILED, ShipmentStatus.CANCELLED)
 
 
 @dataclass(frozen=True)
@@ -49,6 +62,7 @@ class OrderFilters:
     date_to: dt.date | None = None
     query: str = ""
     sort: str = "date_desc"
+    parcel: str | None = None  # a key of PARCEL_STATES
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +162,21 @@ def _filtered(filters: OrderFilters, account_ids: set[int] | None) -> Select | N
         query = query.where(Order.bought_at < _warsaw_midnight(filters.date_to + dt.timedelta(days=1)))
     if filters.query:
         query = query.where(_matching(filters.query))
+    if filters.parcel in PARCEL_STATES:
+        query = query.where(_parcel_in(filters.parcel))
     return query
+
+
+def _parcel_in(name: str) -> ColumnElement:
+    """An order whose shipments include one in the `name` group of PARCEL_STATES (an index probe on
+    shipment.order_id per order, or a semi-join over shipment (tracking_state, order_id))."""
+    parcel = exists().where(Shipment.order_id == Order.id, Shipment.status.not_in(_NO_PARCEL))
+    states = PARCEL_STATES[name]
+    if not states:
+        return ~parcel
+    known = [state for state in states if state is not None]
+    in_state = Shipment.tracking_state.in_(known)
+    return parcel.where(or_(in_state, Shipment.tracking_state.is_(None)) if None in states else in_state)
 
 
 def _matching(text: str):

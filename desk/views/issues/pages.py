@@ -20,6 +20,7 @@ from desk.services.issues import replies as issue_replies
 from desk.services.issues import templates as issue_templates
 from desk.services.issues import uploads as issue_uploads
 from desk.services.issues.threads import reading as thread_reading
+from desk.services.shipping import parcels as shipping_parcels
 from desk.views import labels
 from desk.views.access import account_options, visible_account_ids
 from desk.views.errors import flashing_errors, message_for
@@ -28,6 +29,7 @@ from desk.views.forms import new_key as _key
 from desk.views.issues.blueprint import bp, issue_write_error
 from desk.views.query_args import page_links, parse_id
 from desk.wiring import get_allegro, settings
+from desk.wiring.parcels import stuck_rules
 
 FILTER_ARGS = ("queue", "account", "type", "assignee", "q")
 PREVIEWABLE = frozenset({"image/png", "image/jpeg", "image/gif", "image/bmp"})
@@ -118,6 +120,7 @@ def _detail(
         agents=page.agents,
         lines=page.lines,
         shipments=page.shipments,
+        parcels=_parcels(page.detail.order),
         upload_limits=_upload_limits(page.detail.issue, config.max_request_bytes),
         kept_files=page.kept_files,
         reply_form=reply_form,
@@ -131,6 +134,13 @@ def _detail(
     return html, code
 
 
+
+
+def _parcels(order) -> list:
+    """The desk's own parcels of the issue's order (the side panel shows their state)."""
+    if order is None:
+        return []
+    return shipping_parcels.order_parcels(order.id, visible_account_ids(), stuck_rules())
 
 
 def _upload_limits(issue, request_bytes: int) -> dict[str, int]:
