@@ -1,19 +1,25 @@
 """The start page, the navigation shared by every page, and the language switch."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, current_app, has_request_context, render_template, request
+from flask import Blueprint, current_app, has_request_context, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from desk.models import Role
 from desk.services import accounts as account_area
+from desk.services import issues, orders, ratings, shipping
 from desk.views import filters, locale
+from desk.views.access import visible_account_ids
 from desk.views.catalog import translated
 from desk.views.labels import AGENT_ROLES
+from desk.wiring import settings
+
+COUNT_CAP = 100  # beyond this the day says 100+ (counting further would cost every start page)
 
 bp = Blueprint("home", __name__)
 bp.add_url_rule("/locale", "set_locale", locale.set_locale, methods=["POST"])
@@ -36,7 +42,8 @@ class Area:
 AREAS = (
     Area("orders.index", _l("Orders"), _l("Orders from Allegro, payments and fulfilment.")),
     Area(
-        "issues.index", _l("Buyer conversations"),
+        "issues.index",
+        _l("Buyer conversations"),
         _l("Questions and post-purchase problems from the Message Center, discussions and claims."),
     ),
     Area("ratings.index", _l("Ratings"), _l("Buyer ratings, answers and removal requests.")),
@@ -75,11 +82,64 @@ def _navigation() -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class DayItem:
+    """One line of the agent's day: how many, and the filtered list that shows them."""
+
+    label: Any
+    count: int
+    url: str
+    tone: str
+
+
+def _day(account_ids: set[int] | None) -> list[DayItem]:
+    """What waits for the agent today, each with a link to the list filtered to it (counts capped)."""
+    queues = issues.queue_counts(account_ids=account_ids, agent_id=None, policy=settings().deadlines)
+    return [
+        DayItem(
+            _l("Orders to send"),
+            orders.to_ship_count(account_ids),
+            url_for("orders.index", status="READY_FOR_PROCESSING", parcel="none"),
+            "info",
+        ),
+        DayItem(
+            _l("Parcels to hand over to the carrier"),
+            shipping.to_hand_over_count(account_ids),
+            url_for("closeout.index"),
+            "info",
+        ),
+        DayItem(
+            _l("Conversations waiting for our reply"),
+            queues.get("reply", 0),
+            url_for("issues.index", queue="reply"),
+            "warning",
+        ),
+        DayItem(
+            _l("Deadlines at risk"),
+            queues.get("at_risk", 0),
+            url_for("issues.index", queue="at_risk"),
+            "error",
+        ),
+        DayItem(
+            _l("New negative ratings"),
+            ratings.new_negative_count(account_ids),
+            url_for("ratings.index", new="1"),
+            "error",
+        ),
+    ]
+
+
 @bp.route("/")
 def index() -> str:
-    """Greeting, the seller accounts this agent works on, and the areas of the desk."""
+    """The agent's day (what waits, each a link to its filtered list), the accounts and the areas."""
     accounts = account_area.visible_accounts(current_user._get_current_object())
-    return render_template("home/index.html", accounts=accounts, areas=available_areas())
+    return render_template(
+        "home/index.html",
+        accounts=accounts,
+        areas=available_areas(),
+        day=_day(visible_account_ids()),
+        cap=COUNT_CAP,
+    )
 
 
 def _current_path() -> str:

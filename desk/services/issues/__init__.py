@@ -4,6 +4,7 @@ inbox, detail, replies, claim decisions, deadlines.
 Other areas' views reach this area only through the names below.
 """
 from desk.services.issues.detail import conversations_for_order
+from desk.services.issues.inbox import queue_counts
 from desk.services.issues.threads.outreach import (
     MAX_BULK,
     BulkOutcome,
@@ -30,6 +31,7 @@ __all__ = [
     "StartOutcome",
     "Upload",
     "conversations_for_order",
+    "queue_counts",
     "discard_start",
     "failed_starts",
     "retry_start",

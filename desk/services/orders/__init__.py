@@ -9,5 +9,13 @@ from desk.services.orders.actions import (
     SKIP_HIDDEN,
     SKIP_SAME,
 )
+from desk.services.orders.listing import to_ship_count
 
-__all__ = ["CONFLICT_CODES", "SETTABLE_STATUSES", "SKIP_CANCELLED", "SKIP_HIDDEN", "SKIP_SAME"]
+__all__ = [
+    "CONFLICT_CODES",
+    "SETTABLE_STATUSES",
+    "SKIP_CANCELLED",
+    "SKIP_HIDDEN",
+    "SKIP_SAME",
+    "to_ship_count",
+]

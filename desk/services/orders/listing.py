@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, exists, or_, select, tuple_, union_all
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select, tuple_, union_all
 from sqlalchemy.orm import selectinload
 
 from desk.extensions import db
@@ -350,3 +350,12 @@ def set_tag(order_id: int, *, tag: str, agent_id: int | None, account_ids: set[i
         order.tag = new
         db.session.commit()
     return order
+
+
+def to_ship_count(account_ids: set[int] | None, cap: int = 100) -> int:
+    """Paid orders waiting to be sent (ready for processing, no parcel yet), counted up to `cap` + 1."""
+    base = _filtered(OrderFilters(status="READY_FOR_PROCESSING", parcel="none"), account_ids)
+    if base is None:
+        return 0
+    capped = base.with_only_columns(Order.id).order_by(None).limit(cap + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(capped)) or 0

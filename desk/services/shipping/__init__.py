@@ -11,6 +11,7 @@ from desk.services.shipping.catalog import (
     service_names,
     services,
 )
+from desk.services.shipping.closeout import to_hand_over_count
 from desk.services.shipping.price_csv import MAX_BYTES as CSV_MAX_BYTES
 from desk.services.shipping.price_csv import ImportPlan, apply_import, export_csv, plan_import
 from desk.services.shipping.pricing import (
@@ -31,6 +32,7 @@ from desk.services.shipping.seed import ensure_public_price_list
 from desk.services.shipping.validation import PriceFormError
 
 __all__ = [
+    "to_hand_over_count",
     "CSV_MAX_BYTES",
     "ImportPlan",
     "NotPriced",

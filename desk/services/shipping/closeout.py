@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, func, or_, select
 
 from desk.extensions import db
 from desk.models.pickup import Pickup
@@ -172,3 +172,16 @@ def _capabilities(port_for: PortFor, carrier: str, account_id: int) -> tuple[boo
 
 def ids(shipments: Sequence[Shipment]) -> list[int]:
     return [shipment.id for shipment in shipments]
+
+
+def to_hand_over_count(account_ids: set[int] | None, cap: int = 100) -> int:
+    """Labelled parcels the carrier has not taken yet (confirmed, no handover), up to `cap` + 1."""
+    if account_ids is not None and not account_ids:
+        return 0
+    query = select(Shipment.id).where(
+        Shipment.status.in_((ShipmentStatus.CONFIRMED, ShipmentStatus.SENT)),
+        or_(Shipment.tracking_state.is_(None), Shipment.tracking_state == "created"),
+    )
+    if account_ids is not None:
+        query = query.where(Shipment.account_id.in_(sorted(account_ids)))
+    return db.session.scalar(select(func.count()).select_from(query.limit(cap + 1).subquery())) or 0
