@@ -11,7 +11,7 @@ from decimal import Decimal
 from benchmarks.common import desk_app, scratch_database
 from benchmarks.pages import alternating_p95, get_ok, signed_in_client
 from desk.extensions import db
-from desk.models import Order, OrderLine, SellerAccount
+from desk.models import Order, OrderLine, SellerAccount, Shipment
 
 SIZES = (1_000, 200_000)
 BATCH = 5_000
@@ -57,7 +57,37 @@ def seed_orders(account_id: int, count: int, rng: random.Random) -> None:
                 }
             )
         db.session.execute(OrderLine.__table__.insert(), lines)
+        db.session.execute(Shipment.__table__.insert(), _shipments(account_id, orders, ids, rng))
         db.session.commit()
+
+
+CARRIERS = ("inpost", "dpd", "poczta")
+TRACKING = ("created", "handed_over", "in_transit", "ready_for_pickup", "delivered", "delivered", None)
+
+
+def _shipments(account_id: int, orders: list[dict], ids: dict[str, int], rng: random.Random) -> list[dict]:
+    """Two orders in three have a parcel, as in a shop that ships from the desk (the list's parcel column)."""
+    rows = []
+    for n, order in enumerate(orders):
+        if n % 3 == 2:
+            continue
+        rows.append(
+            {
+                "account_id": account_id,
+                "order_id": ids[order["allegro_id"]],
+                "carrier": rng.choice(CARRIERS),
+                "service": "bench",
+                "status": "CONFIRMED",
+                "idempotency_key": f"bench-{order['allegro_id']}",
+                "waybills": [f"{rng.getrandbits(60):018d}"],
+                "request": {},
+                "reference": "",
+                "attempts": 1,
+                "tracking_state": rng.choice(TRACKING),
+                "created_at": order["bought_at"],
+            }
+        )
+    return rows
 
 
 def _order(account_id, allegro_id, bought_at, n, rng) -> dict:

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from desk.models import AccountStatus, OutboxState, Role
 from desk.models.rating import DraftKind, DraftState, RemovalOutcome
 from desk.services import orders, ratings
+from desk.views import carrier_labels
 from desk.views.catalog import translated
 
 # --- agents, seller accounts, sync runs --------------------------------------------------------
@@ -377,6 +378,8 @@ FOR_ALL = {
 }
 FOR_ADMIN = {"role_labels": AGENT_ROLES, "role_options": list(AGENT_ROLES.items())}
 FOR_ORDERS = {
+    "tracking_states": carrier_labels.TRACKING_STATES,
+    "shipment_statuses": carrier_labels.SHIPMENT_STATUSES,
     "fulfillment_labels": FULFILLMENT_STATUSES,
     "order_status_labels": ORDER_STATUSES,
     "payment_labels": PAYMENT_TYPES,

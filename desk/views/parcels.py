@@ -12,12 +12,22 @@ from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from desk.services.shipping import export as shipment_export
 from desk.services.shipping import stuck
+from desk.services.ttl import TtlCache
 from desk.views import parcel_labels
 from desk.views.access import account_options, visible_account_ids
 from desk.views.catalog import translated
@@ -27,6 +37,10 @@ from desk.wiring.parcels import stuck_rules
 bp = Blueprint("parcels", __name__, url_prefix="/parcels")
 WARSAW = ZoneInfo("Europe/Warsaw")
 FILTER_ARGS = ("reason", "carrier", "account")
+# Parcels become stuck over working days, not seconds: every page's badge is counted at most once a
+# minute per set of visible accounts (kept per app), instead of on each page of every agent.
+BADGES = "desk.parcel_badges"
+BADGE_SECONDS = 60.0
 
 
 @bp.app_context_processor
@@ -36,7 +50,10 @@ def _context() -> dict[str, Any]:
     def parcels_nav_badge() -> str:
         if not current_user.is_authenticated:
             return ""
-        count = stuck.stuck_count(stuck_rules(), visible_account_ids())
+        accounts = visible_account_ids()
+        key = None if accounts is None else frozenset(accounts)
+        badges = current_app.extensions.setdefault(BADGES, TtlCache(BADGE_SECONDS))
+        count = badges.get_or_load(key, lambda: stuck.stuck_count(stuck_rules(), accounts))
         return f"{stuck.BADGE_CAP}+" if count > stuck.BADGE_CAP else str(count) if count else ""
 
     return translated(parcel_labels.FOR_PARCELS) | {

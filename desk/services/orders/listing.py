@@ -95,6 +95,17 @@ class OrderRow:
     account_name: str
     first_item: str | None
     more_items: int  # line items beyond the first
+    parcel: Parcel | None = None  # the newest live shipment of the order, if any
+
+
+@dataclass(frozen=True, slots=True)
+class Parcel:
+    """What the list shows of an order's newest shipment: carrier, its first waybill, the common state."""
+
+    carrier: str
+    waybill: str | None
+    state: str | None  # tracking state; None until the carrier reports an event
+    status: str  # the shipment order's status (ordering ... confirmed, sent)
 
 
 @dataclass(frozen=True)
@@ -242,10 +253,26 @@ def _rows(orders: list[ListedOrder]) -> list[OrderRow]:
     for order_id, name in db.session.execute(query.order_by(OrderLine.id)):
         lines[order_id].append(name)
     names = dict(db.session.execute(select(SellerAccount.id, SellerAccount.name)).all())
+    parcels = _parcels(list(lines))
     return [
-        OrderRow(o, names.get(o.account_id, "?"), (lines[o.id] or [None])[0], max(len(lines[o.id]) - 1, 0))
+        OrderRow(o, names.get(o.account_id, "?"), (lines[o.id] or [None])[0], max(len(lines[o.id]) - 1, 0),
+                 parcels.get(o.id))
         for o in orders
     ]
+
+
+def _parcels(order_ids: list[int]) -> dict[int, Parcel]:
+    """The newest live shipment of each order of the page: one query for the page (found through the
+    order index; the newest is picked here, as an ORDER BY id could make the database walk every shipment)."""
+    query = (
+        select(Shipment.id, Shipment.order_id, Shipment.carrier, Shipment.waybills, Shipment.tracking_state)
+        .add_columns(Shipment.status)
+        .where(Shipment.order_id.in_(order_ids), Shipment.status.not_in(_NO_PARCEL))
+    )
+    found: dict[int, Parcel] = {}
+    for _id, order_id, carrier, waybills, state, status in sorted(db.session.execute(query)):
+        found[order_id] = Parcel(carrier, (waybills or [None])[0], state, status.value)
+    return found
 
 
 def _encode_cursor(sort: str, backward: bool, order: ListedOrder) -> str:

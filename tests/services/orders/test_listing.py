@@ -1,4 +1,5 @@
 """Orders desk services on rows inserted directly: filters, search, keyset, access, bulk preview, notes."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -152,7 +153,7 @@ def test_rows_carry_first_item_and_count_without_a_query_per_order(app, shop):
             _ = (row.order.buyer_login, row.order.total_amount, row.order.payment_type)
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
-    assert len(statements) <= 3, statements
+    assert len(statements) <= 4, statements  # orders, their lines, account names, their parcels
 
 
 def _walk(filters: OrderFilters, limit: int) -> list[list[int]]:
@@ -276,8 +277,10 @@ def test_notes_are_kept_in_order_with_their_author(app, shop):
     orders.add_note(order.id, text="  Klient prosi o fakturę  ", agent_id=agent.id, account_ids={shop.id})
     orders.add_note(order.id, text="Wysłano fakturę", agent_id=agent.id, account_ids=None)
     detail = orders.order_detail(order.id, None)
-    assert [(n.body, n.agent.name) for n in detail.notes] == [("Klient prosi o fakturę", "Ewa"),
-                                                              ("Wysłano fakturę", "Ewa")]
+    assert [(n.body, n.agent.name) for n in detail.notes] == [
+        ("Klient prosi o fakturę", "Ewa"),
+        ("Wysłano fakturę", "Ewa"),
+    ]
     with pytest.raises(ValidationError):
         orders.add_note(order.id, text="   ", agent_id=agent.id, account_ids=None)
     with pytest.raises(ValidationError):
@@ -305,9 +308,15 @@ def test_tag_is_set_cleared_and_recorded(app, shop):
 
 def test_a_search_matching_many_orders_still_pages_through_all_of_them(app, shop):
     rows = [
-        dict(account_id=shop.id, allegro_id=f"bulk-{n}", status="READY_FOR_PROCESSING",
-             buyer_last_name="Kowalski", bought_at=T0 + dt.timedelta(seconds=n // 3),
-             total_amount=Decimal("1.00"), invoice_required=False)
+        dict(
+            account_id=shop.id,
+            allegro_id=f"bulk-{n}",
+            status="READY_FOR_PROCESSING",
+            buyer_last_name="Kowalski",
+            bought_at=T0 + dt.timedelta(seconds=n // 3),
+            total_amount=Decimal("1.00"),
+            invoice_required=False,
+        )
         for n in range(orders.SEARCH_PROBE + 5)
     ]
     db.session.execute(insert(Order), rows)
@@ -323,9 +332,38 @@ def test_a_search_matching_two_fields_lists_each_order_once(app, shop, monkeypat
     # The probe may read an order once per field it matches (PostgreSQL); below, at and past the
     # probe's size the list must still hold every match exactly once.
     monkeypatch.setattr(orders, "SEARCH_PROBE", 10)
-    wanted = [make_order(shop, buyer_login=f"kowal_{n}", buyer_email=f"kowal_{n}@allegromail.pl")
-              for n in range(matching)]
+    wanted = [
+        make_order(shop, buyer_login=f"kowal_{n}", buyer_email=f"kowal_{n}@allegromail.pl")
+        for n in range(matching)
+    ]
     make_order(shop, buyer_login="nowak_1")
     pages = _walk(OrderFilters(query="kowal"), 5)
     flat = [order_id for page in pages for order_id in page]
     assert sorted(flat) == sorted(order.id for order in wanted)
+
+
+def test_rows_show_the_newest_live_parcel_of_each_order(app, shop):
+    from desk.models import Shipment, ShipmentStatus
+
+    shipped, waiting = make_order(shop), make_order(shop)
+    for key, status, state, waybill in (
+        ("a", ShipmentStatus.CANCELLED, None, "OLD"),
+        ("b", ShipmentStatus.CONFIRMED, "in_transit", "NEW"),
+    ):
+        db.session.add(
+            Shipment(
+                account_id=shipped.account_id,
+                order_id=shipped.id,
+                carrier="dpd",
+                service="dpd_classic",
+                idempotency_key=key,
+                request={},
+                status=status,
+                tracking_state=state,
+                waybills=[waybill],
+            )
+        )
+    db.session.commit()
+    rows = {row.order.id: row for row in list_orders(filters=OrderFilters(), account_ids=None).rows}
+    assert rows[shipped.id].parcel.waybill == "NEW" and rows[shipped.id].parcel.state == "in_transit"
+    assert rows[waiting.id].parcel is None
