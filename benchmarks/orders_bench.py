@@ -143,7 +143,7 @@ def _build(backend: str, size: int) -> None:
     db.session.commit()
     seed_orders(account.id, size, random.Random(size))
     if backend == "postgresql":
-        db.session.execute(db.text('ANALYZE "order"; ANALYZE order_line'))
+        db.session.execute(db.text('ANALYZE "order"; ANALYZE order_line; ANALYZE shipment'))
         db.session.commit()
 
 
