@@ -32,6 +32,7 @@ class Area:
     label: Any  # a lazy translated string
     description: Any
     admin_only: bool = False
+    owners_only: bool = False  # shop owners and administrators
 
     @property
     def blueprint(self) -> str:
@@ -48,7 +49,12 @@ AREAS = (
     ),
     Area("ratings.index", _l("Ratings"), _l("Buyer ratings, answers and removal requests.")),
     Area("parcels.index", _l("Shipments"), _l("Stuck parcels and the shipments export.")),
-    Area("shipping.index", _l("Shipping"), _l("Parcels, labels and tracking.")),
+    Area(
+        "shipping.price_lists",
+        _l("Price lists"),
+        _l("The broker's prices for parcels, public and per account."),
+        owners_only=True,
+    ),
     Area("closeout.index", _l("Day close-out"), _l("Today's parcels, labels, protocols and pickups.")),
     Area("accounts.index", _l("Accounts"), _l("Connected Allegro seller accounts.")),
     Area("sync.index", _l("Sync"), _l("Synchronisation runs and their errors.")),
@@ -61,11 +67,13 @@ _CHROME = {"areas": AREAS, "roles": AGENT_ROLES}  # what every page's frame show
 
 def available_areas() -> list[Area]:
     """Areas whose views exist and that the signed-in agent may open."""
-    is_admin = current_user.is_authenticated and current_user.role == Role.ADMIN
+    role = current_user.role if current_user.is_authenticated else None
     return [
         area
         for area in translated(_CHROME)["areas"]
-        if area.endpoint in current_app.view_functions and (is_admin or not area.admin_only)
+        if area.endpoint in current_app.view_functions
+        and (role == Role.ADMIN or not area.admin_only)
+        and (role in (Role.ADMIN, Role.OWNER) or not area.owners_only)
     ]
 
 

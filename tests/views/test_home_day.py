@@ -63,3 +63,11 @@ def test_an_agent_without_accounts_sees_no_day(client, login):
     login(make_agent(role=Role.AGENT))
     html = client.get(url_for("home.index")).get_data(as_text=True)
     assert "Twój dzień" not in html
+
+
+def test_price_lists_are_in_the_navigation_of_owners_only(client, login):
+    login(make_agent(role=Role.OWNER))
+    assert 'href="/shipping/prices"' in client.get(url_for("home.index")).get_data(as_text=True)
+    client.post(url_for("auth.logout"))
+    login(make_agent(role=Role.AGENT))
+    assert 'href="/shipping/prices"' not in client.get(url_for("home.index")).get_data(as_text=True)
