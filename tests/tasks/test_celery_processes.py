@@ -80,7 +80,9 @@ def test_real_beat_and_worker_processes_sync_each_account_once(
         _stop(worker)
     db.session.rollback()
     finished = (
-        select(SyncRun.account_id, func.count()).where(SyncRun.state != "running").group_by(SyncRun.account_id)
+        select(SyncRun.account_id, func.count())
+        .where(SyncRun.state != "running")
+        .group_by(SyncRun.account_id)
     )
     slots = dict(db.session.execute(select(SyncSchedule.account_id, SyncSchedule.slot)).all())
     for account_id, count in db.session.execute(finished).all():
