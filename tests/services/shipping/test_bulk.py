@@ -1,0 +1,227 @@
+"""Nadaj zaznaczone: a dry-run preview per order, then a batch the worker sends item by item, each
+exactly once (the carriers' fakes run in-process over loopback; no mocks)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from desk.extensions import db
+from desk.models import (
+    BatchItemStatus,
+    BatchState,
+    Order,
+    SellerAccount,
+    Shipment,
+    ShipmentBatchItem,
+    ShipmentStatus,
+)
+from desk.services.shipping import bulk, ensure_public_price_list, presets
+from desk.services.shipping.dispatch import ShipmentRefused
+from desk.wiring.carriers import FAKE_CARRIERS, get_carriers
+
+CREATE = "POST /v1/organizations/{org_id}/shipments"
+TODAY = dt.date(2026, 12, 3)
+
+
+@pytest.fixture
+def account(app) -> SellerAccount:
+    account = SellerAccount(
+        name="Sklep hurtowy",
+        sender_name="Anna Sprzedawczyni",
+        sender_street="Piotrkowska 12",
+        sender_city="Łódź",
+        sender_postcode="90-001",
+        sender_phone="600100200",
+        sender_email="sklep@example.pl",
+    )
+    db.session.add(account)
+    db.session.commit()
+    presets.add_preset(
+        account.id,
+        name="Karton",
+        length_cm="30",
+        width_cm="20",
+        height_cm="8",
+        weight_kg="1",
+        template="small",
+    )
+    return account
+
+
+@pytest.fixture
+def port_for(app):
+    gateway = get_carriers(app)
+    ensure_public_price_list(today=dt.date(2026, 1, 1))
+    return lambda carrier, account_id: gateway.port(carrier, account_id=account_id)
+
+
+@pytest.fixture
+def inpost(app, port_for):
+    return app.extensions[FAKE_CARRIERS]["inpost"].server.state
+
+
+def make_order(account, **changes) -> Order:
+    values = dict(
+        account_id=account.id,
+        allegro_id=str(uuid.uuid4()),
+        status="READY_FOR_PROCESSING",
+        total_amount=Decimal("89.90"),
+        payment_type="ONLINE",
+        buyer_email="k1+x@allegromail.pl",
+        delivery_method_name="Allegro Kurier InPost",
+        delivery_address={
+            "first_name": "Jan",
+            "last_name": "Kowalski",
+            "street": "Długa 5",
+            "city": "Kraków",
+            "zip_code": "30-001",
+            "phone_number": "600200300",
+        },
+    )
+    values.update(changes)
+    order = Order(**values)
+    db.session.add(order)
+    db.session.commit()
+    return order
+
+
+def bad_postcode(account) -> Order:
+    return make_order(
+        account,
+        delivery_address={
+            "first_name": "Ewa",
+            "last_name": "Nowak",
+            "street": "Krótka 1",
+            "city": "Kraków",
+            "zip_code": "30001",
+            "phone_number": "600200300",
+        },
+    )
+
+
+def test_the_preview_names_every_problem_and_sends_nothing(account, port_for, inpost):
+    good = make_order(account)
+    wrong = bad_postcode(account)
+    pickup = make_order(account, delivery_method_name="Odbiór osobisty")
+    rows = {row.order.id: row for row in bulk.preview([good.id, wrong.id, pickup.id], None, port_for)}
+    assert rows[good.id].ok and (rows[good.id].carrier, rows[good.id].service) == (
+        "inpost",
+        "inpost_courier_standard",
+    )
+    assert rows[good.id].quote.priced and rows[good.id].quote.gross > 0
+    assert rows[good.id].preset.name == "Karton" and rows[good.id].request.sender.name == "Anna Sprzedawczyni"
+    assert [p.carrier.field for p in rows[wrong.id].problems if p.carrier] == ["receiver.postcode"]
+    assert not rows[pickup.id].ok and rows[pickup.id].request is None
+    assert "No carrier fits" in rows[pickup.id].problems[0].message
+    assert inpost.harness.count(CREATE) == 0 and db.session.scalar(select(func.count(Shipment.id))) == 0
+
+
+def test_a_batch_sends_each_item_once(account, port_for, inpost):
+    orders = [make_order(account) for _ in range(3)]
+    wrong = bad_postcode(account)
+    batch = bulk.start([o.id for o in orders] + [wrong.id], None, port_for, key="k1", agent_id=None)
+    assert batch.total == 3 and batch.state is BatchState.QUEUED  # the row with a problem stays out
+    assert bulk.start([o.id for o in orders], None, port_for, key="k1").id == batch.id  # posted twice
+    assert bulk.run_due(port_for) == {"sent": 3, "failed": 0}
+    assert bulk.run_due(port_for) == {"sent": 0, "failed": 0}  # nothing is taken twice
+    assert inpost.harness.count(CREATE) == 3 and db.session.scalar(select(func.count(Shipment.id))) == 3
+    db.session.refresh(batch)
+    assert batch.state is BatchState.DONE and batch.sent_count == 3
+    assert all(item.shipment.idempotency_key == item.idempotency_key for item in batch.items)
+    # the same orders again: they already have a shipment
+    rows = bulk.preview([o.id for o in orders], None, port_for)
+    assert all(not row.ok for row in rows)
+
+
+def test_an_item_taken_over_after_a_crash_is_not_ordered_again(account, port_for, inpost):
+    order = make_order(account)
+    batch = bulk.start([order.id], None, port_for, key="k2")
+    bulk.run_due(port_for)
+    item = batch.items[0]
+    # as if the worker died after ordering but before recording the outcome, and the hold ran out
+    item.status = BatchItemStatus.SENDING
+    item.next_try_at = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    db.session.commit()
+    assert bulk.run_due(port_for) == {"sent": 1, "failed": 0}
+    assert inpost.harness.count(CREATE) == 1 and db.session.scalar(select(func.count(Shipment.id))) == 1
+
+
+def test_a_failed_row_is_fixed_and_retried_alone(account, port_for, inpost):
+    first, second = make_order(account), make_order(account)
+    batch = bulk.start([first.id, second.id], None, port_for, key="k3")
+    inpost.harness.fail_next(CREATE, 422)  # the carrier refuses the first one it gets
+    assert bulk.run_due(port_for) == {"sent": 1, "failed": 1}
+    failed = next(item for item in batch.items if item.status is BatchItemStatus.FAILED)
+    assert failed.error
+    old_key = failed.idempotency_key
+    with pytest.raises(ShipmentRefused):
+        bulk.retry_item(failed.id, None, port_for, {"receiver_postcode": "30001"})
+    assert failed.status is BatchItemStatus.FAILED
+    bulk.retry_item(failed.id, None, port_for, {"receiver_postcode": "31-000", "receiver_street": "Nowa 2"})
+    assert failed.status is BatchItemStatus.WAITING and failed.idempotency_key != old_key
+    assert bulk.run_due(port_for) == {"sent": 1, "failed": 0}
+    assert failed.shipment.request["receiver"]["postcode"] == "31-000"
+    assert inpost.harness.count(CREATE) == 3  # the refused one, the other row, the retried one
+    assert (
+        db.session.scalar(select(func.count(Shipment.id)).where(Shipment.status != ShipmentStatus.FAILED))
+        == 2
+    )
+    db.session.refresh(batch)
+    assert batch.state is BatchState.DONE and (batch.sent_count, batch.failed_count) == (2, 0)
+
+
+def test_other_accounts_are_out_of_reach(account, port_for, inpost):
+    other = SellerAccount(name="Cudzy")
+    db.session.add(other)
+    db.session.commit()
+    order = make_order(account)
+    assert bulk.preview([order.id], {other.id}, port_for) == []
+    batch = bulk.start([order.id], None, port_for, key="k4")
+    with pytest.raises(bulk.NotFoundError):
+        bulk.batch_of(batch.id, {other.id})
+    with pytest.raises(bulk.NotFoundError):
+        bulk.retry_item(batch.items[0].id, {other.id}, port_for, {})
+
+
+def test_three_hundred_orders_go_through_the_worker(account, port_for, inpost):
+    orders = [
+        Order(
+            account_id=account.id,
+            allegro_id=f"bulk-{index:04d}",
+            status="READY_FOR_PROCESSING",
+            total_amount=Decimal("50.00"),
+            payment_type="ONLINE",
+            delivery_method_name="Allegro Kurier InPost",
+            delivery_address={
+                "first_name": "Jan",
+                "last_name": f"Kowalski {index}",
+                "street": "Długa 5",
+                "city": "Kraków",
+                "zip_code": "30-001",
+                "phone_number": "600200300",
+            },
+        )
+        for index in range(300)
+    ]
+    db.session.add_all(orders)
+    db.session.commit()
+    started = time.monotonic()
+    batch = bulk.start([o.id for o in orders], None, port_for, key="k300")
+    assert batch.total == 300
+    rounds = 0
+    while bulk.run_due(port_for, limit=50)["sent"]:
+        rounds += 1
+    assert rounds == 6 and time.monotonic() - started < 40
+    assert db.session.scalar(select(func.count(Shipment.id))) == 300 and inpost.harness.count(CREATE) == 300
+    assert (
+        db.session.scalar(
+            select(func.count(ShipmentBatchItem.id)).where(ShipmentBatchItem.status == BatchItemStatus.SENT)
+        )
+        == 300
+    )
