@@ -12,17 +12,25 @@ from sqlalchemy import func, select
 from desk.extensions import db
 from desk.models import BatchItemStatus, Role, SellerAccount, Shipment, ShipmentBatch
 from desk.services.shipping import bulk
-from desk.wiring.carriers import get_carriers
+from desk.wiring.carriers import FAKE_CARRIERS, get_carriers
 from tests.conftest import desk_app
 from tests.factories import PASSWORD, make_agent
-from tests.services.shipping.test_bulk import (  # noqa: F401  (fixtures)
-    CREATE,
-    account,
-    bad_postcode,
-    inpost,
-    make_order,
-    port_for,
-)
+from tests.services.shipping.bulk_helpers import CREATE, bad_postcode, make_account, make_order, ports
+
+
+@pytest.fixture
+def account(app) -> SellerAccount:
+    return make_account()
+
+
+@pytest.fixture
+def port_for(app):
+    return ports(app)
+
+
+@pytest.fixture
+def inpost(app, port_for):
+    return app.extensions[FAKE_CARRIERS]["inpost"].server.state
 
 
 @pytest.fixture
@@ -35,7 +43,7 @@ def agent(login, account):
 def test_the_orders_list_offers_send_selected(client, agent, account, inpost):
     make_order(account)
     html = client.get(url_for("orders.index")).get_data(as_text=True)
-    assert "Nadaj zaznaczone" in html and url_for("ship.bulk_preview") in html
+    assert "Nadaj zaznaczone" in html and url_for("ship.bulk_preview", _external=False) in html
 
 
 def test_the_preview_shows_each_row_and_its_problems_in_polish(client, agent, account, inpost):
@@ -73,7 +81,7 @@ def test_start_follow_and_retry_a_failed_row(client, agent, account, port_for, i
     assert 'http-equiv="refresh"' not in done and "Przewoźnik odrzucił ten wiersz." in done
     failed = next(item for item in batch.items if item.status is BatchItemStatus.FAILED)
     sent = next(item for item in batch.items if item.status is BatchItemStatus.SENT)
-    assert url_for("ship.shipment", shipment_id=sent.shipment_id) in done
+    assert url_for("ship.shipment", shipment_id=sent.shipment_id, _external=False) in done
     bad = client.post(url_for("ship.bulk_retry", item_id=failed.id), data={"receiver_postcode": "3000"})
     assert bad.status_code == 422 and "Odbiorca, kod pocztowy: musi mieć postać 00-950." in bad.get_data(
         as_text=True
