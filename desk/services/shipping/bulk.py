@@ -47,6 +47,8 @@ from integrations.carriers import (
 log = logging.getLogger(__name__)
 MAX_ORDERS = 500  # one batch at most (the orders list pages are smaller)
 CLAIM = dt.timedelta(minutes=2)  # how long a worker holds an item it is sending
+RETRY_SOON = dt.timedelta(seconds=30)  # a carrier that could not be asked is asked again this much later
+MAX_ATTEMPTS = 5
 DONE_SHIPMENTS = (ShipmentStatus.FAILED, ShipmentStatus.CANCELLED)  # these do not stop a new shipment
 FIXABLE = (
     "receiver_name",
@@ -373,11 +375,14 @@ def _send(port_for: dispatch.PortFor, item: ShipmentBatchItem) -> None:
         shipment = dispatch.order_shipment(port_for, order, agent_id=batch.created_by)
     except dispatch.ShipmentRefused as refused:  # nothing recorded, nothing sent
         _failed(item, "", _problems_json(refused.problems))
-    except CarrierError as exc:  # the carrier could not be asked (capabilities, checks): try again later
+    except CarrierError as exc:  # the carrier could not be asked (its checks): try again later, a few times
         db.session.rollback()
-        item.status = BatchItemStatus.WAITING
-        item.error = str(exc)
-        item.next_try_at = utcnow() + dt.timedelta(seconds=30)
+        if item.attempts >= MAX_ATTEMPTS:
+            _failed(item, str(exc), None)
+        else:
+            item.status = BatchItemStatus.WAITING
+            item.error = str(exc)
+            item.next_try_at = utcnow() + RETRY_SOON * item.attempts
     except Exception as exc:  # one item's failure must not stop the batch; the agent sees it
         log.exception("bulk item %s failed", item.id)
         db.session.rollback()

@@ -20,7 +20,7 @@ from desk.models import (
     ShipmentBatchItem,
     ShipmentStatus,
 )
-from desk.services.shipping import bulk
+from desk.services.shipping import bulk, codec
 from desk.services.shipping.dispatch import ShipmentRefused
 from desk.wiring.carriers import FAKE_CARRIERS
 from tests.services.shipping.bulk_helpers import CREATE, bad_postcode, make_account, make_order, ports
@@ -73,6 +73,45 @@ def test_a_batch_sends_each_item_once(account, port_for, inpost):
     # the same orders again: they already have a shipment
     rows = bulk.preview([o.id for o in orders], None, port_for)
     assert all(not row.ok for row in rows)
+
+
+def test_an_order_already_in_a_batch_is_not_queued_again(account, port_for, inpost):
+    order = make_order(account)
+    bulk.start([order.id], None, port_for, key="first")
+    with pytest.raises(bulk.ValidationError):
+        bulk.start([order.id], None, port_for, key="second")  # another tab, another key
+    bulk.run_due(port_for)
+    assert inpost.harness.count(CREATE) == 1
+
+
+def test_cash_on_delivery_is_paid_where_the_account_had_it_paid_last(account, port_for, inpost):
+    first = make_order(
+        account, payment_type="CASH_ON_DELIVERY", delivery_method_name="Allegro Kurier InPost pobranie"
+    )
+    (row,) = bulk.preview([first.id], None, port_for)
+    assert row.cod_amount == Decimal("89.90")
+    assert [p.carrier.field for p in row.problems if p.carrier] == ["cod.iban"]  # no bank account known yet
+    db.session.add(
+        Shipment(
+            account_id=account.id,
+            carrier="inpost",
+            service="inpost_courier_standard",
+            idempotency_key="earlier",
+            cod_amount=Decimal("10.00"),
+            request={
+                **codec.encode(row.request),
+                "cod": {
+                    "amount": "10.00",
+                    "sink": "bank_account",
+                    "iban": "PL61109010140000071219812874",
+                    "currency": "PLN",
+                },
+            },
+        )
+    )
+    db.session.commit()
+    (row,) = bulk.preview([first.id], None, port_for)
+    assert row.ok and row.request.cod.iban == "PL61109010140000071219812874"
 
 
 def test_an_item_taken_over_after_a_crash_is_not_ordered_again(account, port_for, inpost):
@@ -148,6 +187,8 @@ def test_three_hundred_orders_go_through_the_worker(account, port_for, inpost):
     db.session.add_all(orders)
     db.session.commit()
     started = time.monotonic()
+    rows = bulk.preview([o.id for o in orders], None, port_for)  # what the preview page computes
+    assert len(rows) == 300 and all(row.ok for row in rows) and time.monotonic() - started < 10
     batch = bulk.start([o.id for o in orders], None, port_for, key="k300")
     assert batch.total == 300
     rounds = 0
