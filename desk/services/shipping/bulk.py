@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from desk.extensions import db
@@ -349,14 +349,29 @@ def run_due(port_for: dispatch.PortFor, *, limit: int = 50) -> dict[str, int]:
     for item in claim_due(utcnow(), limit=limit):
         batches.add(item.batch_id)
         _send(port_for, item)
-        outcomes[item.status.value] = outcomes.get(item.status.value, 0) + 1
+        if item.status in (BatchItemStatus.SENT, BatchItemStatus.FAILED):
+            outcomes[item.status.value] += 1
     for batch_id in batches:
         refresh(batch_id)
     return outcomes
 
 
+def _renew(item: ShipmentBatchItem) -> bool:
+    """Hold the item afresh just before sending it, only if nobody took it over since this worker claimed
+    it (its hold may have run out while earlier items were being sent). Commits."""
+    taken = db.session.execute(
+        update(ShipmentBatchItem)
+        .where(ShipmentBatchItem.id == item.id, ShipmentBatchItem.next_try_at == item.next_try_at)
+        .values(status=BatchItemStatus.SENDING, next_try_at=utcnow() + CLAIM)
+    )
+    db.session.commit()
+    return taken.rowcount == 1
+
+
 def _send(port_for: dispatch.PortFor, item: ShipmentBatchItem) -> None:
-    item.status = BatchItemStatus.SENDING
+    if not _renew(item):
+        return
+    db.session.refresh(item)
     item.attempts += 1
     batch = item.batch
     if batch.state is BatchState.QUEUED:

@@ -20,6 +20,7 @@ from desk.models import (
     ShipmentBatchItem,
     ShipmentStatus,
 )
+from desk.orm import utcnow
 from desk.services.shipping import bulk, codec
 from desk.services.shipping.dispatch import ShipmentRefused
 from desk.wiring.carriers import FAKE_CARRIERS
@@ -112,6 +113,15 @@ def test_cash_on_delivery_is_paid_where_the_account_had_it_paid_last(account, po
     db.session.commit()
     (row,) = bulk.preview([first.id], None, port_for)
     assert row.ok and row.request.cod.iban == "PL61109010140000071219812874"
+
+
+def test_a_second_worker_does_not_take_items_another_one_holds(account, port_for, inpost):
+    order = make_order(account)
+    bulk.start([order.id], None, port_for, key="two")
+    (held,) = bulk.claim_due(utcnow())  # worker A took it and is busy elsewhere
+    assert bulk.run_due(port_for) == {"sent": 0, "failed": 0}  # worker B finds nothing to do
+    bulk._send(port_for, held)
+    assert held.status is BatchItemStatus.SENT and inpost.harness.count(CREATE) == 1
 
 
 def test_an_item_taken_over_after_a_crash_is_not_ordered_again(account, port_for, inpost):
