@@ -401,7 +401,11 @@ def _send(port_for: dispatch.PortFor, item: ShipmentBatchItem) -> None:
     except Exception as exc:  # one item's failure must not stop the batch; the agent sees it
         log.exception("bulk item %s failed", item.id)
         db.session.rollback()
-        _failed(item, str(exc) or type(exc).__name__, None)
+        found = dispatch.by_key(item.idempotency_key)
+        if found is not None and found.status is not ShipmentStatus.FAILED:  # recorded before it broke
+            item.shipment_id, item.status, item.next_try_at = found.id, BatchItemStatus.SENT, None
+        else:
+            _failed(item, str(exc) or type(exc).__name__, None)
     else:
         item.shipment_id = shipment.id
         if shipment.status is ShipmentStatus.FAILED:
@@ -486,6 +490,8 @@ def retry_item(
     item = item_of(item_id, account_ids)
     if item.status is not BatchItemStatus.FAILED:
         raise ValidationError(N_("Only a failed row can be sent again."))
+    if item.order_id is not None and item.order_id in _busy_orders([item.order_id]):
+        raise ValidationError(N_("This order already has a shipment."))  # sent since, from elsewhere
     request = codec.decode(item.request)
     receiver = dataclasses.replace(
         request.receiver,

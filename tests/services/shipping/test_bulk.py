@@ -124,6 +124,21 @@ def test_a_second_worker_does_not_take_items_another_one_holds(account, port_for
     assert held.status is BatchItemStatus.SENT and inpost.harness.count(CREATE) == 1
 
 
+def test_a_failed_row_is_not_retried_once_its_order_was_sent_another_way(account, port_for, inpost):
+    order = make_order(account)
+    batch = bulk.start([order.id], None, port_for, key="first")
+    inpost.harness.fail_next(CREATE, 422)
+    bulk.run_due(port_for)
+    bulk.start([order.id], None, port_for, key="second")  # a failed row does not hold its order back
+    bulk.run_due(port_for)
+    with pytest.raises(bulk.ValidationError):
+        bulk.retry_item(batch.items[0].id, None, port_for, {})
+    assert (
+        db.session.scalar(select(func.count(Shipment.id)).where(Shipment.status != ShipmentStatus.FAILED))
+        == 1
+    )
+
+
 def test_an_item_taken_over_after_a_crash_is_not_ordered_again(account, port_for, inpost):
     order = make_order(account)
     batch = bulk.start([order.id], None, port_for, key="k2")
