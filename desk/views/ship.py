@@ -10,7 +10,7 @@ from desk.models.shipment import LIVE, BatchItemStatus
 from desk.orm import utcnow
 from desk.services import accounts as account_area
 from desk.services.errors import N_, DeskError, NotFoundError, ValidationError
-from desk.services.shipping import bulk, dispatch, forms, points, prefill, presets, promises
+from desk.services.shipping import bulk, dispatch, forms, points, prefill, presets, promises, service_names
 from desk.views.access import visible_account_ids
 from desk.views.carrier_labels import FOR_SHIPPING, problem_text, stored_problem_text
 from desk.views.catalog import translated
@@ -344,6 +344,7 @@ def bulk_preview():
         preset_choices=choices,
         preset_id=preset_id,
         batch_key=new_key(),
+        service_names=service_names(),
     )
 
 
@@ -394,6 +395,7 @@ def _batch_page(batch, fix_errors: dict[int, list[str]], typed: dict[int, dict],
             if item.status is BatchItemStatus.FAILED
         },
         item_statuses=ITEM_STATUSES,
+        service_names=service_names(),
     ), code
 
 
