@@ -83,6 +83,7 @@ class Config:
     BACKFILL_DAYS = 90
     OUTBOX_INTERVAL_SECONDS = 30
     SHIPMENTS_INTERVAL_SECONDS = 20  # shipment orders: resend, read back, poll pending ones
+    BULK_SHIPPING_INTERVAL_SECONDS = 3  # Nadaj zaznaczone: the worker takes waiting batch items this often
     SHIPPING_SENT_ON_HANDOVER = True  # mark the Allegro order sent once the carrier has the parcel
     TRACKING_INTERVAL_SECONDS = 60  # how often due parcels are looked for (each parcel has its own pace)
     DEMO_TICK_SECONDS = 60

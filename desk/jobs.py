@@ -20,7 +20,7 @@ from flask_babel import force_locale, gettext
 from desk.services import handover, outbox_kinds
 from desk.services.issues.assignment import round_robin_assign
 from desk.services.ratings import alerts as rating_alerts
-from desk.services.shipping import dispatch, notices, tracking
+from desk.services.shipping import bulk, dispatch, notices, tracking
 from desk.services.sync import schedule
 from desk.wiring import get_allegro, get_clock, settings, uses_celery
 from desk.wiring.carriers import get_carriers
@@ -92,6 +92,11 @@ def deliver_shipments_job(app: Flask) -> dict:
     return counts | {f"mail_{key}": value for key, value in mailed.items()}
 
 
+def bulk_shipping_job(app: Flask) -> dict:
+    """Send the waiting items of bulk sends (Nadaj zaznaczone), each once; the batch page follows them."""
+    return bulk.run_due(_carrier_ports(app))
+
+
 def track_shipments_job(app: Flask) -> dict:
     """Read the tracking of parcels whose turn has come (adaptive, per their state)."""
     return tracking.track_due(_carrier_ports(app))
@@ -126,6 +131,7 @@ JOBS = (
     Job("assign_issues", assign_issues_job, "ISSUE_ASSIGN_INTERVAL_SECONDS", unit="seconds"),
     Job("rating_alerts", rating_alerts_job, "RATING_ALERT_INTERVAL_MINUTES"),
     Job("deliver_shipments", deliver_shipments_job, "SHIPMENTS_INTERVAL_SECONDS", unit="seconds"),
+    Job("bulk_shipping", bulk_shipping_job, "BULK_SHIPPING_INTERVAL_SECONDS", unit="seconds"),
     Job("track_shipments", track_shipments_job, "TRACKING_INTERVAL_SECONDS", unit="seconds"),
     Job("order_handover", order_handover_job, "SHIPMENTS_INTERVAL_SECONDS", unit="seconds"),
 )

@@ -6,10 +6,22 @@ from desk.models.order import Order, OrderChange, OrderLine, OrderNote
 from desk.models.outbox import OutboxMessage, OutboxState
 from desk.models.pickup import Pickup, PickupStatus
 from desk.models.pricing import AddonPrice, PriceList, PriceRow
-from desk.models.shipment import PackagePreset, Shipment, ShipmentEvent, ShipmentLabel, ShipmentStatus
+from desk.models.shipment import (
+    BatchItemStatus,
+    BatchState,
+    PackagePreset,
+    Shipment,
+    ShipmentBatch,
+    ShipmentBatchItem,
+    ShipmentEvent,
+    ShipmentLabel,
+    ShipmentStatus,
+)
 from desk.models.sync import QuarantinedRecord, SyncCursor, SyncLease, SyncRun, SyncSchedule
 
 __all__ = [
+    "BatchItemStatus",
+    "BatchState",
     "AccountStatus",
     "AddonPrice",
     "Agent",
@@ -33,6 +45,8 @@ __all__ = [
     "SellerAccount",
     "Shipment",
     "ShipmentEvent",
+    "ShipmentBatch",
+    "ShipmentBatchItem",
     "ShipmentLabel",
     "ShipmentStatus",
     "SyncCursor",

@@ -128,3 +128,72 @@ class ShipmentLabel(db.Model):
     size: Mapped[str] = mapped_column(String(8))  # A6 | A4 | "" (ZPL)
     content: Mapped[bytes] = mapped_column(db.LargeBinary)
     fetched_at: Mapped[created_at]
+
+
+class BatchState(enum.StrEnum):
+    """Where a bulk send ("Nadaj zaznaczone") stands."""
+
+    QUEUED = "queued"  # recorded, no item taken by the worker yet
+    RUNNING = "running"
+    DONE = "done"  # no item is waiting or being sent
+
+
+class BatchItemStatus(enum.StrEnum):
+    """One order of a bulk send."""
+
+    WAITING = "waiting"  # for the worker (also after a retry)
+    SENDING = "sending"  # a worker holds it (until `next_try_at`; then another may take it over)
+    SENT = "sent"  # its shipment is recorded and handed to the carrier (the shipment tells the rest)
+    FAILED = "failed"  # refused; the error stays until the agent fixes and retries it
+
+
+class ShipmentBatch(db.Model):
+    """Orders an agent sent together from the orders list; the worker sends its items one by one."""
+
+    __tablename__ = "shipment_batch"
+
+    id: Mapped[intpk]
+    # the preview form's key: the same confirmation posted twice records one batch
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
+    created_at: Mapped[created_at]
+    state: Mapped[BatchState] = mapped_column(
+        db.Enum(BatchState, native_enum=False, length=16), default=BatchState.QUEUED
+    )
+    total: Mapped[int] = mapped_column(default=0)
+    sent_count: Mapped[int] = mapped_column(default=0)
+    failed_count: Mapped[int] = mapped_column(default=0)
+
+    items: Mapped[list[ShipmentBatchItem]] = relationship(
+        back_populates="batch", order_by="ShipmentBatchItem.id", cascade="all, delete-orphan"
+    )
+
+
+class ShipmentBatchItem(db.Model):
+    """One order of a batch: the request and quote as previewed, and what became of it. Its key is the
+    shipment's idempotency key, so a retry or a second worker finds the same shipment, never a new one."""
+
+    __tablename__ = "shipment_batch_item"
+    __table_args__ = (Index("ix_shipment_batch_item_status_next", "status", "next_try_at"),)
+
+    id: Mapped[intpk]
+    batch_id: Mapped[int] = mapped_column(ForeignKey("shipment_batch.id", ondelete="CASCADE"), index=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("order.id", ondelete="SET NULL"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("seller_account.id", ondelete="CASCADE"), index=True)
+    carrier: Mapped[str] = mapped_column(String(16))
+    service: Mapped[str] = mapped_column(String(64))
+    request: Mapped[dict] = mapped_column(info={"personal": "address"})  # codec-encoded ShipmentRequest
+    quote: Mapped[dict | None]
+    price_gross: Mapped[money | None]
+    status: Mapped[BatchItemStatus] = mapped_column(
+        db.Enum(BatchItemStatus, native_enum=False, length=16), default=BatchItemStatus.WAITING
+    )
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    shipment_id: Mapped[int | None] = mapped_column(ForeignKey("shipment.id", ondelete="SET NULL"))
+    error: Mapped[str | None] = mapped_column(Text)
+    problems: Mapped[list | None]  # the carrier's per-field problems (field, code, params, message)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_try_at: Mapped[dt.datetime | None]  # the worker's claim column (None: nothing to do)
+
+    batch: Mapped[ShipmentBatch] = relationship(back_populates="items")
+    shipment: Mapped[Shipment | None] = relationship()
