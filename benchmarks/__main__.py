@@ -28,14 +28,16 @@ PAGE_BENCHES = (
 # adaptive polling and the request budget: a pure simulation, then Celery workers on PostgreSQL
 POLLING_BENCHES = ("polling_sim", "celery_bench")
 # carriers: labels and shipments against the carriers' fakes (no database)
-CARRIER_BENCHES = ("carriers_bench",)
+CARRIER_BENCHES = ("carriers_bench", "shipping_bench")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--orders", type=int, default=50_000, help="orders in the sync benchmark")
     parser.add_argument(
-        "--only", choices=["sync", *[name for name, _ in PAGE_BENCHES], "polling", "carriers"], default=None
+        "--only",
+        choices=["sync", *[name for name, _ in PAGE_BENCHES], "polling", "carriers", "shipping_bench"],
+        default=None,
     )
     parser.add_argument("--no-write", action="store_true", help="print only, leave docs/benchmarks.md alone")
     args = parser.parse_args()
@@ -45,9 +47,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         if args.only in (None, "sync"):
             results = [sync_bench.run(b, args.orders, tmp) for b in backends]
-            results += [
-                sync_bench.run(b, LATENCY_ORDERS, tmp, latency=LATENCY_SECONDS) for b in backends
-            ]
+            results += [sync_bench.run(b, LATENCY_ORDERS, tmp, latency=LATENCY_SECONDS) for b in backends]
             sections.append(_sync_section(results))
             _save(sections, args)
         for module_name, title in PAGE_BENCHES:
@@ -66,8 +66,12 @@ def main() -> None:
                 rows = [row for backend in backends for row in module.run(backend, tmp)]
                 sections.append("\n".join([f"## {module.TITLE}", "", *module.HEADER, *rows, ""]))
                 _save(sections, args)
-        if args.only in (None, "carriers"):
+        if args.only in (None, "carriers", "shipping_bench"):
             for module_name in CARRIER_BENCHES:
+                if args.only not in (None, module_name, "carriers") or (
+                    args.only == "carriers" and module_name != "carriers_bench"
+                ):
+                    continue
                 module = importlib.import_module(f"benchmarks.{module_name}")
                 rows = [row for backend in backends for row in module.run(backend, tmp)]
                 sections.append("\n".join([f"## {module.TITLE}", "", *module.HEADER, *rows, ""]))
