@@ -3,6 +3,7 @@ beat sends the dispatcher on its interval, the worker process syncs every due ac
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
@@ -19,6 +20,17 @@ from tests.tasks.helpers import finished_runs, wait_until
 FLASK = str(Path(sys.executable).parent / "flask")
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def _own_session_dying_with_us() -> None:
+    """In the child before exec: its own process group (so _stop can end beat's or the worker's children
+    too), and SIGKILL when the test process dies, so a killed test run leaves no worker behind to take
+    the next run's tasks from Redis."""
+    os.setsid()
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
     with log.open("wb") as out:
         return subprocess.Popen(  # noqa: S603 - our own entry point, fixed arguments
@@ -26,7 +38,7 @@ def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
-            start_new_session=True,
+            preexec_fn=_own_session_dying_with_us,  # noqa: PLW1509 - no threads are started before it
         )
 
 
