@@ -21,7 +21,7 @@ from benchmarks.common import desk_app, scratch_database
 from desk.extensions import db
 from desk.models import Order, SellerAccount, Shipment, ShipmentStatus
 from desk.services.shipping import bulk, dispatch, ensure_public_price_list, presets
-from desk.services.shipping import labels as shipment_labels
+from desk.services.shipping.closeout import labels as shipment_labels
 from desk.wiring.carriers import FAKE_CARRIERS, get_carriers
 
 TITLE = "Shipping desk: 300 parcels from the orders list, and their labels in one PDF"

@@ -17,10 +17,12 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 from flask_babel import force_locale, gettext
 
-from desk.services import handover, outbox_kinds
+from desk.services import outbox_kinds
+from desk.services.flows import handover
 from desk.services.issues.assignment import round_robin_assign
 from desk.services.ratings import alerts as rating_alerts
-from desk.services.shipping import bulk, dispatch, notices, tracking
+from desk.services.shipping import bulk, dispatch, notices
+from desk.services.shipping.tracking import events as tracking
 from desk.services.sync import schedule
 from desk.wiring import get_allegro, get_clock, settings, uses_celery
 from desk.wiring.carriers import get_carriers

@@ -1,7 +1,7 @@
 """Price lists ("Cennik") the courier broker charges seller accounts by: freight rows and add-on prices.
 
 A list is the public one (account_id NULL) or an individual list of one seller account. Lists of one
-owner never overlap in validity (checked by desk.services.shipping.pricing under a per-owner lock).
+owner never overlap in validity (checked by desk.services.shipping.pricing.lists under a per-owner lock).
 A list that has come into force is never edited: prices change through a new list from a date.
 """
 from __future__ import annotations

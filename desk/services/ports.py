@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
-from desk.services.tokens import DbTokenStore, TokenCipher
+from desk.services.shared.tokens import DbTokenStore, TokenCipher
 from integrations.allegro import AllegroClient, OAuthClient
 
 

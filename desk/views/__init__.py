@@ -1,4 +1,5 @@
 """Blueprint registration: one blueprint per desk area, and the request class they all read."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -12,19 +13,17 @@ def register_blueprints(app: Flask) -> None:
         admin,
         auth,
         catalog,
-        closeout,
         errors,
         home,
         issues,
         labels,
         orders,
-        parcels,
         ratings,
         security,
-        ship,
         shipping,
         sync,
     )
+    from desk.views.shipping import closeout, parcels, ship
 
     app.request_class = DeskRequest
     app.url_map.converters["int"] = IdConverter  # before any rule: <int:...> never exceeds BIGINT

@@ -16,7 +16,7 @@ from desk.services.errors import DeskError, NotFoundError, ValidationError
 from desk.services.orders import actions as order_actions
 from desk.services.orders import listing as orders
 from desk.services.orders.actions import SETTABLE_STATUSES
-from desk.services.shipping import parcels as shipping_parcels
+from desk.services.shipping.tracking import parcels as shipping_parcels
 from desk.views import labels
 from desk.views.access import account_options, visible_account_ids
 from desk.views.catalog import translated

@@ -20,14 +20,14 @@ from flask import Flask, current_app
 from desk.extensions import db
 from desk.services.accounts.throttle import LoginPolicy
 from desk.services.issues.deadlines import DeadlinePolicy
-from desk.services.mail import SmtpSettings
 from desk.services.orders.cache import Caches, TtlCache
 from desk.services.orders.sync import SyncSettings
 from desk.services.ports import Clock
+from desk.services.shared.mail import SmtpSettings
+from desk.services.shared.tokens import DbTokenStore, TokenCipher
 from desk.services.sync.budget import Budget, LocalBucket
 from desk.services.sync.polling import PollingPolicy
 from desk.services.sync.schedule import DispatchSettings
-from desk.services.tokens import DbTokenStore, TokenCipher
 from desk.wiring import carriers
 from integrations.allegro import API_URLS, AUTH_URLS, AllegroClient, OAuthClient, RequestGate, TokenManager
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from desk.services.shipping.stuck import CARRIERS, StuckRules
+from desk.services.shipping.tracking.stuck import CARRIERS, StuckRules
 
 
 def stuck_rules(app: Flask | None = None) -> StuckRules:

@@ -5,7 +5,7 @@ Revises: b9d4e2a7c1f3
 Create Date: 2026-12-03 05:02:16.993356
 
 Overlap of validity within one owner is checked by the service under a per-owner lock (see
-desk/services/shipping/pricing.py), not by a constraint: SQLite has no exclusion constraints.
+desk/services/shipping/pricing/lists.py), not by a constraint: SQLite has no exclusion constraints.
 
 """
 from alembic import op

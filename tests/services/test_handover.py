@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from desk.extensions import db
 from desk.models import Order, OutboxMessage
-from desk.services import handover
-from desk.services.shipping import dispatch, tracking
+from desk.services.flows import handover
+from desk.services.shipping import dispatch
+from desk.services.shipping.tracking import events as tracking
 from desk.services.sync.runner import run_sync
 from desk.wiring import get_allegro
 from desk.wiring.carriers import FAKE_CARRIERS, get_carriers

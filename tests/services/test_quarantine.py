@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from desk.extensions import db
 from desk.models import QuarantinedRecord, SyncCursor
-from desk.services.quarantine import Quarantine, record_key, store_each
+from desk.services.shared.quarantine import Quarantine, record_key, store_each
 from tests.factories import connect_account
 
 

@@ -11,7 +11,8 @@ import pytest
 from pypdf import PdfReader
 
 from desk.models import Pickup, Role
-from desk.services.shipping import closeout, pickups
+from desk.services.shipping.closeout import day as closeout
+from desk.services.shipping.closeout import pickups
 from tests.conftest import desk_app
 from tests.factories import PASSWORD, make_agent
 from tests.services.shipping.closeout_helpers import DISPATCH, LABEL, inpost_state, labelled, make_account

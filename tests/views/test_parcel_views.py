@@ -15,7 +15,8 @@ from sqlalchemy import select
 from desk.extensions import db
 from desk.models import Order, Role, ShipmentStatus
 from desk.orm import utcnow
-from desk.services.shipping import dispatch, tracking
+from desk.services.shipping import dispatch
+from desk.services.shipping.tracking import events as tracking
 from desk.services.sync.runner import run_sync
 from desk.wiring import get_allegro
 from desk.wiring.carriers import FAKE_CARRIERS, get_carriers

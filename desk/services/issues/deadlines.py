@@ -9,22 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-import holidays
+from desk.services.shared.workdays import polish_holidays
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 MAX_DAYS = 3660  # a safety bound on the day walk (ten years)
 # Polish law: a consumer complaint not answered within 14 days counts as accepted.
 LEGAL_CLAIM_DAYS = 14
-
-
-@functools.lru_cache(maxsize=64)
-def polish_holidays(year: int) -> frozenset[dt.date]:
-    """Polish public holidays of one year."""
-    return frozenset(holidays.country_holidays("PL", years=year))
 
 
 @dataclass(frozen=True)

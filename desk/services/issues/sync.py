@@ -18,7 +18,6 @@ from sqlalchemy import func, select
 
 from desk.extensions import db
 from desk.models.issue import OPEN_LANES, SOURCE_ISSUES, Issue
-from desk.services.cursors import get_cursor, set_cursor
 from desk.services.issues.deadlines import WARSAW
 from desk.services.issues.shipments import read_shipments
 from desk.services.issues.store import (
@@ -31,7 +30,8 @@ from desk.services.issues.store import (
     load_issues,
     store_chat,
 )
-from desk.services.quarantine import Quarantine, store_each
+from desk.services.shared.cursors import get_cursor, set_cursor
+from desk.services.shared.quarantine import Quarantine, store_each
 from integrations.allegro import (
     ISSUE_STATUSES,
     OPEN_ISSUE_STATUSES,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desk.services.ttl import TtlCache
+from desk.services.shared.ttl import TtlCache
 
 
 @dataclass(frozen=True)

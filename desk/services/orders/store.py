@@ -12,7 +12,7 @@ from desk.extensions import db
 from desk.models import Order, OrderChange, OrderLine
 from desk.orm import json_text, utcnow
 from desk.services.orders.bulk_insert import insert_rows
-from desk.services.quarantine import Quarantine, store_each
+from desk.services.shared.quarantine import Quarantine, store_each
 from integrations.allegro import CheckoutForm
 
 TRACKED_FIELDS = ("status", "fulfillment_status", "payment_type", "delivery_method_name", "total_amount")

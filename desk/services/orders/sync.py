@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from desk.config import Config
 from desk.extensions import db
 from desk.models import SyncRun
-from desk.services.cursors import get_cursor, set_cursor
 from desk.services.orders.prefetch import Prefetcher
 from desk.services.orders.store import Outcome, load_orders, store_forms
-from desk.services.quarantine import Quarantine
+from desk.services.shared.cursors import get_cursor, set_cursor
+from desk.services.shared.quarantine import Quarantine
 from integrations.allegro import AllegroClient, CheckoutFormPage, NotFound, OrderEvent, UnreadableRecord
 
 EVENTS_FEED = "order_events"

@@ -19,8 +19,8 @@ from desk.models import SellerAccount
 from desk.models.rating import Rating, RatingAlertSetting
 from desk.orm import utcnow
 from desk.services.errors import N_, ConflictError, NotFoundError, ValidationError
-from desk.services.mail import SmtpSettings, deliver
 from desk.services.ratings.actions import format_deadline
+from desk.services.shared.mail import SmtpSettings, deliver
 
 log = logging.getLogger(__name__)
 MAX_PER_MAIL = 50

@@ -17,10 +17,10 @@ from sqlalchemy import or_, select
 
 from desk.extensions import db
 from desk.models.rating import Rating, RemovalOutcome
-from desk.services.cursors import get_cursor, has_cursor, set_cursor
-from desk.services.quarantine import Quarantine, store_each
 from desk.services.ratings import rollup as rating_rollup
 from desk.services.ratings.store import Outcome, link_orders, mark_removed, upsert_ratings
+from desk.services.shared.cursors import get_cursor, has_cursor, set_cursor
+from desk.services.shared.quarantine import Quarantine, store_each
 from integrations.allegro import AllegroClient, NotFound, RatingPage, UnreadableRecord
 
 if TYPE_CHECKING:  # the DTO is only named in annotations

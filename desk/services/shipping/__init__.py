@@ -3,7 +3,8 @@ broker's price lists ("Cennik") with the quotes priced by them. Carrier ports ar
 
 Public names: what the views and other entry points use.
 """
-from desk.services.shipping.catalog import (
+from desk.services.shipping.closeout.day import to_hand_over_count
+from desk.services.shipping.pricing.catalog import (
     Pricing,
     ServiceInfo,
     carriers,
@@ -11,10 +12,9 @@ from desk.services.shipping.catalog import (
     service_names,
     services,
 )
-from desk.services.shipping.closeout import to_hand_over_count
-from desk.services.shipping.price_csv import MAX_BYTES as CSV_MAX_BYTES
-from desk.services.shipping.price_csv import ImportPlan, apply_import, export_csv, plan_import
-from desk.services.shipping.pricing import (
+from desk.services.shipping.pricing.csv_io import MAX_BYTES as CSV_MAX_BYTES
+from desk.services.shipping.pricing.csv_io import ImportPlan, apply_import, export_csv, plan_import
+from desk.services.shipping.pricing.lists import (
     PriceListSummary,
     close_price_list,
     create_price_list,
@@ -27,9 +27,17 @@ from desk.services.shipping.pricing import (
     save_row,
     state_of,
 )
-from desk.services.shipping.quotes import NotPriced, Parcel, Quote, QuoteLine, Reason, quote, quotes_for
-from desk.services.shipping.seed import ensure_public_price_list
-from desk.services.shipping.validation import PriceFormError
+from desk.services.shipping.pricing.quotes import (
+    NotPriced,
+    Parcel,
+    Quote,
+    QuoteLine,
+    Reason,
+    quote,
+    quotes_for,
+)
+from desk.services.shipping.pricing.seed import ensure_public_price_list
+from desk.services.shipping.pricing.validation import PriceFormError
 
 __all__ = [
     "to_hand_over_count",

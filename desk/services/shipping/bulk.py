@@ -33,7 +33,8 @@ from desk.models.shipment import (
 )
 from desk.orm import utcnow
 from desk.services.errors import N_, NotFoundError, ValidationError
-from desk.services.shipping import claims, codec, dispatch, forms, prefill, presets, quotes
+from desk.services.shipping import claims, codec, dispatch, forms, prefill, presets
+from desk.services.shipping.pricing import quotes
 from integrations.carriers import (
     Address,
     CarrierError,

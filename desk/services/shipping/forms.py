@@ -20,9 +20,9 @@ from sqlalchemy import select
 from desk.extensions import db
 from desk.models.shipment import Shipment
 from desk.services.errors import N_
-from desk.services.shipping import quotes
-from desk.services.shipping.catalog import INPOST_GABARYT, service_info
 from desk.services.shipping.dispatch import PortFor
+from desk.services.shipping.pricing import quotes
+from desk.services.shipping.pricing.catalog import INPOST_GABARYT, service_info
 from integrations.carriers import Address, CashOnDelivery, CodSink, FieldProblem, ParcelSpec, ShipmentRequest
 
 ADDRESS_FIELDS = ("name", "company", "street", "city", "postcode", "phone", "email")

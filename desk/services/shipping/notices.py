@@ -17,7 +17,7 @@ from desk.models import SellerAccount
 from desk.models.shipment import Shipment, ShipmentStatus
 from desk.orm import utcnow
 from desk.services.errors import N_
-from desk.services.mail import SmtpSettings, deliver
+from desk.services.shared.mail import SmtpSettings, deliver
 
 log = logging.getLogger(__name__)
 ACCEPTED = (ShipmentStatus.PENDING, ShipmentStatus.CONFIRMED, ShipmentStatus.SENT)

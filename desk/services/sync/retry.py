@@ -22,8 +22,8 @@ from desk.services.issues.sync import sync_issue
 from desk.services.issues.threads.sync import sync_thread
 from desk.services.orders.sync import sync_order
 from desk.services.ports import AllegroGateway
-from desk.services.quarantine import resolve
 from desk.services.ratings.sync import sync_rating
+from desk.services.shared.quarantine import resolve
 from desk.services.sync.lease import acquire_lease, lease_of, release_lease
 from desk.services.sync.runner import SyncBusy, default_holder
 from integrations.allegro import AllegroClient, AllegroError, NotFound

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from desk.extensions import db
 from desk.models import SellerAccount, SyncRun
 from desk.orm import utcnow
-from desk.services.cursors import get_cursor
 from desk.services.issues import sync as issue_sync
 from desk.services.issues.threads import sync as thread_sync
 from desk.services.orders import sync as order_sync
 from desk.services.orders.sync import SyncSettings
 from desk.services.ratings.sync import RatingSyncSettings, sync_ratings
+from desk.services.shared.cursors import get_cursor
 from integrations.allegro import AllegroClient
 
 

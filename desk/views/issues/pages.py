@@ -20,7 +20,7 @@ from desk.services.issues import replies as issue_replies
 from desk.services.issues import templates as issue_templates
 from desk.services.issues import uploads as issue_uploads
 from desk.services.issues.threads import reading as thread_reading
-from desk.services.shipping import parcels as shipping_parcels
+from desk.services.shipping.tracking import parcels as shipping_parcels
 from desk.views import labels
 from desk.views.access import account_options, visible_account_ids
 from desk.views.errors import flashing_errors, message_for

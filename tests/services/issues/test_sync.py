@@ -217,9 +217,9 @@ def test_first_sync_imports_old_closed_issues_later_cycles_only_recent_ones(app,
 
 
 def test_full_reconcile_runs_first_then_nightly_then_when_overdue(app, shop):
-    from desk.services.cursors import set_cursor
     from desk.services.issues.deadlines import WARSAW
     from desk.services.issues.sync import FULL_FEED, full_reconcile_due
+    from desk.services.shared.cursors import set_cursor
 
     account, _ = shop
     assert full_reconcile_due(account.id, utcnow())  # never reconciled

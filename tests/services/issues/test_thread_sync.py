@@ -12,8 +12,8 @@ from desk.extensions import db
 from desk.models import Order
 from desk.models.issue import SOURCE_MESSAGING, Issue
 from desk.orm import utcnow
-from desk.services.cursors import set_cursor
 from desk.services.issues.threads import sync as thread_sync
+from desk.services.shared.cursors import set_cursor
 from desk.services.sync.runner import run_sync
 from desk.wiring import get_allegro
 from tests.factories import connect_account

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from desk.extensions import db
 from desk.models import AccountStatus, Order, OrderChange, SyncRun
-from desk.services.cursors import get_cursor
 from desk.services.orders import sync as order_sync
+from desk.services.shared.cursors import get_cursor
 from desk.services.sync.lease import acquire_lease
 from desk.services.sync.runner import SyncBusy, run_sync
 from desk.wiring import get_allegro
@@ -93,7 +93,7 @@ def test_replaying_the_same_events_creates_no_duplicates(app, fake_allegro, shop
     for _ in range(3):
         fake_allegro.state.add_checkout_form(seller)
     run_sync(get_allegro(), account.id)
-    from desk.services.cursors import set_cursor
+    from desk.services.shared.cursors import set_cursor
 
     set_cursor(account.id, order_sync.EVENTS_FEED, "")
     db.session.commit()

@@ -14,7 +14,6 @@ import pytest
 from desk.extensions import db
 from desk.models import SellerAccount
 from desk.models.rating import Rating, RatingAlertSetting, RemovalOutcome
-from desk.services.mail import SmtpSettings
 from desk.services.ratings import alerts as rating_alerts
 from desk.services.ratings import rollup as rating_rollup
 from desk.services.ratings.alerts import send_new_negative_alerts
@@ -22,6 +21,7 @@ from desk.services.ratings.dashboard import build_dashboard, period_starts
 from desk.services.ratings.export import export_csv
 from desk.services.ratings.listing import RatingFilters
 from desk.services.ratings.store import warsaw_day
+from desk.services.shared.mail import SmtpSettings
 
 _ids = itertools.count(1)
 

@@ -10,7 +10,6 @@ from desk.extensions import db
 from desk.models import Order
 from desk.models.rating import Rating, RatingDayStat, RemovalOutcome
 from desk.orm import utcnow
-from desk.services.cursors import get_cursor
 from desk.services.ratings.sync import (
     SWEEP_FEED,
     WATERMARK_FEED,
@@ -18,6 +17,7 @@ from desk.services.ratings.sync import (
     RatingSyncSettings,
     sync_ratings,
 )
+from desk.services.shared.cursors import get_cursor
 from desk.services.sync.runner import run_sync
 from desk.wiring import get_allegro
 from integrations.allegro import AllegroError

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from desk.extensions import db
 from desk.models import Shipment, ShipmentStatus
-from desk.services.shipping import tracking
+from desk.services.shipping.tracking import events as tracking
 from integrations.carriers import TrackingEvent, TrackingState
 
 WARSAW = ZoneInfo("Europe/Warsaw")

@@ -15,8 +15,9 @@ from desk.extensions import db
 from desk.models import Pickup, PickupStatus, ShipmentEvent, ShipmentLabel
 from desk.orm import utcnow
 from desk.services.errors import NotFoundError
-from desk.services.shipping import closeout, labels, packing, pickups
-from desk.services.shipping.pickups import PickupFormError, PickupOrder
+from desk.services.shipping.closeout import day as closeout
+from desk.services.shipping.closeout import labels, packing, pickups
+from desk.services.shipping.closeout.pickups import PickupFormError, PickupOrder
 from tests.services.shipping.closeout_helpers import (
     DISPATCH,
     LABEL,

@@ -9,7 +9,7 @@ from flask_babel import force_locale, gettext
 
 from desk.extensions import db
 from desk.models import SellerAccount, Shipment, ShipmentStatus
-from desk.services.mail import SmtpSettings
+from desk.services.shared.mail import SmtpSettings
 from desk.services.shipping import notices
 
 

@@ -12,8 +12,10 @@ import pytest
 
 from desk.extensions import db
 from desk.models import SellerAccount, ShipmentStatus
-from desk.services.shipping import dispatch, export, parcels, tracking
-from desk.services.shipping.stuck import StuckRules
+from desk.services.shipping import dispatch
+from desk.services.shipping.tracking import events as tracking
+from desk.services.shipping.tracking import export, parcels
+from desk.services.shipping.tracking.stuck import StuckRules
 from tests.services.shipping.parcel_rows import WARSAW, event, make_order, make_shipment, warsaw
 from tests.services.shipping.test_dispatch import account, courier, inpost, port_for  # noqa: F401 (fixtures)
 

@@ -8,7 +8,7 @@ import itertools
 
 from desk.extensions import db
 from desk.models import SellerAccount, Shipment, ShipmentEvent, ShipmentStatus
-from desk.services.shipping import promises
+from desk.services.shipping.tracking import promises
 
 NOW = dt.datetime(2026, 12, 3, 12, 0, tzinfo=dt.UTC)
 KEYS = itertools.count()

@@ -9,8 +9,8 @@ import pytest
 
 from desk.extensions import db
 from desk.models import SellerAccount
-from desk.services.shipping import stuck
-from desk.services.shipping.stuck import StuckFilters, StuckRules, quiet_cutoff
+from desk.services.shipping.tracking import stuck
+from desk.services.shipping.tracking.stuck import StuckFilters, StuckRules, quiet_cutoff
 from tests.services.shipping.parcel_rows import event, make_shipment, warsaw
 
 RULES = StuckRules(working_days={"inpost": 2, "poczta": 4}, other_working_days=3, pickup_days=5)

@@ -9,7 +9,8 @@ import pytest
 
 from desk.extensions import db
 from desk.models import ShipmentStatus
-from desk.services.shipping import dispatch, tracking
+from desk.services.shipping import dispatch
+from desk.services.shipping.tracking import events as tracking
 from tests.services.shipping.test_dispatch import account, inpost, order, port_for  # noqa: F401 (fixtures)
 
 

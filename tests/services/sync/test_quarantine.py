@@ -12,8 +12,8 @@ from desk.extensions import db
 from desk.models import Order, QuarantinedRecord
 from desk.models.issue import Issue
 from desk.models.rating import Rating
-from desk.services.cursors import get_cursor
 from desk.services.orders import sync as order_sync
+from desk.services.shared.cursors import get_cursor
 from desk.services.sync.runner import run_sync
 from desk.wiring import get_allegro
 from integrations.allegro.fake import bad_records

@@ -17,7 +17,7 @@ from sqlalchemy import update
 from desk.extensions import db
 from desk.models import SyncLease, SyncRun
 from desk.orm import utcnow
-from desk.services.cursors import get_cursor, set_cursor
+from desk.services.shared.cursors import get_cursor, set_cursor
 from desk.services.sync.lease import acquire_lease, lease_of, release_lease
 from desk.services.sync.runner import SyncBusy, run_sync
 from desk.services.sync.steps import Step

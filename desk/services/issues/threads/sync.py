@@ -27,7 +27,6 @@ from sqlalchemy import select
 from desk.extensions import db
 from desk.models import SellerAccount
 from desk.models.issue import SOURCE_MESSAGING, Issue
-from desk.services.cursors import get_cursor, set_cursor
 from desk.services.issues.store import derive, link_orders
 from desk.services.issues.threads.store import (
     apply_thread,
@@ -38,7 +37,8 @@ from desk.services.issues.threads.store import (
     store_messages,
     thread_key,
 )
-from desk.services.quarantine import Quarantine, store_each
+from desk.services.shared.cursors import get_cursor, set_cursor
+from desk.services.shared.quarantine import Quarantine, store_each
 from integrations.allegro import AllegroClient, NotFound, UnreadableRecord
 from integrations.allegro.models_messaging import Message as MessageDTO
 from integrations.allegro.models_messaging import Thread as ThreadDTO

@@ -18,7 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 from desk.extensions import db
 from desk.models.order import Order
 from desk.models.shipment import Shipment
-from desk.services.shipping.labels import Document
+from desk.services.shipping.closeout.labels import Document
 
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",

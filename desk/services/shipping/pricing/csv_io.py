@@ -17,8 +17,8 @@ from typing import Any
 from desk.extensions import db
 from desk.models import AddonPrice, PriceList, PriceRow
 from desk.services.errors import N_, ValidationError
-from desk.services.shipping.pricing import editable_list, get_price_list, lock_owner
-from desk.services.shipping.validation import (
+from desk.services.shipping.pricing.lists import editable_list, get_price_list, lock_owner
+from desk.services.shipping.pricing.validation import (
     AddonValues,
     RowValues,
     addon_overlap,

@@ -25,13 +25,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from desk.services.shipping import export as shipment_export
-from desk.services.shipping import stuck
-from desk.services.ttl import TtlCache
-from desk.views import parcel_labels
+from desk.services.shared.ttl import TtlCache
+from desk.services.shipping.tracking import export as shipment_export
+from desk.services.shipping.tracking import stuck
 from desk.views.access import account_options, visible_account_ids
 from desk.views.catalog import translated
 from desk.views.query_args import parse_day, parse_id
+from desk.views.shipping import parcel_labels
 from desk.wiring.parcels import stuck_rules
 
 bp = Blueprint("parcels", __name__, url_prefix="/parcels")

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from desk.extensions import db
 from desk.models.shipment import Shipment, ShipmentStatus
 from desk.orm import utcnow
-from desk.services.shipping.stuck import StuckRules, reasons_for
+from desk.services.shipping.tracking.stuck import StuckRules, reasons_for
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 

@@ -16,7 +16,7 @@ from desk.models.pickup import Pickup
 from desk.models.shipment import Shipment, ShipmentEvent, ShipmentStatus
 from desk.orm import utcnow
 from desk.services.errors import N_, DeskError
-from desk.services.shipping import labels
+from desk.services.shipping.closeout import labels
 from desk.services.shipping.dispatch import PortFor
 from integrations.carriers import CarrierError, Label, TrackingState
 

@@ -20,7 +20,7 @@ from sqlalchemy import or_, select
 from desk.extensions import db
 from desk.models import AddonPrice, PriceList, PriceRow, SellerAccount
 from desk.services.errors import N_
-from desk.services.shipping import catalog
+from desk.services.shipping.pricing import catalog
 
 GROSZ = Decimal("0.01")
 DIM_DIVISOR = 6000  # cm³ per kg (InPost/DPD brokers, carriers digest §7); in mm³ per gram as well

@@ -10,7 +10,8 @@ from desk.models.shipment import LIVE, BatchItemStatus
 from desk.orm import utcnow
 from desk.services import accounts as account_area
 from desk.services.errors import N_, DeskError, NotFoundError, ValidationError
-from desk.services.shipping import bulk, dispatch, forms, points, prefill, presets, promises, service_names
+from desk.services.shipping import bulk, dispatch, forms, points, prefill, presets, service_names
+from desk.services.shipping.tracking import promises
 from desk.views.access import visible_account_ids
 from desk.views.carrier_labels import FOR_SHIPPING, problem_text, stored_problem_text
 from desk.views.catalog import translated

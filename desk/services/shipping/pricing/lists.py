@@ -24,7 +24,7 @@ from desk.extensions import db
 from desk.models import AddonPrice, PriceList, PriceRow, SellerAccount
 from desk.models.pricing import DEFAULT_VAT_RATE
 from desk.services.errors import N_, ConflictError, NotFoundError
-from desk.services.shipping.validation import (
+from desk.services.shipping.pricing.validation import (
     REQUIRED,
     PriceFormError,
     Problem,

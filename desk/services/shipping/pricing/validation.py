@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from desk.services.errors import N_, ValidationError
-from desk.services.shipping import catalog
+from desk.services.shipping.pricing import catalog
 
 Problem = tuple[str, dict[str, Any]]
 MONEY_MAX = Decimal("9999999999.99")  # what Numeric(12, 2) holds

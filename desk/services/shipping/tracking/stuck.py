@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-import holidays
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select, tuple_
 from sqlalchemy.orm import aliased
 
@@ -29,6 +27,7 @@ from desk.extensions import db
 from desk.models import Order, SellerAccount
 from desk.models.shipment import Shipment, ShipmentEvent, ShipmentStatus
 from desk.orm import UTCDateTime, utcnow
+from desk.services.shared.workdays import is_working_day
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 REASONS = ("returning", "problem", "pickup", "silent")  # also the order in which a parcel is named
@@ -51,16 +50,6 @@ class StuckRules:
 
     def days_for(self, carrier: str) -> int:
         return max(1, int(self.working_days.get(carrier, self.other_working_days)))
-
-
-@functools.lru_cache(maxsize=64)
-def _holidays(year: int) -> frozenset[dt.date]:
-    return frozenset(holidays.country_holidays("PL", years=year))
-
-
-def is_working_day(day: dt.date) -> bool:
-    """Monday to Friday, not a Polish public holiday."""
-    return day.weekday() < 5 and day not in _holidays(day.year)
 
 
 def quiet_cutoff(now: dt.datetime, working_days: int) -> dt.datetime:

@@ -14,9 +14,10 @@ from flask_login import current_user
 from desk.models import Role
 from desk.services import accounts as account_area
 from desk.services.errors import DeskError
-from desk.services.shipping import closeout, labels, packing, pickups
-from desk.services.shipping.labels import Document
-from desk.services.shipping.pickups import PickupFormError, PickupOrder
+from desk.services.shipping.closeout import day as closeout
+from desk.services.shipping.closeout import labels, packing, pickups
+from desk.services.shipping.closeout.labels import Document
+from desk.services.shipping.closeout.pickups import PickupFormError, PickupOrder
 from desk.views import labels as label_tables
 from desk.views.access import ensure_account_visible, require_roles
 from desk.views.catalog import translated

@@ -13,9 +13,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
-import holidays
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -25,9 +23,10 @@ from desk.models.pickup import Pickup, PickupStatus
 from desk.models.shipment import Shipment
 from desk.orm import utcnow
 from desk.services.errors import N_, DeskError, NotFoundError
-from desk.services.shipping.closeout import WARSAW, today
+from desk.services.shared.workdays import is_working_day, next_working_day
+from desk.services.shipping.closeout.day import WARSAW, today
+from desk.services.shipping.closeout.labels import LABELLED
 from desk.services.shipping.dispatch import PortFor
-from desk.services.shipping.labels import LABELLED
 from integrations.carriers import (
     Address,
     CarrierError,
@@ -63,23 +62,6 @@ class PickupOrder:
     window: PickupWindow
     shipment_ids: tuple[int, ...]
     idempotency_key: str
-
-
-@cache
-def _polish_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("PL", years=year)
-
-
-def is_working_day(day: dt.date) -> bool:
-    """Monday to Friday and not a Polish public holiday."""
-    return day.weekday() < 5 and day not in _polish_holidays(day.year)
-
-
-def next_working_day(day: dt.date) -> dt.date:
-    """`day` itself when it is a working day, else the first working day after it."""
-    while not is_working_day(day):
-        day += dt.timedelta(days=1)
-    return day
 
 
 def first_pickup_day(now: dt.datetime | None = None) -> dt.date:
