@@ -76,3 +76,29 @@ def test_corrections_are_valid_fa3_kor(app):
 def test_the_schema_refuses_a_broken_document():
     broken = b'<Faktura xmlns="http://crd.gov.pl/wzor/2025/06/25/13775/"><Naglowek/></Faktura>'
     assert ksef.validate(broken) != []
+
+
+def test_the_pdf_is_polish_with_the_amount_in_words(app):
+    from pypdf import PdfReader
+
+    from desk.services.billing.invoices.pdf import invoice_pdf
+
+    account = make_account(payment=PaymentMode.INVOICE)
+    charge(account, warsaw(2026, 12, 2, 10, 0), shipment=make_shipment(account))
+    invoices.run_per_order(warsaw(2026, 12, 2, 10, 1), TERMS)
+    original = db.session.scalars(select(Invoice)).one()
+    import io
+
+    page = PdfReader(io.BytesIO(invoice_pdf(original))).pages[0].extract_text()
+    assert "Faktura VAT nr FV/2026/12/0001" in page
+    assert "osiemnaście złotych, dwadzieścia dwa grosze" in page
+    assert "Termin płatności: 09.12.2026" in page and "PL21 1020 0003 1234 5678 9012 3456" in page
+    assert "Sklep Kupującego sp. j." in page and "NIP: 5271234563" in page
+    correction = invoices.correct_invoice(
+        original.id, reason=CorrectionReason.CHARGES, reason_text="Błędna opłata",
+        changes=[LineChange(original.lines[0].id, gross=Decimal("16.99"))], key="c1",
+        today=dt.date(2026, 12, 4), terms=TERMS,
+    )
+    page = PdfReader(io.BytesIO(invoice_pdf(correction, original=original))).pages[0].extract_text()
+    assert "Faktura korygująca nr KOR/2026/12/0001" in page and "Do faktury FV/2026/12/0001" in page
+    assert "-1,23" in page and "minus jeden złoty, dwadzieścia trzy grosze" in page
