@@ -102,3 +102,24 @@ def test_the_pdf_is_polish_with_the_amount_in_words(app):
     page = PdfReader(io.BytesIO(invoice_pdf(correction, original=original))).pages[0].extract_text()
     assert "Faktura korygująca nr KOR/2026/12/0001" in page and "Do faktury FV/2026/12/0001" in page
     assert "-1,23" in page and "minus jeden złoty, dwadzieścia trzy grosze" in page
+
+
+def test_each_invoice_is_mailed_once_with_its_pdf_and_xml(app, smtp_server):
+    import email
+
+    from desk.services.billing.invoices.mailing import mail_invoices
+    from desk.services.shared.mail import SmtpSettings
+
+    smtp = SmtpSettings(host="127.0.0.1", port=smtp_server.server_address[1], user=None, password=None,
+                        sender="faktury@broker.example", starttls=False, timeout=5)
+    account = make_account()
+    charge(account, warsaw(2026, 12, 2, 10, 0), shipment=make_shipment(account))
+    invoices.run_per_order(warsaw(2026, 12, 2, 10, 1), TERMS)
+    assert mail_invoices(smtp) == {"sent": 1}
+    assert mail_invoices(smtp) == {}
+    [(recipients, raw)] = smtp_server.received
+    assert recipients == ["faktury@sklep.example"]
+    message = email.message_from_bytes(raw)
+    assert message["Subject"] == "Invoice FV/2026/12/0001"
+    names = [part.get_filename() for part in message.walk() if part.get_filename()]
+    assert names == ["FV_2026_12_0001.pdf", "FV_2026_12_0001.xml"]
