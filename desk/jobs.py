@@ -18,9 +18,9 @@ from flask import Flask
 from flask_babel import force_locale, gettext
 
 from desk.services import outbox_kinds
-from desk.services.flows import handover
 from desk.services.billing import invoices
 from desk.services.billing.invoices.mailing import mail_invoices
+from desk.services.flows import handover
 from desk.services.issues.assignment import round_robin_assign
 from desk.services.ratings import alerts as rating_alerts
 from desk.services.shipping import bulk, dispatch, notices

@@ -112,8 +112,8 @@ def test_an_overdue_invoice_blocks_ordering_until_it_is_paid(app):
     assert block is not None and block.due == Decimal("18.22") and block.numbers == (invoice.number,)
     assert block.params["amount"] == "18,22" and block.days_overdue == 6
     with pytest.raises(PaymentError):
-        invoices.record_payment(invoice.id, amount=Decimal("20.00"), reference="P1", paid_on=dt.date(2026, 12, 15),
-                                agent_id=None, today=dt.date(2026, 12, 15))
+        invoices.record_payment(invoice.id, amount=Decimal("20.00"), reference="P1",
+                                paid_on=dt.date(2026, 12, 15), agent_id=None, today=dt.date(2026, 12, 15))
     invoices.record_payment(invoice.id, amount=Decimal("10.00"), reference="PRZELEW 1",
                             paid_on=dt.date(2026, 12, 15), agent_id=None, today=dt.date(2026, 12, 15))
     assert billing.ordering_block(account, warsaw(2026, 12, 15, 0, 1)).due == Decimal("8.22")
@@ -153,7 +153,8 @@ def test_two_workers_issuing_at_once_get_gapless_numbers(app):
             barrier.wait()
             try:
                 for entry_id in entries[account]:
-                    draft = Draft(account_id=account, key=f"entry:{entry_id}", issue_date=dt.date(2026, 12, 2),
+                    draft = Draft(account_id=account, key=f"entry:{entry_id}",
+                                  issue_date=dt.date(2026, 12, 2),
                                   lines=[LineDraft("Usługa", invoices.from_gross(Decimal("10.00")),
                                                    entry_id=entry_id)])
                     issue(draft, TERMS)

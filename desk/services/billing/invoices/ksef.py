@@ -57,7 +57,9 @@ def _amount(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
-def fa3_xml(invoice: Invoice, *, original: Invoice | None = None, created_at: dt.datetime | None = None) -> bytes:
+def fa3_xml(
+    invoice: Invoice, *, original: Invoice | None = None, created_at: dt.datetime | None = None
+) -> bytes:
     """The FA(3) document of `invoice` (for a correction, `original` is the corrected invoice)."""
     root = etree.Element(f"{{{NS}}}Faktura", nsmap={None: NS})
     header = _add(root, "Naglowek")

@@ -39,7 +39,7 @@ def file_stem(invoice: Invoice) -> str:
 def mail_invoices(
     smtp: SmtpSettings, *, translate: Callable[[str], str] = lambda text: text, limit: int = 200
 ) -> dict[str, int]:
-    """Mail each invoice not mailed yet to its account's billing address; counts sent / failed / no_address."""
+    """Mail each invoice not mailed yet to its account's billing address; counts sent / failed."""
     if not smtp.host:
         return {}
     counts: Counter[str] = Counter()
@@ -63,7 +63,9 @@ def mail_invoices(
     return dict(counts)
 
 
-def _message(smtp: SmtpSettings, invoice: Invoice, address: str, translate: Callable[[str], str]) -> EmailMessage:
+def _message(
+    smtp: SmtpSettings, invoice: Invoice, address: str, translate: Callable[[str], str]
+) -> EmailMessage:
     values = {"number": invoice.number, "date": invoice.issue_date.strftime("%d.%m.%Y"),
               "gross": f"{invoice.gross:.2f}".replace(".", ","), "due": invoice.due_date.strftime("%d.%m.%Y")}
     message = EmailMessage()
