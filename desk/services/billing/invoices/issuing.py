@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from desk.extensions import db
@@ -29,7 +29,7 @@ from desk.models.invoice import (
 from desk.services.billing.invoices import numbering
 from desk.services.billing.invoices.amounts import NOTHING, VAT_RATE, ZERO, Figures, total
 from desk.services.billing.invoices.parties import Seller, buyer_snapshot
-from desk.services.billing.ledger import profile
+from desk.services.billing.ledger import grosze, profile
 from desk.services.errors import N_, ConflictError
 
 BALANCE_REFERENCE = "saldo"  # a prepaid account's invoice is paid from its balance at issue
@@ -109,8 +109,11 @@ def issue(draft: Draft, terms: Terms, *, commit: bool = True) -> Invoice:
         created_by=draft.created_by,
     )
     _payment_terms(invoice, account.payment_mode, terms)
-    invoice.lines = [_line(position, line) for position, line in enumerate(draft.lines, start=1)]
     db.session.add(invoice)
+    db.session.flush()
+    if draft.lines:  # one multi-row INSERT however many lines (a period's invoice has hundreds)
+        rows = [_line(invoice.id, position, line) for position, line in enumerate(draft.lines, start=1)]
+        db.session.execute(insert(InvoiceLine), rows)
     db.session.add_all(NettedEntry(entry_id=entry, against_id=against) for entry, against in draft.netted)
     if correction:
         _settle_original(draft.corrects, invoice)
@@ -133,19 +136,18 @@ def commit_issued(invoice: Invoice, key: str) -> Invoice:
     return invoice
 
 
-def _line(position: int, line: LineDraft) -> InvoiceLine:
+def _line(invoice_id: int, position: int, line: LineDraft) -> dict:
     figures = line.figures
     before = line.before
-    return InvoiceLine(
-        position=position, entry_id=line.entry_id, shipment_id=line.shipment_id,
-        description=line.description[:512], quantity=line.quantity,
-        unit_net=figures.net if line.quantity == 1 else (figures.net / line.quantity).quantize(figures.net),
-        vat_rate=VAT_RATE, net=figures.net, vat=figures.vat, gross=figures.gross,
-        corrects_line_id=line.corrects_line_id,
-        before_description=line.before_description,
-        before_net=before.net if before else None, before_vat=before.vat if before else None,
-        before_gross=before.gross if before else None,
-    )
+    return {
+        "invoice_id": invoice_id, "position": position, "entry_id": line.entry_id,
+        "shipment_id": line.shipment_id, "description": line.description[:512], "quantity": line.quantity,
+        "unit_net": figures.net if line.quantity == 1 else grosze(figures.net / line.quantity),
+        "vat_rate": VAT_RATE, "net": figures.net, "vat": figures.vat, "gross": figures.gross,
+        "corrects_line_id": line.corrects_line_id, "before_description": line.before_description,
+        "before_net": before.net if before else None, "before_vat": before.vat if before else None,
+        "before_gross": before.gross if before else None,
+    }
 
 
 def _payment_terms(invoice: Invoice, mode: PaymentMode, terms: Terms) -> None:
