@@ -39,8 +39,8 @@ PERIOD = Period(dt.date(2026, 11, 16), dt.date(2026, 11, 30))
 RUN_AT = dt.datetime(2026, 12, 1, 0, 30, tzinfo=WARSAW)
 TITLE = f"Periodic invoice run: {ACCOUNTS} accounts with {SHIPMENTS} shipments each"
 HEADER = [
-    f"{ACCOUNTS} semimonthly accounts, each charged for {SHIPMENTS} shipments (quote snapshot of two lines) in "
-    "the period 16-30 Nov; `invoices.run_period` issues one invoice per account (numbered under the month's "
+    f"{ACCOUNTS} semimonthly accounts, each charged for {SHIPMENTS} shipments (quote snapshot of two lines) "
+    "in the period 16-30 Nov; `invoices.run_period` issues one invoice per account (numbered under the month's "
     "counter lock, one commit each). *statements* counts every SQL statement the run sent (an engine event); "
     "*per account* is statements / accounts. A rerun of the same period issues nothing (measured too).",
     "",
@@ -100,10 +100,12 @@ def _timed(call) -> tuple[float, int]:
 
 def _fill(accounts: int, shipments: int) -> None:
     """Accounts, profiles, shipments and their charges, in bulk (ids assigned here)."""
-    db.session.execute(insert(SellerAccount), [{"id": n, "name": f"Sklep {n}"} for n in range(1, accounts + 1)])
+    names = [{"id": n, "name": f"Sklep {n}"} for n in range(1, accounts + 1)]
+    db.session.execute(insert(SellerAccount), names)
     db.session.execute(insert(BillingProfile), [
         {"account_id": n, "payment_mode": PaymentMode.INVOICE, "credit_limit": Decimal("100000.00"),
-         "invoice_mode": InvoiceMode.SEMIMONTHLY, "company_name": f"Sklep {n} sp. z o.o.", "nip": "9512345675",
+         "invoice_mode": InvoiceMode.SEMIMONTHLY, "company_name": f"Sklep {n} sp. z o.o.",
+         "nip": "9512345675",
          "street": "ul. Długa 5", "postcode": "31-001", "city": "Kraków", "billing_email": "",
          "entry_count": shipments}
         for n in range(1, accounts + 1)
@@ -115,7 +117,8 @@ def _fill(accounts: int, shipments: int) -> None:
         at = [start + dt.timedelta(minutes=90 * index) for index in range(shipments)]
         db.session.execute(insert(Shipment), [
             {"id": sid, "account_id": account, "carrier": "inpost", "service": "inpost_courier_standard",
-             "status": ShipmentStatus.SENT, "idempotency_key": uuid.uuid4().hex, "request": {}, "quote": QUOTE,
+             "status": ShipmentStatus.SENT, "idempotency_key": uuid.uuid4().hex, "request": {},
+             "quote": QUOTE,
              "price_gross": Decimal("18.22"), "waybills": [f"6200{sid:016d}"], "created_at": at[index]}
             for index, sid in enumerate(ids)
         ])
