@@ -40,8 +40,8 @@ RUN_AT = dt.datetime(2026, 12, 1, 0, 30, tzinfo=WARSAW)
 TITLE = f"Periodic invoice run: {ACCOUNTS} accounts with {SHIPMENTS} shipments each"
 HEADER = [
     f"{ACCOUNTS} semimonthly accounts, each charged for {SHIPMENTS} shipments (quote snapshot of two lines) "
-    "in the period 16-30 Nov; `invoices.run_period` issues one invoice per account (numbered under the month's "
-    "counter lock, one commit each). *statements* counts every SQL statement the run sent (an engine event); "
+    "in the period 16-30 Nov; `invoices.run_period` issues one invoice per account (numbered under the "
+    "month's counter lock, one commit each). *statements* counts every SQL statement the run sent (an engine event); "
     "*per account* is statements / accounts. A rerun of the same period issues nothing (measured too).",
     "",
     "| database | accounts | shipments | invoices | lines | run s | statements | per account | rerun s "
