@@ -42,7 +42,8 @@ HEADER = [
     f"{ACCOUNTS} semimonthly accounts, each charged for {SHIPMENTS} shipments (quote snapshot of two lines) "
     "in the period 16-30 Nov; `invoices.run_period` issues one invoice per account (numbered under the "
     "month's counter lock, one commit each). *statements* counts every SQL statement the run sent (an "
-    "engine event); *per account* is statements / accounts. A rerun of the same period issues nothing (measured too).",
+    "engine event); *per account* is statements / accounts. A rerun of the same period issues nothing "
+    "(measured too).",
     "",
     "| database | accounts | shipments | invoices | lines | run s | statements | per account | rerun s "
     "| rerun statements |",
