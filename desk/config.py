@@ -114,6 +114,19 @@ class Config:
     RATING_ALERT_EMAILS: tuple[str, ...] | str = ()  # always mailed about new negative ratings
     RATING_ALERT_INTERVAL_MINUTES = 3
 
+    # The broker as its VAT invoices name it (the seller); demo values until set (DESK_BROKER_*).
+    BROKER_NAME = "Paczkomat Broker sp. z o.o."
+    BROKER_NIP = "5271234563"
+    BROKER_STREET = "ul. Kurierska 1"
+    BROKER_POSTCODE = "00-001"
+    BROKER_CITY = "Warszawa"
+    BROKER_BANK_ACCOUNT = "PL21 1020 0003 1234 5678 9012 3456"
+    BROKER_EMAIL = "faktury@broker.example"
+    INVOICE_PAYMENT_DAYS = 7  # invoice-mode accounts pay within this many days of the invoice
+    INVOICE_BLOCK_AFTER_DAYS = 5  # an invoice overdue by more than this blocks ordering shipments
+    INVOICE_INTERVAL_SECONDS = 60  # per-order invoices, refunds and e-mails are looked for this often
+    INVOICE_PERIODIC_MINUTES = 30  # periodic accounts: the run after each period's end (idempotent)
+
     SMTP_HOST: str | None = None  # no host: e-mail alerts are off
     SMTP_PORT = 25
     SMTP_USER: str | None = None

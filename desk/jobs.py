@@ -18,6 +18,8 @@ from flask import Flask
 from flask_babel import force_locale, gettext
 
 from desk.services import outbox_kinds
+from desk.services.billing import invoices
+from desk.services.billing.invoices.mailing import mail_invoices
 from desk.services.flows import handover
 from desk.services.issues.assignment import round_robin_assign
 from desk.services.ratings import alerts as rating_alerts
@@ -26,6 +28,7 @@ from desk.services.shipping.tracking import events as tracking
 from desk.services.sync import schedule
 from desk.wiring import get_allegro, get_clock, settings, uses_celery
 from desk.wiring.carriers import get_carriers
+from desk.wiring.invoices import invoice_terms
 
 log = logging.getLogger(__name__)
 SCHEDULER = "desk.scheduler"
@@ -109,6 +112,20 @@ def order_handover_job(app: Flask) -> dict:
     return handover.push_due(get_allegro(), sent_on_handover=bool(app.config["SHIPPING_SENT_ON_HANDOVER"]))
 
 
+def invoice_orders_job(app: Flask) -> dict:
+    """Per-order invoices whose time has come (16:00 rule), refunds netted or corrected; then e-mail the
+    invoices not mailed yet (when SMTP is set)."""
+    counts = invoices.run_per_order(get_clock(app).now(), invoice_terms(app))
+    with force_locale("pl"):
+        mailed = mail_invoices(settings(app).smtp, translate=gettext)
+    return counts | {f"mail_{key}": value for key, value in mailed.items()}
+
+
+def invoice_periods_job(app: Flask) -> dict:
+    """Periodic accounts' invoices for the newest ended period (a rerun issues nothing new)."""
+    return invoices.run_periodic(get_clock(app).now(), invoice_terms(app))
+
+
 def _carrier_ports(app: Flask) -> dispatch.PortFor:
     gateway = get_carriers(app)
     return lambda carrier, account_id: gateway.port(carrier, account_id=account_id)
@@ -136,6 +153,8 @@ JOBS = (
     Job("bulk_shipping", bulk_shipping_job, "BULK_SHIPPING_INTERVAL_SECONDS", unit="seconds"),
     Job("track_shipments", track_shipments_job, "TRACKING_INTERVAL_SECONDS", unit="seconds"),
     Job("order_handover", order_handover_job, "SHIPMENTS_INTERVAL_SECONDS", unit="seconds"),
+    Job("invoice_orders", invoice_orders_job, "INVOICE_INTERVAL_SECONDS", unit="seconds"),
+    Job("invoice_periods", invoice_periods_job, "INVOICE_PERIODIC_MINUTES", at_start=True),
 )
 
 

@@ -3,6 +3,15 @@ from desk.models import issue, rating  # noqa: F401  (register their tables)
 from desk.models.account import AccountStatus, AllegroToken, DeviceAuthorization, SellerAccount
 from desk.models.agent import Agent, KnownDevice, LoginAttempt, Role, agent_account
 from desk.models.billing import BillingProfile, EntryKind, InvoiceMode, LedgerEntry, PaymentMode
+from desk.models.invoice import (
+    CorrectionReason,
+    Invoice,
+    InvoiceCounter,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceState,
+    NettedEntry,
+)
 from desk.models.order import Order, OrderChange, OrderLine, OrderNote
 from desk.models.outbox import OutboxMessage, OutboxState
 from desk.models.pickup import Pickup, PickupStatus
@@ -25,6 +34,13 @@ __all__ = [
     "BillingProfile",
     "EntryKind",
     "InvoiceMode",
+    "CorrectionReason",
+    "Invoice",
+    "InvoiceCounter",
+    "InvoiceKind",
+    "InvoiceLine",
+    "InvoiceState",
+    "NettedEntry",
     "LedgerEntry",
     "PaymentMode",
     "BatchState",

@@ -15,6 +15,7 @@ def register_blueprints(app: Flask) -> None:
         catalog,
         errors,
         home,
+        invoices,
         issues,
         labels,
         orders,
@@ -27,7 +28,8 @@ def register_blueprints(app: Flask) -> None:
 
     app.request_class = DeskRequest
     app.url_map.converters["int"] = IdConverter  # before any rule: <int:...> never exceeds BIGINT
-    for module in (auth, home, accounts, sync, orders, issues, ratings, ship, shipping, closeout, admin):
+    for module in (auth, home, accounts, sync, orders, issues, ratings, ship, shipping, closeout, invoices,
+                   admin):
         app.register_blueprint(module.bp)
     app.register_blueprint(parcels.bp)
     errors.init_app(app)

@@ -70,6 +70,10 @@ PROBLEMS = {
     "additional_service_unknown": _l("include one this service does not offer."),
     "country_unsupported": _l("must be Poland."),
     "invalid": _l("is not valid."),
+    "account_blocked": _l(
+        "cannot be ordered: invoice %(numbers)s is %(days)s days overdue (due on %(due_date)s) and"
+        " %(amount)s zł is due. Pay it by bank transfer to order shipments again."
+    ),
 }
 CARRIER_SAID = _l("was refused by the carrier: %(message)s")
 

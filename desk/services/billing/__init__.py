@@ -4,6 +4,7 @@ imports shipping.
 
 Public names: what the views, jobs and the shipping area use.
 """
+from desk.services.billing.invoices.payments import Block, ordering_block  # noqa: E402  (after the ledger)
 from desk.services.billing.ledger import (
     Posting,
     Shortfall,
@@ -15,4 +16,7 @@ from desk.services.billing.ledger import (
     profile,
 )
 
-__all__ = ["Posting", "Shortfall", "available", "balance", "grosze", "ledger_sum", "post", "profile"]
+__all__ = [
+    "Block", "Posting", "Shortfall", "available", "balance", "grosze", "ledger_sum", "ordering_block", "post",
+    "profile",
+]

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from desk.extensions import db
 from desk.models.shipment import LIVE, Shipment, ShipmentStatus
 from desk.orm import utcnow
+from desk.services import billing
 from desk.services.errors import N_, DeskError
 from desk.services.shipping import claims, codec
 from integrations.carriers import (
@@ -83,6 +84,10 @@ class ShipmentOrder:
 
 def validate(port_for: PortFor, order: ShipmentOrder) -> None:
     """The carrier's checks before sending; ShipmentRefused names every wrong field. Sends nothing."""
+    block = billing.ordering_block(order.account_id)  # an invoice overdue too long: no new shipments
+    if block is not None:
+        problem = FieldProblem("service", "account_blocked", block.message % block.params, block.params)
+        raise ShipmentRefused((problem,), block.message)
     try:
         port_for(order.carrier, order.account_id).validate(order.request)
     except CarrierValidationError as exc:
