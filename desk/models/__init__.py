@@ -5,6 +5,7 @@ from desk.models.agent import Agent, KnownDevice, LoginAttempt, Role, agent_acco
 from desk.models.billing import BillingProfile, EntryKind, InvoiceMode, LedgerEntry, PaymentMode
 from desk.models.order import Order, OrderChange, OrderLine, OrderNote
 from desk.models.outbox import OutboxMessage, OutboxState
+from desk.models.payout import Payout, PayoutExport, PayoutState, Topup, TopupSource
 from desk.models.pickup import Pickup, PickupStatus
 from desk.models.pricing import AddonPrice, PriceList, PriceRow
 from desk.models.shipment import (
@@ -27,6 +28,11 @@ __all__ = [
     "InvoiceMode",
     "LedgerEntry",
     "PaymentMode",
+    "Payout",
+    "PayoutExport",
+    "PayoutState",
+    "Topup",
+    "TopupSource",
     "BatchState",
     "AccountStatus",
     "AddonPrice",

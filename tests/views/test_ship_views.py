@@ -15,6 +15,7 @@ from desk.extensions import db
 from desk.models import Order, Role, SellerAccount, Shipment, ShipmentStatus
 from desk.services.shipping import ensure_public_price_list
 from desk.wiring.carriers import FAKE_CARRIERS, get_carriers
+from tests.billing_helpers import fund
 from tests.factories import make_agent
 
 CREATE = "POST /v1/organizations/{org_id}/shipments"
@@ -34,6 +35,7 @@ def account(app) -> SellerAccount:
     account = SellerAccount(name="Sklep Paczkowy")
     db.session.add(account)
     db.session.commit()
+    fund(account.id)
     return account
 
 

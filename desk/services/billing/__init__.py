@@ -4,6 +4,14 @@ imports shipping.
 
 Public names: what the views, jobs and the shipping area use.
 """
+from desk.services.billing import charges
+from desk.services.billing.charges import (
+    cancel_fee,
+    charge_cancel_fee,
+    charge_shipment,
+    charged,
+    refund_shipment,
+)
 from desk.services.billing.ledger import (
     Posting,
     Shortfall,
@@ -15,4 +23,19 @@ from desk.services.billing.ledger import (
     profile,
 )
 
-__all__ = ["Posting", "Shortfall", "available", "balance", "grosze", "ledger_sum", "post", "profile"]
+__all__ = [
+    "Posting",
+    "Shortfall",
+    "available",
+    "balance",
+    "cancel_fee",
+    "charge_cancel_fee",
+    "charge_shipment",
+    "charged",
+    "charges",
+    "grosze",
+    "ledger_sum",
+    "post",
+    "profile",
+    "refund_shipment",
+]
