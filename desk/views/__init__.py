@@ -12,6 +12,7 @@ def register_blueprints(app: Flask) -> None:
         accounts,
         admin,
         auth,
+        billing,
         catalog,
         errors,
         home,
@@ -30,6 +31,7 @@ def register_blueprints(app: Flask) -> None:
     for module in (auth, home, accounts, sync, orders, issues, ratings, ship, shipping, closeout, admin):
         app.register_blueprint(module.bp)
     app.register_blueprint(parcels.bp)
+    app.register_blueprint(billing.bp)
     errors.init_app(app)
     security.init_app(app)
     labels.init_app(app)
