@@ -14,8 +14,15 @@ from desk.models import EntryKind, LedgerEntry, PaymentMode, Shipment, ShipmentS
 from desk.services import billing
 from desk.services.shipping import bulk, dispatch
 from tests.billing_helpers import fund
+from tests.services.shipping import test_dispatch as shipping_fixtures
 from tests.services.shipping.bulk_helpers import make_order, ports
-from tests.services.shipping.test_dispatch import CREATE, account, inpost, order, port_for  # noqa: F401
+
+# the shipping tests' fixtures: an account with a balance, the carrier ports, the fake InPost
+account = shipping_fixtures.account
+port_for = shipping_fixtures.port_for
+inpost = shipping_fixtures.inpost
+order = shipping_fixtures.order
+CREATE = shipping_fixtures.CREATE
 
 pytestmark = pytest.mark.usefixtures("inpost")
 
@@ -50,8 +57,8 @@ def test_the_same_form_twice_is_one_shipment_charged_once(account, port_for):
 
 def _drain(account_id: int, leave: str) -> None:
     """Take the balance down to `leave` zł."""
-    billing.post(billing.Posting(account_id, EntryKind.CORRECTION, Decimal(leave) - billing.balance(account_id),
-                                 key="drain"))
+    change = Decimal(leave) - billing.balance(account_id)
+    billing.post(billing.Posting(account_id, EntryKind.CORRECTION, change, key="drain"))
     db.session.commit()
 
 

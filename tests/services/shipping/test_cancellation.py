@@ -17,7 +17,13 @@ from desk.services import billing
 from desk.services.billing.policy import BillingPolicy
 from desk.services.shared.workdays import WARSAW
 from desk.services.shipping import cancellation, dispatch
-from tests.services.shipping.test_dispatch import account, inpost, order, port_for  # noqa: F401
+from tests.services.shipping import test_dispatch as shipping_fixtures
+
+# the shipping tests' fixtures: an account with a balance, the carrier ports, the fake InPost
+account = shipping_fixtures.account
+port_for = shipping_fixtures.port_for
+inpost = shipping_fixtures.inpost
+order = shipping_fixtures.order
 
 POLICY = BillingPolicy()
 
@@ -54,7 +60,8 @@ def test_the_planned_pickup_is_the_carriers_cutoff_on_the_day_the_parcel_leaves(
 def test_an_ordered_courier_pickup_is_the_planned_pickup(shipment, port_for):
     db.session.add(Pickup(
         account_id=shipment.account_id, carrier="inpost", status=PickupStatus.ORDERED, idempotency_key="p1",
-        day=dt.date(2026, 12, 4), asked_start=warsaw(2026, 12, 4, 10, 0), asked_end=warsaw(2026, 12, 4, 14, 0),
+        day=dt.date(2026, 12, 4), asked_start=warsaw(2026, 12, 4, 10, 0),
+        asked_end=warsaw(2026, 12, 4, 14, 0),
         confirmed_start=warsaw(2026, 12, 4, 11, 0), shipment_ids=[shipment.id], address={},
     ))
     db.session.commit()
