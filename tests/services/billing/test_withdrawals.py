@@ -68,7 +68,9 @@ def test_the_payout_is_due_five_polish_working_days_later(requested, due):
 
 def test_a_withdrawal_posts_the_amount_and_the_fee_with_its_payout(account):
     def ask():
-        return withdrawals.request_withdrawal(account, "100,25", key="w1", actor_id=None, now=NOW, policy=POLICY)
+        return withdrawals.request_withdrawal(
+            account, "100,25", key="w1", actor_id=None, now=NOW, policy=POLICY
+        )
 
     payout, again = ask(), ask()
     assert again.id == payout.id and payout.state is PayoutState.REQUESTED
