@@ -4,7 +4,7 @@ imports shipping.
 
 Public names: what the views, jobs and the shipping area use.
 """
-from desk.services.billing import charges
+from desk.services.billing import bank_import, charges, payouts, profiles, statement, topups, withdrawals
 from desk.services.billing.charges import (
     cancel_fee,
     charge_cancel_fee,
@@ -25,6 +25,12 @@ from desk.services.billing.ledger import (
 
 __all__ = [
     "Posting",
+    "bank_import",
+    "payouts",
+    "profiles",
+    "statement",
+    "topups",
+    "withdrawals",
     "Shortfall",
     "available",
     "balance",
