@@ -18,6 +18,7 @@ from desk.services.billing.ledger import grosze
 from desk.services.errors import N_, DeskError
 
 MAX_AMOUNT = Decimal("1000000.00")
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 _SPACES = re.compile(r"[\s\u00a0]+")
 _POSTCODE = re.compile(r"^\d{2}-\d{3}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -130,9 +131,11 @@ def day(text: str | None, field: str, *, required: bool = True) -> dt.date | Non
         return None
     for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
         try:
-            return dt.datetime.strptime(value, pattern).date()
+            found = dt.datetime.strptime(value, pattern).date()
         except ValueError:
             continue
+        if FIRST_DAY <= found <= LAST_DAY:  # a typo like 0026 is not a day anybody booked anything on
+            return found
     raise FieldError(field, N_("This is not a date (2026-12-01 or 01.12.2026): %(value)s"), value=value)
 
 
