@@ -219,7 +219,8 @@ def test_three_hundred_orders_go_through_the_worker(account, port_for, inpost):
     rounds = 0
     while bulk.run_due(port_for, limit=50)["sent"]:
         rounds += 1
-    assert rounds == 6 and time.monotonic() - started < 40
+    # each parcel is also charged to the balance in the commit that records it
+    assert rounds == 6 and time.monotonic() - started < 50
     assert db.session.scalar(select(func.count(Shipment.id))) == 300 and inpost.harness.count(CREATE) == 300
     assert (
         db.session.scalar(
