@@ -1,6 +1,7 @@
 """The demo account's money for `make run`: a billing profile, two top-ups (one typed by the administrator,
 one from a bank statement), then, once the demo parcels are on their way and charged, one of them
-cancelled free of charge (its refund) and a withdrawal waiting for the administrator's transfer file.
+cancelled (its refund; free before the cutoff, with the fee after it) and a withdrawal waiting for the
+administrator's transfer file.
 Every step is keyed, so starting the demo again adds nothing twice."""
 
 from __future__ import annotations
@@ -61,12 +62,14 @@ def after_shipping(app: Flask, account_id: int) -> None:
     cancelled = select(Shipment.id).where(ours, Shipment.status == ShipmentStatus.CANCELLED)
     if db.session.scalar(cancelled) is None:
         for shipment in db.session.scalars(select(Shipment).where(ours).order_by(Shipment.id.desc())):
-            option = cancellation.cancel_option(port_for, shipment, now=now, policy=policy, by_admin=False)
-            if not option.allowed or option.fee:
+            # as the administrator: free before the cutoff, with the fee after it (the demo may start at any
+            # hour), a refund either way
+            option = cancellation.cancel_option(port_for, shipment, now=now, policy=policy, by_admin=True)
+            if not option.allowed:
                 continue
             try:
                 cancellation.cancel_shipment(
-                    port_for, shipment, now=now, policy=policy, by_admin=False, actor_id=None
+                    port_for, shipment, now=now, policy=policy, by_admin=True, actor_id=None
                 )
             except dispatch.CannotCancel:  # the carrier said no after all: try the next one
                 db.session.rollback()
