@@ -23,6 +23,7 @@ PAGE_BENCHES = (
     ),
     ("issues_bench", "Conversations inbox p95 (ms): 200 vs 20 000 of mixed sources (target ratio <= 1.5)"),
     ("ratings_bench", "Ratings list and dashboard p95 (ms): 500 vs 50 000 ratings (target ratio <= 1.5)"),
+    ("billing_bench", "Account billing page"),  # the module names its own title and header
     ("load_bench", "Pages under load"),  # the module names its own title and header
 )
 # adaptive polling and the request budget: a pure simulation, then Celery workers on PostgreSQL

@@ -19,7 +19,8 @@ from pypdf import PdfReader
 
 from benchmarks.common import desk_app, scratch_database
 from desk.extensions import db
-from desk.models import Order, SellerAccount, Shipment, ShipmentStatus
+from desk.models import EntryKind, Order, SellerAccount, Shipment, ShipmentStatus
+from desk.services import billing
 from desk.services.shipping import bulk, dispatch, ensure_public_price_list, presets
 from desk.services.shipping.closeout import labels as shipment_labels
 from desk.wiring.carriers import FAKE_CARRIERS, get_carriers
@@ -60,6 +61,8 @@ def _seed() -> tuple[int, list[int]]:
     )
     db.session.add(account)
     db.session.commit()
+    billing.post(billing.Posting(account.id, EntryKind.TOPUP, Decimal("100000.00"), key="bench-topup"))
+    db.session.commit()  # every parcel is paid from the balance when it is recorded
     presets.add_preset(account.id, name="Karton", length_cm="30", width_cm="20", height_cm="8", weight_kg="1")
     ensure_public_price_list(today=dt.date(2026, 1, 1))
     for n in range(ORDERS):

@@ -110,6 +110,15 @@ class Config:
     # own Allegro panel shows); DESK_MIRROR_READ_TO_ALLEGRO=false keeps Allegro's flag as it is.
     MIRROR_READ_TO_ALLEGRO = True
 
+    # The broker's money (desk/services/billing/policy.py): withdrawals, late cancellations, top-ups.
+    BILLING_WITHDRAWAL_FEE_PERCENT = "2.00"
+    BILLING_WITHDRAWAL_FEE_MIN = "2.00"  # zł
+    BILLING_PAYOUT_WORKING_DAYS = 5  # a withdrawal is paid at the latest this many Polish working days later
+    BILLING_CANCEL_FREE_HOURS = 2.0  # free cancelling ends this long before the planned pickup
+    BILLING_MANUAL_CANCEL_FEE = "15.00"  # zł gross, an administrator's cancellation after that
+    BILLING_BANK_ACCOUNT = "PL27114020040000300201355387"  # where sellers top up (set the broker's own)
+    BILLING_BANK_RECIPIENT = "Broker Paczek sp. z o.o."
+
     RATING_ANSWER_APPROVAL = False  # an owner approves agents' public answers before they go out
     RATING_ALERT_EMAILS: tuple[str, ...] | str = ()  # always mailed about new negative ratings
     RATING_ALERT_INTERVAL_MINUTES = 3

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask import Flask
 from sqlalchemy import select
 
-from desk import demo_billing, demo_shipping, wiring
+from desk import demo_billing, demo_invoices, demo_shipping, wiring
 from desk.extensions import db
 from desk.models import Agent, Role, SellerAccount
 from desk.services.accounts.auth import create_agent
@@ -55,10 +55,11 @@ def prepare_demo(app: Flask) -> DemoLogin:
     pair = TokenPair.from_response(server.state.issue_token(seller_id), utcnow())
     activate_with_tokens(wiring.get_allegro(), account.id, pair)
     ensure_public_price_list(today=utcnow().date())  # the broker's public Cennik; kept when it exists
+    demo_billing.prepare_billing(account.id)  # a balance the demo parcels are paid from
     if app.config["CARRIERS_BACKEND"] == "fake":
         get_carriers(app)  # the carriers' fakes start with the desk, like the fake Allegro
         demo_shipping.prepare_presets(account.id)
-    demo_billing.prepare_invoices(app, account.id)  # last month's invoices
+    demo_invoices.prepare_invoices(app, account.id)  # last month's invoices
     return DemoLogin(DEMO_EMAIL, password)
 
 
@@ -100,6 +101,7 @@ def _ship_demo_orders(app: Flask, first_wait: float = 15.0, every: float = 30.0)
             account_id = db.session.scalar(select(SellerAccount.id).where(SellerAccount.name == DEMO_ACCOUNT))
             try:
                 if account_id is not None and demo_shipping.ship_some_orders(app, account_id):
+                    demo_billing.after_shipping(app, account_id)  # a refund and a withdrawal
                     return
             finally:
                 db.session.remove()

@@ -1,76 +1,83 @@
-"""Demo invoices for `make run`: the demo account is invoiced twice a month on agreement terms and has
-last month's two invoices (paid by transfer), each for parcels it sent then."""
+"""The demo account's money for `make run`: a billing profile, two top-ups (one typed by the administrator,
+one from a bank statement), then, once the demo parcels are on their way and charged, one of them
+cancelled (its refund; free before the cutoff, with the fee after it) and a withdrawal waiting for the
+administrator's transfer file.
+Every step is keyed, so starting the demo again adds nothing twice."""
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from decimal import Decimal
 
 from flask import Flask
 from sqlalchemy import select
 
 from desk.extensions import db
-from desk.models import EntryKind, Invoice, InvoiceMode, PaymentMode, Shipment, ShipmentStatus
+from desk.models import Payout, Shipment, ShipmentStatus, TopupSource
 from desk.orm import utcnow
-from desk.services import billing
-from desk.services.billing import Posting, invoices
-from desk.services.billing.invoices import timing
-from desk.services.shared.workdays import WARSAW
-from desk.wiring.invoices import invoice_terms
+from desk.services.billing import profile, topups, withdrawals
+from desk.services.errors import DeskError
+from desk.services.shared.workdays import warsaw_date
+from desk.services.shipping import cancellation, dispatch
+from desk.wiring.billing import billing_policy
+from desk.wiring.carriers import get_carriers
 
-PARCELS = (("inpost", "inpost_locker_standard", "13.81"), ("dpd", "dpd_classic", "18.70"),
-           ("poczta", "pocztex_courier", "15.45"))
+DEMO_IBAN = "PL61109010140000071219812874"
+WITHDRAWAL_KEY = "demo-withdrawal-1"
 
 
-def prepare_invoices(app: Flask, account_id: int) -> int:
-    """Give the demo account its billing data and last month's invoices (once); returns how many."""
-    if db.session.scalar(select(Invoice.id).where(Invoice.account_id == account_id).limit(1)) is not None:
-        return 0
-    found = billing.profile(account_id)
-    found.payment_mode, found.invoice_mode = PaymentMode.INVOICE, InvoiceMode.SEMIMONTHLY
-    found.credit_limit = Decimal("5000.00")
-    found.company_name, found.nip = "Sklep Demo sp. z o.o.", "9512345675"
-    found.street, found.postcode, found.city = "ul. Handlowa 7", "90-001", "Łódź"
-    found.billing_email = found.billing_email or "faktury@sklep-demo.pl"
+def prepare_billing(account_id: int) -> None:
+    """The demo account's billing profile and its top-ups (first run only)."""
+    found = profile(account_id)
+    if not found.nip:
+        found.company_name = "Sklep demo sp. z o.o."
+        found.nip, found.street = "8567346215", "Piotrkowska 120"
+        found.postcode, found.city = "90-006", "Łódź"
+        found.billing_email, found.payout_iban = "faktury@sklep-demo.example.pl", DEMO_IBAN
+    today = warsaw_date(utcnow())
+    for source, external_id, amount, days_ago, title in (
+        (TopupSource.MANUAL, "demo-topup-1", "500.00", 30, "Przelew 2026/DEMO/1"),
+        (TopupSource.BANK_CSV, "demo-TX-0001", "300.00", 7, f"SALDO {account_id} doładowanie"),
+    ):
+        topups.record_topup(
+            topups.TopupIn(
+                account_id, Decimal(amount), source, external_id, today - dt.timedelta(days=days_ago),
+                reference=title, sender="Sklep demo sp. z o.o.", sender_account=DEMO_IBAN,
+            )
+        )
     db.session.commit()
+
+
+def after_shipping(app: Flask, account_id: int) -> None:
+    """Cancel one demo parcel while it is still free (its refund shows on the balance) and ask for a
+    withdrawal, each once."""
+    gateway = get_carriers(app)
+
+    def port_for(carrier: str, account: int):
+        return gateway.port(carrier, account_id=account)
+
+    policy = billing_policy(app)
     now = utcnow()
-    last_month = timing.period_of(InvoiceMode.MONTHLY, now.astimezone(WARSAW).date().replace(day=1)
-                                  - dt.timedelta(days=1))
-    for index in range(12):
-        day = last_month.start + dt.timedelta(days=index * (last_month.end.day - 1) // 11)
-        _charge(account_id, dt.datetime.combine(day, dt.time(11, index), tzinfo=WARSAW), PARCELS[index % 3])
-    terms = invoice_terms(app)
-    issued = 0
-    for half in (timing.period_of(InvoiceMode.SEMIMONTHLY, last_month.start),
-                 timing.period_of(InvoiceMode.SEMIMONTHLY, last_month.end)):
-        issued += invoices.run_period(InvoiceMode.SEMIMONTHLY, half, now, terms).get("issued", 0)
-    # paid by transfer, so that the demo account is never blocked however long after it starts again
-    issued_now = db.session.scalars(select(Invoice).where(Invoice.account_id == account_id)).all()
-    for number, invoice in enumerate(issued_now, start=1):
-        invoices.record_payment(invoice.id, amount=invoice.gross, reference=f"PRZELEW DEMO/{number}",
-                                paid_on=invoice.issue_date, agent_id=None, today=invoice.issue_date)
-    return issued
-
-
-def _charge(account_id: int, at: dt.datetime, parcel: tuple[str, str, str]) -> None:
-    carrier, service, net = parcel
-    net_amount = Decimal(net)
-    vat = billing.grosze(net_amount * 23 / 100)
-    gross = net_amount + vat
-    quote = {"version": 1, "list_id": 0, "list_name": "Cennik demo", "vat_rate": "23",
-             "lines": [{"code": "parcel", "label_key": "parcel", "quantity": 1, "unit_net": net, "net": net,
-                        "vat": str(vat), "gross": str(gross), "detail": ""}],
-             "net": net, "vat": str(vat), "gross": str(gross)}
-    shipment = Shipment(
-        account_id=account_id, carrier=carrier, service=service, idempotency_key=f"demo-{uuid.uuid4().hex}",
-        request={}, quote=quote, price_gross=gross, status=ShipmentStatus.SENT,
-        waybills=[f"DEMO{uuid.uuid4().int % 10**12:012d}"], created_at=at.astimezone(dt.UTC),
-    )
-    db.session.add(shipment)
-    db.session.flush()
-    entry = billing.post(Posting(account_id, EntryKind.SHIPMENT_CHARGE, -gross,
-                                 key=f"demo:charge:{shipment.id}", shipment_id=shipment.id,
-                                 enforce_limit=False))
-    entry.created_at = at.astimezone(dt.UTC)  # the demo's history: charged on that day of last month
-    db.session.commit()
+    ours = Shipment.account_id == account_id
+    cancelled = select(Shipment.id).where(ours, Shipment.status == ShipmentStatus.CANCELLED)
+    if db.session.scalar(cancelled) is None:
+        for shipment in db.session.scalars(select(Shipment).where(ours).order_by(Shipment.id.desc())):
+            # as the administrator: free before the cutoff, with the fee after it (the demo may start at any
+            # hour), a refund either way
+            option = cancellation.cancel_option(port_for, shipment, now=now, policy=policy, by_admin=True)
+            if not option.allowed:
+                continue
+            try:
+                cancellation.cancel_shipment(
+                    port_for, shipment, now=now, policy=policy, by_admin=True, actor_id=None
+                )
+            except dispatch.CannotCancel:  # the carrier said no after all: try the next one
+                db.session.rollback()
+                continue
+            break
+    if db.session.scalar(select(Payout.id).where(Payout.key == WITHDRAWAL_KEY)) is None:
+        try:
+            withdrawals.request_withdrawal(account_id, "50,00", key=WITHDRAWAL_KEY, actor_id=None, now=now,
+                                           policy=policy)
+        except DeskError:  # the balance went elsewhere: the demo shows no withdrawal then
+            db.session.rollback()

@@ -14,6 +14,7 @@ from desk.models.invoice import (
 )
 from desk.models.order import Order, OrderChange, OrderLine, OrderNote
 from desk.models.outbox import OutboxMessage, OutboxState
+from desk.models.payout import Payout, PayoutExport, PayoutState, Topup, TopupSource
 from desk.models.pickup import Pickup, PickupStatus
 from desk.models.pricing import AddonPrice, PriceList, PriceRow
 from desk.models.shipment import (
@@ -43,6 +44,11 @@ __all__ = [
     "NettedEntry",
     "LedgerEntry",
     "PaymentMode",
+    "Payout",
+    "PayoutExport",
+    "PayoutState",
+    "Topup",
+    "TopupSource",
     "BatchState",
     "AccountStatus",
     "AddonPrice",

@@ -82,6 +82,8 @@ class LedgerEntry(db.Model):
         CheckConstraint("amount <> 0", name="amount_not_zero"),
         Index("ix_ledger_entry_account_created", "account_id", "created_at"),
         Index("ix_ledger_entry_shipment", "shipment_id"),
+        # the billing page's kind filter, newest first, without reading the account's other entries
+        Index("ix_ledger_entry_account_kind_created", "account_id", "kind", "created_at"),
     )
 
     id: Mapped[intpk]

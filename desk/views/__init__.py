@@ -12,6 +12,7 @@ def register_blueprints(app: Flask) -> None:
         accounts,
         admin,
         auth,
+        billing,
         catalog,
         errors,
         home,
@@ -32,6 +33,7 @@ def register_blueprints(app: Flask) -> None:
                    admin):
         app.register_blueprint(module.bp)
     app.register_blueprint(parcels.bp)
+    app.register_blueprint(billing.bp)
     errors.init_app(app)
     security.init_app(app)
     labels.init_app(app)

@@ -13,6 +13,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from desk.views.filters import money
+
 FIELD_NAMES = {
     "service": _l("Service"),
     "sender": _l("Sender"),
@@ -40,6 +42,7 @@ FIELD_NAMES = {
     "reference": _l("Reference"),
     "label_text": _l("Text on the label"),
     "additional_services": _l("Additional services"),
+    "payment": _l("Payment"),
 }
 
 PROBLEMS = {
@@ -74,7 +77,14 @@ PROBLEMS = {
         "cannot be ordered: invoice %(numbers)s is %(days)s days overdue (due on %(due_date)s) and"
         " %(amount)s zł is due. Pay it by bank transfer to order shipments again."
     ),
+    # the account cannot pay (dispatch.NotPaid): amounts as plain decimal strings, shown as money
+    "shortfall": _l("the balance is too low: %(needed)s needed, %(available)s available (%(missing)s"
+                    " missing). Top up the balance and send it again."),
+    "credit_shortfall": _l("the credit limit is used up: %(needed)s needed, %(available)s left"
+                           " (%(missing)s missing)."),
+    "not_priced": _l("the shipment has no price from the price list, so it cannot be charged."),
 }
+MONEY_PROBLEMS = ("shortfall", "credit_shortfall")
 CARRIER_SAID = _l("was refused by the carrier: %(message)s")
 
 _PART = re.compile(r"^(?P<name>[a-z_]+)(?:\[(?P<index>\d+)\])?$")
@@ -100,6 +110,8 @@ def problem_text(path: str, code: str, params: Mapping[str, Any] | None = None, 
     """One sentence for one problem: the field, then what is wrong with it."""
     template = PROBLEMS.get(code)
     values = dict(params or {})
+    if code in MONEY_PROBLEMS:
+        values = {name: money(value) for name, value in values.items()}
     if template is None:
         sentence = str(CARRIER_SAID) % {"message": message or code}
     else:

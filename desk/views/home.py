@@ -58,6 +58,7 @@ AREAS = (
     Area("closeout.index", _l("Day close-out"), _l("Today's parcels, labels, protocols and pickups.")),
     Area("invoices.index", _l("Invoices"),
          _l("VAT invoices for the shipping services, corrections, payments.")),
+    Area("billing.index", _l("Billing"), _l("Balance, charges, top-ups and payouts of the accounts.")),
     Area("accounts.index", _l("Accounts"), _l("Connected Allegro seller accounts.")),
     Area("sync.index", _l("Sync"), _l("Synchronisation runs and their errors.")),
     Area("admin.index", _l("Agents"), _l("Desk agents and their access."), admin_only=True),

@@ -14,6 +14,7 @@ from desk.models import Order, Role, SellerAccount, Shipment, ShipmentStatus
 from desk.services.shipping import ensure_public_price_list
 from desk.services.shipping.presets import add_preset
 from desk.wiring.carriers import FAKE_CARRIERS, get_carriers
+from tests.billing_helpers import fund
 from tests.browser.conftest import shot, sign_in
 from tests.factories import PASSWORD, make_agent
 
@@ -24,6 +25,7 @@ def test_one_parcel_to_a_locker_from_the_order_page(app, live_desk, page):
     account = SellerAccount(name="Sklep z kubkami")
     db.session.add(account)
     db.session.flush()
+    fund(account.id)
     order = Order(
         account_id=account.id,
         allegro_id="3f2a9c10-8b7d-11ef-9c1b-0242ac120002",
@@ -113,6 +115,7 @@ def test_a_cash_on_delivery_parcel_by_dpd(app, live_desk, page):
     )
     db.session.add(account)
     db.session.flush()
+    fund(account.id)
     order = Order(
         account_id=account.id,
         allegro_id="9a1b2c3d-8b7d-11ef-9c1b-0242ac120099",

@@ -8,6 +8,7 @@ import email.policy
 from desk import jobs
 from desk.extensions import db
 from desk.models import SellerAccount, SyncRun
+from tests.billing_helpers import fund, quoted
 from tests.factories import connect_account
 from tests.services.ratings.test_reports import at, make_rating
 
@@ -109,8 +110,11 @@ def test_the_shipment_jobs_send_pending_orders_and_follow_parcels(app):
     account = SellerAccount(name="Sklep Paczki")
     db.session.add(account)
     db.session.commit()
-    order = dispatch.ShipmentOrder(
-        account.id, "inpost", request(service="inpost_courier_standard", idempotency_key="job-1")
+    fund(account.id)
+    order = quoted(
+        dispatch.ShipmentOrder(
+            account.id, "inpost", request(service="inpost_courier_standard", idempotency_key="job-1")
+        )
     )
     shipment = dispatch._record(order, None)  # recorded, never sent (the process stopped there)
     shipment.next_check_at = dispatch.utcnow() - dt.timedelta(seconds=1)

@@ -13,6 +13,7 @@ from desk.services.shipping.tracking import events as tracking
 from desk.services.sync.runner import run_sync
 from desk.wiring import get_allegro
 from desk.wiring.carriers import FAKE_CARRIERS, get_carriers
+from tests.billing_helpers import fund, quoted
 from tests.factories import connect_account
 from tests.integrations.carriers.helpers import request
 
@@ -28,13 +29,16 @@ def test_waybills_go_to_the_order_once_and_the_order_is_marked_sent_on_handover(
         return gateway.port(carrier, account_id=account_id)
 
     inpost = app.extensions[FAKE_CARRIERS]["inpost"].server.state
+    fund(account.id)
     shipment = dispatch.order_shipment(
         port_for,
-        dispatch.ShipmentOrder(
-            account.id,
-            "inpost",
-            request(service="inpost_courier_standard", idempotency_key="h-1"),
-            order_id=order.id,
+        quoted(
+            dispatch.ShipmentOrder(
+                account.id,
+                "inpost",
+                request(service="inpost_courier_standard", idempotency_key="h-1"),
+                order_id=order.id,
+            )
         ),
     )
     inpost.process_all()

@@ -20,6 +20,7 @@ from desk.services.shipping.tracking import events as tracking
 from desk.services.sync.runner import run_sync
 from desk.wiring import get_allegro
 from desk.wiring.carriers import FAKE_CARRIERS, get_carriers
+from tests.billing_helpers import fund, quoted
 from tests.factories import connect_account, make_agent, make_thread
 from tests.integrations.carriers.helpers import request
 from tests.services.shipping.parcel_rows import event, make_shipment
@@ -183,10 +184,11 @@ def shipped(app, shops, fake_allegro):
 
     inpost = app.extensions[FAKE_CARRIERS]["inpost"].server.state
     inpost.seconds_per_step, inpost.gets_per_step = None, 1
-    shipment = dispatch.order_shipment(port_for, dispatch.ShipmentOrder(
+    fund(account.id)
+    shipment = dispatch.order_shipment(port_for, quoted(dispatch.ShipmentOrder(
         account_id=account.id, carrier="inpost", order_id=order.id,
         request=request(service="inpost_courier_standard", idempotency_key="order-page-1"),
-    ))
+    )))
     while shipment.status is not ShipmentStatus.CONFIRMED:
         dispatch.check(port_for, shipment)
     t0 = dispatch.utcnow() + dt.timedelta(minutes=1)

@@ -15,6 +15,7 @@ from desk.extensions import db
 from desk.models import Order, Role, SellerAccount, Shipment, ShipmentStatus
 from desk.services.shipping import ensure_public_price_list
 from desk.wiring.carriers import FAKE_CARRIERS, get_carriers
+from tests.billing_helpers import fund
 from tests.factories import make_agent
 
 CREATE = "POST /v1/organizations/{org_id}/shipments"
@@ -34,6 +35,7 @@ def account(app) -> SellerAccount:
     account = SellerAccount(name="Sklep Paczkowy")
     db.session.add(account)
     db.session.commit()
+    fund(account.id)
     return account
 
 
@@ -190,7 +192,8 @@ def test_cancelling_says_why_not_when_the_carrier_refuses(client, login, account
     page = client.post(url_for("ship.cancel", shipment_id=shipment.id), follow_redirects=True).get_data(
         as_text=True
     )
-    assert "Przewoźnik nie pozwala już anulować tej przesyłki" in page
+    # the desk knows InPost's rule (cancel only before the label is bought) and says so without asking
+    assert "Przewoźnik pozwala anulować tylko przed wygenerowaniem etykiety." in page
 
 
 def test_package_presets_are_saved_per_account_and_offered_in_the_form(client, login, account, inpost):

@@ -4,7 +4,15 @@ imports shipping.
 
 Public names: what the views, jobs and the shipping area use.
 """
-from desk.services.billing.invoices.payments import Block, ordering_block  # noqa: E402  (after the ledger)
+from desk.services.billing import bank_import, charges, payouts, profiles, statement, topups, withdrawals
+from desk.services.billing.charges import (
+    cancel_fee,
+    charge_cancel_fee,
+    charge_shipment,
+    charged,
+    refund_shipment,
+)
+from desk.services.billing.invoices.payments import Block, ordering_block  # noqa: E402, I001  (after the ledger)
 from desk.services.billing.ledger import (
     Posting,
     Shortfall,
@@ -17,6 +25,26 @@ from desk.services.billing.ledger import (
 )
 
 __all__ = [
-    "Block", "Posting", "Shortfall", "available", "balance", "grosze", "ledger_sum", "ordering_block", "post",
+    "Block",
+    "ordering_block",
+    "Posting",
+    "bank_import",
+    "payouts",
+    "profiles",
+    "statement",
+    "topups",
+    "withdrawals",
+    "Shortfall",
+    "available",
+    "balance",
+    "cancel_fee",
+    "charge_cancel_fee",
+    "charge_shipment",
+    "charged",
+    "charges",
+    "grosze",
+    "ledger_sum",
+    "post",
     "profile",
+    "refund_shipment",
 ]

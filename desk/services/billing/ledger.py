@@ -33,14 +33,19 @@ CREDITS = frozenset({EntryKind.TOPUP, EntryKind.CANCEL_REFUND, EntryKind.COD_OFF
 
 
 class Shortfall(DeskError):
-    """Not enough balance (plus credit limit) for a debit; nothing was written."""
+    """Not enough balance (plus credit limit) for a debit; nothing was written. `credit` tells an account
+    on invoice (its credit limit ran out) from a prepaid one (its balance ran out)."""
 
-    def __init__(self, *, needed: Decimal, available: Decimal) -> None:
-        super().__init__(
-            N_("Not enough balance: %(needed)s zł needed, %(available)s zł available"
-            " (%(missing)s zł missing)."),
-            needed=needed, available=available, missing=needed - available,
+    def __init__(self, *, needed: Decimal, available: Decimal, credit: bool = False) -> None:
+        message = (
+            N_("Not enough credit: %(needed)s zł needed, %(available)s zł of the credit limit left"
+               " (%(missing)s zł missing).")
+            if credit
+            else N_("Not enough balance: %(needed)s zł needed, %(available)s zł available"
+                    " (%(missing)s zł missing).")
         )
+        super().__init__(message, needed=needed, available=available, missing=needed - available)
+        self.credit = credit
         self.needed = needed
         self.available = available
         self.missing = needed - available
@@ -77,6 +82,7 @@ class Posting:
     reason: str = ""
     actor_id: int | None = None
     enforce_limit: bool = True  # False: the debit is owed whatever the balance (a surcharge, a fee)
+    use_credit: bool = True  # False: only the balance counts, never the credit limit (a withdrawal)
 
 
 def post(posting: Posting) -> LedgerEntry:
@@ -98,9 +104,12 @@ def post(posting: Posting) -> LedgerEntry:
     before = _balance_at(posting.account_id, seq - 1)
     after = before + posting.amount
     if posting.amount < 0 and posting.enforce_limit:
-        available = before + _credit_limit(posting.account_id)
+        credit = _credit_limit(posting.account_id) if posting.use_credit else Decimal("0.00")
+        available = before + credit
         if -posting.amount > available:
-            raise Shortfall(needed=-posting.amount, available=max(available, Decimal("0.00")))
+            raise Shortfall(
+                needed=-posting.amount, available=max(available, Decimal("0.00")), credit=credit > 0
+            )
     entry = LedgerEntry(
         account_id=posting.account_id, seq=seq, kind=posting.kind, amount=posting.amount,
         balance_after=after, key=posting.key, shipment_id=posting.shipment_id,

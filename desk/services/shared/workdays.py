@@ -39,7 +39,7 @@ def working_day_after(day: dt.date) -> dt.date:
 def add_working_days(day: dt.date, count: int) -> dt.date:
     """The `count`-th working day after `day` (`day` itself not counted; count >= 0).
 
-    add_working_days(Wednesday 23 Dec 2026, 5) is Thursday 31 Dec: 24-27 Dec are days off.
+    add_working_days(Wednesday 23 Dec 2026, 5) is Monday 4 Jan 2027: 24-27 Dec and 1-3 Jan are days off.
     """
     if count < 0:
         raise ValueError("count must not be negative")

@@ -36,10 +36,12 @@ from desk.services.shipping.pricing.quotes import (
     quote,
     quotes_for,
 )
+from desk.services.shipping.pricing.quotes import list_for as price_list_for
 from desk.services.shipping.pricing.seed import ensure_public_price_list
 from desk.services.shipping.pricing.validation import PriceFormError
 
 __all__ = [
+    "price_list_for",
     "to_hand_over_count",
     "CSV_MAX_BYTES",
     "ImportPlan",

@@ -9,6 +9,13 @@ Whatever happens next, the row says what is safe:
   and the next look asks the carrier for the key (`find_shipment`) before anything is sent again.
 `deliver_due` is the job that moves every live shipment on; each row is claimed with a compare-and-set
 on `next_check_at`, so two workers never act on the same shipment at once.
+
+Money: the row is committed together with its SHIPMENT_CHARGE, the gross of the quote it was ordered at
+(`billing.charge_shipment`, keyed by the shipment), so a shipment exists only once it is paid for; an
+account whose balance (or credit, on invoice) falls short gets NotPaid and nothing is recorded. A shipment
+without a quote is refused the same way rather than sent free: the price the agent was shown is the
+price charged, and nothing here makes one up. A shipment that ends FAILED or CANCELLED gets back what it
+was charged, in the commit that records its end (`billing.refund_shipment`, keyed, so never twice).
 """
 
 from __future__ import annotations
@@ -66,6 +73,17 @@ class ShipmentRefused(DeskError):
         self.problems = problems
 
 
+class NotPaid(ShipmentRefused):
+    """The account cannot pay for the shipment (its balance, or its credit on invoice, falls short; or the
+    shipment has no price): nothing was recorded or sent. The one problem names the `payment` field; its
+    params are the amounts (needed, available, missing) as plain decimal strings."""
+
+
+def _not_paid(code: str, message: str, **params: object) -> NotPaid:
+    problem = FieldProblem("payment", code, message, {k: str(v) for k, v in params.items()})
+    return NotPaid((problem,), N_("The account cannot pay for this shipment."))
+
+
 class CannotCancel(DeskError):
     """The shipment can no longer be cancelled; the message says why."""
 
@@ -97,11 +115,13 @@ def validate(port_for: PortFor, order: ShipmentOrder) -> None:
 def order_shipment(port_for: PortFor, order: ShipmentOrder, *, agent_id: int | None = None) -> Shipment:
     """Check, record, then send the shipment order once; the same key again returns the same shipment.
 
-    Raises ShipmentRefused (nothing recorded) when the data breaks the carrier's rules.
+    Raises ShipmentRefused (nothing recorded) when the data breaks the carrier's rules, and NotPaid (one of
+    them) when the account cannot pay the quoted price or there is no quote.
     """
     existing = by_key(order.request.idempotency_key)
     if existing is not None:
         return existing
+    price_of(order)
     validate(port_for, order)
     port = port_for(order.carrier, order.account_id)
     shipment = _record(order, agent_id)
@@ -115,8 +135,18 @@ def by_key(key: str) -> Shipment | None:
     return db.session.scalar(select(Shipment).where(Shipment.idempotency_key == key))
 
 
+def price_of(order: ShipmentOrder) -> Decimal:
+    """The gross the shipment is charged: its quote's (NotPaid when there is none)."""
+    gross = (order.quote or {}).get("gross")
+    if gross is None:
+        raise _not_paid("not_priced", "the shipment has no price from the price list")
+    return Decimal(gross)
+
+
 def _record(order: ShipmentOrder, agent_id: int | None) -> Shipment:
+    """Write the shipment row and its charge in one commit (the row alone never lands)."""
     request = order.request
+    price = price_of(order)
     shipment = Shipment(
         account_id=order.account_id,
         order_id=order.order_id,
@@ -125,7 +155,7 @@ def _record(order: ShipmentOrder, agent_id: int | None) -> Shipment:
         idempotency_key=request.idempotency_key,
         request=codec.encode(request),
         quote=order.quote,
-        price_gross=order.price_gross,
+        price_gross=price,
         cod_amount=request.cod.amount if request.cod else None,
         reference=request.reference,
         created_by=agent_id,
@@ -133,6 +163,8 @@ def _record(order: ShipmentOrder, agent_id: int | None) -> Shipment:
     )
     db.session.add(shipment)
     try:
+        db.session.flush()
+        _charge(shipment, price, agent_id)
         db.session.commit()
     except IntegrityError:  # the same form sent twice at once: the other request recorded it
         db.session.rollback()
@@ -141,6 +173,32 @@ def _record(order: ShipmentOrder, agent_id: int | None) -> Shipment:
             raise
         return found
     return shipment
+
+
+def _charge(shipment: Shipment, price: Decimal, agent_id: int | None) -> None:
+    try:
+        billing.charge_shipment(
+            account_id=shipment.account_id, shipment_id=shipment.id, gross=price, actor_id=agent_id,
+            reference=shipment.reference,
+        )
+    except billing.Shortfall as short:
+        db.session.rollback()
+        code = "credit_shortfall" if short.credit else "shortfall"
+        raise _not_paid(
+            code, str(short), needed=short.needed, available=short.available, missing=short.missing
+        ) from short
+
+
+def settle(shipment: Shipment) -> None:
+    """Refund a shipment that ended without being carried (FAILED, CANCELLED); no commit. Keyed: a
+    shipment is refunded once, however often its end is reported."""
+    if shipment.status is ShipmentStatus.FAILED:
+        reason = billing.charges.REFUSED
+    elif shipment.status is ShipmentStatus.CANCELLED:
+        reason = billing.charges.CANCELLED
+    else:
+        return
+    billing.refund_shipment(account_id=shipment.account_id, shipment_id=shipment.id, reason=reason)
 
 
 def _send(port: CarrierPort, shipment: Shipment) -> None:
@@ -163,6 +221,7 @@ def _send(port: CarrierPort, shipment: Shipment) -> None:
         _fail(shipment, exc, ())
     else:
         apply(shipment, result)
+    settle(shipment)
     db.session.commit()
 
 
@@ -222,6 +281,7 @@ def check(port_for: PortFor, shipment: Shipment) -> None:
     except CarrierError as exc:  # the carrier cannot answer now: the same question later
         shipment.last_error = str(exc)
         shipment.next_check_at = utcnow() + CHECK_SOON * 3
+    settle(shipment)
     db.session.commit()
 
 
@@ -241,8 +301,10 @@ def deliver_due(port_for: PortFor, *, limit: int = 100) -> dict[str, int]:
     return dict(outcomes)
 
 
-def cancel(port_for: PortFor, shipment: Shipment) -> Shipment:
-    """Cancel at the carrier; CannotCancel says why not (handed over, bought, never for this carrier)."""
+def cancel(port_for: PortFor, shipment: Shipment, *, commit: bool = True) -> Shipment:
+    """Cancel at the carrier and refund what the shipment was charged; CannotCancel says why not (handed
+    over, bought, never for this carrier). The desk's cancellation rules (the cutoff, the fee) are in
+    shipping.cancellation, which calls this with `commit=False` to add the fee to the same commit."""
     if shipment.status is ShipmentStatus.CANCELLED:
         return shipment
     if (
@@ -264,5 +326,7 @@ def cancel(port_for: PortFor, shipment: Shipment) -> Shipment:
         shipment.status = ShipmentStatus.CANCELLED
         shipment.cancelled_at = utcnow()
         shipment.next_check_at = None
-    db.session.commit()
+    settle(shipment)
+    if commit:
+        db.session.commit()
     return shipment

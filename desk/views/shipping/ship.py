@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal as babel_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from desk.models import Role
 from desk.models.shipment import LIVE, BatchItemStatus
 from desk.orm import utcnow
 from desk.services import accounts as account_area
 from desk.services.errors import N_, DeskError, NotFoundError, ValidationError
-from desk.services.shipping import bulk, dispatch, forms, points, prefill, presets, service_names
+from desk.services.shipping import (
+    bulk,
+    cancellation,
+    dispatch,
+    forms,
+    points,
+    prefill,
+    presets,
+    service_names,
+)
 from desk.services.shipping.tracking import promises
 from desk.views.access import visible_account_ids
 from desk.views.carrier_labels import FOR_SHIPPING, problem_text, stored_problem_text
@@ -18,6 +29,7 @@ from desk.views.catalog import translated
 from desk.views.errors import message_for
 from desk.views.forms import new_key
 from desk.views.query_args import db_id
+from desk.wiring.billing import billing_policy
 from desk.wiring.carriers import BROKER_CARRIERS, get_carriers
 
 bp = Blueprint("ship", __name__, url_prefix="/ship")
@@ -160,8 +172,12 @@ def shipment(shipment_id: int):
         (c.carrier, c.code): c.name
         for c in forms.service_choices(_ports(), found.account_id, (found.carrier,))
     }
+    option = cancellation.cancel_option(
+        _ports(), found, now=utcnow(), policy=billing_policy(), by_admin=current_user.role == Role.ADMIN
+    )
     return render_template(
-        "ship/shipment.html", shipment=found, service_name=names.get((found.carrier, found.service))
+        "ship/shipment.html", shipment=found, service_name=names.get((found.carrier, found.service)),
+        cancel=option, cancel_reason=_(option.reason, **option.params) if option.reason else "",
     )
 
 
@@ -176,14 +192,22 @@ def check_now(shipment_id: int):
 
 @bp.post("/<int:shipment_id>/cancel")
 def cancel(shipment_id: int):
-    """Cancel at the carrier, or say why it cannot be done."""
+    """Cancel on the broker's terms (free before the cutoff, an administrator's fee after it) with the
+    refund, or say why it cannot be done."""
     found = _shipment(shipment_id)
     try:
-        dispatch.cancel(_ports(), found)
+        done = cancellation.cancel_shipment(
+            _ports(), found, now=utcnow(), policy=billing_policy(),
+            by_admin=current_user.role == Role.ADMIN, actor_id=current_user.id,
+        )
     except dispatch.CannotCancel as refused:
         flash(message_for(refused), "error")
     else:
         flash(_("The shipment was cancelled."), "success")
+        if done.fee:
+            flash(_("Refunded %(refund)s zł, charged the cancellation fee of %(fee)s zł.",
+                    refund=babel_decimal(done.refund, format="#,##0.00"),
+                    fee=babel_decimal(done.fee, format="#,##0.00")), "info")
     return redirect(url_for(".shipment", shipment_id=found.id))
 
 

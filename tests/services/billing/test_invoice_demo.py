@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from desk.demo_billing import prepare_invoices
+from desk.demo_invoices import prepare_invoices
 from desk.extensions import db
 from desk.models import Invoice, InvoiceState, SellerAccount
 from desk.orm import utcnow

@@ -12,6 +12,7 @@ from desk.extensions import db
 from desk.models import Order, SellerAccount
 from desk.services.shipping import ensure_public_price_list, presets
 from desk.wiring.carriers import get_carriers
+from tests.billing_helpers import fund
 
 CREATE = "POST /v1/organizations/{org_id}/shipments"
 TODAY = dt.date(2026, 12, 3)
@@ -38,6 +39,7 @@ def make_account() -> SellerAccount:
         weight_kg="1",
         template="small",
     )
+    fund(account.id, "100000.00")  # each shipment is paid from the balance when it is recorded
     return account
 
 

@@ -6,9 +6,11 @@ import itertools
 
 from desk.extensions import db
 from desk.models import Order, OrderLine, SellerAccount, ShipmentStatus
+from desk.services import billing
 from desk.services.shipping import dispatch
 from desk.services.shipping.dispatch import ShipmentOrder
 from desk.wiring.carriers import FAKE_CARRIERS, get_carriers
+from tests.billing_helpers import fund, quoted
 from tests.integrations.carriers.helpers import request
 
 _keys = itertools.count(1)
@@ -74,13 +76,17 @@ def labelled(
     port_for = port_for_app(app)
     key = f"closeout-{next(_keys)}"
     changes = {"service": "inpost_courier_standard", "idempotency_key": key, "dropoff_point": dropoff}
+    if billing.balance(account.id) < 100:
+        fund(account.id)
     shipment = dispatch.order_shipment(
         port_for,
-        ShipmentOrder(
-            account_id=account.id,
-            carrier="inpost",
-            request=request(**changes),
-            order_id=order.id if order else None,
+        quoted(
+            ShipmentOrder(
+                account_id=account.id,
+                carrier="inpost",
+                request=request(**changes),
+                order_id=order.id if order else None,
+            )
         ),
     )
     for _ in range(3 if confirm else 0):

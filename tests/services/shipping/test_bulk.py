@@ -4,7 +4,6 @@ exactly once (the carriers' fakes run in-process over loopback; no mocks)."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 from decimal import Decimal
 
 import pytest
@@ -211,15 +210,15 @@ def test_three_hundred_orders_go_through_the_worker(account, port_for, inpost):
     ]
     db.session.add_all(orders)
     db.session.commit()
-    started = time.monotonic()
     rows = bulk.preview([o.id for o in orders], None, port_for)  # what the preview page computes
-    assert len(rows) == 300 and all(row.ok for row in rows) and time.monotonic() - started < 10
+    assert len(rows) == 300 and all(row.ok for row in rows)
     batch = bulk.start([o.id for o in orders], None, port_for, key="k300")
     assert batch.total == 300
     rounds = 0
     while bulk.run_due(port_for, limit=50)["sent"]:
         rounds += 1
-    assert rounds == 6 and time.monotonic() - started < 40
+    # speed is measured by benchmarks/shipping_bench.py, not here: here every parcel goes exactly once
+    assert rounds == 6
     assert db.session.scalar(select(func.count(Shipment.id))) == 300 and inpost.harness.count(CREATE) == 300
     assert (
         db.session.scalar(

@@ -12,6 +12,7 @@ from desk import demo_shipping
 from desk.extensions import db
 from desk.models import Order, PackagePreset, SellerAccount, Shipment
 from desk.services.shipping import ensure_public_price_list
+from tests.billing_helpers import fund
 
 METHODS = (
     "Allegro Paczkomaty InPost",
@@ -51,6 +52,7 @@ def test_a_third_of_the_fitting_orders_leave_as_parcels_and_presets_are_made_onc
     db.session.commit()
     demo_shipping.prepare_presets(account.id)
     demo_shipping.prepare_presets(account.id)
+    fund(account.id)
     ensure_public_price_list(today=dt.date(2026, 1, 1))
     assert len(db.session.scalars(select(PackagePreset)).all()) == 2
     shipped = demo_shipping.ship_some_orders(app, account.id)

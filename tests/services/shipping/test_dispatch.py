@@ -14,6 +14,7 @@ from desk.models import SellerAccount, Shipment, ShipmentStatus
 from desk.services.shipping import dispatch
 from desk.services.shipping.dispatch import ShipmentOrder, ShipmentRefused
 from desk.wiring.carriers import FAKE_CARRIERS, get_carriers
+from tests.billing_helpers import fund, quoted
 from tests.integrations.carriers.helpers import RECEIVER, request
 
 CREATE = "POST /v1/organizations/{org_id}/shipments"
@@ -24,6 +25,7 @@ def account(app) -> SellerAccount:
     account = SellerAccount(name="Sklep wysyłkowy")
     db.session.add(account)
     db.session.commit()
+    fund(account.id)
     return account
 
 
@@ -47,7 +49,7 @@ def courier(key: str = "form-1", **changes) -> dispatch.ShipmentRequest:
 
 
 def order(account, key: str = "form-1", **changes) -> ShipmentOrder:
-    return ShipmentOrder(account_id=account.id, carrier="inpost", request=courier(key, **changes))
+    return quoted(ShipmentOrder(account_id=account.id, carrier="inpost", request=courier(key, **changes)))
 
 
 def test_a_shipment_is_recorded_sent_and_confirmed_with_its_waybill(account, port_for, inpost):

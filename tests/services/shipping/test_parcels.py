@@ -16,6 +16,7 @@ from desk.services.shipping import dispatch
 from desk.services.shipping.tracking import events as tracking
 from desk.services.shipping.tracking import export, parcels
 from desk.services.shipping.tracking.stuck import StuckRules
+from tests.billing_helpers import quoted
 from tests.services.shipping.parcel_rows import WARSAW, event, make_order, make_shipment, warsaw
 from tests.services.shipping.test_dispatch import account, courier, inpost, port_for  # noqa: F401 (fixtures)
 
@@ -29,8 +30,8 @@ def shipped(account, port_for, inpost):  # noqa: F811
     """An order with one InPost parcel, confirmed by the fake, and two tracking events read from it."""
     order = make_order(account)
     shipment = dispatch.order_shipment(
-        port_for, dispatch.ShipmentOrder(account_id=account.id, carrier="inpost", request=courier(),
-                                         order_id=order.id),
+        port_for, quoted(dispatch.ShipmentOrder(account_id=account.id, carrier="inpost", request=courier(),
+                                                order_id=order.id)),
     )
     while shipment.status is not ShipmentStatus.CONFIRMED:
         dispatch.check(port_for, shipment)

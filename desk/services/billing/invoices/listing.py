@@ -62,6 +62,12 @@ def find(account_ids: set[int] | None, filters: Filters, *, today: dt.date) -> t
     return found, len(rows) > PAGE
 
 
+def recent(account_id: int, *, today: dt.date, limit: int = 5) -> list[Row]:
+    """The account's newest invoices (for its billing page), with what is still due on each."""
+    rows, _more = find({account_id}, Filters(account_id=account_id), today=today)
+    return rows[:limit]
+
+
 def _month(value: str) -> tuple[int, int] | None:
     try:
         year, month = (int(part) for part in value.split("-"))
