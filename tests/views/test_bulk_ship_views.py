@@ -55,7 +55,8 @@ def test_the_preview_shows_each_row_and_its_problems_in_polish(client, agent, ac
     assert response.status_code == 200
     assert "Odbiorca, kod pocztowy: musi mieć postać 00-950." in html
     assert "Żaden przewoźnik nie pasuje do sposobu dostawy Odbiór osobisty" in html
-    assert html.count('name="send"') == 1 and f'name="send" value="{good.id}"' in html
+    assert html.count('name="send"') == 2 and f'name="send" value="{good.id}"' in html
+    assert f'name="send" value="{wrong.id}"' in html and "wiersz do poprawienia" in html  # fixed later
     assert "INPOST" in html and "Karton" in html and "zł" in html
     assert "Anna Sprzedawczyni" in html
     assert inpost.harness.count(CREATE) == 0

@@ -57,8 +57,15 @@ FIXABLE = (
     "receiver_postcode",
     "receiver_city",
     "receiver_phone",
+    "receiver_email",
     "target_point",
 )
+
+
+def fixable_field(path: str) -> bool:
+    """Whether a carrier's problem with the field `path` ("receiver.postcode") is one the batch page's
+    retry form corrects."""
+    return path.replace(".", "_") in FIXABLE
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,16 @@ class Row:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def fixable(self) -> bool:
+        """Whether every problem is a carrier's problem the batch page corrects (the receiver, the
+        point): such a row joins the batch as one to correct, and nothing is sent for it before."""
+        return (
+            bool(self.problems)
+            and self.request is not None
+            and all(p.carrier is not None and fixable_field(p.carrier.field) for p in self.problems)
+        )
 
     @property
     def cod_amount(self) -> Decimal | None:
@@ -283,9 +300,10 @@ def start(
     excluded: Iterable[int] = (),
     today: dt.date | None = None,
 ) -> ShipmentBatch:
-    """Record a batch of the rows without problems (minus the ones the agent left out), each priced and
-    checked again now; the worker sends them. The same `key` again returns the batch already recorded.
-    Commits."""
+    """Record a batch of the rows the agent kept, each priced and checked again now: rows without
+    problems wait for the worker; rows whose only problems the batch page corrects (see `Row.fixable`)
+    join as failed rows keeping those problems, sent only once corrected. The same `key` again returns
+    the batch already recorded. Commits."""
     key = (key or "").strip()[:64]
     if not key:
         raise ValidationError(N_("The form is damaged. Reload the page and try again."))
@@ -296,29 +314,15 @@ def start(
     rows = [
         row
         for row in preview(order_ids, account_ids, port_for, sender, preset, today=today)
-        if row.ok and row.order.id not in left_out
+        if (row.ok or row.fixable) and row.order.id not in left_out
     ]
     if not rows:
         raise ValidationError(N_("None of the selected orders can be sent; correct the problems first."))
-    now = utcnow()
     batch = ShipmentBatch(key=key, created_by=agent_id, state=BatchState.QUEUED, total=len(rows))
-    for row in rows:
-        assert row.request is not None and row.quote is not None and row.quote.priced
-        item_key = f"bulk-{uuid.uuid4().hex}"
-        batch.items.append(
-            ShipmentBatchItem(
-                order_id=row.order.id,
-                account_id=row.order.account_id,
-                carrier=row.carrier,
-                service=row.service,
-                request=codec.encode(dataclasses.replace(row.request, idempotency_key=item_key)),
-                quote=row.quote.to_snapshot(),
-                price_gross=row.quote.gross,
-                idempotency_key=item_key,
-                status=BatchItemStatus.WAITING,
-                next_try_at=now,
-            )
-        )
+    batch.items.extend(_item(row, utcnow()) for row in rows)
+    batch.failed_count = sum(not row.ok for row in rows)
+    if all(not row.ok for row in rows):
+        batch.state = BatchState.DONE  # nothing for the worker until a row is corrected
     db.session.add(batch)
     try:
         db.session.commit()
@@ -329,6 +333,27 @@ def start(
             raise
         return found
     return batch
+
+
+def _item(row: Row, now: dt.datetime) -> ShipmentBatchItem:
+    """A row as a batch item under a key of its own: waiting when it has no problems, else failed with
+    the carrier's problems (its order was never sent)."""
+    assert row.request is not None and row.quote is not None
+    item_key = f"bulk-{uuid.uuid4().hex}"
+    priced = row.quote.priced
+    return ShipmentBatchItem(
+        order_id=row.order.id,
+        account_id=row.order.account_id,
+        carrier=row.carrier,
+        service=row.service,
+        request=codec.encode(dataclasses.replace(row.request, idempotency_key=item_key)),
+        quote=row.quote.to_snapshot() if priced else None,
+        price_gross=row.quote.gross if priced else None,
+        idempotency_key=item_key,
+        status=BatchItemStatus.WAITING if row.ok else BatchItemStatus.FAILED,
+        problems=None if row.ok else _problems_json(p.carrier for p in row.problems if p.carrier),
+        next_try_at=now if row.ok else None,
+    )
 
 
 def claim_due(now: dt.datetime, *, limit: int = 50) -> list[ShipmentBatchItem]:
@@ -470,7 +495,7 @@ def fixable_values(item: ShipmentBatchItem) -> dict[str, str]:
     request = codec.decode(item.request)
     values = {
         f"receiver_{name}": getattr(request.receiver, name)
-        for name in ("name", "street", "postcode", "city", "phone")
+        for name in ("name", "street", "postcode", "city", "phone", "email")
     }
     return values | {"target_point": request.target_point}
 

@@ -63,14 +63,18 @@ def test_a_batch_sends_each_item_once(account, port_for, inpost):
     orders = [make_order(account) for _ in range(3)]
     wrong = bad_postcode(account)
     batch = bulk.start([o.id for o in orders] + [wrong.id], None, port_for, key="k1", agent_id=None)
-    assert batch.total == 3 and batch.state is BatchState.QUEUED  # the row with a problem stays out
+    assert batch.total == 4 and batch.state is BatchState.QUEUED
+    (to_fix,) = [item for item in batch.items if item.order_id == wrong.id]  # joins as a row to correct
+    assert to_fix.status is BatchItemStatus.FAILED and to_fix.next_try_at is None and to_fix.attempts == 0
+    assert [p["field"] for p in to_fix.problems] == ["receiver.postcode"] and batch.failed_count == 1
     assert bulk.start([o.id for o in orders], None, port_for, key="k1").id == batch.id  # posted twice
     assert bulk.run_due(port_for) == {"sent": 3, "failed": 0}
     assert bulk.run_due(port_for) == {"sent": 0, "failed": 0}  # nothing is taken twice
     assert inpost.harness.count(CREATE) == 3 and db.session.scalar(select(func.count(Shipment.id))) == 3
     db.session.refresh(batch)
-    assert batch.state is BatchState.DONE and batch.sent_count == 3
-    assert all(item.shipment.idempotency_key == item.idempotency_key for item in batch.items)
+    assert batch.state is BatchState.DONE and (batch.sent_count, batch.failed_count) == (3, 1)
+    sent = [item for item in batch.items if item.status is BatchItemStatus.SENT]
+    assert len(sent) == 3 and all(item.shipment.idempotency_key == item.idempotency_key for item in sent)
     # the same orders again: they already have a shipment
     rows = bulk.preview([o.id for o in orders], None, port_for)
     assert all(not row.ok for row in rows)
