@@ -51,6 +51,11 @@ CLAIM = dt.timedelta(minutes=2)  # how long a worker holds an item it is sending
 RETRY_SOON = dt.timedelta(seconds=30)  # a carrier that could not be asked is asked again this much later
 MAX_ATTEMPTS = 5
 DONE_SHIPMENTS = (ShipmentStatus.FAILED, ShipmentStatus.CANCELLED)  # these do not stop a new shipment
+TAKEN_MEANWHILE = N_(
+    "Another send took some of these orders a moment ago, so nothing was queued. Check them again: "
+    "the preview shows which orders already have a shipment."
+)
+ALREADY_SHIPPED = N_("This order already has a shipment.")
 FIXABLE = (
     "receiver_name",
     "receiver_street",
@@ -219,7 +224,7 @@ def _row(
     draft = prefill.draft_for(order)
     row = Row(order=order, preset=preset)
     if busy:
-        row.problems.append(Problem(N_("This order already has a shipment.")))
+        row.problems.append(Problem(ALREADY_SHIPPED))
     if draft.fit is None:
         row.problems.append(
             Problem(
@@ -326,12 +331,14 @@ def start(
     db.session.add(batch)
     try:
         db.session.commit()
-    except IntegrityError:  # the same confirmation posted twice at once: the other one recorded it
+    except IntegrityError:
         db.session.rollback()
         found = db.session.scalar(select(ShipmentBatch).where(ShipmentBatch.key == key))
-        if found is None:
-            raise
-        return found
+        if found is not None:  # the same confirmation posted twice at once: the other one recorded it
+            return found
+        # another send queued one of these orders between this one's check and its commit: the
+        # database keeps one live item per order (uq_shipment_batch_item_live_order)
+        raise ValidationError(TAKEN_MEANWHILE) from None
     return batch
 
 
@@ -398,6 +405,10 @@ def _send(port_for: dispatch.PortFor, item: ShipmentBatchItem) -> None:
     if not _renew(item):
         return
     db.session.refresh(item)
+    if _shipped_meanwhile(item):  # not an attempt: nothing goes to the carrier
+        _failed(item, ALREADY_SHIPPED, None)
+        db.session.commit()
+        return
     item.attempts += 1
     batch = item.batch
     if batch.state is BatchState.QUEUED:
@@ -442,6 +453,25 @@ def _send(port_for: dispatch.PortFor, item: ShipmentBatchItem) -> None:
             item.problems = None
             item.next_try_at = None
     db.session.commit()
+
+
+def _shipped_meanwhile(item: ShipmentBatchItem) -> bool:
+    """Whether the item's order got a live shipment under another key since the item was queued (from
+    its page, or a batch queued while this item's earlier attempt was being sent): never a second one."""
+    if item.order_id is None:
+        return False
+    return (
+        db.session.scalar(
+            select(Shipment.id)
+            .where(
+                Shipment.order_id == item.order_id,
+                Shipment.status.not_in(DONE_SHIPMENTS),
+                Shipment.idempotency_key != item.idempotency_key,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def _failed(item: ShipmentBatchItem, error: str, problems: list[dict] | None) -> None:
@@ -517,7 +547,7 @@ def retry_item(
     if item.status is not BatchItemStatus.FAILED:
         raise ValidationError(N_("Only a failed row can be sent again."))
     if item.order_id is not None and item.order_id in _busy_orders([item.order_id]):
-        raise ValidationError(N_("This order already has a shipment."))  # sent since, from elsewhere
+        raise ValidationError(ALREADY_SHIPPED)  # sent since, from elsewhere
     request = codec.decode(item.request)
     receiver = dataclasses.replace(
         request.receiver,
@@ -553,7 +583,11 @@ def retry_item(
     item.error = None
     item.problems = None
     item.next_try_at = utcnow()
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # another batch queued the order since the check above
+        db.session.rollback()
+        raise ValidationError(N_("This order is being sent in another batch right now.")) from None
     refresh(item.batch_id)
     return item
 
