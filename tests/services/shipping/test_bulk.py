@@ -21,6 +21,7 @@ from desk.models import (
     ShipmentStatus,
 )
 from desk.orm import utcnow
+from desk.services.errors import NotFoundError, ValidationError
 from desk.services.shipping import bulk, codec
 from desk.services.shipping.dispatch import ShipmentRefused
 from desk.wiring.carriers import FAKE_CARRIERS
@@ -83,7 +84,7 @@ def test_a_batch_sends_each_item_once(account, port_for, inpost):
 def test_an_order_already_in_a_batch_is_not_queued_again(account, port_for, inpost):
     order = make_order(account)
     bulk.start([order.id], None, port_for, key="first")
-    with pytest.raises(bulk.ValidationError):
+    with pytest.raises(ValidationError):
         bulk.start([order.id], None, port_for, key="second")  # another tab, another key
     bulk.run_due(port_for)
     assert inpost.harness.count(CREATE) == 1
@@ -124,7 +125,7 @@ def test_a_second_worker_does_not_take_items_another_one_holds(account, port_for
     bulk.start([order.id], None, port_for, key="two")
     (held,) = bulk.claim_due(utcnow())  # worker A took it and is busy elsewhere
     assert bulk.run_due(port_for) == {"sent": 0, "failed": 0}  # worker B finds nothing to do
-    bulk._send(port_for, held)
+    bulk.send_item(port_for, held)
     assert held.status is BatchItemStatus.SENT and inpost.harness.count(CREATE) == 1
 
 
@@ -135,7 +136,7 @@ def test_a_failed_row_is_not_retried_once_its_order_was_sent_another_way(account
     bulk.run_due(port_for)
     bulk.start([order.id], None, port_for, key="second")  # a failed row does not hold its order back
     bulk.run_due(port_for)
-    with pytest.raises(bulk.ValidationError):
+    with pytest.raises(ValidationError):
         bulk.retry_item(batch.items[0].id, None, port_for, {})
     assert (
         db.session.scalar(select(func.count(Shipment.id)).where(Shipment.status != ShipmentStatus.FAILED))
@@ -187,9 +188,9 @@ def test_other_accounts_are_out_of_reach(account, port_for, inpost):
     order = make_order(account)
     assert bulk.preview([order.id], {other.id}, port_for) == []
     batch = bulk.start([order.id], None, port_for, key="k4")
-    with pytest.raises(bulk.NotFoundError):
+    with pytest.raises(NotFoundError):
         bulk.batch_of(batch.id, {other.id})
-    with pytest.raises(bulk.NotFoundError):
+    with pytest.raises(NotFoundError):
         bulk.retry_item(batch.items[0].id, {other.id}, port_for, {})
 
 

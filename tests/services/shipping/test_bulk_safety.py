@@ -4,6 +4,7 @@ sends no item whose order was shipped another way meanwhile."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
 import pytest
@@ -14,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from desk.extensions import db
 from desk.models import BatchItemStatus, SellerAccount, Shipment, ShipmentBatch, ShipmentBatchItem
 from desk.services.errors import ValidationError
-from desk.services.shipping import bulk, dispatch
+from desk.services.shipping import bulk, codec, dispatch
 from desk.wiring.carriers import FAKE_CARRIERS
 from tests.services.shipping.bulk_helpers import CREATE, make_account, make_order, ports
 
@@ -139,10 +140,10 @@ def test_an_item_whose_order_was_shipped_from_its_page_meanwhile_is_not_sent(acc
     order = make_order(account)
     batch = bulk.start([order.id], None, port_for, key="queued")
     (item,) = batch.items
-    request = bulk.codec.decode(item.request)
+    request = codec.decode(item.request)
     from_page = dispatch.ShipmentOrder(
         account_id=account.id, carrier="inpost", order_id=order.id,
-        request=bulk.dataclasses.replace(request, idempotency_key="from-the-order-page"),
+        request=dataclasses.replace(request, idempotency_key="from-the-order-page"),
     )
     dispatch.order_shipment(port_for, from_page)
     assert bulk.run_due(port_for) == {"sent": 0, "failed": 1}
@@ -173,7 +174,7 @@ def test_a_retry_that_races_a_new_batch_of_its_order_is_refused(app, account, po
     with pytest.raises(ValidationError) as refused:
         bulk.retry_item(failed.id, None, racing_port, {"receiver_postcode": "31-000"})
     assert errors == [] and isinstance(outcomes[0], int)
-    assert refused.value.message == "This order is being sent in another batch right now."
+    assert refused.value.message == bulk.IN_ANOTHER_BATCH
     db.session.expire_all()
     assert db.session.get(ShipmentBatchItem, failed.id).status is BatchItemStatus.FAILED
     assert bulk.run_due(port_for) == {"sent": 1, "failed": 0}
