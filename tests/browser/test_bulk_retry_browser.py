@@ -65,8 +65,9 @@ def test_twenty_orders_one_bad_address_corrected_and_sent_alone(app, live_desk, 
 
     page.fill(f"#fix-{item.id}-receiver_postcode", "3000")  # still wrong: refused next to the row
     page.click("tr.item-fix form.bulk-fix button[type=submit]")
-    page.wait_for_selector("ul.fix-errors")
-    assert PROBLEM in page.inner_text("ul.fix-errors")
+    errors = f"#fix-{item.id}-receiver_postcode-errors"  # next to the postcode it is about
+    page.wait_for_selector(errors)
+    assert PROBLEM in page.inner_text(errors)
     assert page.input_value(f"#fix-{item.id}-receiver_postcode") == "3000"  # what was typed is kept
     shot(page, "bulk-20-correction-refused")
 

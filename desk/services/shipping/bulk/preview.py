@@ -23,7 +23,6 @@ from integrations.carriers import (
     CashOnDelivery,
     CodSink,
     FieldProblem,
-    ParcelSpec,
     ShipmentRequest,
 )
 
@@ -197,11 +196,7 @@ def _row(
         service=draft.fit.service,
         sender=sender,
         receiver=draft.receiver,
-        parcels=(
-            ParcelSpec(
-                preset.length_mm, preset.width_mm, preset.height_mm, preset.weight_g, template=preset.template
-            ),
-        ),
+        parcels=(presets.spec_of(preset),),
         idempotency_key=key or f"preview-{order.id}",
         reference=(order.allegro_id or "")[:20],
         target_point=draft.target_point,
