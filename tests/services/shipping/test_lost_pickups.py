@@ -5,6 +5,7 @@ the call back once it has settled, and a carrier that cannot be asked is settled
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -151,3 +152,33 @@ def test_an_agent_who_learns_the_carrier_has_no_such_call_may_call_once_more(app
     ) == 1
     with pytest.raises(PickupFormError):  # the first form again: its parcels have their courier
         pickups.order_pickup(port_for, first_form)
+
+
+def test_two_requests_resending_one_lost_call_at_once_call_one_courier(app, inpost, port_for, account):
+    shipments = [labelled(app, account), labelled(app, account)]
+    order = form(port_for, account, shipments, "form-1")
+    inpost.harness.drop_before(DISPATCH)  # never arrived
+    assert pickups.order_pickup(port_for, order).status is PickupStatus.CHECKING
+    barrier = threading.Barrier(2)
+    outcomes: list = []
+    errors: list = []
+
+    def resend() -> None:
+        with app.app_context():
+            try:
+                barrier.wait(timeout=30)
+                outcomes.append(pickups.order_pickup(port_for, order, now=later()).status)
+            except BaseException as exc:  # noqa: BLE001  (reported below)
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=resend) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == [] and len(outcomes) == 2
+    assert len(inpost.dispatch_orders) == 1 and inpost.harness.count(DISPATCH) == 2  # dropped + one
+    db.session.expire_all()
+    assert db.session.scalar(select(Pickup)).status is PickupStatus.ORDERED

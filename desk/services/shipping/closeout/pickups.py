@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from desk.extensions import db
@@ -45,6 +45,7 @@ from integrations.carriers import (
 SENDER_FIELDS = ("name", "street", "city", "postcode", "phone", "email")
 LAST_CALL = dt.time(15)  # assumed: after this a same-day courier is rarely still to be had
 TAKEN = (PickupStatus.ORDERED, PickupStatus.CHECKING)  # a shipment in such a call is not called for again
+SENDABLE = (PickupStatus.ORDERING, PickupStatus.FAILED)  # a call in these states may be sent (again)
 
 
 class PickupFormError(DeskError):
@@ -250,18 +251,32 @@ def _record(
     shipments: Sequence[Shipment],
     agent_id: int | None,
 ) -> Pickup:
-    pickup = existing or Pickup(
-        account_id=order.account_id, carrier=order.carrier, idempotency_key=order.idempotency_key
+    values = {
+        "status": PickupStatus.ORDERING,
+        "day": order.day,
+        "asked_start": window.start,
+        "asked_end": window.end,
+        "proposal_id": window.proposal_id,
+        "shipment_ids": [s.id for s in shipments],
+        "address": dataclasses.asdict(address),
+    }
+    if existing is not None:  # changed only while nobody sends it (a twin request may be doing so)
+        db.session.execute(
+            update(Pickup)
+            .where(Pickup.id == existing.id, Pickup.status.in_(SENDABLE))
+            .values(**values, created_by=existing.created_by or agent_id)
+        )
+        db.session.commit()
+        db.session.refresh(existing)
+        return existing
+    pickup = Pickup(
+        account_id=order.account_id,
+        carrier=order.carrier,
+        idempotency_key=order.idempotency_key,
+        created_by=agent_id,
+        **values,
     )
-    pickup.status = PickupStatus.ORDERING
-    pickup.day = order.day
-    pickup.asked_start, pickup.asked_end = window.start, window.end
-    pickup.proposal_id = window.proposal_id
-    pickup.shipment_ids = [s.id for s in shipments]
-    pickup.address = dataclasses.asdict(address)
-    pickup.created_by = pickup.created_by or agent_id
-    if existing is None:
-        db.session.add(pickup)
+    db.session.add(pickup)
     try:
         db.session.commit()
     except IntegrityError:  # the same form twice at once: the other request recorded it
@@ -274,12 +289,17 @@ def _record(
 
 
 def _send(port: CarrierPort, pickup: Pickup, request: PickupRequest) -> None:
-    """One call: CHECKING is committed before it leaves, so a lost answer is never followed by a second."""
-    pickup.status = PickupStatus.CHECKING
-    pickup.attempts += 1
-    pickup.last_error = None
-    pickup.sent_at = utcnow()
+    """One call: CHECKING is committed before it leaves, so a lost answer is never followed by a second;
+    taken with a compare-and-set, so of two requests sending the same call only one sends it."""
+    taken = db.session.execute(
+        update(Pickup)
+        .where(Pickup.id == pickup.id, Pickup.status == PickupStatus.ORDERING)
+        .values(status=PickupStatus.CHECKING, attempts=Pickup.attempts + 1, last_error=None, sent_at=utcnow())
+    )
     db.session.commit()
+    db.session.refresh(pickup)
+    if taken.rowcount != 1:
+        return  # a twin request is sending this very call
     try:
         result = port.order_pickup(request)
     except (CarrierUnavailable, CarrierRateLimited) as exc:  # certainly not received: safe to send again
