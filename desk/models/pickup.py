@@ -49,6 +49,9 @@ class Pickup(db.Model):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
     created_at: Mapped[created_at]
     ordered_at: Mapped[dt.datetime | None]
+    # when the call last left: a lost answer is read back only a while later, so a call the carrier may
+    # still be applying is never taken for one that did not arrive
+    sent_at: Mapped[dt.datetime | None]
 
     @property
     def shown_start(self) -> dt.datetime:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.extensions import db
@@ -174,7 +174,18 @@ class ShipmentBatchItem(db.Model):
     shipment's idempotency key, so a retry or a second worker finds the same shipment, never a new one."""
 
     __tablename__ = "shipment_batch_item"
-    __table_args__ = (Index("ix_shipment_batch_item_status_next", "status", "next_try_at"),)
+    __table_args__ = (
+        Index("ix_shipment_batch_item_status_next", "status", "next_try_at"),
+        # One order is queued or being sent by one item at a time, whatever the number of tabs, batches
+        # and web processes: the database refuses the second (the enum is stored by its names).
+        Index(
+            "uq_shipment_batch_item_live_order",
+            "order_id",
+            unique=True,
+            postgresql_where=text("status IN ('WAITING', 'SENDING')"),
+            sqlite_where=text("status IN ('WAITING', 'SENDING')"),
+        ),
+    )
 
     id: Mapped[intpk]
     batch_id: Mapped[int] = mapped_column(ForeignKey("shipment_batch.id", ondelete="CASCADE"), index=True)

@@ -24,6 +24,7 @@ from desk.views.errors import flashing_errors, message_for, write_error
 from desk.views.forms import flash_outcome, new_key, posted_key
 from desk.views.query_args import date_range, db_id, page_links, parse_id
 from desk.views.security import safe_redirect_target
+from desk.views.shipping import parcel_labels
 from desk.wiring import get_allegro, get_caches, settings
 from desk.wiring.parcels import stuck_rules
 
@@ -105,6 +106,7 @@ def _detail(
     if not any(carrier_id == "OTHER" for carrier_id, _name in carriers):
         # A typed carrier name stays possible even while Allegro's list cannot be read.
         options.append(("OTHER", _("Other carrier")))
+    parcels = shipping_parcels.order_parcels(order_id, visible_account_ids(), stuck_rules())
     return render_template(
         "orders/detail.html",
         detail=detail,
@@ -118,10 +120,17 @@ def _detail(
         tag_form=tag_form,
         conversations=issues.conversations_for_order(order_id, visible_account_ids()),
         failed_messages=issues.failed_starts(order_id, visible_account_ids()),
-        message_form=message_form or {"key": new_key()},
+        message_form=message_form or _noted(parcels, parse_id(request.args.get("note"))),
         message_limits=_message_limits(),
-        parcels=shipping_parcels.order_parcels(order_id, visible_account_ids(), stuck_rules()),
+        parcels=parcels,
     ), code
+
+
+def _noted(parcels: list, parcel_id: int | None) -> dict[str, Any]:
+    """A fresh message form; with `?note=<parcel id>` of a stuck parcel of the order, its text is the
+    parcel's note for the buyer (the agent reads it, changes it if needed, and sends it)."""
+    found = next((p for p in parcels if p.id == parcel_id and p.stuck_reason), None)
+    return {"key": new_key()} | ({"text": parcel_labels.buyer_note(found)} if found else {})
 
 
 def _message_limits() -> dict[str, int]:

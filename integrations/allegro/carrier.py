@@ -233,6 +233,20 @@ class AllegroDeliveryCarrier:
             raise _command_failure(status)
         return Pickup(KEY, status.result_id or "", "ordered", request.window)
 
+    def find_pickup(self, request: PickupRequest) -> Pickup | None:
+        """What the pickup command with the request's key (its command id) produced: None when Allegro
+        never received it or refused it; OutcomeUnknown while it is still in progress."""
+        with _mapped(write=False):
+            try:
+                status = self._client.get_pickup_command(request.idempotency_key)
+            except NotFound:
+                return None
+        if status.status == ERROR:
+            return None
+        if not status.done:
+            raise errors.OutcomeUnknown(f"pickup command {request.idempotency_key} in progress", carrier=KEY)
+        return Pickup(KEY, status.result_id or "", "ordered", request.window)
+
     def tracking(self, waybill: str, *, service: str = "") -> tuple[TrackingEvent, ...]:
         """Events of a waybill. Allegro's tracking needs the carrier id, which is the shipment's service
         here; without it, the carrier of a shipment this adapter has read, else "ALLEGRO"."""

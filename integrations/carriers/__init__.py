@@ -37,6 +37,7 @@ from integrations.carriers.errors import (
     CarrierUnavailable,
     CarrierValidationError,
     FieldProblem,
+    LookupUnsupported,
     NotCancellable,
     OutcomeUnknown,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "Label",
     "LabelFormat",
     "LabelSize",
+    "LookupUnsupported",
     "NotCancellable",
     "OutcomeUnknown",
     "ParcelLimits",

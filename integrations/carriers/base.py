@@ -351,7 +351,13 @@ class CarrierPort(Protocol):
         ...
 
     def order_pickup(self, request: PickupRequest) -> Pickup:
-        """Call a courier; the returned window is what the carrier confirmed."""
+        """Call a courier; the returned window is what the carrier confirmed. A lost answer raises
+        OutcomeUnknown: call find_pickup() with the same request before calling again."""
+        ...
+
+    def find_pickup(self, request: PickupRequest) -> Pickup | None:
+        """The courier call an earlier order_pickup(request) produced, or None when it was not applied;
+        raises LookupUnsupported when the carrier cannot be asked (a person must check)."""
         ...
 
     def tracking(self, waybill: str, *, service: str = "") -> tuple[TrackingEvent, ...]:

@@ -91,5 +91,9 @@ class OutcomeUnknown(CarrierError):
     """A write may have been applied: confirm by reading before anything is sent again."""
 
 
+class LookupUnsupported(CarrierError):
+    """The carrier offers no way to read this back (a courier call by our key): a person must ask it."""
+
+
 class CarrierResponseError(CarrierError):
     """The carrier answered something we cannot read."""

@@ -55,7 +55,8 @@ def test_the_preview_shows_each_row_and_its_problems_in_polish(client, agent, ac
     assert response.status_code == 200
     assert "Odbiorca, kod pocztowy: musi mieć postać 00-950." in html
     assert "Żaden przewoźnik nie pasuje do sposobu dostawy Odbiór osobisty" in html
-    assert html.count('name="send"') == 1 and f'name="send" value="{good.id}"' in html
+    assert html.count('name="send"') == 2 and f'name="send" value="{good.id}"' in html
+    assert f'name="send" value="{wrong.id}"' in html and "wiersz do poprawienia" in html  # fixed later
     assert "INPOST" in html and "Karton" in html and "zł" in html
     assert "Anna Sprzedawczyni" in html
     assert inpost.harness.count(CREATE) == 0
@@ -145,3 +146,27 @@ def test_every_bulk_post_needs_its_csrf_token(fake_allegro, database_url):
             assert refused.status_code == 400, url
             assert "Formularz wygasł" in refused.get_data(as_text=True)
         assert db.session.scalar(select(func.count(ShipmentBatch.id))) == 0
+
+
+def test_a_row_whose_parcel_is_wrong_is_corrected_on_the_batch_page(client, agent, account, port_for, inpost):
+    from desk.services.shipping import presets
+
+    order = make_order(account)
+    long = presets.add_preset(account.id, name="Rura", length_cm="130", width_cm="20", height_cm="10",
+                              weight_kg="1")
+    batch = bulk.start([order.id], None, port_for, preset=long.id, key="long")
+    (item,) = batch.items
+    page = client.get(url_for("ship.bulk_batch", batch_id=batch.id)).get_data(as_text=True)
+    assert "Dla tego wiersza nic nie zostało wysłane" in page
+    assert f'id="fix-{item.id}-length_cm"' in page and f'id="fix-{item.id}-preset"' in page
+    assert f'id="fix-{item.id}-service"' not in page  # the service is not what is wrong
+    typed = bulk.fixable_values(item) | {"length_cm": "dużo"}
+    refused = client.post(url_for("ship.bulk_retry", item_id=item.id), data=typed)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    errors = html[html.index(f'id="fix-{item.id}-length_cm-errors"'):]
+    assert "To nie jest liczba: dużo" in errors[: errors.index("</ul>")]  # next to the length, in Polish
+    assert f'id="fix-{item.id}-length_cm" name="length_cm" value="dużo"' in html  # what was typed stays
+    sent = client.post(url_for("ship.bulk_retry", item_id=item.id), data=typed | {"length_cm": "60"})
+    assert sent.status_code == 302
+    assert bulk.run_due(port_for) == {"sent": 1, "failed": 0} and inpost.harness.count(CREATE) == 1

@@ -9,13 +9,22 @@ import re
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
-from desk.models import Pickup, Role
+from desk.extensions import db
+from desk.models import Pickup, PickupStatus, Role
 from desk.services.shipping.closeout import day as closeout
-from desk.services.shipping.closeout import pickups
+from desk.services.shipping.closeout import lost_calls, pickups
 from tests.conftest import desk_app
 from tests.factories import PASSWORD, make_agent
-from tests.services.shipping.closeout_helpers import DISPATCH, LABEL, inpost_state, labelled, make_account
+from tests.services.shipping.closeout_helpers import (
+    DISPATCH,
+    LABEL,
+    inpost_state,
+    labelled,
+    make_account,
+    port_for_app,
+)
 
 
 @pytest.fixture
@@ -226,7 +235,71 @@ def test_every_post_needs_its_csrf_token(fake_allegro, database_url):
             f"/closeout/{account.id}/protocol",
             f"/closeout/{account.id}/pickup",
             f"/closeout/{account.id}/sender",
+            f"/closeout/{account.id}/pickups/1/check",
+            f"/closeout/{account.id}/pickups/1/settle",
         ):
             refused = client.post(url, data={"shipment": "1"})
             assert refused.status_code == 400, url
             assert "Formularz wygasł" in refused.get_data(as_text=True)
+
+
+def _lost_call(app, client, account, inpost):
+    """A courier call of the account, ordered on its page, whose answer the fake lost after applying it."""
+    shipment = labelled(app, account)
+    day = next_day()
+    page = client.get(
+        f"/closeout/{account.id}/pickup", query_string={"carrier": "inpost", "day": day.isoformat()}
+    ).get_data(as_text=True)
+    form = {
+        "carrier": "inpost",
+        "day": day.isoformat(),
+        "window": re.search(r'name="window" value="([^"]+)"', page).group(1),
+        "shipment": [str(shipment.id)],
+        "idempotency_key": "lost-call",
+    }
+    inpost.harness.fail_after_commit(DISPATCH, 504)
+    answered = client.post(f"/closeout/{account.id}/pickup", data=form, follow_redirects=True)
+    assert "Odpowiedź przewoźnika nie dotarła" in answered.get_data(as_text=True)
+    return db.session.scalar(select(Pickup).where(Pickup.idempotency_key == "lost-call"))
+
+
+def test_a_lost_call_is_checked_with_the_carrier_from_the_day_screen(app, client, login, setup, inpost):
+    mine, _theirs, agent = setup
+    login(agent)
+    pickup = _lost_call(app, client, mine, inpost)
+    day_screen = client.get("/closeout/", query_string={"account": mine.id})  # today's: the parcel's day
+    html = day_screen.get_data(as_text=True)
+    assert f"/closeout/{mine.id}/pickups/{pickup.id}/check" in html and "Sprawdź u przewoźnika" in html
+    pickup.sent_at = pickup.sent_at - lost_calls.SETTLE  # the call has settled at the carrier
+    db.session.commit()
+    checked = client.post(f"/closeout/{mine.id}/pickups/{pickup.id}/check", follow_redirects=True)
+    assert "Przewoźnik ma to zlecenie: kurier przyjedzie." in checked.get_data(as_text=True)
+    db.session.refresh(pickup)
+    assert pickup.status is PickupStatus.ORDERED and inpost.harness.count(DISPATCH) == 1
+
+
+def test_an_agent_settles_a_lost_call_and_other_accounts_cannot(app, client, login, setup, inpost):
+    mine, theirs, agent = setup
+    login(agent)
+    foreign_shipment = labelled(app, theirs)
+    day = next_day()
+    (window,) = pickups.windows(port_for_app(app), theirs.id, "inpost", day, [foreign_shipment.id])
+    inpost.harness.fail_after_commit(DISPATCH, 504)
+    order = pickups.PickupOrder(theirs.id, "inpost", day, window, (foreign_shipment.id,), "theirs")
+    foreign = pickups.order_pickup(port_for_app(app), order)
+    assert foreign.status is PickupStatus.CHECKING
+    for account in (theirs, mine):  # their account, and mine with their pickup
+        for action in ("check", "settle"):
+            url = f"/closeout/{account.id}/pickups/{foreign.id}/{action}"
+            assert client.post(url, data={"outcome": "coming"}).status_code == 404, url
+    db.session.refresh(foreign)
+    assert foreign.status is PickupStatus.CHECKING
+    own = _lost_call(app, client, mine, inpost)
+    settled = client.post(f"/closeout/{mine.id}/pickups/{own.id}/settle", data={"outcome": "none"},
+                          follow_redirects=True)
+    assert "Zapisano: kuriera można zamówić ponownie." in settled.get_data(as_text=True)
+    db.session.refresh(own)
+    assert own.status is PickupStatus.ORDERING
+    again = client.post(f"/closeout/{mine.id}/pickups/{own.id}/settle", data={"outcome": "coming"},
+                        follow_redirects=True)
+    assert "Rozstrzygnąć można tylko zlecenie" in again.get_data(as_text=True)

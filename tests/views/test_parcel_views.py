@@ -219,6 +219,21 @@ def test_a_stuck_parcel_on_the_order_page_comes_with_a_note_for_the_buyer(client
     assert ("Dzień dobry, przewoźnik InPost informuje, że przesyłka nr RETA0001 wraca do nas." in section)
 
 
+def test_the_note_goes_into_the_message_to_the_buyer_only_for_a_stuck_parcel_of_the_order(
+    client, login, shops, parcels
+):
+    login(agent_of(shops[0]))
+    order_id = parcels["a"].order_id
+    html = get(client, "orders.detail", order_id=order_id, note=parcels["a"].id).get_data(as_text=True)
+    message = html[html.index('id="message"'):]
+    assert "przesyłka nr RETA0001 wraca do nas" in message[: message.index("</textarea>")]
+    for other in (parcels["a_moving"], parcels["b"]):  # not stuck / another account's parcel
+        html = get(client, "orders.detail", order_id=order_id, note=other.id).get_data(as_text=True)
+        message = html[html.index('id="message"'):]
+        assert "Dzień dobry" not in message[: message.index("</textarea>")]
+    get(client, "orders.detail", 404, order_id=parcels["b"].order_id, note=parcels["b"].id)
+
+
 def test_the_conversation_side_panel_shows_the_parcels_state_and_last_event(client, login, shops, shipped):
     order, shipment = shipped
     issue = make_thread(shops[0][0].id, order=order)

@@ -134,6 +134,13 @@ def _parcel(form: Mapping[str, str], errors: list[FieldError]) -> ParcelSpec | N
     )
 
 
+def parse_parcel(form: Mapping[str, str]) -> tuple[ParcelSpec | None, list[FieldError]]:
+    """One parcel from its typed sides (cm) and weight (kg), or the errors next to those fields."""
+    errors: list[FieldError] = []
+    parcel = _parcel(form, errors)
+    return (None, errors) if errors else (parcel, [])
+
+
 def parse(
     form: Mapping[str, str], additional: list[str], *, need_service: bool = True
 ) -> tuple[ShipmentRequest | None, list[FieldError]]:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from desk.extensions import db
 from desk.models.shipment import PackagePreset
 from desk.services.errors import N_, NotFoundError, ValidationError
+from integrations.carriers import ParcelSpec
 
 NAME_MAX = 60
 MAX_SIDE_CM = Decimal(300)
@@ -22,6 +23,13 @@ def presets_of(account_id: int) -> list[PackagePreset]:
         db.session.scalars(
             select(PackagePreset).where(PackagePreset.account_id == account_id).order_by(PackagePreset.name)
         )
+    )
+
+
+def spec_of(preset: PackagePreset) -> ParcelSpec:
+    """The parcel a preset describes, as a carrier takes it."""
+    return ParcelSpec(
+        preset.length_mm, preset.width_mm, preset.height_mm, preset.weight_g, template=preset.template
     )
 
 

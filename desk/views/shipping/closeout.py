@@ -13,9 +13,9 @@ from flask_login import current_user
 
 from desk.models import Role
 from desk.services import accounts as account_area
-from desk.services.errors import DeskError
+from desk.services.errors import DeskError, NotFoundError
 from desk.services.shipping.closeout import day as closeout
-from desk.services.shipping.closeout import labels, packing, pickups
+from desk.services.shipping.closeout import labels, lost_calls, packing, pickups
 from desk.services.shipping.closeout.labels import Document
 from desk.services.shipping.closeout.pickups import PickupFormError, PickupOrder
 from desk.views import labels as label_tables
@@ -196,6 +196,47 @@ def _flash_pickup(pickup) -> None:
         )
     else:
         flash(_("The carrier did not take the pickup: %(reason)s", reason=pickup.last_error or "—"), "error")
+
+
+def _lost_call(account_id: int, pickup_id: int):
+    """A pickup of the account, if the agent may see the account (404 otherwise)."""
+    ensure_account_visible(account_id)
+    try:
+        pickup = lost_calls.lost_call(pickup_id, {account_id})
+    except NotFoundError:
+        abort(404)
+    return pickup
+
+
+@bp.post("/<int:account_id>/pickups/<int:pickup_id>/check")
+def pickup_check(account_id: int, pickup_id: int):
+    """Ask the carrier what became of a courier call whose answer was lost."""
+    pickup = lost_calls.recheck(port_for, _lost_call(account_id, pickup_id))
+    if pickup.status.value == "ordered":
+        flash(_("The carrier has this call: the courier is coming."), "success")
+    elif pickup.status.value == "ordering":
+        flash(_("The carrier never got this call: order the courier again."), "warning")
+    else:
+        flash(
+            _("The carrier cannot tell (yet). Ask it by phone or in its panel, then note what it said."),
+            "warning",
+        )
+    return _back(account_id, pickup.day)
+
+
+@bp.post("/<int:account_id>/pickups/<int:pickup_id>/settle")
+def pickup_settle(account_id: int, pickup_id: int):
+    """What the agent learnt from the carrier about a lost call: the courier is coming, or no such call."""
+    pickup = _lost_call(account_id, pickup_id)
+    coming = request.form.get("outcome") == "coming"
+    try:
+        lost_calls.settle(pickup.id, {account_id}, coming=coming, agent_id=current_user.id)
+    except DeskError as exc:
+        flash(message_for(exc), "error")
+    else:
+        noted = _("Noted: the courier is coming.") if coming else _("Noted: the call can be made again.")
+        flash(noted, "success")
+    return _back(account_id, pickup.day)
 
 
 def _pickup_page(account_id: int, form: dict[str, Any], errors: dict | None = None, code: int = 200):

@@ -8,27 +8,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from desk.models import Role
-from desk.models.shipment import LIVE, BatchItemStatus
+from desk.models.shipment import LIVE
 from desk.orm import utcnow
 from desk.services import accounts as account_area
-from desk.services.errors import N_, DeskError, NotFoundError, ValidationError
-from desk.services.shipping import (
-    bulk,
-    cancellation,
-    dispatch,
-    forms,
-    points,
-    prefill,
-    presets,
-    service_names,
-)
+from desk.services.errors import DeskError, NotFoundError
+from desk.services.shipping import cancellation, dispatch, forms, points, prefill, presets
 from desk.services.shipping.tracking import promises
 from desk.views.access import visible_account_ids
 from desk.views.carrier_labels import FOR_SHIPPING, problem_text, stored_problem_text
 from desk.views.catalog import translated
 from desk.views.errors import message_for
 from desk.views.forms import new_key
-from desk.views.query_args import db_id
 from desk.wiring.billing import billing_policy
 from desk.wiring.carriers import BROKER_CARRIERS, get_carriers
 
@@ -53,7 +43,8 @@ def _labels() -> dict:
     return translated(FOR_SHIPPING) | {"carrier_problem": stored_problem_text, "cm": _cm, "kg": _kg}
 
 
-def _ports() -> dispatch.PortFor:
+def carrier_ports() -> dispatch.PortFor:
+    """The carriers' ports as the services take them: (carrier, account id) -> port."""
     gateway = get_carriers()
     return lambda carrier, account_id: gateway.port(carrier, account_id=account_id)
 
@@ -95,7 +86,7 @@ def new(order_id: int):
 def _form(
     order, values: dict[str, str], errors: dict[str, list[str]], code: int = 200, compared=None, track=None
 ):
-    choices = forms.service_choices(_ports(), order.account_id, BROKER_CARRIERS)
+    choices = forms.service_choices(carrier_ports(), order.account_id, BROKER_CARRIERS)
     return (
         render_template(
             "ship/form.html",
@@ -137,13 +128,13 @@ def create(order_id: int):
         price_gross=quote.gross if quote.priced else None,
     )
     try:
-        dispatch.validate(_ports(), shipment_order)
+        dispatch.validate(carrier_ports(), shipment_order)
         if not quote.priced:  # the broker cannot charge what its price list does not price
             errors["service"] = [
                 _("This service has no price in the price list: %(reasons)s", reasons=_reasons(quote))
             ]
             return _form(order, values, errors, 422)
-        shipment = dispatch.order_shipment(_ports(), shipment_order, agent_id=current_user.id)
+        shipment = dispatch.order_shipment(carrier_ports(), shipment_order, agent_id=current_user.id)
     except dispatch.ShipmentRefused as refused:
         for problem in refused.problems:
             text = problem_text(problem.field, problem.code, problem.params, problem.message)
@@ -170,10 +161,11 @@ def shipment(shipment_id: int):
     found = _shipment(shipment_id)
     names = {
         (c.carrier, c.code): c.name
-        for c in forms.service_choices(_ports(), found.account_id, (found.carrier,))
+        for c in forms.service_choices(carrier_ports(), found.account_id, (found.carrier,))
     }
     option = cancellation.cancel_option(
-        _ports(), found, now=utcnow(), policy=billing_policy(), by_admin=current_user.role == Role.ADMIN
+        carrier_ports(), found, now=utcnow(), policy=billing_policy(),
+        by_admin=current_user.role == Role.ADMIN,
     )
     return render_template(
         "ship/shipment.html", shipment=found, service_name=names.get((found.carrier, found.service)),
@@ -186,7 +178,7 @@ def check_now(shipment_id: int):
     """Ask the carrier now instead of waiting for the job."""
     found = _shipment(shipment_id)
     if found.status in LIVE:
-        dispatch.check(_ports(), found)
+        dispatch.check(carrier_ports(), found)
     return redirect(url_for(".shipment", shipment_id=found.id))
 
 
@@ -197,7 +189,7 @@ def cancel(shipment_id: int):
     found = _shipment(shipment_id)
     try:
         done = cancellation.cancel_shipment(
-            _ports(), found, now=utcnow(), policy=billing_policy(),
+            carrier_ports(), found, now=utcnow(), policy=billing_policy(),
             by_admin=current_user.role == Role.ADMIN, actor_id=current_user.id,
         )
     except dispatch.CannotCancel as refused:
@@ -280,7 +272,7 @@ def points_page():
     else:
         try:
             found = points.search_points(
-                _ports(),
+                carrier_ports(),
                 account_id,
                 carrier,
                 postcode=args.get("postcode", ""),
@@ -309,145 +301,9 @@ def compare(order_id: int):
         errors.setdefault(problem.field, []).append(_(problem.message, **(problem.params or {})))
     if parsed is None:
         return _form(order, values, errors, 422)
-    choices = forms.service_choices(_ports(), order.account_id, BROKER_CARRIERS)
+    choices = forms.service_choices(carrier_ports(), order.account_id, BROKER_CARRIERS)
     compared = [
         (choice, found, None if found.priced else _reasons(found))
         for choice, found in forms.compare(order.account_id, parsed, choices, utcnow().date())
     ]
     return _form(order, values, errors, compared=compared, track=promises.records(order.account_id, utcnow()))
-
-
-# --- Nadaj zaznaczone: many orders at once, sent by the worker -------------------------------------
-
-
-def _int_or_none(text: str | None) -> int | None:
-    try:
-        return db_id(text or "")
-    except ValueError:
-        return None
-
-
-def _bulk_rows(order_ids: list[int], preset_id: int | None):
-    try:
-        return bulk.preview(order_ids, visible_account_ids(), _ports(), preset=preset_id)
-    except NotFoundError:
-        abort(404)
-
-
-def _row_problems(row) -> list[str]:
-    return [
-        problem_text(p.carrier.field, p.carrier.code, p.carrier.params, p.carrier.message)
-        if p.carrier
-        else _(p.message, **p.params)
-        for p in row.problems
-    ]
-
-
-@bp.post("/bulk/preview")
-def bulk_preview():
-    """Nadaj zaznaczone, before anything is sent: each selected order as it would go (carrier, service,
-    parcel, price, cash on delivery) and every problem; the agent leaves rows out or changes the preset."""
-    order_ids = request.form.getlist("order_ids", type=db_id)
-    preset_id = _int_or_none(request.form.get("preset"))
-    try:
-        rows = _bulk_rows(order_ids, preset_id)
-    except ValidationError as error:
-        flash(message_for(error), "error")
-        return redirect(url_for("orders.index"))
-    account_ids = {row.order.account_id for row in rows}
-    senders = {
-        account.id: (account, bulk.sender_of(account))
-        for account in account_area.visible_accounts(current_user)
-        if account.id in account_ids
-    }
-    choices = [preset for account_id in sorted(account_ids) for preset in presets.presets_of(account_id)]
-    return render_template(
-        "ship/bulk_preview.html",
-        rows=rows,
-        problems={row.order.id: _row_problems(row) for row in rows},
-        senders=senders,
-        preset_choices=choices,
-        preset_id=preset_id,
-        batch_key=new_key(),
-        service_names=service_names(),
-    )
-
-
-@bp.post("/bulk/start")
-def bulk_start():
-    """Record the batch (rows without problems the agent kept) and hand it to the worker."""
-    order_ids = request.form.getlist("order_ids", type=db_id)
-    chosen = set(request.form.getlist("send", type=db_id))
-    try:
-        batch = bulk.start(
-            order_ids,
-            visible_account_ids(),
-            _ports(),
-            preset=_int_or_none(request.form.get("preset")),
-            key=request.form.get("batch_key", ""),
-            agent_id=current_user.id,
-            excluded=[order_id for order_id in order_ids if order_id not in chosen],
-        )
-    except NotFoundError:
-        abort(404)
-    except ValidationError as error:
-        flash(message_for(error), "error")
-        return redirect(url_for("orders.index"))
-    return redirect(url_for(".bulk_batch", batch_id=batch.id))
-
-
-@bp.get("/bulk/<int:batch_id>")
-def bulk_batch(batch_id: int):
-    """The batch's progress (the page reloads itself while items wait), failed rows with their error and
-    a form to fix and retry each alone, and a link to every shipment made."""
-    try:
-        batch = bulk.batch_of(batch_id, visible_account_ids())
-    except NotFoundError:
-        abort(404)
-    return _batch_page(batch, {}, {})
-
-
-def _batch_page(batch, fix_errors: dict[int, list[str]], typed: dict[int, dict], code: int = 200):
-    waiting = sum(item.status in (BatchItemStatus.WAITING, BatchItemStatus.SENDING) for item in batch.items)
-    return render_template(
-        "ship/bulk_batch.html",
-        batch=batch,
-        waiting=waiting,
-        fix_errors=fix_errors,
-        values={
-            item.id: typed.get(item.id) or bulk.fixable_values(item)
-            for item in batch.items
-            if item.status is BatchItemStatus.FAILED
-        },
-        item_statuses=ITEM_STATUSES,
-        service_names=service_names(),
-    ), code
-
-
-ITEM_STATUSES = {
-    BatchItemStatus.WAITING: N_("waiting"),
-    BatchItemStatus.SENDING: N_("sending"),
-    BatchItemStatus.SENT: N_("sent"),
-    BatchItemStatus.FAILED: N_("failed"),
-}
-
-
-@bp.post("/bulk/items/<int:item_id>/retry")
-def bulk_retry(item_id: int):
-    """Send one failed row again with the agent's corrections; if they are still wrong, the page says
-    why next to the row."""
-    allowed = visible_account_ids()
-    try:
-        item = bulk.item_of(item_id, allowed)
-    except NotFoundError:
-        abort(404)
-    fixes = {name: request.form.get(name, "") for name in bulk.FIXABLE if name in request.form}
-    try:
-        bulk.retry_item(item.id, allowed, _ports(), fixes)
-    except dispatch.ShipmentRefused as refused:
-        texts = [problem_text(p.field, p.code, p.params, p.message) for p in refused.problems]
-        return _batch_page(item.batch, {item.id: texts}, {item.id: fixes}, 422)
-    except DeskError as error:
-        return _batch_page(item.batch, {item.id: [message_for(error)]}, {item.id: fixes}, 422)
-    flash(_("The row is waiting to be sent again."), "success")
-    return redirect(url_for(".bulk_batch", batch_id=item.batch_id))

@@ -46,6 +46,7 @@ from integrations.carriers.errors import (
     CarrierResponseError,
     CarrierValidationError,
     FieldProblem,
+    LookupUnsupported,
     NotCancellable,
 )
 
@@ -199,6 +200,11 @@ class DpdAdapter:
         """Call a courier (packagesPickupCallV4 INSERT); pickup_id is "orderNumber:checkSum"."""
         params = wire.pickup_params(request, fid=self.client.credentials.master_fid)
         return parse.pickup(self.client.pickup_call(params), request.window)
+
+    def find_pickup(self, request: PickupRequest) -> Pickup | None:
+        """DPD cannot be asked for a courier call without its orderNumber, which only the lost answer
+        carried (packagesPickupCallV4 has no read by our key, digest §2.9)."""
+        raise LookupUnsupported("DPD reads a courier call back only by its order number", carrier=CARRIER)
 
     def cancel_pickup(self, pickup_id: str) -> Pickup:
         """Cancel a courier call (packagesPickupCallV4 CANCEL with its orderNumber and checkSum)."""

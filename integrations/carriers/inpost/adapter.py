@@ -44,6 +44,7 @@ from integrations.carriers.inpost.services import (
     template_fits,
 )
 
+DEAD_DISPATCH = ("canceled", "rejected")  # dispatch orders that bring no courier (digest §1.10)
 FIND_PAGES = 5  # how many pages of recent shipments find_shipment() reads when the filter is ignored
 FIND_PER_PAGE = 100
 
@@ -216,6 +217,22 @@ class InPostAdapter:
             problem = checks.problem("shipment_ids", "required", "a dispatch order needs shipments")
             raise CarrierValidationError([problem], carrier=CARRIER)
         return parse.pickup(self.client.create_dispatch_order(wire.dispatch_order_body(request)))
+
+    def find_pickup(self, request: PickupRequest) -> Pickup | None:
+        """The dispatch order an earlier call for these shipments produced, or None. ShipX keeps no key
+        of ours on a dispatch order, so a live one (not canceled or rejected) holding any of the
+        request's shipments is it: either way a courier is already coming for them."""
+        wanted = set(request.shipment_ids)
+        for page in range(1, FIND_PAGES + 1):
+            listing = self.client.list_dispatch_orders(page=page, per_page=self.find_per_page)
+            items = listing.get("items") or []
+            for item in items:
+                held = {str(shipment.get("id")) for shipment in item.get("shipments") or []}
+                if item.get("status") not in DEAD_DISPATCH and wanted & held:
+                    return parse.pickup(item)
+            if page >= int(listing.get("total_pages") or 1) or not items:
+                break
+        return None
 
     def get_pickup(self, pickup_id: str) -> Pickup:
         """The dispatch order's status now."""

@@ -105,6 +105,12 @@ class ShipXClient:
         """POST /v1/organizations/{org}/dispatch_orders: 201 with status `new`, verified later."""
         return self._json("POST", f"{self._org}/dispatch_orders", write=True, action="pickup", json=body)
 
+    def list_dispatch_orders(self, *, page: int = 1, per_page: int = 100) -> dict[str, Any]:
+        """GET /v1/organizations/{org}/dispatch_orders (paginated like the shipments list; the endpoint
+        is assumed from the docs' resource list, the digest verifies create and get only)."""
+        params = {"page": page, "per_page": per_page}
+        return self._json("GET", f"{self._org}/dispatch_orders", write=False, params=params)
+
     def get_dispatch_order(self, order_id: str) -> dict[str, Any]:
         """GET /v1/dispatch_orders/{id}."""
         return self._json("GET", f"/v1/dispatch_orders/{order_id}", write=False)

@@ -35,7 +35,7 @@ from integrations.carriers.base import (
     ShipmentState,
     TrackingEvent,
 )
-from integrations.carriers.errors import CarrierNotFound, CarrierRefused, NotCancellable
+from integrations.carriers.errors import CarrierNotFound, CarrierRefused, LookupUnsupported, NotCancellable
 from integrations.carriers.poczta import build, parse, points, rules
 from integrations.carriers.poczta import services as svc
 from integrations.carriers.poczta.client import EnadawcaClient
@@ -260,6 +260,11 @@ class PocztaAdapter:
         return Pickup(
             carrier=CARRIER, pickup_id=f"ZK-{guid_for(key)[:16]}", state="ordered", window=request.window
         )
+
+    def find_pickup(self, request: PickupRequest) -> Pickup | None:
+        """e-Nadawca has no operation that reads a courier order back (zamowKuriera answers only errors,
+        digest §3.2)."""
+        raise LookupUnsupported("e-Nadawca cannot read a courier order back", carrier=CARRIER)
 
     def tracking(self, waybill: str, *, service: str = "") -> tuple[TrackingEvent, ...]:
         """Sledzenie sprawdzPrzesylke, each event mapped through status.map_code("poczta", kod)."""

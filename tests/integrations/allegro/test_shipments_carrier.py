@@ -165,6 +165,10 @@ def test_pickup_windows_and_order(carrier, state, seller_id) -> None:
         PickupRequest(SENDER, windows[0], (shipment.shipment_id,), idempotency_key="pick-1")
     )
     assert pickup.pickup_id and pickup.window == windows[0]
+    asked = PickupRequest(SENDER, windows[0], (shipment.shipment_id,), idempotency_key="pick-1")
+    assert carrier.find_pickup(asked).pickup_id == pickup.pickup_id  # read back by the command id
+    never = PickupRequest(SENDER, windows[0], (shipment.shipment_id,), idempotency_key="pick-never-sent")
+    assert carrier.find_pickup(never) is None
 
 
 @pytest.mark.parametrize("code", [*TRACKING, "SOMETHING_NEW"])

@@ -70,12 +70,19 @@ def make_order(account: SellerAccount, number: str, lines: list[tuple[str, str, 
 
 
 def labelled(
-    app, account: SellerAccount, *, dropoff: str = "", order: Order | None = None, confirm: bool = True
+    app,
+    account: SellerAccount,
+    *,
+    dropoff: str = "",
+    order: Order | None = None,
+    confirm: bool = True,
+    carrier: str = "inpost",
+    service: str = "inpost_courier_standard",
 ):
-    """An InPost courier shipment of the account, confirmed by the fake (waybill assigned)."""
+    """A courier shipment of the account (InPost unless told), confirmed by the fake (waybill assigned)."""
     port_for = port_for_app(app)
     key = f"closeout-{next(_keys)}"
-    changes = {"service": "inpost_courier_standard", "idempotency_key": key, "dropoff_point": dropoff}
+    changes = {"service": service, "idempotency_key": key, "dropoff_point": dropoff}
     if billing.balance(account.id) < 100:
         fund(account.id)
     shipment = dispatch.order_shipment(
@@ -83,7 +90,7 @@ def labelled(
         quoted(
             ShipmentOrder(
                 account_id=account.id,
-                carrier="inpost",
+                carrier=carrier,
                 request=request(**changes),
                 order_id=order.id if order else None,
             )

@@ -20,6 +20,7 @@ from desk.models import (
     ShipmentStatus,
 )
 from desk.orm import utcnow
+from desk.services.errors import NotFoundError, ValidationError
 from desk.services.shipping import bulk, codec
 from desk.services.shipping.dispatch import ShipmentRefused
 from desk.wiring.carriers import FAKE_CARRIERS
@@ -62,14 +63,18 @@ def test_a_batch_sends_each_item_once(account, port_for, inpost):
     orders = [make_order(account) for _ in range(3)]
     wrong = bad_postcode(account)
     batch = bulk.start([o.id for o in orders] + [wrong.id], None, port_for, key="k1", agent_id=None)
-    assert batch.total == 3 and batch.state is BatchState.QUEUED  # the row with a problem stays out
+    assert batch.total == 4 and batch.state is BatchState.QUEUED
+    (to_fix,) = [item for item in batch.items if item.order_id == wrong.id]  # joins as a row to correct
+    assert to_fix.status is BatchItemStatus.FAILED and to_fix.next_try_at is None and to_fix.attempts == 0
+    assert [p["field"] for p in to_fix.problems] == ["receiver.postcode"] and batch.failed_count == 1
     assert bulk.start([o.id for o in orders], None, port_for, key="k1").id == batch.id  # posted twice
     assert bulk.run_due(port_for) == {"sent": 3, "failed": 0}
     assert bulk.run_due(port_for) == {"sent": 0, "failed": 0}  # nothing is taken twice
     assert inpost.harness.count(CREATE) == 3 and db.session.scalar(select(func.count(Shipment.id))) == 3
     db.session.refresh(batch)
-    assert batch.state is BatchState.DONE and batch.sent_count == 3
-    assert all(item.shipment.idempotency_key == item.idempotency_key for item in batch.items)
+    assert batch.state is BatchState.DONE and (batch.sent_count, batch.failed_count) == (3, 1)
+    sent = [item for item in batch.items if item.status is BatchItemStatus.SENT]
+    assert len(sent) == 3 and all(item.shipment.idempotency_key == item.idempotency_key for item in sent)
     # the same orders again: they already have a shipment
     rows = bulk.preview([o.id for o in orders], None, port_for)
     assert all(not row.ok for row in rows)
@@ -78,7 +83,7 @@ def test_a_batch_sends_each_item_once(account, port_for, inpost):
 def test_an_order_already_in_a_batch_is_not_queued_again(account, port_for, inpost):
     order = make_order(account)
     bulk.start([order.id], None, port_for, key="first")
-    with pytest.raises(bulk.ValidationError):
+    with pytest.raises(ValidationError):
         bulk.start([order.id], None, port_for, key="second")  # another tab, another key
     bulk.run_due(port_for)
     assert inpost.harness.count(CREATE) == 1
@@ -119,7 +124,7 @@ def test_a_second_worker_does_not_take_items_another_one_holds(account, port_for
     bulk.start([order.id], None, port_for, key="two")
     (held,) = bulk.claim_due(utcnow())  # worker A took it and is busy elsewhere
     assert bulk.run_due(port_for) == {"sent": 0, "failed": 0}  # worker B finds nothing to do
-    bulk._send(port_for, held)
+    bulk.send_item(port_for, held)
     assert held.status is BatchItemStatus.SENT and inpost.harness.count(CREATE) == 1
 
 
@@ -130,7 +135,7 @@ def test_a_failed_row_is_not_retried_once_its_order_was_sent_another_way(account
     bulk.run_due(port_for)
     bulk.start([order.id], None, port_for, key="second")  # a failed row does not hold its order back
     bulk.run_due(port_for)
-    with pytest.raises(bulk.ValidationError):
+    with pytest.raises(ValidationError):
         bulk.retry_item(batch.items[0].id, None, port_for, {})
     assert (
         db.session.scalar(select(func.count(Shipment.id)).where(Shipment.status != ShipmentStatus.FAILED))
@@ -182,9 +187,9 @@ def test_other_accounts_are_out_of_reach(account, port_for, inpost):
     order = make_order(account)
     assert bulk.preview([order.id], {other.id}, port_for) == []
     batch = bulk.start([order.id], None, port_for, key="k4")
-    with pytest.raises(bulk.NotFoundError):
+    with pytest.raises(NotFoundError):
         bulk.batch_of(batch.id, {other.id})
-    with pytest.raises(bulk.NotFoundError):
+    with pytest.raises(NotFoundError):
         bulk.retry_item(batch.items[0].id, {other.id}, port_for, {})
 
 

@@ -23,6 +23,7 @@ from integrations.carriers import CarrierError, Label, TrackingState
 WARSAW = ZoneInfo("Europe/Warsaw")
 DROPOFF, PICKUP = "dropoff", "pickup"  # the seller takes the parcel to a point / a courier collects it
 LOOKBACK = dt.timedelta(days=14)  # how far back unscanned parcels are looked for
+PICKUP_AHEAD = dt.timedelta(days=14)  # how far ahead a courier call of the day's parcels is looked for
 SCANNED = tuple(state.value for state in TrackingState if state is not TrackingState.CREATED)
 NOT_SHOWN = (ShipmentStatus.FAILED, ShipmentStatus.CANCELLED)
 
@@ -105,7 +106,7 @@ def day_view(port_for: PortFor, account_id: int, day: dt.date) -> DayView:
                 pickup=[s for s in mine if mode_of(s) == PICKUP],
                 needs_protocol=needs_protocol,
                 offers_pickups=offers_pickups,
-                pickups=pickups_of_day(account_id, day, carrier),
+                pickups=pickups_of_day(account_id, day, carrier, [s.id for s in mine]),
             )
         )
     return DayView(
@@ -118,12 +119,23 @@ def day_view(port_for: PortFor, account_id: int, day: dt.date) -> DayView:
     )
 
 
-def pickups_of_day(account_id: int, day: dt.date, carrier: str) -> list[Pickup]:
-    """Courier calls for `day` (the day the courier comes)."""
+def pickups_of_day(
+    account_id: int, day: dt.date, carrier: str, shipment_ids: list[int] | None = None
+) -> list[Pickup]:
+    """Courier calls for `day` (the day the courier comes), and the later calls that collect any of the
+    day's `shipment_ids` (parcels labelled today are often collected on the next working day)."""
     query = select(Pickup).where(
-        Pickup.account_id == account_id, Pickup.day == day, Pickup.carrier == carrier
+        Pickup.account_id == account_id,
+        Pickup.carrier == carrier,
+        Pickup.day >= day,
+        Pickup.day <= day + PICKUP_AHEAD,
     )
-    return list(db.session.scalars(query.order_by(Pickup.created_at)))
+    wanted = set(shipment_ids or ())
+    return [
+        pickup
+        for pickup in db.session.scalars(query.order_by(Pickup.day, Pickup.created_at))
+        if pickup.day == day or wanted & {int(i) for i in pickup.shipment_ids or []}
+    ]
 
 
 def not_scanned(account_id: int, day: dt.date) -> list[Shipment]:

@@ -2,9 +2,11 @@
 
 The pickup row is the outbox of the call, as in dispatch.py: it is written under the form's key and
 committed before the carrier is asked, and marked CHECKING while the request is in flight. A lost answer
-leaves it CHECKING and the desk never calls again on its own (carriers offer no way to read a call back
-by our key), so the same form sent again shows the call as it stands instead of ordering a second
-courier. What the desk shows is the window the carrier confirmed (the one asked for until it does).
+leaves it CHECKING, and before anything is called again for its shipments (the same form, or a new one)
+the carrier is asked what became of it (lost_calls.py): a call it has is ORDERED, one it certainly never
+got may be sent, and one it cannot tell about blocks its shipments until an agent settles it. So a
+seller never gets two couriers. What the desk shows is the window the carrier confirmed (the one asked
+for until it does).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from desk.extensions import db
@@ -24,6 +26,7 @@ from desk.models.shipment import Shipment
 from desk.orm import utcnow
 from desk.services.errors import N_, DeskError, NotFoundError
 from desk.services.shared.workdays import is_working_day, next_working_day
+from desk.services.shipping.closeout import lost_calls
 from desk.services.shipping.closeout.day import WARSAW, today
 from desk.services.shipping.closeout.labels import LABELLED
 from desk.services.shipping.dispatch import PortFor
@@ -42,6 +45,7 @@ from integrations.carriers import (
 SENDER_FIELDS = ("name", "street", "city", "postcode", "phone", "email")
 LAST_CALL = dt.time(15)  # assumed: after this a same-day courier is rarely still to be had
 TAKEN = (PickupStatus.ORDERED, PickupStatus.CHECKING)  # a shipment in such a call is not called for again
+SENDABLE = (PickupStatus.ORDERING, PickupStatus.FAILED)  # a call in these states may be sent (again)
 
 
 class PickupFormError(DeskError):
@@ -167,33 +171,33 @@ def by_key(key: str) -> Pickup | None:
     return db.session.scalar(select(Pickup).where(Pickup.idempotency_key == key))
 
 
-def order_pickup(port_for: PortFor, order: PickupOrder, *, agent_id: int | None = None) -> Pickup:
+def order_pickup(
+    port_for: PortFor, order: PickupOrder, *, agent_id: int | None = None, now: dt.datetime | None = None
+) -> Pickup:
     """Check the window against what the carrier offers, record the call, then send it once.
 
-    The same form again returns the same pickup: an ordered call, or one whose answer was lost, is never
-    sent again; one the carrier refused or never received is sent again with the form's new choices.
+    The same form again returns the same pickup: an ordered call is never sent again, and one whose
+    answer was lost is first read back from the carrier (sent again only when the carrier certainly
+    never got it); one the carrier refused or never received is sent again with the form's new choices.
+    A lost call holding any of the shipments is read back before a new call for them.
     """
     existing = by_key(order.idempotency_key)
-    if existing is not None and (existing.status in TAKEN or existing.account_id != order.account_id):
+    if existing is not None and existing.account_id != order.account_id:
         return existing
+    if existing is not None:
+        existing = lost_calls.recheck(port_for, existing, now=now)
+        if existing.status in TAKEN:
+            return existing
     check_day(order.day)
     address = sender_address(_account(order.account_id))
     port = port_for(order.carrier, order.account_id)
+    lost_calls.recheck_holding(port_for, order.account_id, order.carrier, order.shipment_ids, now=now)
     shipments = pickable(order.account_id, order.carrier, order.shipment_ids)
     window = _chosen(_offered(port, address, order.day, shipments), order.window)
     pickup = _record(existing, order, window, address, shipments, agent_id)
     if pickup.status in TAKEN:  # recorded by a twin request a moment ago
         return pickup
-    parcels = [parcel for s in shipments for parcel in (s.request or {}).get("parcels", [])]
-    request = PickupRequest(
-        address=address,
-        window=window,
-        shipment_ids=tuple(s.carrier_shipment_id for s in shipments if s.carrier_shipment_id),
-        parcel_count=max(len(parcels), len(shipments)),
-        total_weight_g=sum(int(parcel.get("weight_g") or 0) for parcel in parcels),
-        idempotency_key=pickup.idempotency_key,
-    )
-    _send(port, pickup, request)
+    _send(port, pickup, lost_calls.request_of(pickup))
     return pickup
 
 
@@ -247,18 +251,32 @@ def _record(
     shipments: Sequence[Shipment],
     agent_id: int | None,
 ) -> Pickup:
-    pickup = existing or Pickup(
-        account_id=order.account_id, carrier=order.carrier, idempotency_key=order.idempotency_key
+    values = {
+        "status": PickupStatus.ORDERING,
+        "day": order.day,
+        "asked_start": window.start,
+        "asked_end": window.end,
+        "proposal_id": window.proposal_id,
+        "shipment_ids": [s.id for s in shipments],
+        "address": dataclasses.asdict(address),
+    }
+    if existing is not None:  # changed only while nobody sends it (a twin request may be doing so)
+        db.session.execute(
+            update(Pickup)
+            .where(Pickup.id == existing.id, Pickup.status.in_(SENDABLE))
+            .values(**values, created_by=existing.created_by or agent_id)
+        )
+        db.session.commit()
+        db.session.refresh(existing)
+        return existing
+    pickup = Pickup(
+        account_id=order.account_id,
+        carrier=order.carrier,
+        idempotency_key=order.idempotency_key,
+        created_by=agent_id,
+        **values,
     )
-    pickup.status = PickupStatus.ORDERING
-    pickup.day = order.day
-    pickup.asked_start, pickup.asked_end = window.start, window.end
-    pickup.proposal_id = window.proposal_id
-    pickup.shipment_ids = [s.id for s in shipments]
-    pickup.address = dataclasses.asdict(address)
-    pickup.created_by = pickup.created_by or agent_id
-    if existing is None:
-        db.session.add(pickup)
+    db.session.add(pickup)
     try:
         db.session.commit()
     except IntegrityError:  # the same form twice at once: the other request recorded it
@@ -271,18 +289,24 @@ def _record(
 
 
 def _send(port: CarrierPort, pickup: Pickup, request: PickupRequest) -> None:
-    """One call: CHECKING is committed before it leaves, so a lost answer is never followed by a second."""
-    pickup.status = PickupStatus.CHECKING
-    pickup.attempts += 1
-    pickup.last_error = None
+    """One call: CHECKING is committed before it leaves, so a lost answer is never followed by a second;
+    taken with a compare-and-set, so of two requests sending the same call only one sends it."""
+    taken = db.session.execute(
+        update(Pickup)
+        .where(Pickup.id == pickup.id, Pickup.status == PickupStatus.ORDERING)
+        .values(status=PickupStatus.CHECKING, attempts=Pickup.attempts + 1, last_error=None, sent_at=utcnow())
+    )
     db.session.commit()
+    db.session.refresh(pickup)
+    if taken.rowcount != 1:
+        return  # a twin request is sending this very call
     try:
         result = port.order_pickup(request)
     except (CarrierUnavailable, CarrierRateLimited) as exc:  # certainly not received: safe to send again
         pickup.status = PickupStatus.ORDERING
         pickup.last_error = str(exc)
     except OutcomeUnknown as exc:
-        pickup.last_error = str(exc)  # stays CHECKING: someone checks with the carrier before calling again
+        pickup.last_error = str(exc)  # stays CHECKING: read back from the carrier before calling again
     except CarrierValidationError as exc:
         pickup.status = PickupStatus.FAILED
         pickup.last_error = "; ".join(f"{p.field}: {p.message}" for p in exc.problems) or str(exc)
@@ -290,13 +314,7 @@ def _send(port: CarrierPort, pickup: Pickup, request: PickupRequest) -> None:
         pickup.status = PickupStatus.FAILED
         pickup.last_error = str(exc)
     else:
-        pickup.status = PickupStatus.ORDERED
-        pickup.ordered_at = utcnow()
-        pickup.carrier_pickup_id = result.pickup_id or None
-        pickup.carrier_state = result.state
-        if result.window is not None:
-            pickup.confirmed_start = result.window.start
-            pickup.confirmed_end = result.window.end
+        lost_calls.ordered(pickup, result)
     db.session.commit()
 
 

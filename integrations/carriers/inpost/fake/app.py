@@ -232,6 +232,27 @@ def _register_dispatch(app: Flask, state: FakeInPostState) -> None:
         response.status_code = 201
         return response
 
+    @app.get("/v1/organizations/<int:org_id>/dispatch_orders")
+    def list_dispatch(org_id: int) -> Response:
+        authorize(state, org_id)
+        page, per_page = int_arg("page", 1, high=10**6), int_arg("per_page", 25, high=100)
+        mine = [o for o in state.dispatch_orders.values() if o["organization_id"] == org_id]
+        items = sorted(mine, key=lambda o: o["id"], reverse=True)  # newest first
+        chosen = [
+            {k: v for k, v in o.items() if k not in ("gets", "organization_id")}
+            for o in items[(page - 1) * per_page : page * per_page]
+        ]
+        return jsonify(
+            {
+                "href": request.path,
+                "count": len(items),
+                "page": page,
+                "per_page": per_page,
+                "total_pages": max(1, -(-len(items) // per_page)),
+                "items": chosen,
+            }
+        )
+
     @app.get("/v1/dispatch_orders/<int:order_id>")
     def get_dispatch(order_id: int) -> Response:
         authorize(state)

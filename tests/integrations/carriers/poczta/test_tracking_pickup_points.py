@@ -15,6 +15,7 @@ from integrations.carriers.errors import (
     CarrierNotFound,
     CarrierRefused,
     CarrierValidationError,
+    LookupUnsupported,
 )
 from integrations.carriers.poczta.fake import PocztaState, harness_of, serve_poczta
 from tests.integrations.carriers.clock import HandClock
@@ -101,6 +102,14 @@ def test_order_pickup(adapter, fake, harness):
     assert fake.state.pickups == [
         {"day": "2026-10-06", "hour": "08:00", "postcode": "00950", "count": "3", "mass": "4500"}
     ]
+
+
+def test_a_courier_order_cannot_be_read_back(adapter, harness):
+    (window,) = adapter.pickup_windows(SENDER, dt.date(2026, 10, 6))
+    before = harness.count()
+    with pytest.raises(LookupUnsupported):  # zamowKuriera answers only errors: a person must ask
+        adapter.find_pickup(PickupRequest(SENDER, window, idempotency_key="pickup-1"))
+    assert harness.count() == before
 
 
 def test_order_pickup_refusals(adapter, harness):
