@@ -21,13 +21,15 @@ def register_blueprints(app: Flask) -> None:
         ratings,
         security,
         shipping,
+        surcharges,
         sync,
     )
     from desk.views.shipping import closeout, parcels, ship
 
     app.request_class = DeskRequest
     app.url_map.converters["int"] = IdConverter  # before any rule: <int:...> never exceeds BIGINT
-    for module in (auth, home, accounts, sync, orders, issues, ratings, ship, shipping, closeout, admin):
+    for module in (auth, home, accounts, sync, orders, issues, ratings, ship, shipping, closeout, surcharges,
+                   admin):
         app.register_blueprint(module.bp)
     app.register_blueprint(parcels.bp)
     errors.init_app(app)

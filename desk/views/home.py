@@ -56,6 +56,7 @@ AREAS = (
         owners_only=True,
     ),
     Area("closeout.index", _l("Day close-out"), _l("Today's parcels, labels, protocols and pickups.")),
+    Area("surcharges.index", _l("Surcharges"), _l("Carriers' surcharges after the fact: review, disputes.")),
     Area("accounts.index", _l("Accounts"), _l("Connected Allegro seller accounts.")),
     Area("sync.index", _l("Sync"), _l("Synchronisation runs and their errors.")),
     Area("admin.index", _l("Agents"), _l("Desk agents and their access."), admin_only=True),
