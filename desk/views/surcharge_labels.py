@@ -27,9 +27,9 @@ STATES = {
 VIEWS = {
     "open": _l("Waiting: to review and disputed"),
     "new": _l("To review"),
-    "disputed": _l("Disputed"),
-    "charged": _l("Charged"),
-    "dropped": _l("Dropped"),
+    "disputed": _l("Under dispute"),
+    "charged": _l("Charged surcharges"),
+    "dropped": _l("Dropped surcharges"),
     "unlinked": _l("Without a shipment"),
     "all": _l("All"),
 }
