@@ -243,3 +243,9 @@ def test_every_post_needs_its_csrf_token(fake_allegro, database_url):
         accepted = client.post(f"/surcharges/{surcharge.id}/accept", data={"csrf_token": token})
         assert accepted.status_code == 302
         assert db.session.get(Surcharge, surcharge.id).state is SurchargeState.CHARGED
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, app):
+    for path in ("/surcharges/", "/surcharges/1", "/surcharges/import"):
+        response = client.get(path)
+        assert response.status_code == 302 and "/login" in response.location

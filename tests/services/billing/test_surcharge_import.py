@@ -169,3 +169,15 @@ def _code(carrier: str, what: str) -> str:
         ("poczta", "weight"): "NIEDOPLATA_MASA", ("poczta", "address"): "BLEDNY_ADRES",
         ("inpost", "weight"): "weight_verification", ("inpost", "address"): "undelivered_wrong_address",
     }[(carrier, what)]
+
+
+def test_the_desk_knows_every_kind_a_carrier_file_can_name():
+    from desk.views.surcharge_labels import KINDS
+    from integrations.carriers.dpd.billing import CODES as DPD
+    from integrations.carriers.inpost.billing import CODES as INPOST
+    from integrations.carriers.poczta.billing import CODES as POCZTA
+    from integrations.carriers.surcharges import SurchargeKind as CarrierKind
+
+    assert {kind.value for kind in CarrierKind} == {kind.value for kind in SurchargeKind} == set(KINDS)
+    for codes in (DPD, INPOST, POCZTA):  # each carrier bills every kind the issue names
+        assert set(codes.values()) == set(CarrierKind)
