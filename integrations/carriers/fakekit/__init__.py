@@ -1,5 +1,6 @@
-"""What every carrier fake shares: a loopback server, fault injection with a request log, and
-printable labels (PDF with a Code 128 barcode, ZPL). Flask is allowed here and in */fake/ only."""
+"""What every carrier fake shares: a loopback server, fault injection with a request log, printable
+labels (PDF with a Code 128 barcode, ZPL) and the charges of billing files. Flask is allowed here and in
+*/fake/ only."""
 
 from integrations.carriers.fakekit.billing import FakeCharge, next_document
 from integrations.carriers.fakekit.faults import FakeHarness, RecordedCall
