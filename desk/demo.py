@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask import Flask
 from sqlalchemy import select
 
-from desk import demo_billing, demo_invoices, demo_shipping, wiring
+from desk import demo_billing, demo_invoices, demo_shipping, demo_surcharges, wiring
 from desk.extensions import db
 from desk.models import Agent, Role, SellerAccount
 from desk.services.accounts.auth import create_agent
@@ -94,15 +94,22 @@ def start_demo_ticker(app: Flask) -> threading.Thread:
 
 
 def _ship_demo_orders(app: Flask, first_wait: float = 15.0, every: float = 30.0) -> None:
-    """Once the first sync has brought the demo orders, send some of them as parcels (a few tries)."""
+    """Once the first sync has brought the demo orders, send some of them as parcels (a few tries), and
+    once one of them has its waybill, let its carrier bill two surcharges for it."""
     time.sleep(first_wait)
+    shipped = billed = False
     for _attempt in range(10):
         with app.app_context():
             account_id = db.session.scalar(select(SellerAccount.id).where(SellerAccount.name == DEMO_ACCOUNT))
             try:
-                if account_id is not None and demo_shipping.ship_some_orders(app, account_id):
-                    demo_billing.after_shipping(app, account_id)  # a refund and a withdrawal
-                    return
+                if account_id is not None:
+                    if not shipped and demo_shipping.ship_some_orders(app, account_id):
+                        shipped = True
+                        demo_billing.after_shipping(app, account_id)  # a refund and a withdrawal
+                    demo_surcharges.add_demo_surcharges(app, account_id)
+                    billed = demo_surcharges.has_surcharges(account_id)
             finally:
                 db.session.remove()
+        if shipped and billed:
+            return
         time.sleep(every)

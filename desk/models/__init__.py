@@ -28,6 +28,7 @@ from desk.models.shipment import (
     ShipmentLabel,
     ShipmentStatus,
 )
+from desk.models.surcharge import Surcharge, SurchargeImport, SurchargeKind, SurchargeState
 from desk.models.sync import QuarantinedRecord, SyncCursor, SyncLease, SyncRun, SyncSchedule
 
 __all__ = [
@@ -77,6 +78,10 @@ __all__ = [
     "ShipmentBatchItem",
     "ShipmentLabel",
     "ShipmentStatus",
+    "Surcharge",
+    "SurchargeImport",
+    "SurchargeKind",
+    "SurchargeState",
     "SyncCursor",
     "SyncLease",
     "SyncRun",

@@ -23,17 +23,17 @@ def register_blueprints(app: Flask) -> None:
         ratings,
         security,
         shipping,
+        surcharges,
         sync,
     )
     from desk.views.shipping import closeout, parcels, ship
 
     app.request_class = DeskRequest
     app.url_map.converters["int"] = IdConverter  # before any rule: <int:...> never exceeds BIGINT
-    for module in (auth, home, accounts, sync, orders, issues, ratings, ship, shipping, closeout, invoices,
-                   admin):
+    for module in (auth, home, accounts, sync, orders, issues, ratings, ship, shipping, closeout, billing,
+                   invoices, surcharges, admin):
         app.register_blueprint(module.bp)
     app.register_blueprint(parcels.bp)
-    app.register_blueprint(billing.bp)
     errors.init_app(app)
     security.init_app(app)
     labels.init_app(app)

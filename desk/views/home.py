@@ -59,6 +59,7 @@ AREAS = (
     Area("invoices.index", _l("Invoices"),
          _l("VAT invoices for the shipping services, corrections, payments.")),
     Area("billing.index", _l("Billing"), _l("Balance, charges, top-ups and payouts of the accounts.")),
+    Area("surcharges.index", _l("Surcharges"), _l("Carriers' surcharges after the fact: review, disputes.")),
     Area("accounts.index", _l("Accounts"), _l("Connected Allegro seller accounts.")),
     Area("sync.index", _l("Sync"), _l("Synchronisation runs and their errors.")),
     Area("admin.index", _l("Agents"), _l("Desk agents and their access."), admin_only=True),

@@ -14,6 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from integrations.carriers.dpd.fake import billing
+from integrations.carriers.fakekit.billing import FakeCharge
+
 # the tracking paths the fake walks (businessCode, English description); codes from the status map
 CLASSIC_PATH = (
     ("030103", "Shipment registered, not yet handed over"),
@@ -174,3 +177,10 @@ class DpdFakeState:
     def events_of(self, waybill: str) -> list[FakeEvent]:
         with self.lock:
             return sorted(self.events.get(waybill, []), key=lambda e: e.at)
+
+    # -- billing -----------------------------------------------------------------------------------
+    def billing_file(
+        self, charges: list[FakeCharge], *, document: str = "", issued_on: dt.date | None = None
+    ) -> bytes:
+        """The surcharge specification (XML) DPD would send with its invoice for these charges."""
+        return billing.billing_xml(self, charges, document=document, issued_on=issued_on)

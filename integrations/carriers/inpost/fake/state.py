@@ -17,8 +17,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from integrations.carriers.fakekit import FakeHarness
-from integrations.carriers.inpost.fake import processing
+from integrations.carriers.fakekit import FakeCharge, FakeHarness
+from integrations.carriers.inpost.fake import billing, processing
 from integrations.carriers.inpost.fake.processing import FakeShipment
 from integrations.carriers.inpost.services import LOCKER_POP, LOCKER_STANDARD
 
@@ -189,6 +189,13 @@ class FakeInPostState:
         """Move a confirmed parcel one status along its tracking path."""
         with self.lock:
             return processing.advance_tracking(self.shipments[int(shipment_id)], self.now())
+
+    # -- billing ---------------------------------------------------------------------------------
+    def billing_file(
+        self, charges: list[FakeCharge], *, document: str = "", issued_on: dt.date | None = None
+    ) -> bytes:
+        """The surcharge specification (CSV) InPost would send with its invoice for these charges."""
+        return billing.billing_csv(self, charges, document=document, issued_on=issued_on)
 
     # -- dispatch orders -------------------------------------------------------------------------
     def create_dispatch_order(self, organization_id: int, body: dict[str, Any]) -> dict[str, Any]:

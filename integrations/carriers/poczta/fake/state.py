@@ -17,6 +17,8 @@ from typing import Any
 from lxml import etree
 
 from integrations.carriers.addresses import WARSAW
+from integrations.carriers.fakekit.billing import FakeCharge
+from integrations.carriers.poczta.fake import billing
 
 # the order a sent envelope moves in (assumed: the WSDL lists the values, not their order); BLEDNY is
 # set by a test handle (or `fail_envelopes`)
@@ -197,3 +199,10 @@ class PocztaState:
             code, name = path[step]
             at = envelope.sent_at + dt.timedelta(seconds=self.auto_advance * step)
             have.append(Event(code, name, at, "Centrum Logistyczne Warszawa", auto=True))
+
+    # -- billing --------------------------------------------------------------------------------------
+    def billing_file(
+        self, charges: list[FakeCharge], *, document: str = "", issued_on: dt.date | None = None
+    ) -> bytes:
+        """The invoice announcement (a ZIP with its XML) e-Nadawca would hand out for these charges."""
+        return billing.announcement_zip(self, charges, document=document, issued_on=issued_on)
