@@ -3,6 +3,17 @@ from desk.models import issue, rating  # noqa: F401  (register their tables)
 from desk.models.account import AccountStatus, AllegroToken, DeviceAuthorization, SellerAccount
 from desk.models.agent import Agent, KnownDevice, LoginAttempt, Role, agent_account
 from desk.models.billing import BillingProfile, EntryKind, InvoiceMode, LedgerEntry, PaymentMode
+from desk.models.complaint import (
+    CarrierKind,
+    Complaint,
+    ComplaintEvent,
+    ComplaintFile,
+    ComplaintState,
+    ComplaintType,
+    InvoiceReason,
+    ParcelReturn,
+    ReturnInstruction,
+)
 from desk.models.order import Order, OrderChange, OrderLine, OrderNote
 from desk.models.outbox import OutboxMessage, OutboxState
 from desk.models.pickup import Pickup, PickupStatus
@@ -21,6 +32,15 @@ from desk.models.shipment import (
 from desk.models.sync import QuarantinedRecord, SyncCursor, SyncLease, SyncRun, SyncSchedule
 
 __all__ = [
+    "CarrierKind",
+    "Complaint",
+    "ComplaintEvent",
+    "ComplaintFile",
+    "ComplaintState",
+    "ComplaintType",
+    "InvoiceReason",
+    "ParcelReturn",
+    "ReturnInstruction",
     "BatchItemStatus",
     "BillingProfile",
     "EntryKind",
