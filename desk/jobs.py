@@ -17,7 +17,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 from flask_babel import force_locale, gettext
 
-from desk.services import outbox_kinds
+from desk.services import complaints, outbox_kinds
 from desk.services.flows import handover
 from desk.services.issues.assignment import round_robin_assign
 from desk.services.ratings import alerts as rating_alerts
@@ -26,6 +26,7 @@ from desk.services.shipping.tracking import events as tracking
 from desk.services.sync import schedule
 from desk.wiring import get_allegro, get_clock, settings, uses_celery
 from desk.wiring.carriers import get_carriers
+from desk.wiring.complaints import complaint_ports, complaint_settings, get_corrections
 
 log = logging.getLogger(__name__)
 SCHEDULER = "desk.scheduler"
@@ -109,6 +110,19 @@ def order_handover_job(app: Flask) -> dict:
     return handover.push_due(get_allegro(), sent_on_handover=bool(app.config["SHIPPING_SENT_ON_HANDOVER"]))
 
 
+def complaints_job(app: Flask) -> dict:
+    """Ask carriers about forwarded complaints whose turn has come (requests for documents relayed to the
+    seller, decisions and refunds recorded), ask again for pending correction invoices, and record parcels
+    that came back to the broker."""
+    now = get_clock(app).now()
+    counts = complaints.carrier_flow.poll_due(
+        complaint_ports(app), get_corrections(app), now=now, recheck=complaint_settings(app).recheck
+    )
+    corrections = complaints.retry_pending(get_corrections(app))
+    returned = complaints.returns.detect(now=now)
+    return counts | {f"corrections_{key}": value for key, value in corrections.items()} | returned
+
+
 def _carrier_ports(app: Flask) -> dispatch.PortFor:
     gateway = get_carriers(app)
     return lambda carrier, account_id: gateway.port(carrier, account_id=account_id)
@@ -136,6 +150,7 @@ JOBS = (
     Job("bulk_shipping", bulk_shipping_job, "BULK_SHIPPING_INTERVAL_SECONDS", unit="seconds"),
     Job("track_shipments", track_shipments_job, "TRACKING_INTERVAL_SECONDS", unit="seconds"),
     Job("order_handover", order_handover_job, "SHIPMENTS_INTERVAL_SECONDS", unit="seconds"),
+    Job("complaints", complaints_job, "COMPLAINTS_INTERVAL_SECONDS", unit="seconds"),
 )
 
 
