@@ -13,6 +13,7 @@ def register_blueprints(app: Flask) -> None:
         admin,
         auth,
         catalog,
+        complaints,
         errors,
         home,
         issues,
@@ -27,7 +28,8 @@ def register_blueprints(app: Flask) -> None:
 
     app.request_class = DeskRequest
     app.url_map.converters["int"] = IdConverter  # before any rule: <int:...> never exceeds BIGINT
-    for module in (auth, home, accounts, sync, orders, issues, ratings, ship, shipping, closeout, admin):
+    areas = (auth, home, accounts, sync, orders, issues, ratings, ship, shipping, closeout, complaints, admin)
+    for module in areas:
         app.register_blueprint(module.bp)
     app.register_blueprint(parcels.bp)
     errors.init_app(app)

@@ -46,6 +46,7 @@ __all__ = [
     "find",
     "handling",
     "listing",
+    "prefill",
     "retry_pending",
     "returns",
 ]
