@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask import Flask
 from sqlalchemy import select
 
-from desk import demo_shipping, wiring
+from desk import demo_complaints, demo_shipping, wiring
 from desk.extensions import db
 from desk.models import Agent, Role, SellerAccount
 from desk.services.accounts.auth import create_agent
@@ -99,7 +99,21 @@ def _ship_demo_orders(app: Flask, first_wait: float = 15.0, every: float = 30.0)
             account_id = db.session.scalar(select(SellerAccount.id).where(SellerAccount.name == DEMO_ACCOUNT))
             try:
                 if account_id is not None and demo_shipping.ship_some_orders(app, account_id):
-                    return
+                    break
             finally:
                 db.session.remove()
         time.sleep(every)
+    _seed_demo_complaints(app, every)
+
+
+def _seed_demo_complaints(app: Flask, every: float) -> None:
+    """Once the carriers have given the demo parcels their waybills, write complaints in several states."""
+    for _attempt in range(20):
+        time.sleep(every)
+        with app.app_context():
+            account_id = db.session.scalar(select(SellerAccount.id).where(SellerAccount.name == DEMO_ACCOUNT))
+            try:
+                if account_id is not None and demo_complaints.seed(app, account_id):
+                    return
+            finally:
+                db.session.remove()

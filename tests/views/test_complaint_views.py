@@ -163,22 +163,62 @@ def test_another_accounts_complaint_is_not_there_on_any_route(client, login, sho
     )
     listing = client.get("/complaints/").get_data(as_text=True)
     assert f"#{theirs.id}<" not in listing
+    filtered = client.get(f"/complaints/?account={shops[1].id}").get_data(as_text=True)
+    assert f"#{theirs.id}<" not in filtered
+    for kind in ("service", "invoice"):
+        response = client.post(
+            f"/complaints/new/{kind}",
+            data={
+                "account_id": str(shops[1].id),
+                "subject": "x",
+                "description": "y",
+                "reason": "other",
+                "invoice_number": "FV/1",
+            },
+        )
+        assert response.status_code == 422 and "Wybierz konto sprzedawcy." in response.get_data(as_text=True)
+    assert count() == 1
     assert back.id not in [r.shipment_id for r in returns.returns({shops[0].id})]
     assert "Cudzy sklep" not in client.get("/complaints/returns").get_data(as_text=True)
 
 
-def test_posts_need_the_csrf_token(app, client, login, shops, parcel):
+POSTS = (
+    "edit",
+    "submit",
+    "files",
+    "documents",
+    "compensation",
+    "answer",
+    "return",
+    "forward",
+    "forward-manual",
+    "carrier-request",
+    "decision",
+    "refund",
+)
+
+
+def test_every_post_needs_the_csrf_token(app, client, login, shops, parcel):
     complaint = a_complaint(parcel[1], submit=False)
-    signed_in(login, shops)
+    returned = make_shipment(shops[0], events=[event("back", warsaw(2026, 11, 20, 9), "returned")])
+    returns.detect(now=NOW)
+    parcel_return = returns.returns(None)[0]
+    login(make_agent(role=Role.ADMIN))
+    paths = [f"/complaints/{complaint.id}/{path}" for path in POSTS] + [
+        f"/complaints/shipments/{parcel[1].id}/new",
+        "/complaints/new/service",
+        "/complaints/new/invoice",
+        f"/complaints/returns/{parcel_return.id}/instructions",
+        f"/complaints/returns/{parcel_return.id}/handled",
+    ]
     app.config["WTF_CSRF_ENABLED"] = True
     try:
-        response = client.post(f"/complaints/{complaint.id}/submit")
-        assert response.status_code == 400
-        response = client.post(f"/complaints/shipments/{parcel[1].id}/new", data=damage_form())
-        assert response.status_code == 400
+        for path in paths:
+            assert client.post(path, data={**damage_form(), "decision": "dispose"}).status_code == 400, path
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert complaint.state is ComplaintState.DRAFT and count() == 1
+    assert parcel_return.decision is None and returned.id == parcel_return.shipment_id
 
 
 def test_returned_parcels_ask_for_instructions(client, login, shops):

@@ -17,6 +17,7 @@ from desk.extensions import db
 from desk.models.complaint import WITH_CARRIER, Complaint, ComplaintState, ComplaintType
 from desk.services.complaints import corrections, filing, money, states
 from desk.services.complaints.corrections import InvoiceCorrections
+from desk.services.complaints.errors import FormErrors
 from desk.services.errors import N_, ConflictError, DeskError, ValidationError
 from desk.services.shared.workdays import warsaw_date
 from integrations.carriers import CarrierError
@@ -74,10 +75,12 @@ def forward_manually(
     if received_on > warsaw_date(now) or (
         complaint.submitted_at and received_on < warsaw_date(complaint.submitted_at)
     ):
-        raise ValidationError(N_("The carrier cannot have received it on that day."))
+        raise FormErrors({"received_on": (N_("The carrier cannot have received it on that day."), {})})
     complaint.carrier_complaint_id = reference.strip()[:64] or None
     complaint.carrier_received_at = dt.datetime.combine(received_on, dt.time(12), tzinfo=dt.UTC)
     _forwarded(complaint, MANUAL, actor_id=actor_id, now=now, recheck=None)
+    for file in complaint.files:  # the broker filed them with the complaint
+        file.sent_at = now
     db.session.commit()
     return complaint
 
@@ -153,7 +156,7 @@ def _poll_one(
     now: dt.datetime,
     recheck: dt.timedelta,
 ) -> str:
-    complaint = db.session.get(Complaint, complaint_id)
+    complaint = db.session.get(Complaint, complaint_id, populate_existing=True)  # as it stands now
     port = port_for(complaint.carrier)
     if port is None or not complaint.carrier_complaint_id:
         complaint.next_check_at = None
@@ -241,7 +244,7 @@ def record_request(
     """An administrator records the carrier's request for documents (carriers outside the desk)."""
     _expect(complaint, ComplaintState.FORWARDED, ComplaintState.DOCUMENTS_REQUESTED)
     if not message.strip():
-        raise ValidationError(N_("Write what the carrier asks for."))
+        raise FormErrors({"message": (N_("Write what the carrier asks for."), {})})
     kinds = tuple(DocumentKind(kind) for kind in missing if kind in DocumentKind._value2member_map_)
     _documents_requested(complaint, message.strip(), kinds, actor_id=actor_id, now=now)
     db.session.commit()
@@ -333,7 +336,7 @@ def record_compensation_paid(
     ):
         raise ConflictError(N_("No compensation was granted on this complaint."))
     if paid_on > warsaw_date(now):
-        raise ValidationError(N_("The day cannot be in the future."))
+        raise FormErrors({"paid_on": (N_("The day cannot be in the future."), {})})
     complaint.compensation_paid_at = dt.datetime.combine(paid_on, dt.time(12), tzinfo=dt.UTC)
     states.record(complaint, "compensation_paid", now=now, actor_id=actor_id, text=paid_on.isoformat())
     db.session.commit()
