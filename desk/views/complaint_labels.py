@@ -51,6 +51,7 @@ EVENT_KINDS = {
     "decision": _l("The carrier's decision"),
     "refund": _l("Fee refunded to the balance"),
     "compensation_paid": _l("Compensation received"),
+    "linked": _l("Linked to the buyer's conversation"),
 }
 FILING_RULES = {
     "hidden_damage": _l("hidden damage or shortage: 7 days from delivery"),

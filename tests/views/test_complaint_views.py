@@ -151,7 +151,7 @@ def test_another_accounts_complaint_is_not_there_on_any_route(client, login, sho
     ]
     for path in gets:
         assert client.get(path).status_code == 404, path
-    posts = ["edit", "submit", "files", "documents", "compensation"]
+    posts = ["edit", "submit", "files", "documents", "compensation", "link"]
     for path in posts:
         assert client.post(f"/complaints/{theirs.id}/{path}", data={}).status_code == 404, path
     assert client.post(f"/complaints/shipments/{shipment.id}/new", data=damage_form()).status_code == 404
@@ -183,6 +183,7 @@ def test_another_accounts_complaint_is_not_there_on_any_route(client, login, sho
 
 
 POSTS = (
+    "link",
     "edit",
     "submit",
     "files",
@@ -247,8 +248,14 @@ def test_the_conversation_panel_shows_the_linked_complaint(client, login, shops,
         now=NOW,
         submit=True,
     )
+    other = make_thread(shops[0].id, order=order)
     signed_in(login, shops)
     page = client.get(f"/issues/{issue.id}").get_data(as_text=True)
     assert (
         "Reklamacje u przewoźnika" in page and f"/complaints/{complaint.id}" in page and "U brokera" in page
     )
+    # linked again, after it went to the broker, to another conversation about the order
+    assert client.post(f"/complaints/{complaint.id}/link", data={"issue_id": "999999"}).status_code == 422
+    client.post(f"/complaints/{complaint.id}/link", data={"issue_id": str(other.id)})
+    assert f"/complaints/{complaint.id}" not in client.get(f"/issues/{issue.id}").get_data(as_text=True)
+    assert f"/complaints/{complaint.id}" in client.get(f"/issues/{other.id}").get_data(as_text=True)

@@ -226,6 +226,22 @@ def add_files(
     return complaint
 
 
+def link_issue(
+    complaint_id: int, account_ids: set[int] | None, issue_id: str, *, actor_id: int | None, now: dt.datetime
+) -> Complaint:
+    """Link the complaint to the buyer's claim or conversation about the same order (empty: unlink), at any
+    time; the conversation's panel then shows the complaint."""
+    complaint = _carrier(complaint_id, account_ids)
+    problems: dict[str, tuple[str, dict]] = {}
+    found = _issue(issue_id, complaint.order_id, complaint.account_id, problems)
+    refuse_if_any(problems)
+    if found != complaint.issue_id:
+        complaint.issue_id, complaint.updated_at = found, now
+        states.record(complaint, "linked", now=now, actor_id=actor_id)
+        db.session.commit()
+    return complaint
+
+
 def _carrier(complaint_id: int, account_ids: set[int] | None) -> Complaint:
     complaint = states.find(complaint_id, account_ids)
     if complaint.type is not ComplaintType.CARRIER:

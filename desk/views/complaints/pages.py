@@ -287,6 +287,28 @@ def add_files(complaint_id: int):
     return redirect(url_for(".detail", complaint_id=complaint_id, _anchor="files"))
 
 
+@bp.post("/<int:complaint_id>/link")
+def link(complaint_id: int):
+    """Link the complaint to the buyer's claim or conversation about the order."""
+    complaint = _find(complaint_id)
+    try:
+        complaints.carrier.link_issue(
+            complaint.id,
+            visible_account_ids(),
+            request.form.get("issue_id", ""),
+            actor_id=current_user.id,
+            now=utcnow(),
+        )
+    except FormErrors as error:
+        return complaint_page(
+            complaint, forms={"link": (request.form.to_dict(), field_errors(error))}, code=422
+        )
+    except NotFoundError:
+        abort(404)
+    flash(_("The link to the conversation was saved."), "success")
+    return redirect(url_for(".detail", complaint_id=complaint_id))
+
+
 @bp.post("/<int:complaint_id>/documents")
 def send_documents(complaint_id: int):
     """Answer the carrier's request: the files added since go to the carrier."""
