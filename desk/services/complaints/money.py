@@ -72,6 +72,9 @@ def refund_fee(complaint: Complaint, amount: Decimal, *, actor_id: int | None) -
     complaint; flushes, the caller commits. None when nothing is left to refund."""
     if complaint.refund_entry_id is not None:
         return db.session.get(LedgerEntry, complaint.refund_entry_id)
+    if complaint.shipment_id is not None:
+        # two complaints about one parcel decided at once: the second waits here and sees the first refund
+        db.session.execute(select(Shipment.id).where(Shipment.id == complaint.shipment_id).with_for_update())
     left = (complaint.fee_gross or ZERO) - (
         refunded_for(complaint.shipment_id) if complaint.shipment_id else ZERO
     )
