@@ -100,6 +100,15 @@ class Config:
     STUCK_WORKING_DAYS_ALLEGRO = 3
     STUCK_WORKING_DAYS_OTHER = 3  # a carrier without a setting of its own
     STUCK_PICKUP_DAYS = 5
+    # Complaints (reklamacje): files up to this size each (PDF, JPG, PNG), this many per upload and complaint;
+    # the job asks carriers about forwarded complaints every COMPLAINTS_INTERVAL_SECONDS, each complaint again
+    # after COMPLAINT_RECHECK_MINUTES; administrators are warned this many days before an answer is due.
+    COMPLAINT_FILE_MAX_MB = 5
+    COMPLAINT_FILES_PER_UPLOAD = 5
+    COMPLAINT_FILES_MAX = 30
+    COMPLAINTS_INTERVAL_SECONDS = 300
+    COMPLAINT_RECHECK_MINUTES = 60
+    COMPLAINT_ANSWER_ALERT_DAYS = 3
 
     ISSUE_REPLY_TARGET_HOURS = 8  # answer a buyer's message within this many hours
     ISSUE_REPLY_SOON_HOURS = 2  # warn this long before the reply target passes

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask import Flask
 from sqlalchemy import select
 
-from desk import demo_billing, demo_invoices, demo_shipping, demo_surcharges, wiring
+from desk import demo_billing, demo_complaints, demo_invoices, demo_shipping, demo_surcharges, wiring
 from desk.extensions import db
 from desk.models import Agent, Role, SellerAccount
 from desk.services.accounts.auth import create_agent
@@ -95,7 +95,7 @@ def start_demo_ticker(app: Flask) -> threading.Thread:
 
 def _ship_demo_orders(app: Flask, first_wait: float = 15.0, every: float = 30.0) -> None:
     """Once the first sync has brought the demo orders, send some of them as parcels (a few tries), and
-    once one of them has its waybill, let its carrier bill two surcharges for it."""
+    once one of them has its waybill, let its carrier bill two surcharges for it; then complaints."""
     time.sleep(first_wait)
     shipped = billed = False
     for _attempt in range(10):
@@ -111,5 +111,19 @@ def _ship_demo_orders(app: Flask, first_wait: float = 15.0, every: float = 30.0)
             finally:
                 db.session.remove()
         if shipped and billed:
-            return
+            break
         time.sleep(every)
+    _seed_demo_complaints(app, every)
+
+
+def _seed_demo_complaints(app: Flask, every: float) -> None:
+    """Once the carriers have given the demo parcels their waybills, write complaints in several states."""
+    for _attempt in range(20):
+        time.sleep(every)
+        with app.app_context():
+            account_id = db.session.scalar(select(SellerAccount.id).where(SellerAccount.name == DEMO_ACCOUNT))
+            try:
+                if account_id is not None and demo_complaints.seed(app, account_id):
+                    return
+            finally:
+                db.session.remove()

@@ -17,7 +17,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 from flask_babel import force_locale, gettext
 
-from desk.services import outbox_kinds
+from desk.services import complaints, outbox_kinds
 from desk.services.billing import invoices
 from desk.services.billing.invoices.mailing import mail_invoices
 from desk.services.flows import handover
@@ -28,6 +28,7 @@ from desk.services.shipping.tracking import events as tracking
 from desk.services.sync import schedule
 from desk.wiring import get_allegro, get_clock, settings, uses_celery
 from desk.wiring.carriers import get_carriers
+from desk.wiring.complaints import complaint_ports, complaint_settings, get_corrections
 from desk.wiring.invoices import invoice_terms
 
 log = logging.getLogger(__name__)
@@ -124,6 +125,17 @@ def invoice_orders_job(app: Flask) -> dict:
 def invoice_periods_job(app: Flask) -> dict:
     """Periodic accounts' invoices for the newest ended period (a rerun issues nothing new)."""
     return invoices.run_periodic(get_clock(app).now(), invoice_terms(app))
+def complaints_job(app: Flask) -> dict:
+    """Ask carriers about forwarded complaints whose turn has come (requests for documents relayed to the
+    seller, decisions and refunds recorded), ask again for pending correction invoices, and record parcels
+    that came back to the broker."""
+    now = get_clock(app).now()
+    counts = complaints.carrier_flow.poll_due(
+        complaint_ports(app), get_corrections(app), now=now, recheck=complaint_settings(app).recheck
+    )
+    corrections = complaints.retry_pending(get_corrections(app))
+    returned = complaints.returns.detect(now=now)
+    return counts | {f"corrections_{key}": value for key, value in corrections.items()} | returned
 
 
 def _carrier_ports(app: Flask) -> dispatch.PortFor:
@@ -155,6 +167,7 @@ JOBS = (
     Job("order_handover", order_handover_job, "SHIPMENTS_INTERVAL_SECONDS", unit="seconds"),
     Job("invoice_orders", invoice_orders_job, "INVOICE_INTERVAL_SECONDS", unit="seconds"),
     Job("invoice_periods", invoice_periods_job, "INVOICE_PERIODIC_MINUTES", at_start=True),
+    Job("complaints", complaints_job, "COMPLAINTS_INTERVAL_SECONDS", unit="seconds"),
 )
 
 

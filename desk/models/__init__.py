@@ -3,6 +3,17 @@ from desk.models import issue, rating  # noqa: F401  (register their tables)
 from desk.models.account import AccountStatus, AllegroToken, DeviceAuthorization, SellerAccount
 from desk.models.agent import Agent, KnownDevice, LoginAttempt, Role, agent_account
 from desk.models.billing import BillingProfile, EntryKind, InvoiceMode, LedgerEntry, PaymentMode
+from desk.models.complaint import (
+    CarrierKind,
+    Complaint,
+    ComplaintEvent,
+    ComplaintFile,
+    ComplaintState,
+    ComplaintType,
+    InvoiceReason,
+    ParcelReturn,
+    ReturnInstruction,
+)
 from desk.models.invoice import (
     CorrectionReason,
     Invoice,
@@ -32,6 +43,15 @@ from desk.models.surcharge import Surcharge, SurchargeImport, SurchargeKind, Sur
 from desk.models.sync import QuarantinedRecord, SyncCursor, SyncLease, SyncRun, SyncSchedule
 
 __all__ = [
+    "CarrierKind",
+    "Complaint",
+    "ComplaintEvent",
+    "ComplaintFile",
+    "ComplaintState",
+    "ComplaintType",
+    "InvoiceReason",
+    "ParcelReturn",
+    "ReturnInstruction",
     "BatchItemStatus",
     "BillingProfile",
     "EntryKind",

@@ -14,6 +14,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         billing,
         catalog,
+        complaints,
         errors,
         home,
         invoices,
@@ -30,8 +31,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.request_class = DeskRequest
     app.url_map.converters["int"] = IdConverter  # before any rule: <int:...> never exceeds BIGINT
-    for module in (auth, home, accounts, sync, orders, issues, ratings, ship, shipping, closeout, billing,
-                   invoices, surcharges, admin):
+    areas = (auth, home, accounts, sync, orders, issues, ratings, ship, shipping, closeout, billing, invoices,
+             surcharges, complaints, admin)
+    for module in areas:
         app.register_blueprint(module.bp)
     app.register_blueprint(parcels.bp)
     errors.init_app(app)

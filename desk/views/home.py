@@ -11,13 +11,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from desk.models import Role
+from desk.orm import utcnow
 from desk.services import accounts as account_area
-from desk.services import issues, orders, ratings, shipping
+from desk.services import complaints, issues, orders, ratings, shipping
 from desk.views import filters, locale
 from desk.views.access import visible_account_ids
 from desk.views.catalog import translated
 from desk.views.labels import AGENT_ROLES
 from desk.wiring import settings
+from desk.wiring.complaints import complaint_settings
 
 COUNT_CAP = 100  # beyond this the day says 100+ (counting further would cost every start page)
 
@@ -60,6 +62,11 @@ AREAS = (
          _l("VAT invoices for the shipping services, corrections, payments.")),
     Area("billing.index", _l("Billing"), _l("Balance, charges, top-ups and payouts of the accounts.")),
     Area("surcharges.index", _l("Surcharges"), _l("Carriers' surcharges after the fact: review, disputes.")),
+    Area(
+        "complaints.index",
+        _l("Complaints"),
+        _l("Service, invoice and carrier complaints, and returned parcels."),
+    ),
     Area("accounts.index", _l("Accounts"), _l("Connected Allegro seller accounts.")),
     Area("sync.index", _l("Sync"), _l("Synchronisation runs and their errors.")),
     Area("admin.index", _l("Agents"), _l("Desk agents and their access."), admin_only=True),
@@ -138,7 +145,32 @@ def _day(account_ids: set[int] | None) -> list[DayItem]:
             url_for("ratings.index", new="1"),
             "error",
         ),
+        *_complaint_day(account_ids),
     ]
+
+
+def _complaint_day(account_ids: set[int] | None) -> list[DayItem]:
+    """Complaints: the carrier waiting for the seller's documents, parcels back at the broker waiting for
+    instructions, and for administrators the answers due within the alert days."""
+    found = [
+        DayItem(
+            _l("Complaints: the carrier asks for documents"),
+            complaints.listing.documents_requested(account_ids),
+            url_for("complaints.index", state="documents_requested"),
+            "warning",
+        ),
+        DayItem(
+            _l("Returned parcels waiting for instructions"),
+            complaints.returns.waiting_count(account_ids),
+            url_for("complaints.returns_page"),
+            "warning",
+        ),
+    ]
+    if current_user.role == Role.ADMIN:
+        due = complaints.listing.answers_due(utcnow(), alert_days=complaint_settings().alert_days)
+        found.insert(0, DayItem(_l("Complaints to answer soon (14-day term)"), due,
+                                url_for("complaints.index", state="submitted"), "error"))
+    return found
 
 
 @bp.route("/")

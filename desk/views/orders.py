@@ -11,7 +11,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from desk.models import OutboxState
-from desk.services import issues
+from desk.services import complaints, issues
 from desk.services.errors import DeskError, NotFoundError, ValidationError
 from desk.services.orders import actions as order_actions
 from desk.services.orders import listing as orders
@@ -20,6 +20,7 @@ from desk.services.shipping.tracking import parcels as shipping_parcels
 from desk.views import labels
 from desk.views.access import account_options, visible_account_ids
 from desk.views.catalog import translated
+from desk.views.complaint_labels import FOR_COMPLAINTS
 from desk.views.errors import flashing_errors, message_for, write_error
 from desk.views.forms import flash_outcome, new_key, posted_key
 from desk.views.query_args import date_range, db_id, page_links, parse_id
@@ -123,6 +124,9 @@ def _detail(
         message_form=message_form or _noted(parcels, parse_id(request.args.get("note"))),
         message_limits=_message_limits(),
         parcels=parcels,
+        complaints=complaints.listing.for_order(order_id, visible_account_ids()),
+        parcel_returns=complaints.returns.returns(visible_account_ids(), order_id=order_id),
+        complaint_labels=translated(FOR_COMPLAINTS),
     ), code
 
 

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from desk.models import OutboxState
 from desk.orm import utcnow
+from desk.services import complaints as complaint_area
 from desk.services.errors import DeskError, NotFoundError, ValidationError
 from desk.services.issues import assignment as issue_assignment
 from desk.services.issues import claims as issue_claims
@@ -23,6 +24,8 @@ from desk.services.issues.threads import reading as thread_reading
 from desk.services.shipping.tracking import parcels as shipping_parcels
 from desk.views import labels
 from desk.views.access import account_options, visible_account_ids
+from desk.views.catalog import translated
+from desk.views.complaint_labels import FOR_COMPLAINTS
 from desk.views.errors import flashing_errors, message_for
 from desk.views.forms import flash_outcome, posted_key
 from desk.views.forms import new_key as _key
@@ -121,6 +124,8 @@ def _detail(
         lines=page.lines,
         shipments=page.shipments,
         parcels=_parcels(page.detail.order),
+        linked_complaints=complaint_area.listing.for_issue(page.detail.issue.id, visible_account_ids()),
+        complaint_labels=translated(FOR_COMPLAINTS),
         upload_limits=_upload_limits(page.detail.issue, config.max_request_bytes),
         kept_files=page.kept_files,
         reply_form=reply_form,

@@ -38,8 +38,15 @@ from integrations.carriers.base import (
     ShipmentState,
     TrackingEvent,
 )
+from integrations.carriers.complaints import (
+    ComplaintDocument,
+    ComplaintFiling,
+    ComplaintReceipt,
+    ComplaintStatus,
+)
 from integrations.carriers.dpd import parse, wire
 from integrations.carriers.dpd.client import DpdClient, DpdCredentials
+from integrations.carriers.dpd.complaints import DpdComplaintsClient
 from integrations.carriers.dpd.services import ADDITIONAL, CAPABILITIES
 from integrations.carriers.errors import (
     CarrierNotFound,
@@ -77,6 +84,10 @@ class DpdAdapter:
             credentials=credentials,
             session=session,
             timeout=timeout,
+        )
+        self.complaints = DpdComplaintsClient(
+            services_url, credentials.login, credentials.password, credentials.master_fid,
+            session=self.client.session, timeout=timeout,
         )
         self._now = now or (lambda: dt.datetime.now(dt.UTC))
 
@@ -225,6 +236,19 @@ class DpdAdapter:
         """DPD Pickup points near a postcode or city."""
         params = {"zipCode": wire.postcode_digits(postcode), "city": city, "street": street, "limit": limit}
         return parse.points(self.client.points({k: v for k, v in params.items() if v}))
+
+    # -- complaints (ComplaintPort; an AUTHORED interface, see complaints.py) -------------------------
+    def file_complaint(self, filing: ComplaintFiling) -> ComplaintReceipt:
+        """File once: the key travels as externalId, and the same one again answers the first."""
+        return self.complaints.file(filing)
+
+    def complaint_status(self, complaint_id: str, *, since: dt.date) -> ComplaintStatus:
+        """The complaint now (read by its number; `since` is not needed)."""
+        return self.complaints.status(complaint_id)
+
+    def add_complaint_documents(self, complaint_id: str, documents: tuple[ComplaintDocument, ...]) -> None:
+        """Send the documents DPD asked for."""
+        self.complaints.add_documents(complaint_id, documents)
 
 
 def _package_id(shipment_id: str) -> int:

@@ -31,8 +31,14 @@ from integrations.carriers.base import (
     ShipmentState,
     TrackingEvent,
 )
+from integrations.carriers.complaints import (
+    ComplaintDocument,
+    ComplaintFiling,
+    ComplaintReceipt,
+    ComplaintStatus,
+)
 from integrations.carriers.errors import CarrierRefused, CarrierValidationError, FieldProblem
-from integrations.carriers.inpost import parse, pickup, wire
+from integrations.carriers.inpost import complaints, parse, pickup, wire
 from integrations.carriers.inpost.client import ShipXClient
 from integrations.carriers.inpost.services import (
     CAPABILITIES,
@@ -237,6 +243,19 @@ class InPostAdapter:
     def get_pickup(self, pickup_id: str) -> Pickup:
         """The dispatch order's status now."""
         return parse.pickup(self.client.get_dispatch_order(pickup_id))
+
+    # -- complaints (ComplaintPort; an AUTHORED interface, see complaints.py) -------------------------
+    def file_complaint(self, filing: ComplaintFiling) -> ComplaintReceipt:
+        """File once: the key travels as external_id, and the same one again answers the first."""
+        return complaints.receipt(self.client.file_complaint(complaints.filing_body(filing)))
+
+    def complaint_status(self, complaint_id: str, *, since: dt.date) -> ComplaintStatus:
+        """The complaint now (`since` is not needed: ShipX-style reads are by id)."""
+        return complaints.status(self.client.get_complaint(complaint_id))
+
+    def add_complaint_documents(self, complaint_id: str, documents: tuple[ComplaintDocument, ...]) -> None:
+        """Send the documents the carrier asked for."""
+        self.client.add_complaint_attachments(complaint_id, complaints.documents_body(documents))
 
     # -- public data ---------------------------------------------------------------------------------
     def tracking(self, waybill: str, *, service: str = "") -> tuple[TrackingEvent, ...]:

@@ -123,6 +123,22 @@ class ShipXClient:
             "GET", f"{self._org}/dispatch_orders/printouts", write=False, action="protocol", params=params
         )
 
+    # -- complaints (AUTHORED interface, see complaints.py) ------------------------------------------
+    def file_complaint(self, body: dict[str, Any]) -> dict[str, Any]:
+        """POST /v1/organizations/{org}/complaints: 201 (200 with the complaint of the same external_id)."""
+        return self._json("POST", f"{self._org}/complaints", write=True, action="complaint", json=body)
+
+    def get_complaint(self, complaint_id: str) -> dict[str, Any]:
+        """GET /v1/complaints/{id}."""
+        return self._json("GET", f"/v1/complaints/{complaint_id}", write=False)
+
+    def add_complaint_attachments(
+        self, complaint_id: str, attachments: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        """POST /v1/complaints/{id}/attachments."""
+        path = f"/v1/complaints/{complaint_id}/attachments"
+        return self._json("POST", path, write=True, action="complaint", json={"attachments": attachments})
+
     # -- public --------------------------------------------------------------------------------------
     def tracking(self, tracking_number: str) -> dict[str, Any]:
         """GET /v1/tracking/{number} (public)."""

@@ -35,8 +35,14 @@ from integrations.carriers.base import (
     ShipmentState,
     TrackingEvent,
 )
+from integrations.carriers.complaints import (
+    ComplaintDocument,
+    ComplaintFiling,
+    ComplaintReceipt,
+    ComplaintStatus,
+)
 from integrations.carriers.errors import CarrierNotFound, CarrierRefused, LookupUnsupported, NotCancellable
-from integrations.carriers.poczta import build, parse, points, rules
+from integrations.carriers.poczta import build, complaints, parse, points, rules
 from integrations.carriers.poczta import services as svc
 from integrations.carriers.poczta.client import EnadawcaClient
 from integrations.carriers.poczta.sledzenie import PRODUCTION_URL as SLEDZENIE_URL
@@ -78,6 +84,7 @@ class PocztaAdapter:
         lookback_days: int = 30,
         today: Callable[[], dt.date] = _warsaw_today,
         sleep: Callable[[float], None] = time.sleep,
+        now: Callable[[], dt.datetime] | None = None,
     ) -> None:
         self._client = EnadawcaClient(url, login, password, session=session, timeout=timeout, sleep=sleep)
         self._tracking = SledzenieClient(
@@ -85,6 +92,8 @@ class PocztaAdapter:
         )
         self._lookback = dt.timedelta(days=lookback_days)
         self._today = today
+        self._now = now or (lambda: dt.datetime.now(WARSAW))
+        self._reasons: list[Any] | None = None  # getListaPowodowReklamacji, read once
         self._caps = svc.capabilities()
 
     # -- shipments --------------------------------------------------------------------------------
@@ -278,3 +287,30 @@ class PocztaAdapter:
         for code in points.voivodeships(postcode):
             placowki += self._client.get_placowki_pocztowe(code)
         return points.pick(placowki, postcode=postcode, city=city, street=street, limit=limit)
+
+    # -- complaints (ComplaintPort over e-Nadawca's reklamacje, see complaints.py) --------------------
+    def file_complaint(self, filing: ComplaintFiling) -> ComplaintReceipt:
+        """addReklamacje for the parcel (its guid is the key: filed again, the first complaint answers),
+        then its files, five a call. e-Nadawca gives no receipt time: the adapter's clock is used."""
+        if self._reasons is None:
+            self._reasons = self._client.get_lista_powodow_reklamacji()
+        reason = complaints.reason_for(self._reasons, filing.kind)
+        types = self._client.types
+        answer = self._client.add_reklamacje([complaints.reklamacja(types, filing, reason)])
+        complaint_id = complaints.complaint_id_of(answer, filing.shipment_id)
+        self.add_complaint_documents(complaint_id, filing.documents)
+        return ComplaintReceipt(CARRIER, complaint_id, self._now(), "")
+
+    def complaint_status(self, complaint_id: str, *, since: dt.date) -> ComplaintStatus:
+        """The newest getReklamacje entry of the complaint among the days from `since` to today."""
+        latest = None
+        for day in complaints.days(since, self._today()):
+            for entry in self._client.get_reklamacje(day):
+                if str(entry.idReklamacja) == complaint_id:
+                    latest = entry
+        return complaints.status(complaint_id, latest)
+
+    def add_complaint_documents(self, complaint_id: str, documents: tuple[ComplaintDocument, ...]) -> None:
+        """addZalacznikDoReklamacji, five files a call."""
+        for chunk in complaints.zalaczniki(self._client.types, documents):
+            complaints.raise_for_errors(self._client.add_zalacznik_do_reklamacji(complaint_id, chunk))

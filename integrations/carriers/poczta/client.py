@@ -165,6 +165,26 @@ class EnadawcaClient:
         )
         return self._call("getPrintForParcel", write=False, guid=guids, type=kind)
 
+    # -- complaints (reklamacje) ------------------------------------------------------------------
+    def get_lista_powodow_reklamacji(self) -> list[Any]:
+        """getListaPowodowReklamacji -> kategoriePowodowReklamacji[] {nazwa, powodReklamacji[]}."""
+        return self._call("getListaPowodowReklamacji", write=False) or []
+
+    def add_reklamacje(self, reklamacje: list[Any]) -> Any:
+        """addReklamacje -> {error[], reklamacjaInfo[] {idReklamacja, guidPrzesylki}}."""
+        return self._call("addReklamacje", write=True, reklamowanaPrzesylka=reklamacje)
+
+    def add_zalacznik_do_reklamacji(self, id_reklamacja: str, zalaczniki: list[Any]) -> list[Any]:
+        """addZalacznikDoReklamacji (at most 5 files a call) -> error[]."""
+        answer = self._call(
+            "addZalacznikDoReklamacji", write=True, idReklamacja=id_reklamacja, zalacznik=zalaczniki
+        )
+        return answer or []
+
+    def get_reklamacje(self, day: dt.date) -> list[Any]:
+        """getReklamacje: the complaints decided on `day` -> reklamacja[] (attributes only)."""
+        return self._call("getReklamacje", write=False, dataRozpatrzenia=day) or []
+
     # -- courier and points -------------------------------------------------------------------------
     def zamow_kuriera(self, **fields: Any) -> list[Any]:
         """zamowKuriera -> error[] (the WSDL gives no order number back)."""

@@ -10,6 +10,7 @@ from flask import Flask, Response, g, jsonify, request
 
 from integrations.carriers.dpd.client import INFO_PATH, PACKAGES_PATH, POINTS_PATH
 from integrations.carriers.dpd.fake import envelope, ops, ops_courier
+from integrations.carriers.dpd.fake.complaints import register_complaints
 from integrations.carriers.dpd.fake.envelope import INFO_NS, PACKAGES_NS, SoapFault
 from integrations.carriers.dpd.fake.state import DpdFakeState
 from integrations.carriers.fakekit import FakeHarness
@@ -70,6 +71,8 @@ def create_app(state: DpdFakeState) -> Flask:
     @app.post(INFO_PATH)
     def info() -> Response:
         return _soap(state, INFO_NS, INFO_OPS)
+
+    register_complaints(app, state)
 
     @app.get(POINTS_PATH)
     def points() -> Response:

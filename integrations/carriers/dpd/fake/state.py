@@ -16,6 +16,7 @@ from typing import Any
 
 from integrations.carriers.dpd.fake import billing
 from integrations.carriers.fakekit.billing import FakeCharge
+from integrations.carriers.fakekit.complaints import ComplaintBook
 
 # the tracking paths the fake walks (businessCode, English description); codes from the status map
 CLASSIC_PATH = (
@@ -89,8 +90,12 @@ class DpdFakeState:
     pickups: dict[str, FakePickupCall] = field(default_factory=dict)
     events: dict[str, list[FakeEvent]] = field(default_factory=dict)
     field_refusals: list[tuple[str, str, bool]] = field(default_factory=list)
+    complaints: ComplaintBook = field(init=False)  # test handles: ask_for(), decide()
     lock: threading.RLock = field(default_factory=threading.RLock)
     _seq: int = 0
+
+    def __post_init__(self) -> None:
+        self.complaints = ComplaintBook(now=lambda: self.now())
 
     # -- arranging ---------------------------------------------------------------------------------
     def add_account(self, login: str, password: str, master_fid: int) -> None:

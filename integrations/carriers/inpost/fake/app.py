@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from integrations.carriers.fakekit import render_pdf, render_protocol_pdf, render_zpl
 from integrations.carriers.inpost.fake import processing, shapes
+from integrations.carriers.inpost.fake.complaints import register_complaints
 from integrations.carriers.inpost.fake.public import register_public
 from integrations.carriers.inpost.fake.shapes import ShipXError
 from integrations.carriers.inpost.fake.state import FakeInPostState
@@ -36,6 +37,7 @@ def create_app(state: FakeInPostState) -> Flask:
     _register_documents(app, state)
     _register_dispatch(app, state)
     register_public(app, state)
+    register_complaints(app, state, authorize, json_body)
 
     @app.errorhandler(ShipXError)
     def shipx_error(error: ShipXError) -> Response:

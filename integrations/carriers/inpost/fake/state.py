@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from integrations.carriers.fakekit import FakeCharge, FakeHarness
+from integrations.carriers.fakekit import ComplaintBook, FakeCharge, FakeHarness
 from integrations.carriers.inpost.fake import billing, processing
 from integrations.carriers.inpost.fake.processing import FakeShipment
 from integrations.carriers.inpost.services import LOCKER_POP, LOCKER_STANDARD
@@ -59,6 +59,7 @@ class FakeInPostState:
         self.dispatch_orders: dict[int, dict[str, Any]] = {}
         self.points: dict[str, dict[str, Any]] = {}
         self.harness = FakeHarness()
+        self.complaints = ComplaintBook(now=now)  # test handles: ask_for(), decide()
         self._ids = itertools.count(100001)
 
     # -- arranging -------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from lxml import etree
 
 from integrations.carriers.fakekit import FakeHarness
 from integrations.carriers.poczta.client import NAMESPACE
-from integrations.carriers.poczta.fake import courier, reads, shipments
+from integrations.carriers.poczta.fake import complaints, courier, reads, shipments
 from integrations.carriers.poczta.fake.soap import answer, body_of, fault, schema_errors
 from integrations.carriers.poczta.fake.state import PocztaState
 from integrations.carriers.poczta.sledzenie import NAMESPACE as SLEDZENIE
@@ -38,6 +38,10 @@ OPERATIONS: dict[str, Handler] = {
     "getPrintForParcel": reads.get_print_for_parcel,
     "zamowKuriera": courier.zamow_kuriera,
     "getPlacowkiPocztowe": courier.get_placowki_pocztowe,
+    "addReklamacje": complaints.add_reklamacje,
+    "addZalacznikDoReklamacji": complaints.add_zalacznik_do_reklamacji,
+    "getReklamacje": complaints.get_reklamacje,
+    "getListaPowodowReklamacji": complaints.get_lista_powodow_reklamacji,
 }
 # answers the schema cannot accept by design: an empty voivodeship (the WSDL wants at least one placówka)
 _UNCHECKED_ANSWERS = {"getPlacowkiPocztowe"}

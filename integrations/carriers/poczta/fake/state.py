@@ -18,6 +18,7 @@ from lxml import etree
 
 from integrations.carriers.addresses import WARSAW
 from integrations.carriers.fakekit.billing import FakeCharge
+from integrations.carriers.fakekit.complaints import ComplaintBook
 from integrations.carriers.poczta.fake import billing
 
 # the order a sent envelope moves in (assumed: the WSDL lists the values, not their order); BLEDNY is
@@ -90,10 +91,14 @@ class PocztaState:
     points: dict[int, dict[str, Any]] = field(default_factory=dict)
     events: dict[str, list[Event]] = field(default_factory=dict)
     pickups: list[dict[str, str]] = field(default_factory=list)
+    complaints: ComplaintBook = field(init=False)  # test handles: ask_for(), decide()
     refused_postcodes: set[str] = field(default_factory=set)
     violations: list[str] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
     _counter: int = 0
+
+    def __post_init__(self) -> None:
+        self.complaints = ComplaintBook(now=lambda: self.now())
 
     # -- arranging --------------------------------------------------------------------------------
     def add_point(
