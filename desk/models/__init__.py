@@ -3,6 +3,7 @@ from desk.models import issue, rating  # noqa: F401  (register their tables)
 from desk.models.account import AccountStatus, AllegroToken, DeviceAuthorization, SellerAccount
 from desk.models.agent import Agent, KnownDevice, LoginAttempt, Role, agent_account
 from desk.models.billing import BillingProfile, EntryKind, InvoiceMode, LedgerEntry, PaymentMode
+from desk.models.cod import CodAccount, CodPayout, CodPayoutBatch, CodState, ShipmentCod
 from desk.models.order import Order, OrderChange, OrderLine, OrderNote
 from desk.models.outbox import OutboxMessage, OutboxState
 from desk.models.pickup import Pickup, PickupStatus
@@ -23,6 +24,11 @@ from desk.models.sync import QuarantinedRecord, SyncCursor, SyncLease, SyncRun, 
 __all__ = [
     "BatchItemStatus",
     "BillingProfile",
+    "CodAccount",
+    "CodPayout",
+    "CodPayoutBatch",
+    "CodState",
+    "ShipmentCod",
     "EntryKind",
     "InvoiceMode",
     "LedgerEntry",
