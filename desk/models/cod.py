@@ -16,12 +16,16 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.extensions import db
 from desk.orm import created_at, intpk, money
+
+if TYPE_CHECKING:
+    from desk.models.shipment import Shipment
 
 TIERS = (1, 5, 10)  # working days from the day after delivery
 
@@ -97,11 +101,15 @@ class ShipmentCod(db.Model):
     received_amount: Mapped[money] = mapped_column(default=Decimal("0.00"))
     received_at: Mapped[dt.datetime | None]
     offset_amount: Mapped[money] = mapped_column(default=Decimal("0.00"))  # set off against dues
-    payout_id: Mapped[int | None] = mapped_column(ForeignKey("cod_payout.id", ondelete="RESTRICT"), index=True)
+    payout_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cod_payout.id", ondelete="SET NULL"), index=True
+    )
     paid_at: Mapped[dt.datetime | None]
     closed_at: Mapped[dt.datetime | None]  # returned or cancelled
     created_at: Mapped[created_at]
     updated_at: Mapped[dt.datetime | None]
+
+    shipment: Mapped[Shipment] = relationship()
 
     @property
     def payable(self) -> Decimal:
@@ -120,12 +128,14 @@ class CodOffset(db.Model):
     )
 
     id: Mapped[intpk]
-    cod_id: Mapped[int] = mapped_column(ForeignKey("shipment_cod.id", ondelete="RESTRICT"), index=True)
+    cod_id: Mapped[int] = mapped_column(ForeignKey("shipment_cod.id", ondelete="CASCADE"), index=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("seller_account.id", ondelete="CASCADE"), index=True)
     due_kind: Mapped[str] = mapped_column(String(32))  # balance | invoice | surcharge
     due_id: Mapped[str] = mapped_column(String(64))
     amount: Mapped[money]
-    ledger_entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entry.id", ondelete="RESTRICT"), unique=True)
+    ledger_entry_id: Mapped[int] = mapped_column(
+        ForeignKey("ledger_entry.id", ondelete="CASCADE"), unique=True
+    )
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
     created_at: Mapped[created_at]
 
@@ -145,6 +155,8 @@ class CodPayoutBatch(db.Model):
     id: Mapped[intpk]
     pay_date: Mapped[dt.date] = mapped_column(Date)
     number: Mapped[int] = mapped_column(default=1)  # a second batch the same day gets 2
+    # the pay date while not exported, NULL after: one batch in the making per day, whoever opens it
+    open_day: Mapped[dt.date | None] = mapped_column(Date, unique=True)
     status: Mapped[BatchStatus] = mapped_column(
         db.Enum(BatchStatus, native_enum=False, length=16), default=BatchStatus.OPEN
     )
@@ -165,7 +177,7 @@ class CodPayout(db.Model):
     )
 
     id: Mapped[intpk]
-    batch_id: Mapped[int] = mapped_column(ForeignKey("cod_payout_batch.id", ondelete="RESTRICT"), index=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("cod_payout_batch.id", ondelete="CASCADE"), index=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("seller_account.id", ondelete="CASCADE"), index=True)
     iban: Mapped[str] = mapped_column(String(34), info={"personal": "bank"})
     amount: Mapped[money]
@@ -210,7 +222,9 @@ class CodRemittanceLine(db.Model):
     )
 
     id: Mapped[intpk]
-    remittance_id: Mapped[int] = mapped_column(ForeignKey("cod_remittance.id", ondelete="CASCADE"), index=True)
+    remittance_id: Mapped[int] = mapped_column(
+        ForeignKey("cod_remittance.id", ondelete="CASCADE"), index=True
+    )
     line_no: Mapped[int]
     waybill: Mapped[str] = mapped_column(String(64))
     amount: Mapped[money]
@@ -223,3 +237,5 @@ class CodRemittanceLine(db.Model):
     resolved_at: Mapped[dt.datetime | None]
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
     resolution: Mapped[str] = mapped_column(Text, default="")
+
+    remittance: Mapped[CodRemittance] = relationship()

@@ -2,7 +2,7 @@
 
 Revision ID: 6356da3f2d35
 Revises: cbbc7572b6cb
-Create Date: 2026-12-03 07:41:12.339631
+Create Date: 2026-12-03 07:55:28.858981
 
 """
 from alembic import op
@@ -39,6 +39,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('pay_date', sa.Date(), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('open_day', sa.Date(), nullable=True),
     sa.Column('status', sa.Enum('OPEN', 'READY', 'EXPORTED', name='batchstatus', native_enum=False, length=16), nullable=False),
     sa.Column('created_at', desk.orm.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by', sa.Integer(), nullable=True),
@@ -48,6 +49,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['created_by'], ['agent.id'], name=op.f('fk_cod_payout_batch_created_by_agent'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['exported_by'], ['agent.id'], name=op.f('fk_cod_payout_batch_exported_by_agent'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cod_payout_batch')),
+    sa.UniqueConstraint('open_day', name=op.f('uq_cod_payout_batch_open_day')),
     sa.UniqueConstraint('pay_date', 'number', name='uq_cod_payout_batch_day_number')
     )
     op.create_table('cod_remittance',
@@ -76,7 +78,7 @@ def upgrade():
     sa.Column('created_at', desk.orm.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('amount > 0', name=op.f('ck_cod_payout_amount_positive')),
     sa.ForeignKeyConstraint(['account_id'], ['seller_account.id'], name=op.f('fk_cod_payout_account_id_seller_account'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['batch_id'], ['cod_payout_batch.id'], name=op.f('fk_cod_payout_batch_id_cod_payout_batch'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['batch_id'], ['cod_payout_batch.id'], name=op.f('fk_cod_payout_batch_id_cod_payout_batch'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cod_payout')),
     sa.UniqueConstraint('batch_id', 'account_id', 'iban', name='uq_cod_payout_batch_account_iban')
     )
@@ -110,7 +112,7 @@ def upgrade():
     sa.CheckConstraint('offset_amount >= 0 AND offset_amount <= amount', name=op.f('ck_shipment_cod_offset_within_amount')),
     sa.CheckConstraint('tier IN (1, 5, 10)', name=op.f('ck_shipment_cod_tier_known')),
     sa.ForeignKeyConstraint(['account_id'], ['seller_account.id'], name=op.f('fk_shipment_cod_account_id_seller_account'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['payout_id'], ['cod_payout.id'], name=op.f('fk_shipment_cod_payout_id_cod_payout'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['payout_id'], ['cod_payout.id'], name=op.f('fk_shipment_cod_payout_id_cod_payout'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['shipment_id'], ['shipment.id'], name=op.f('fk_shipment_cod_shipment_id_shipment'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_shipment_cod')),
     sa.UniqueConstraint('shipment_id', name=op.f('uq_shipment_cod_shipment_id'))
@@ -134,8 +136,8 @@ def upgrade():
     sa.CheckConstraint('amount > 0', name=op.f('ck_cod_offset_amount_positive')),
     sa.ForeignKeyConstraint(['account_id'], ['seller_account.id'], name=op.f('fk_cod_offset_account_id_seller_account'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['actor_id'], ['agent.id'], name=op.f('fk_cod_offset_actor_id_agent'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['cod_id'], ['shipment_cod.id'], name=op.f('fk_cod_offset_cod_id_shipment_cod'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['ledger_entry_id'], ['ledger_entry.id'], name=op.f('fk_cod_offset_ledger_entry_id_ledger_entry'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['cod_id'], ['shipment_cod.id'], name=op.f('fk_cod_offset_cod_id_shipment_cod'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['ledger_entry_id'], ['ledger_entry.id'], name=op.f('fk_cod_offset_ledger_entry_id_ledger_entry'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cod_offset')),
     sa.UniqueConstraint('cod_id', 'due_kind', 'due_id', name='uq_cod_offset_cod_due'),
     sa.UniqueConstraint('ledger_entry_id', name=op.f('uq_cod_offset_ledger_entry_id'))
