@@ -100,6 +100,10 @@ class Config:
     STUCK_WORKING_DAYS_ALLEGRO = 3
     STUCK_WORKING_DAYS_OTHER = 3  # a carrier without a setting of its own
     STUCK_PICKUP_DAYS = 5
+    # Cash on delivery: money a carrier collected and has not remitted after this many Polish working days
+    # shows on the ageing list; the COD job (tracking -> collected, due days, holds) runs this often.
+    COD_AGEING_DAYS = 5
+    COD_INTERVAL_MINUTES = 10
 
     ISSUE_REPLY_TARGET_HOURS = 8  # answer a buyer's message within this many hours
     ISSUE_REPLY_SOON_HOURS = 2  # warn this long before the reply target passes

@@ -18,6 +18,7 @@ from flask import Flask
 from flask_babel import force_locale, gettext
 
 from desk.services import outbox_kinds
+from desk.services.billing.cod import progress as cod_progress
 from desk.services.flows import handover
 from desk.services.issues.assignment import round_robin_assign
 from desk.services.ratings import alerts as rating_alerts
@@ -109,6 +110,12 @@ def order_handover_job(app: Flask) -> dict:
     return handover.push_due(get_allegro(), sent_on_handover=bool(app.config["SHIPPING_SENT_ON_HANDOVER"]))
 
 
+def cash_on_delivery_job(app: Flask) -> dict:
+    """Cash on delivery: delivered parcels' money collected with its payout day, holds for unpaid dues,
+    received money due on its day."""
+    return cod_progress.run(now=get_clock(app).now())
+
+
 def _carrier_ports(app: Flask) -> dispatch.PortFor:
     gateway = get_carriers(app)
     return lambda carrier, account_id: gateway.port(carrier, account_id=account_id)
@@ -136,6 +143,7 @@ JOBS = (
     Job("bulk_shipping", bulk_shipping_job, "BULK_SHIPPING_INTERVAL_SECONDS", unit="seconds"),
     Job("track_shipments", track_shipments_job, "TRACKING_INTERVAL_SECONDS", unit="seconds"),
     Job("order_handover", order_handover_job, "SHIPMENTS_INTERVAL_SECONDS", unit="seconds"),
+    Job("cash_on_delivery", cash_on_delivery_job, "COD_INTERVAL_MINUTES", at_start=True),
 )
 
 

@@ -13,6 +13,7 @@ def register_blueprints(app: Flask) -> None:
         admin,
         auth,
         catalog,
+        cod,
         errors,
         home,
         issues,
@@ -27,7 +28,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.request_class = DeskRequest
     app.url_map.converters["int"] = IdConverter  # before any rule: <int:...> never exceeds BIGINT
-    for module in (auth, home, accounts, sync, orders, issues, ratings, ship, shipping, closeout, admin):
+    for module in (auth, home, accounts, sync, orders, issues, ratings, ship, shipping, closeout, cod, admin):
         app.register_blueprint(module.bp)
     app.register_blueprint(parcels.bp)
     errors.init_app(app)

@@ -56,6 +56,9 @@ AREAS = (
         owners_only=True,
     ),
     Area("closeout.index", _l("Day close-out"), _l("Today's parcels, labels, protocols and pickups.")),
+    Area(
+        "cod.index", _l("Cash on delivery collections"), _l("Cash on delivery collected, due and paid out.")
+    ),
     Area("accounts.index", _l("Accounts"), _l("Connected Allegro seller accounts.")),
     Area("sync.index", _l("Sync"), _l("Synchronisation runs and their errors.")),
     Area("admin.index", _l("Agents"), _l("Desk agents and their access."), admin_only=True),

@@ -58,7 +58,7 @@ def _from_ledger(account_id: int) -> list[Due]:
     # the id names the balance as of the account's newest entry: an offset pays this state of the balance
     # once; a later debit that takes it below zero again is a new due
     state = f"{account_id}:{found.entry_count if found is not None else 0}"
-    return [Due(BALANCE, state, owed, N_("Balance below zero: %(amount)s zł"), {"amount": owed})]
+    return [Due(BALANCE, state, owed, N_("Balance below zero: %(amount)s"), {"amount": owed})]
 
 
 def settle(due: Due, amount: Decimal, entry_id: int) -> None:

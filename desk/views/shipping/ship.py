@@ -17,6 +17,7 @@ from desk.views.carrier_labels import FOR_SHIPPING, problem_text, stored_problem
 from desk.views.catalog import translated
 from desk.views.errors import message_for
 from desk.views.forms import new_key
+from desk.views.labels import COD_TIERS
 from desk.views.query_args import db_id
 from desk.wiring.carriers import BROKER_CARRIERS, get_carriers
 
@@ -36,9 +37,15 @@ def format_decimal(value: float) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
+_COD_TIERS = {"tiers": COD_TIERS}
+
+
 @bp.context_processor
 def _labels() -> dict:
-    return translated(FOR_SHIPPING) | {"carrier_problem": stored_problem_text, "cm": _cm, "kg": _kg}
+    tiers = [(str(days), label) for days, label in translated(_COD_TIERS)["tiers"].items()]
+    return translated(FOR_SHIPPING) | {
+        "carrier_problem": stored_problem_text, "cm": _cm, "kg": _kg, "cod_tier_options": tiers
+    }
 
 
 def _ports() -> dispatch.PortFor:
@@ -69,6 +76,7 @@ def _starting_values(order) -> dict[str, str]:
         "reference": draft.reference,
         "allegro_order_id": order.allegro_id,
         "idempotency_key": new_key(),
+        "cod_tier": str(forms.default_cod_tier(order.account_id)),
     }
     return values
 
@@ -97,6 +105,7 @@ def _form(
             compared=compared,
             promises=promises.PROMISES,
             track=track or {},
+            cod_bank=forms.cod_bank(values.get("cod_iban", "")),
         ),
         code,
     )
@@ -110,10 +119,11 @@ def create(order_id: int):
     carrier, _sep, service = (values.get("service") or "").partition(":")
     values_for_request = {**values, "service": service}
     parsed, problems = forms.parse(values_for_request, request.form.getlist("additional"))
+    cod_tier, tier_problems = forms.cod_tier(values)
     errors: dict[str, list[str]] = {}
-    for problem in problems:
+    for problem in problems + tier_problems:
         errors.setdefault(problem.field, []).append(_(problem.message, **(problem.params or {})))
-    if parsed is None:
+    if parsed is None or tier_problems:
         return _form(order, values, errors, 422)
     quote = forms.price(order.account_id, carrier, parsed, utcnow().date())
     shipment_order = dispatch.ShipmentOrder(
@@ -123,6 +133,7 @@ def create(order_id: int):
         order_id=order.id,
         quote=quote.to_snapshot() if quote.priced else None,
         price_gross=quote.gross if quote.priced else None,
+        cod_tier=cod_tier,
     )
     try:
         dispatch.validate(_ports(), shipment_order)
@@ -161,7 +172,8 @@ def shipment(shipment_id: int):
         for c in forms.service_choices(_ports(), found.account_id, (found.carrier,))
     }
     return render_template(
-        "ship/shipment.html", shipment=found, service_name=names.get((found.carrier, found.service))
+        "ship/shipment.html", shipment=found, service_name=names.get((found.carrier, found.service)),
+        cod=forms.cod_of(found.id),
     )
 
 
@@ -346,6 +358,7 @@ def bulk_preview():
         preset_id=preset_id,
         batch_key=new_key(),
         service_names=service_names(),
+        cod_tiers={account_id: forms.default_cod_tier(account_id) for account_id in account_ids},
     )
 
 

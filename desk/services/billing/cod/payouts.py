@@ -228,7 +228,7 @@ def export(batch_id: int, *, now: dt.datetime, actor_id: int | None) -> PayoutFi
     commit. ConflictError while the batch is still being built (or a build stopped half-way)."""
     batch = db.session.get(CodPayoutBatch, batch_id, with_for_update=True, populate_existing=True)
     if batch is None:
-        raise NotFoundError(N_("Not found."))
+        raise NotFoundError(N_("Payout batch not found."))
     if batch.status is BatchStatus.OPEN:
         db.session.rollback()
         raise ConflictError(N_("The batch is not finished yet: prepare it again to finish it."))
@@ -294,15 +294,15 @@ def get_batch(batch_id: int) -> CodPayoutBatch:
     """One batch (NotFoundError)."""
     found = db.session.get(CodPayoutBatch, batch_id)
     if found is None:
-        raise NotFoundError(N_("Not found."))
+        raise NotFoundError(N_("Payout batch not found."))
     return found
 
 
 def held_accounts() -> list[tuple[CodAccount, str]]:
     """Accounts whose payouts are held, with their names."""
-    return list(db.session.execute(
+    return [tuple(row) for row in db.session.execute(
         select(CodAccount, SellerAccount.name)
         .join(SellerAccount, SellerAccount.id == CodAccount.account_id)
         .where(CodAccount.held.is_(True))
         .order_by(SellerAccount.name)
-    ).tuples())
+    )]

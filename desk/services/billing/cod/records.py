@@ -105,3 +105,8 @@ def open_missing(*, now: dt.datetime, limit: int = 500) -> int:
         db.session.add(record)
     db.session.commit()
     return len(shipments)
+
+
+def of_shipment(shipment_id: int) -> ShipmentCod | None:
+    """The COD record of a shipment, if it carries cash on delivery."""
+    return db.session.scalar(select(ShipmentCod).where(ShipmentCod.shipment_id == shipment_id))

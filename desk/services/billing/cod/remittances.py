@@ -239,7 +239,7 @@ def resolve(
     full (the broker covers the difference), so the seller's payout is not held back."""
     line = db.session.get(CodRemittanceLine, line_id)
     if line is None or not line.needs_review:
-        raise NotFoundError(N_("Not found."))
+        raise NotFoundError(N_("Remittance line not found."))
     note = (note or "").strip()
     if not note:
         raise ValidationError(N_("Write what was decided."))
@@ -265,7 +265,7 @@ def lines_of(remittance_id: int) -> tuple[CodRemittance, list[CodRemittanceLine]
     """An import and its lines."""
     found = db.session.get(CodRemittance, remittance_id)
     if found is None:
-        raise NotFoundError(N_("Not found."))
+        raise NotFoundError(N_("Remittance not found."))
     lines = db.session.scalars(
         select(CodRemittanceLine)
         .where(CodRemittanceLine.remittance_id == remittance_id)

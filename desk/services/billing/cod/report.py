@@ -17,7 +17,6 @@ from desk.extensions import db
 from desk.models.account import SellerAccount
 from desk.models.cod import CodOffset, CodPayout, CodPayoutBatch, CodState, PayoutSink, ShipmentCod
 from desk.models.shipment import Shipment
-from desk.services.errors import N_
 from desk.services.shared.workdays import is_working_day, next_working_day, warsaw_date, working_days_between
 
 ZERO = Decimal("0.00")
@@ -176,16 +175,6 @@ def ageing(account_ids: set[int] | None, today: dt.date, *, days: int, limit: in
     return {"not_received": not_received, "unpaid": overdue}
 
 
-STATE_NAMES = {
-    CodState.TO_COLLECT: N_("to collect"),
-    CodState.COLLECTED: N_("collected by the carrier"),
-    CodState.RECEIVED: N_("received by the broker"),
-    CodState.DUE: N_("due"),
-    CodState.PAID: N_("paid"),
-    CodState.WITHHELD: N_("withheld"),
-    CodState.RETURNED: N_("returned with the parcel"),
-    CodState.CANCELLED: N_("cancelled"),
-}
 CSV_COLUMNS = (
     "przesylka", "list_przewozowy", "przewoznik", "kwota", "potracono", "do_wyplaty", "stan", "wariant_dni",
     "doreczono", "termin_wyplaty", "wyplacono", "rachunek",
@@ -223,10 +212,34 @@ def all_of(account_id: int) -> list[ShipmentCod]:
 
 def payouts_of_account(account_id: int, limit: int = 50) -> list[tuple[CodPayout, CodPayoutBatch]]:
     """The account's transfers, newest first."""
-    return list(db.session.execute(
+    return [tuple(row) for row in db.session.execute(
         select(CodPayout, CodPayoutBatch)
         .join(CodPayoutBatch, CodPayoutBatch.id == CodPayout.batch_id)
         .where(CodPayout.account_id == account_id)
         .order_by(CodPayout.id.desc())
         .limit(limit)
-    ).tuples())
+    )]
+
+
+AGEING_COLUMNS = (
+    "lista", "konto", "przesylka", "list_przewozowy", "przewoznik", "do_wyplaty", "stan", "doreczono",
+    "termin_wyplaty", "dni_robocze",
+)
+
+
+def ageing_csv(found: dict[str, list[AgeingLine]], state_name, list_names: dict[str, str]) -> str:
+    """The ageing lists as CSV for Excel; `list_names` names each list, `state_name` translates states."""
+    out = io.StringIO()
+    out.write(BOM)
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(AGEING_COLUMNS)
+    for key in ("not_received", "unpaid"):
+        for line in found[key]:
+            cod = line.cod
+            writer.writerow([
+                list_names[key], line.account_name, cod.shipment_id, line.waybill, cod.carrier,
+                _money(cod.payable), state_name(cod.state),
+                warsaw_date(cod.delivered_at).isoformat() if cod.delivered_at else "",
+                cod.due_on.isoformat() if cod.due_on else "", line.days,
+            ])
+    return out.getvalue()
