@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask import Flask
 from sqlalchemy import select
 
-from desk import demo_shipping, wiring
+from desk import demo_cod, demo_shipping, wiring
 from desk.extensions import db
 from desk.models import Agent, Role, SellerAccount
 from desk.services.accounts.auth import create_agent
@@ -58,6 +58,7 @@ def prepare_demo(app: Flask) -> DemoLogin:
     if app.config["CARRIERS_BACKEND"] == "fake":
         get_carriers(app)  # the carriers' fakes start with the desk, like the fake Allegro
         demo_shipping.prepare_presets(account.id)
+    demo_cod.seed(account.id, utcnow())  # cash on delivery paid last week and due this week
     return DemoLogin(DEMO_EMAIL, password)
 
 
