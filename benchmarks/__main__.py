@@ -29,6 +29,8 @@ PAGE_BENCHES = (
 POLLING_BENCHES = ("polling_sim", "celery_bench")
 # carriers: labels and shipments against the carriers' fakes (no database)
 CARRIER_BENCHES = ("carriers_bench", "shipping_bench")
+# the broker's money: the daily COD payout batch
+BILLING_BENCHES = ("cod_bench",)
 
 
 def main() -> None:
@@ -36,7 +38,10 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=50_000, help="orders in the sync benchmark")
     parser.add_argument(
         "--only",
-        choices=["sync", *[name for name, _ in PAGE_BENCHES], "polling", "carriers", "shipping_bench"],
+        choices=[
+            "sync", *[name for name, _ in PAGE_BENCHES], "polling", "carriers", "shipping_bench",
+            *BILLING_BENCHES,
+        ],
         default=None,
     )
     parser.add_argument("--no-write", action="store_true", help="print only, leave docs/benchmarks.md alone")
@@ -76,6 +81,13 @@ def main() -> None:
                 rows = [row for backend in backends for row in module.run(backend, tmp)]
                 sections.append("\n".join([f"## {module.TITLE}", "", *module.HEADER, *rows, ""]))
                 _save(sections, args)
+        for module_name in BILLING_BENCHES:
+            if args.only not in (None, module_name):
+                continue
+            module = importlib.import_module(f"benchmarks.{module_name}")
+            rows = [row for backend in backends for row in module.run(backend, tmp)]
+            sections.append("\n".join([f"## {module.TITLE}", "", *module.HEADER, *rows, ""]))
+            _save(sections, args)
 
 
 def _save(sections, args) -> None:
@@ -118,7 +130,7 @@ def _title(section: str) -> str:
 def _in_order(sections: list[str]) -> list[str]:
     """Sync first, then the page benchmarks in their usual order."""
     order = [SYNC_TITLE] + [_page_title(name, title) for name, title in PAGE_BENCHES]
-    later = POLLING_BENCHES + CARRIER_BENCHES
+    later = POLLING_BENCHES + CARRIER_BENCHES + BILLING_BENCHES
     order += [importlib.import_module(f"benchmarks.{name}").TITLE for name in later]
     rank = {f"## {title}": index for index, title in enumerate(order)}
     return sorted(sections, key=lambda section: rank.get(_title(section), len(rank)))

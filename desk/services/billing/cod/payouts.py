@@ -38,6 +38,7 @@ from desk.models.cod import (
     ShipmentCod,
 )
 from desk.services.billing.cod import accounts
+from desk.services.billing.ledger import grosze
 from desk.services.errors import N_, ConflictError, NotFoundError
 
 BOM = "\ufeff"
@@ -100,7 +101,7 @@ def preview(pay_date: dt.date) -> list[DueLine]:
         .order_by(SellerAccount.name, ShipmentCod.iban)
     ).all()
     return [
-        DueLine(account_id, name, iban, Decimal(total), count, bool(held))
+        DueLine(account_id, name, iban, grosze(Decimal(str(total))), count, bool(held))
         for account_id, name, iban, total, count, held in rows
     ]
 
@@ -188,14 +189,19 @@ def _reserve(batch_id: int, account_id: int, pay_date: dt.date, now: dt.datetime
     if accounts.refresh_locked(settings, now):  # dues appeared since the last look: nothing leaves
         db.session.commit()
         return "held"
-    items = db.session.scalars(_due_items(pay_date).where(ShipmentCod.account_id == account_id)).all()
+    # plain columns, not ORM objects: an account may have hundreds of parcels due on a day
+    items = db.session.execute(
+        _due_items(pay_date)
+        .where(ShipmentCod.account_id == account_id)
+        .with_only_columns(ShipmentCod.id, ShipmentCod.iban, ShipmentCod.amount - ShipmentCod.offset_amount)
+    ).all()
     fallback = db.session.scalar(
         select(BillingProfile.payout_iban).where(BillingProfile.account_id == account_id)
     )
-    by_iban: dict[str, list[ShipmentCod]] = defaultdict(list)
-    for item in items:
-        if item.iban or fallback:
-            by_iban[item.iban or fallback].append(item)
+    by_iban: dict[str, list[tuple[int, Decimal]]] = defaultdict(list)
+    for item_id, iban, payable in items:
+        if iban or fallback:
+            by_iban[iban or fallback].append((item_id, grosze(Decimal(str(payable)))))
     for iban, group in by_iban.items():
         payout = db.session.scalar(
             select(CodPayout).where(
@@ -208,10 +214,10 @@ def _reserve(batch_id: int, account_id: int, pay_date: dt.date, now: dt.datetime
                 created_at=now,
             )
             db.session.add(payout)
-        payout.amount += sum((item.payable for item in group), Decimal("0.00"))
+        payout.amount += sum((payable for _id, payable in group), Decimal("0.00"))
         payout.items += len(group)
         db.session.flush()
-        ids = [item.id for item in group]
+        ids = [item_id for item_id, _payable in group]
         for start in range(0, len(ids), CHUNK):
             db.session.execute(
                 update(ShipmentCod)
