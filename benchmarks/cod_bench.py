@@ -16,7 +16,7 @@ from sqlalchemy import event, func, insert, select
 from benchmarks.common import desk_app, scratch_database
 from desk.extensions import db
 from desk.models import SellerAccount, Shipment, ShipmentStatus
-from desk.models.cod import CodState, PayoutSink, ShipmentCod
+from desk.models.cod import CodAccount, CodState, PayoutSink, ShipmentCod
 from desk.services.billing.cod import payouts
 
 ACCOUNTS, PER_ACCOUNT = 500, 100
@@ -26,7 +26,8 @@ IBAN = "PL61109010140000071219812874"
 TITLE = f"Cash on delivery: the daily payout batch for {ACCOUNTS} accounts x {PER_ACCOUNT} parcels"
 HEADER = [
     f"{ACCOUNTS} accounts with {PER_ACCOUNT} COD parcels each ({ACCOUNTS * PER_ACCOUNT:,} in all), received "
-    "from the carriers and due on the day. *preview* is what the payouts page shows (one grouped query); "
+    "from the carriers and due on the day (the COD job has run: each account has its COD settings row). "
+    "*preview* is what the payouts page shows (one grouped query); "
     "*build* ties every parcel to one transfer per account, account by account under the account's COD "
     "lock (each account checks its dues again and commits alone, so a crash loses at most one account); "
     "*export* writes the transfer CSV and marks the transfers and their parcels paid in one commit; "
@@ -42,6 +43,8 @@ def _seed() -> Decimal:
     """The accounts and their due COD, inserted in bulk; returns the total due."""
     db.session.execute(insert(SellerAccount), [{"name": f"Sklep {n:04d}"} for n in range(ACCOUNTS)])
     account_ids = list(db.session.scalars(select(SellerAccount.id).order_by(SellerAccount.id)))
+    # the COD job has run before the batch: every account with money has its settings row
+    db.session.execute(insert(CodAccount), [{"account_id": account_id} for account_id in account_ids])
     total = Decimal("0.00")
     for account_id in account_ids:
         keys = [f"bench-{account_id}-{n}-{uuid.uuid4().hex[:6]}" for n in range(PER_ACCOUNT)]
@@ -67,6 +70,8 @@ def _seed() -> Decimal:
         ])
         total += sum(amounts, Decimal("0.00"))
     db.session.commit()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("ANALYZE")  # the planner's statistics, as a live database has them
     return total
 
 

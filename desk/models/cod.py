@@ -78,7 +78,7 @@ class ShipmentCod(db.Model):
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("tier IN (1, 5, 10)", name="tier_known"),
         CheckConstraint("offset_amount >= 0 AND offset_amount <= amount", name="offset_within_amount"),
-        Index("ix_shipment_cod_account_state", "account_id", "state"),
+        Index("ix_shipment_cod_account_state", "account_id", "state", "due_on"),  # an account's due money
         Index("ix_shipment_cod_state_due", "state", "due_on"),
         Index("ix_shipment_cod_carrier_waybill", "carrier", "waybill"),
     )

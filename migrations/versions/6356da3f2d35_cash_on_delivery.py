@@ -2,7 +2,7 @@
 
 Revision ID: 6356da3f2d35
 Revises: cbbc7572b6cb
-Create Date: 2026-12-03 07:55:28.858981
+Create Date: 2026-12-03 08:32:12.522582
 
 """
 from alembic import op
@@ -118,7 +118,7 @@ def upgrade():
     sa.UniqueConstraint('shipment_id', name=op.f('uq_shipment_cod_shipment_id'))
     )
     with op.batch_alter_table('shipment_cod', schema=None) as batch_op:
-        batch_op.create_index('ix_shipment_cod_account_state', ['account_id', 'state'], unique=False)
+        batch_op.create_index('ix_shipment_cod_account_state', ['account_id', 'state', 'due_on'], unique=False)
         batch_op.create_index('ix_shipment_cod_carrier_waybill', ['carrier', 'waybill'], unique=False)
         batch_op.create_index(batch_op.f('ix_shipment_cod_payout_id'), ['payout_id'], unique=False)
         batch_op.create_index('ix_shipment_cod_state_due', ['state', 'due_on'], unique=False)

@@ -69,6 +69,10 @@ def test_other_accounts_cod_is_out_of_reach_on_every_route(client, login, shops)
     assert client.get(url_for("cod.report_csv", account_id=theirs.id)).status_code == 404
     assert client.post(url_for("cod.set_tier", account_id=theirs.id), data={"tier": "1"}).status_code == 404
     assert client.get(url_for("cod.ageing", account_id=theirs.id)).status_code == 404
+    ageing = _text(client.get(url_for("cod.ageing")))  # both were due days ago: only ours is listed
+    assert cods["ours"].waybill in ageing and cods["theirs"].waybill not in ageing
+    ageing_csv = _text(client.get(url_for("cod.ageing", format="csv")))
+    assert cods["ours"].waybill in ageing_csv and cods["theirs"].waybill not in ageing_csv
     csv_text = _text(client.get(url_for("cod.report_csv", account_id=ours.id)))
     assert cods["ours"].waybill in csv_text and cods["theirs"].waybill not in csv_text
     theirs_settings = db.session.get(CodAccount, theirs.id)

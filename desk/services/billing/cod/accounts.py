@@ -61,16 +61,22 @@ def ensure(account_id: int) -> CodAccount:
 
 def lock(account_id: int, now: dt.datetime) -> CodAccount:
     """Take the account's COD lock for the rest of the transaction; returns its settings as they are now."""
-    ensure(account_id)
-    db.session.execute(
+    found = _bump(account_id, now)
+    if found is None:  # the account's first COD work: its settings row is made first
+        ensure(account_id)
+        found = _bump(account_id, now)
+    assert found is not None
+    return found
+
+
+def _bump(account_id: int, now: dt.datetime) -> CodAccount | None:
+    return db.session.scalars(
         update(CodAccount)
         .where(CodAccount.account_id == account_id)
         .values(lock_count=CodAccount.lock_count + 1, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    found = db.session.get(CodAccount, account_id, populate_existing=True)
-    assert found is not None
-    return found
+        .returning(CodAccount),
+        execution_options={"populate_existing": True},
+    ).one_or_none()
 
 
 def set_default_tier(account_id: int, tier_text: str, *, now: dt.datetime) -> CodAccount:

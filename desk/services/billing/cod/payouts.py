@@ -195,9 +195,11 @@ def _reserve(batch_id: int, account_id: int, pay_date: dt.date, now: dt.datetime
         .where(ShipmentCod.account_id == account_id)
         .with_only_columns(ShipmentCod.id, ShipmentCod.iban, ShipmentCod.amount - ShipmentCod.offset_amount)
     ).all()
-    fallback = db.session.scalar(
-        select(BillingProfile.payout_iban).where(BillingProfile.account_id == account_id)
-    )
+    fallback = ""
+    if any(not iban for _id, iban, _payable in items):  # the account's payout account, where one is given
+        fallback = db.session.scalar(
+            select(BillingProfile.payout_iban).where(BillingProfile.account_id == account_id)
+        ) or ""
     by_iban: dict[str, list[tuple[int, Decimal]]] = defaultdict(list)
     for item_id, iban, payable in items:
         if iban or fallback:
