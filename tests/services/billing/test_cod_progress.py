@@ -107,3 +107,17 @@ def test_cod_shipments_without_a_record_get_one_with_the_account_default(app):
     assert (record.tier, record.amount, record.iban) == (5, Decimal("12.30"), "PL61109010140000071219812874")
     assert record.bank_name.startswith("Erste Bank Polska")
     assert records.open_missing(now=at(D(2026, 12, 4))) == 0
+
+
+def test_the_reports_csv_never_starts_a_cell_with_a_formula(app):
+    from desk.services.billing.cod import report
+
+    account = make_account("=HYPERLINK(\"x\")")
+    record = make_cod(account.id, waybill="=1+1", tier=1, delivered_on=D(2026, 12, 1), received=True)
+    record.state = CodState.DUE
+    db.session.commit()
+    text = report.report_csv(report.all_of(account.id), str)
+    assert "'=1+1" in text and ";=1+1" not in text
+    ageing = report.ageing({account.id}, D(2026, 12, 9), days=5)
+    names = {"not_received": "a", "unpaid": "b"}
+    assert "'=HYPERLINK" in report.ageing_csv(ageing, str, names)

@@ -156,3 +156,36 @@ def test_money_received_before_tracking_says_delivered_counts_from_the_carriers_
     _apply(_file((record.waybill, "60.00")))
     db.session.expire_all()
     assert record.state is CodState.RECEIVED and record.due_on == dt.date(2026, 12, 11)
+
+
+def test_two_imports_paying_one_parcel_at_once_lose_nothing(app):
+    """Two settlements arrive together, each with half of one parcel's money: whichever is first is
+    short, the other completes it; the parcel has received exactly its amount."""
+    import threading
+
+    account = make_account()
+    record = make_cod(account.id, "100.00", tier=5, delivered_on=DAY)
+    files = [_settlement([(record.waybill, D("50.00"), DAY)], f"RS/{n}") for n in (1, 2)]
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def importer(data: bytes) -> None:
+        with app.app_context():
+            try:
+                barrier.wait()
+                remittances.apply(PARSERS, "inpost", data, file_name="x", now=NOW, actor_id=None)
+            except BaseException as exc:  # noqa: BLE001  (reported below)
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=importer, args=(data,)) for data in files]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    db.session.expire_all()
+    assert record.received_amount == D("100.00") and record.state is CodState.RECEIVED
+    outcomes = sorted(line.outcome.value for line in db.session.scalars(select(CodRemittanceLine)))
+    assert outcomes == ["matched", "short"]

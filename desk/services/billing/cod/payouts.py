@@ -283,7 +283,7 @@ def _csv(batch: CodPayoutBatch, payouts: list[tuple[CodPayout, str]]) -> bytes:
         title = f"Pobrania {batch.pay_date.isoformat()} wypłata {payout.id} ({payout.items} przes.)"
         writer.writerow([
             payout.iban[2:] if payout.iban.startswith("PL") else payout.iban,
-            name[:70],
+            name.lstrip("=+-@\t\r")[:70],  # a bank import, and never a formula if opened in a sheet
             f"{payout.amount:.2f}".replace(".", ","),
             title,
             batch.pay_date.isoformat(),

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from desk.extensions import db
@@ -147,7 +147,9 @@ def _records(carrier: str, waybills: list[str], *, lock: bool) -> dict[str, Ship
         query = select(ShipmentCod).where(
             ShipmentCod.carrier == carrier, ShipmentCod.waybill.in_(waybills[start : start + CHUNK])
         )
-        for record in db.session.scalars(query.with_for_update() if lock else query):
+        if lock:  # the newest committed amounts, whatever this session read before
+            query = query.with_for_update().execution_options(populate_existing=True)
+        for record in db.session.scalars(query):
             found[record.waybill or ""] = record
     missing = {waybill for waybill in waybills if waybill not in found}
     if missing:
@@ -156,7 +158,9 @@ def _records(carrier: str, waybills: list[str], *, lock: bool) -> dict[str, Ship
             .join(Shipment, Shipment.id == ShipmentCod.shipment_id)
             .where(ShipmentCod.carrier == carrier, ShipmentCod.state.not_in((CodState.PAID, *CLOSED)))
         )
-        for record, numbers in db.session.execute(query.with_for_update(of=ShipmentCod) if lock else query):
+        if lock:
+            query = query.with_for_update(of=ShipmentCod).execution_options(populate_existing=True)
+        for record, numbers in db.session.execute(query):
             for number in numbers or ():
                 if number in missing:
                     found[number] = record
@@ -175,6 +179,7 @@ def apply(
     """Import the file: the same checks and matching as the dry run, under row locks, every line stored
     and the money marked received, in one transaction (commits). ConflictError for a file imported before."""
     remittance = _read(parsers, carrier, data)
+    _serialise()
     planned = _plan(carrier, remittance, data, lock=True)
     if planned.imported is not None:
         day = warsaw_date(planned.imported.imported_at).isoformat()
@@ -196,6 +201,16 @@ def apply(
         raise ConflictError(N_("This file was imported a moment ago.")) from exc
     progress.promote_due(today=warsaw_date(now), now=now)
     return record
+
+
+def _serialise() -> None:
+    """Two imports paying the same parcel must not both read what it had received before either wrote.
+    PostgreSQL locks the matched COD rows (FOR UPDATE, below); on SQLite this statement (it changes no row)
+    opens the write transaction first, so the reads that follow see every import committed before."""
+    db.session.execute(
+        update(CodRemittance).where(CodRemittance.id == -1).values(line_count=0)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _stored_line(record: CodRemittance, line: PlannedLine) -> CodRemittanceLine:

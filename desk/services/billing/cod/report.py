@@ -181,8 +181,17 @@ CSV_COLUMNS = (
 )
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _money(value: Decimal) -> str:
     return f"{value:.2f}".replace(".", ",")
+
+
+def cell(value) -> str:
+    """Text as stored, but never a formula when the sheet opens (CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def report_csv(rows: Iterable[ShipmentCod], state_name) -> str:
@@ -193,12 +202,12 @@ def report_csv(rows: Iterable[ShipmentCod], state_name) -> str:
     writer.writerow(CSV_COLUMNS)
     for cod in rows:
         writer.writerow([
-            cod.shipment_id, cod.waybill or "", cod.carrier, _money(cod.amount), _money(cod.offset_amount),
-            _money(cod.payable), state_name(cod.state), cod.tier,
+            cod.shipment_id, cell(cod.waybill), cell(cod.carrier), _money(cod.amount),
+            _money(cod.offset_amount), _money(cod.payable), state_name(cod.state), cod.tier,
             warsaw_date(cod.delivered_at).isoformat() if cod.delivered_at else "",
             cod.due_on.isoformat() if cod.due_on else "",
             warsaw_date(cod.paid_at).isoformat() if cod.paid_at else "",
-            cod.iban,
+            cell(cod.iban),
         ])
     return out.getvalue()
 
@@ -237,8 +246,8 @@ def ageing_csv(found: dict[str, list[AgeingLine]], state_name, list_names: dict[
         for line in found[key]:
             cod = line.cod
             writer.writerow([
-                list_names[key], line.account_name, cod.shipment_id, line.waybill, cod.carrier,
-                _money(cod.payable), state_name(cod.state),
+                list_names[key], cell(line.account_name), cod.shipment_id, cell(line.waybill),
+                cell(cod.carrier), _money(cod.payable), state_name(cod.state),
                 warsaw_date(cod.delivered_at).isoformat() if cod.delivered_at else "",
                 cod.due_on.isoformat() if cod.due_on else "", line.days,
             ])
