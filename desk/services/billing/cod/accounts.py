@@ -123,10 +123,12 @@ def refresh_locked(found: CodAccount, now: dt.datetime) -> bool:
     hand-made hold stays); returns whether payouts are held. Flushes, never commits."""
     owed = dues_area.open_dues(found.account_id)
     if found.held and found.hold_source is HoldSource.MANUAL:
-        pass
+        _withhold(found.account_id, now)  # money that became due since the hold was set
     elif owed and not found.held:
         _set(found, HoldSource.DUES, "", now, None)
-    elif not owed and found.held:
+    elif owed:
+        _withhold(found.account_id, now)
+    elif found.held:
         _clear(found)
     db.session.flush()
     return found.held
@@ -135,9 +137,14 @@ def refresh_locked(found: CodAccount, now: dt.datetime) -> bool:
 def _set(found: CodAccount, source: HoldSource, reason: str, now: dt.datetime, actor_id: int | None) -> None:
     found.held, found.hold_source, found.hold_reason = True, source, reason
     found.held_at, found.held_by = now, actor_id
+    _withhold(found.account_id, now)
+
+
+def _withhold(account_id: int, now: dt.datetime) -> None:
+    """The held account's due money not yet in a payout becomes withheld."""
     db.session.execute(
         update(ShipmentCod)
-        .where(ShipmentCod.account_id == found.account_id, ShipmentCod.state == CodState.DUE)
+        .where(ShipmentCod.account_id == account_id, ShipmentCod.state == CodState.DUE)
         .where(ShipmentCod.payout_id.is_(None))
         .values(state=CodState.WITHHELD, updated_at=now)
         .execution_options(synchronize_session=False)
