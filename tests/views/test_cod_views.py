@@ -226,3 +226,27 @@ def test_every_cod_post_needs_its_csrf_token(fake_allegro, database_url):
             assert refused.status_code == 400, url
             assert "Formularz wygasł" in refused.get_data(as_text=True)
         assert db.session.get(CodAccount, account.id) is None
+
+
+def test_a_batch_stopped_on_an_earlier_day_is_finished_from_its_page(client, login, shops):
+    from desk.models.cod import BatchStatus, CodPayout
+    from desk.services.billing.cod import payouts
+
+    yesterday = today() - dt.timedelta(days=1)
+
+    def stop(_account_id: int) -> None:
+        raise RuntimeError("the worker died")
+
+    with pytest.raises(RuntimeError):
+        payouts.build(yesterday, now=at(yesterday), after_account=stop)
+    db.session.rollback()
+    batch = db.session.scalar(select(CodPayoutBatch))
+    assert batch.status is BatchStatus.OPEN and db.session.scalar(select(func.count(CodPayout.id))) == 1
+    login(make_agent(role=Role.ADMIN))
+    page = _text(client.get(url_for("cod.batch", batch_id=batch.id)))
+    assert "nie została dokończona" in page and f'value="{yesterday.isoformat()}"' in page
+    client.post(url_for("cod.build_batch"), data={"pay_date": yesterday.isoformat()})
+    db.session.expire_all()
+    assert batch.status is BatchStatus.READY and batch.pay_date == yesterday
+    assert db.session.scalar(select(func.count(CodPayout.id))) == 2
+    assert db.session.scalar(select(func.count(CodPayoutBatch.id))) == 1

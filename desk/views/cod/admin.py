@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 
@@ -57,9 +58,9 @@ def payouts_page():
 @bp.post("/payouts")
 @administrators
 def build_batch():
-    """Prepare today's batch (again, after a stop half-way: it finishes it)."""
+    """Prepare today's batch, or finish one stopped half-way (its own day, from its page)."""
     try:
-        result = payouts.build(today(), now=utcnow(), actor_id=current_user.id)
+        result = payouts.build(_pay_date(), now=utcnow(), actor_id=current_user.id)
     except DeskError as error:
         flash(message_for(error), "error")
         return redirect(url_for(".payouts_page"))
@@ -70,6 +71,15 @@ def build_batch():
         held = result.held_accounts
         flash(_("Payouts of %(count)s accounts are held for unpaid dues.", count=held), "warning")
     return redirect(url_for(".batch", batch_id=result.batch.id))
+
+
+def _pay_date() -> dt.date:
+    """The day posted by an unfinished batch's page (never a day to come), else today."""
+    try:
+        day = dt.date.fromisoformat(request.form.get("pay_date", ""))
+    except ValueError:
+        return today()
+    return min(day, today())
 
 
 @bp.get("/payouts/<int:batch_id>")

@@ -148,7 +148,7 @@ def build(
     """Prepare the day's batch: every account's due COD tied to one payout per bank account. Safe to
     run twice at once and to run again after a crash (each account once). `after_account` is called
     after each account's commit (tests stop a worker there)."""
-    due_accounts = _due_items(pay_date).with_only_columns(ShipmentCod.account_id)
+    due_accounts = _due_items(pay_date).with_only_columns(ShipmentCod.account_id).distinct()
     account_ids = sorted(set(db.session.scalars(due_accounts)))
     open_batch = db.session.scalar(
         select(CodPayoutBatch.id).where(
