@@ -30,8 +30,8 @@ PAGE_BENCHES = (
 POLLING_BENCHES = ("polling_sim", "celery_bench")
 # carriers: labels and shipments against the carriers' fakes (no database)
 CARRIER_BENCHES = ("carriers_bench", "shipping_bench")
-# the broker's money: a periodic invoice run
-BILLING_BENCHES = ("invoices_bench",)
+# the broker's money: a periodic invoice run and the daily COD payout batch
+BILLING_BENCHES = ("invoices_bench", "cod_bench")
 
 
 def main() -> None:
@@ -39,8 +39,10 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=50_000, help="orders in the sync benchmark")
     parser.add_argument(
         "--only",
-        choices=["sync", *[name for name, _ in PAGE_BENCHES], "polling", "carriers", "shipping_bench",
-                 "invoices"],
+        choices=[
+            "sync", *[name for name, _ in PAGE_BENCHES], "polling", "carriers", "shipping_bench",
+            *BILLING_BENCHES,
+        ],
         default=None,
     )
     parser.add_argument("--no-write", action="store_true", help="print only, leave docs/benchmarks.md alone")
@@ -80,12 +82,8 @@ def main() -> None:
                 rows = [row for backend in backends for row in module.run(backend, tmp)]
                 sections.append("\n".join([f"## {module.TITLE}", "", *module.HEADER, *rows, ""]))
                 _save(sections, args)
-        if args.only in (None, "invoices"):
-            for module_name in BILLING_BENCHES:
-                module = importlib.import_module(f"benchmarks.{module_name}")
-                rows = [row for backend in backends for row in module.run(backend, tmp)]
-                sections.append("\n".join([f"## {module.TITLE}", "", *module.HEADER, *rows, ""]))
-                _save(sections, args)
+# the broker's money: a periodic invoice run and the daily COD payout batch
+BILLING_BENCHES = ("invoices_bench", "cod_bench")
 
 
 def _save(sections, args) -> None:

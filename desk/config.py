@@ -109,6 +109,10 @@ class Config:
     COMPLAINTS_INTERVAL_SECONDS = 300
     COMPLAINT_RECHECK_MINUTES = 60
     COMPLAINT_ANSWER_ALERT_DAYS = 3
+    # Cash on delivery: money a carrier collected and has not remitted after this many Polish working days
+    # shows on the ageing list; the COD job (tracking -> collected, due days, holds) runs this often.
+    COD_AGEING_DAYS = 5
+    COD_INTERVAL_MINUTES = 10
 
     ISSUE_REPLY_TARGET_HOURS = 8  # answer a buyer's message within this many hours
     ISSUE_REPLY_SOON_HOURS = 2  # warn this long before the reply target passes

@@ -9,7 +9,15 @@ from dataclasses import dataclass
 from flask import Flask
 from sqlalchemy import select
 
-from desk import demo_billing, demo_complaints, demo_invoices, demo_shipping, demo_surcharges, wiring
+from desk import (
+    demo_billing,
+    demo_cod,
+    demo_complaints,
+    demo_invoices,
+    demo_shipping,
+    demo_surcharges,
+    wiring,
+)
 from desk.extensions import db
 from desk.models import Agent, Role, SellerAccount
 from desk.services.accounts.auth import create_agent
@@ -60,6 +68,7 @@ def prepare_demo(app: Flask) -> DemoLogin:
         get_carriers(app)  # the carriers' fakes start with the desk, like the fake Allegro
         demo_shipping.prepare_presets(account.id)
     demo_invoices.prepare_invoices(app, account.id)  # last month's invoices
+    demo_cod.seed(account.id, utcnow())  # cash on delivery paid last week and due this week
     return DemoLogin(DEMO_EMAIL, password)
 
 

@@ -19,6 +19,7 @@ from flask_babel import force_locale, gettext
 
 from desk.services import complaints, outbox_kinds
 from desk.services.billing import invoices
+from desk.services.billing.cod import progress as cod_progress
 from desk.services.billing.invoices.mailing import mail_invoices
 from desk.services.flows import handover
 from desk.services.issues.assignment import round_robin_assign
@@ -125,6 +126,8 @@ def invoice_orders_job(app: Flask) -> dict:
 def invoice_periods_job(app: Flask) -> dict:
     """Periodic accounts' invoices for the newest ended period (a rerun issues nothing new)."""
     return invoices.run_periodic(get_clock(app).now(), invoice_terms(app))
+
+
 def complaints_job(app: Flask) -> dict:
     """Ask carriers about forwarded complaints whose turn has come (requests for documents relayed to the
     seller, decisions and refunds recorded), ask again for pending correction invoices, and record parcels
@@ -136,6 +139,12 @@ def complaints_job(app: Flask) -> dict:
     corrections = complaints.retry_pending(get_corrections(app))
     returned = complaints.returns.detect(now=now)
     return counts | {f"corrections_{key}": value for key, value in corrections.items()} | returned
+
+
+def cash_on_delivery_job(app: Flask) -> dict:
+    """Cash on delivery: delivered parcels' money collected with its payout day, holds for unpaid dues,
+    received money due on its day."""
+    return cod_progress.run(now=get_clock(app).now())
 
 
 def _carrier_ports(app: Flask) -> dispatch.PortFor:
@@ -168,6 +177,7 @@ JOBS = (
     Job("invoice_orders", invoice_orders_job, "INVOICE_INTERVAL_SECONDS", unit="seconds"),
     Job("invoice_periods", invoice_periods_job, "INVOICE_PERIODIC_MINUTES", at_start=True),
     Job("complaints", complaints_job, "COMPLAINTS_INTERVAL_SECONDS", unit="seconds"),
+    Job("cash_on_delivery", cash_on_delivery_job, "COD_INTERVAL_MINUTES", at_start=True),
 )
 
 

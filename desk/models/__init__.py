@@ -3,6 +3,7 @@ from desk.models import issue, rating  # noqa: F401  (register their tables)
 from desk.models.account import AccountStatus, AllegroToken, DeviceAuthorization, SellerAccount
 from desk.models.agent import Agent, KnownDevice, LoginAttempt, Role, agent_account
 from desk.models.billing import BillingProfile, EntryKind, InvoiceMode, LedgerEntry, PaymentMode
+from desk.models.cod import CodAccount, CodPayout, CodPayoutBatch, CodState, ShipmentCod
 from desk.models.complaint import (
     CarrierKind,
     Complaint,
@@ -54,6 +55,11 @@ __all__ = [
     "ReturnInstruction",
     "BatchItemStatus",
     "BillingProfile",
+    "CodAccount",
+    "CodPayout",
+    "CodPayoutBatch",
+    "CodState",
+    "ShipmentCod",
     "EntryKind",
     "InvoiceMode",
     "CorrectionReason",

@@ -14,6 +14,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         billing,
         catalog,
+        cod,
         complaints,
         errors,
         home,
@@ -32,7 +33,7 @@ def register_blueprints(app: Flask) -> None:
     app.request_class = DeskRequest
     app.url_map.converters["int"] = IdConverter  # before any rule: <int:...> never exceeds BIGINT
     areas = (auth, home, accounts, sync, orders, issues, ratings, ship, shipping, closeout, billing, invoices,
-             surcharges, complaints, admin)
+             surcharges, complaints, cod, admin)
     for module in areas:
         app.register_blueprint(module.bp)
     app.register_blueprint(parcels.bp)

@@ -67,6 +67,9 @@ AREAS = (
         _l("Complaints"),
         _l("Service, invoice and carrier complaints, and returned parcels."),
     ),
+    Area(
+        "cod.index", _l("Cash on delivery collections"), _l("Cash on delivery collected, due and paid out.")
+    ),
     Area("accounts.index", _l("Accounts"), _l("Connected Allegro seller accounts.")),
     Area("sync.index", _l("Sync"), _l("Synchronisation runs and their errors.")),
     Area("admin.index", _l("Agents"), _l("Desk agents and their access."), admin_only=True),

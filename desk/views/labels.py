@@ -511,6 +511,57 @@ FOR_CLOSEOUT = {
 }
 
 
+# -- cash on delivery (desk/views/cod) -------------------------------------------------------------
+COD_STATES = {
+    "to_collect": (_l("To collect"), "neutral"),
+    "collected": (_l("Collected by the carrier"), "info"),
+    "received": (_l("Received by the broker"), "info"),
+    "due": (_l("Due"), "warning"),
+    "paid": (_l("Paid out"), "success"),
+    "withheld": (_l("Withheld"), "error"),
+    "returned": (_l("Returned with the parcel"), "neutral"),
+    "cancelled": (_l("Cancelled"), "neutral"),
+}
+COD_TIERS = {1: _l("1 working day"), 5: _l("5 working days"), 10: _l("10 working days")}
+COD_SINKS = {"bank_account": _l("Bank account (paid by the broker)"), "allegro_wallet": _l("Allegro wallet")}
+COD_OUTCOMES = {
+    "matched": (_l("Matched"), "success"),
+    "short": (_l("Less than expected"), "error"),
+    "over": (_l("More than expected"), "warning"),
+    "unknown": (_l("Unknown waybill"), "error"),
+    "duplicate": (_l("Already received"), "warning"),
+    "unexpected": (_l("Not expected from this carrier"), "warning"),
+}
+COD_BATCH_STATUSES = {
+    "open": (_l("Unfinished"), "warning"),
+    "ready": (_l("Ready to export"), "info"),
+    "exported": (_l("Exported and paid"), "success"),
+}
+REMITTANCE_PROBLEMS = {
+    "empty_file": _l("The file is empty."),
+    "encoding": _l("The file's characters cannot be read (UTF-8 or Windows-1250 expected)."),
+    "unreadable": _l("The file is not in the carrier's format."),
+    "missing_column": _l("A column or element is missing: %(column)s."),
+    "no_lines": _l("The file lists no parcels."),
+    "too_many_lines": _l("Too many lines (at most %(limit)s)."),
+    "empty_waybill": _l("The waybill number is missing."),
+    "bad_amount": _l("Not an amount: %(value)s."),
+    "bad_currency": _l("Only PLN is accepted, not %(value)s."),
+    "bad_date": _l("Not a date: %(value)s."),
+    "duplicate_waybill": _l("Waybill %(waybill)s is listed twice (first on line %(first)s)."),
+    "total_mismatch": _l("The file's total %(declared)s differs from the sum of its lines %(summed)s."),
+}
+FOR_COD = {
+    "carrier_names": CARRIER_NAMES,
+    "cod_states": COD_STATES,
+    "cod_tiers": COD_TIERS,
+    "cod_sinks": COD_SINKS,
+    "cod_outcomes": COD_OUTCOMES,
+    "cod_batch_statuses": COD_BATCH_STATUSES,
+    "remittance_problems": REMITTANCE_PROBLEMS,
+}
+
+
 def options(table: Mapping[str, Any]) -> list[tuple[str, Any]]:
     """(value, label) pairs for a select, from a label table whose values may be (label, tone)."""
     return [(code, label[0] if isinstance(label, tuple) else label) for code, label in table.items()]

@@ -231,6 +231,15 @@ def _allegro_port(app: Flask) -> Callable[[int], CarrierPort]:
     return port
 
 
+def remittance_parsers() -> dict[str, Callable[[bytes], Any]]:
+    """Each broker carrier's COD remittance parser (file bytes -> Remittance), by carrier key."""
+    from integrations.carriers.dpd import cod_remittance as dpd
+    from integrations.carriers.inpost import cod_remittance as inpost
+    from integrations.carriers.poczta import cod_remittance as poczta
+
+    return {"inpost": inpost.parse, "dpd": dpd.parse, "poczta": poczta.parse}
+
+
 def stop_fakes(app: Flask) -> None:
     """Stop the carriers' fakes of `app` (tests and benchmarks that start many apps)."""
     for fake in app.extensions.pop(FAKE_CARRIERS, {}).values():

@@ -33,6 +33,7 @@ from desk.extensions import db
 from desk.models.shipment import LIVE, Shipment, ShipmentStatus
 from desk.orm import utcnow
 from desk.services import billing
+from desk.services.billing.cod import records as cod_records
 from desk.services.errors import N_, DeskError
 from desk.services.shipping import claims, codec
 from integrations.carriers import (
@@ -98,6 +99,7 @@ class ShipmentOrder:
     order_id: int | None = None
     quote: dict | None = None
     price_gross: Decimal | None = None
+    cod_tier: int | None = None  # COD payout in 1, 5 or 10 working days; None: the account's default
 
 
 def validate(port_for: PortFor, order: ShipmentOrder) -> None:
@@ -147,6 +149,12 @@ def _record(order: ShipmentOrder, agent_id: int | None) -> Shipment:
     """Write the shipment row and its charge in one commit (the row alone never lands)."""
     request = order.request
     price = price_of(order)
+    cod = None
+    if request.cod is not None:  # its COD record is committed with it (read the default tier first)
+        cod = cod_records.for_shipment(
+            order.account_id, order.carrier, request.cod.amount,
+            sink=request.cod.sink.value, iban=request.cod.iban, tier=order.cod_tier,
+        )
     shipment = Shipment(
         account_id=order.account_id,
         order_id=order.order_id,
@@ -162,6 +170,9 @@ def _record(order: ShipmentOrder, agent_id: int | None) -> Shipment:
         status=ShipmentStatus.ORDERING,
     )
     db.session.add(shipment)
+    if cod is not None:
+        cod.shipment = shipment
+        db.session.add(cod)
     try:
         db.session.flush()
         _charge(shipment, price, agent_id)

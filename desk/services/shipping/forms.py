@@ -19,7 +19,9 @@ from sqlalchemy import select
 
 from desk.extensions import db
 from desk.models.shipment import Shipment
-from desk.services.errors import N_
+from desk.services.billing.cod import accounts as cod_accounts
+from desk.services.billing.cod import records as cod_records
+from desk.services.errors import N_, ValidationError
 from desk.services.shipping.dispatch import PortFor
 from desk.services.shipping.pricing import quotes
 from desk.services.shipping.pricing.catalog import INPOST_GABARYT, service_info
@@ -178,6 +180,32 @@ def parse(
         order_id=(form.get("allegro_order_id") or "").strip(),
     )
     return request, []
+
+
+def cod_tier(form: Mapping[str, str]) -> tuple[int | None, list[FieldError]]:
+    """The COD payout tier chosen on the form (1, 5 or 10 working days; empty: the account's default)."""
+    text = (form.get("cod_tier") or "").strip()
+    if not text:
+        return None, []
+    try:
+        return cod_accounts.parse_tier(text), []
+    except ValidationError as error:
+        return None, [FieldError("cod_tier", error.message)]
+
+
+def default_cod_tier(account_id: int) -> int:
+    """The tier the form offers first: the account's default."""
+    return cod_accounts.default_tier(account_id)
+
+
+def cod_of(shipment_id: int):
+    """The shipment's COD record (tier, sink, bank), if it carries cash on delivery."""
+    return cod_records.of_shipment(shipment_id)
+
+
+def cod_bank(iban: str) -> str:
+    """The bank of the account number typed for the COD ("" until it is a valid Polish account)."""
+    return cod_records.bank_name(iban) if (iban or "").strip() else ""
 
 
 def quote_parcels(request: ShipmentRequest, carrier: str) -> list[quotes.Parcel]:

@@ -13,7 +13,7 @@ from flask_login import current_user
 from desk.models.shipment import BatchItemStatus
 from desk.services import accounts as account_area
 from desk.services.errors import N_, DeskError, NotFoundError, ValidationError
-from desk.services.shipping import bulk, dispatch, presets, service_names
+from desk.services.shipping import bulk, dispatch, forms, presets, service_names
 from desk.services.shipping.pricing.catalog import INPOST_GABARYT
 from desk.views.access import visible_account_ids
 from desk.views.carrier_labels import problem_text
@@ -73,6 +73,7 @@ def bulk_preview():
         preset_id=preset_id,
         batch_key=new_key(),
         service_names=service_names(),
+        cod_tiers={account_id: forms.default_cod_tier(account_id) for account_id in account_ids},
     )
 
 

@@ -19,6 +19,7 @@ from desk.views.carrier_labels import FOR_SHIPPING, problem_text, stored_problem
 from desk.views.catalog import translated
 from desk.views.errors import message_for
 from desk.views.forms import new_key
+from desk.views.labels import COD_TIERS
 from desk.wiring.billing import billing_policy
 from desk.wiring.carriers import BROKER_CARRIERS, get_carriers
 
@@ -38,9 +39,15 @@ def format_decimal(value: float) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
+_COD_TIERS = {"tiers": COD_TIERS}
+
+
 @bp.context_processor
 def _labels() -> dict:
-    return translated(FOR_SHIPPING) | {"carrier_problem": stored_problem_text, "cm": _cm, "kg": _kg}
+    tiers = [(str(days), label) for days, label in translated(_COD_TIERS)["tiers"].items()]
+    return translated(FOR_SHIPPING) | {
+        "carrier_problem": stored_problem_text, "cm": _cm, "kg": _kg, "cod_tier_options": tiers
+    }
 
 
 def carrier_ports() -> dispatch.PortFor:
@@ -72,6 +79,7 @@ def _starting_values(order) -> dict[str, str]:
         "reference": draft.reference,
         "allegro_order_id": order.allegro_id,
         "idempotency_key": new_key(),
+        "cod_tier": str(forms.default_cod_tier(order.account_id)),
     }
     return values
 
@@ -100,6 +108,7 @@ def _form(
             compared=compared,
             promises=promises.PROMISES,
             track=track or {},
+            cod_bank=forms.cod_bank(values.get("cod_iban", "")),
         ),
         code,
     )
@@ -113,10 +122,11 @@ def create(order_id: int):
     carrier, _sep, service = (values.get("service") or "").partition(":")
     values_for_request = {**values, "service": service}
     parsed, problems = forms.parse(values_for_request, request.form.getlist("additional"))
+    cod_tier, tier_problems = forms.cod_tier(values)
     errors: dict[str, list[str]] = {}
-    for problem in problems:
+    for problem in problems + tier_problems:
         errors.setdefault(problem.field, []).append(_(problem.message, **(problem.params or {})))
-    if parsed is None:
+    if parsed is None or tier_problems:
         return _form(order, values, errors, 422)
     quote = forms.price(order.account_id, carrier, parsed, utcnow().date())
     shipment_order = dispatch.ShipmentOrder(
@@ -126,6 +136,7 @@ def create(order_id: int):
         order_id=order.id,
         quote=quote.to_snapshot() if quote.priced else None,
         price_gross=quote.gross if quote.priced else None,
+        cod_tier=cod_tier,
     )
     try:
         dispatch.validate(carrier_ports(), shipment_order)
@@ -170,6 +181,7 @@ def shipment(shipment_id: int):
     return render_template(
         "ship/shipment.html", shipment=found, service_name=names.get((found.carrier, found.service)),
         cancel=option, cancel_reason=_(option.reason, **option.params) if option.reason else "",
+        cod=forms.cod_of(found.id),
     )
 
 
