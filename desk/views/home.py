@@ -35,10 +35,20 @@ class Area:
     description: Any
     admin_only: bool = False
     owners_only: bool = False  # shop owners and administrators
+    in_nav: bool = True  # False: reached from its family's tabs and the home page, not the top bar
+    family: tuple[str, ...] = ()  # other blueprints under this top-bar entry (it is marked active there)
 
     @property
     def blueprint(self) -> str:
         return self.endpoint.partition(".")[0]
+
+    def active_for(self, blueprint: str | None) -> bool:
+        """Whether the top-bar entry is the current one for a page of `blueprint`."""
+        return blueprint == self.blueprint or blueprint in self.family
+
+
+# the broker's money: one top-bar entry, tabs between its pages (templates/billing/_tabs.html)
+MONEY = ("billing", "invoices", "surcharges", "cod", "complaints")
 
 
 # Areas appear as soon as their blueprint registers `<name>.index`.
@@ -58,17 +68,21 @@ AREAS = (
         owners_only=True,
     ),
     Area("closeout.index", _l("Day close-out"), _l("Today's parcels, labels, protocols and pickups.")),
+    Area("billing.index", _l("Billing"), _l("Balance, charges, top-ups and payouts of the accounts."),
+         family=MONEY),
     Area("invoices.index", _l("Invoices"),
-         _l("VAT invoices for the shipping services, corrections, payments.")),
-    Area("billing.index", _l("Billing"), _l("Balance, charges, top-ups and payouts of the accounts.")),
-    Area("surcharges.index", _l("Surcharges"), _l("Carriers' surcharges after the fact: review, disputes.")),
+         _l("VAT invoices for the shipping services, corrections, payments."), in_nav=False),
+    Area("surcharges.index", _l("Surcharges"), _l("Carriers' surcharges after the fact: review, disputes."),
+         in_nav=False),
+    Area(
+        "cod.index", _l("Cash on delivery collections"), _l("Cash on delivery collected, due and paid out."),
+        in_nav=False,
+    ),
     Area(
         "complaints.index",
         _l("Complaints"),
         _l("Service, invoice and carrier complaints, and returned parcels."),
-    ),
-    Area(
-        "cod.index", _l("Cash on delivery collections"), _l("Cash on delivery collected, due and paid out.")
+        in_nav=False,
     ),
     Area("accounts.index", _l("Accounts"), _l("Connected Allegro seller accounts.")),
     Area("sync.index", _l("Sync"), _l("Synchronisation runs and their errors.")),
