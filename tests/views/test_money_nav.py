@@ -16,7 +16,8 @@ TABS = ("Rozliczenia", "Faktury", "Dopłaty", "Pobrania", "Reklamacje")
 
 def _top_bar(html: str) -> list[str]:
     nav = re.search(r'<nav class="nav".*?</nav>', html, re.S).group(0)
-    return [re.sub(r"<[^>]+>|\s+", " ", label).strip() for label in re.findall(r"<a [^>]*>(.*?)</a>", nav, re.S)]
+    labels = re.findall(r"<a [^>]*>(.*?)</a>", nav, re.S)
+    return [re.sub(r"<[^>]+>|\s+", " ", label).strip() for label in labels]
 
 
 def _tabs(html: str) -> tuple[list[str], list[str]]:
