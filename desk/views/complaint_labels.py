@@ -12,7 +12,7 @@ COMPLAINT_STATES = {
     "returned": (_l("Returned as unfounded"), "warning"),
     "forwarded": (_l("With the carrier"), "info"),
     "documents_requested": (_l("Carrier asks for documents"), "warning"),
-    "accepted": (_l("Accepted"), "success"),
+    "accepted": (_l("Upheld"), "success"),
     "partly_accepted": (_l("Partly accepted"), "success"),
     "rejected": (_l("Rejected"), "error"),
 }

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from desk.extensions import db
-from desk.models import LedgerEntry, Role, Surcharge, SurchargeState
+from desk.models import EntryKind, LedgerEntry, Role, Surcharge, SurchargeState
 from integrations.carriers.fakekit import FakeCharge
 from tests.browser.conftest import shot, sign_in
 from tests.factories import PASSWORD, make_agent
@@ -30,7 +30,8 @@ def test_import_then_accept_and_dispute(app, live_desk, page, tmp_path):
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
 
     sign_in(page, live_desk, admin.email, PASSWORD)
-    page.click("nav >> text=Dopłaty")
+    page.click("nav.nav >> text=Rozliczenia")  # the money pages share one top-bar entry
+    page.click("nav.money-tabs >> text=Dopłaty")
     page.click("text=Importuj plik rozliczeniowy")
     page.select_option("#f-carrier", "dpd")
     page.set_input_files("#f-file", str(path))
@@ -45,7 +46,8 @@ def test_import_then_accept_and_dispute(app, live_desk, page, tmp_path):
     page.click("text=Wyloguj")
 
     sign_in(page, live_desk, agent.email, PASSWORD)
-    page.click("nav >> text=Dopłaty")
+    page.click("nav.nav >> text=Rozliczenia")  # the money pages share one top-bar entry
+    page.click("nav.money-tabs >> text=Dopłaty")
     page.click("tr:has-text('Zaniżona waga') >> a")
     page.wait_for_load_state()
     assert "4,2 kg" in page.content() and "różnica" in page.content()
@@ -68,4 +70,5 @@ def test_import_then_accept_and_dispute(app, live_desk, page, tmp_path):
     db.session.expire_all()
     states = {s.carrier_code: s.state for s in db.session.scalars(select(Surcharge))}
     assert states == {"WEIGHT_DIFFERENCE": SurchargeState.CHARGED, "REDIRECTION": SurchargeState.DISPUTED}
-    assert [e.amount for e in db.session.scalars(select(LedgerEntry))] == [D("-14.76")]
+    charged = select(LedgerEntry).where(LedgerEntry.kind == EntryKind.SURCHARGE)
+    assert [e.amount for e in db.session.scalars(charged)] == [D("-14.76")]

@@ -129,7 +129,9 @@ def windows(
     return _offered(port, address, day, shipments)
 
 
-def pickable(account_id: int, carrier: str, shipment_ids: Sequence[int]) -> list[Shipment]:
+def pickable(
+    account_id: int, carrier: str, shipment_ids: Sequence[int], *, own_key: str | None = None
+) -> list[Shipment]:
     """The account's labelled shipments of the carrier with these ids (PickupFormError on the shipments
     field when one is not, or is in a courier call already)."""
     wanted = list(dict.fromkeys(shipment_ids))
@@ -148,7 +150,7 @@ def pickable(account_id: int, carrier: str, shipment_ids: Sequence[int]) -> list
     )
     if len(found) != len(wanted):
         raise PickupFormError("shipments", N_("Only confirmed shipments of this carrier can be collected."))
-    taken = called_for(account_id, carrier)
+    taken = called_for(account_id, carrier, except_key=own_key)
     if any(shipment.id in taken for shipment in found):
         raise PickupFormError(
             "shipments", N_("A courier has already been called for some of these shipments.")
@@ -156,13 +158,16 @@ def pickable(account_id: int, carrier: str, shipment_ids: Sequence[int]) -> list
     return sorted(found, key=lambda shipment: shipment.id)
 
 
-def called_for(account_id: int, carrier: str) -> set[int]:
-    """Shipments already in a courier call of the account and carrier (ordered, or not known yet)."""
-    rows = db.session.scalars(
-        select(Pickup.shipment_ids).where(
-            Pickup.account_id == account_id, Pickup.carrier == carrier, Pickup.status.in_(TAKEN)
-        )
+def called_for(account_id: int, carrier: str, *, except_key: str | None = None) -> set[int]:
+    """Shipments already in a courier call of the account and carrier (ordered, or not known yet);
+    `except_key` leaves out the call of that form (a form sent again never blocks itself: its twin
+    request that took the call a moment ago is found by the compare-and-set when it is recorded)."""
+    query = select(Pickup.shipment_ids).where(
+        Pickup.account_id == account_id, Pickup.carrier == carrier, Pickup.status.in_(TAKEN)
     )
+    if except_key is not None:
+        query = query.where(Pickup.idempotency_key != except_key)
+    rows = db.session.scalars(query)
     return {int(shipment_id) for row in rows for shipment_id in row or []}
 
 
@@ -192,7 +197,7 @@ def order_pickup(
     address = sender_address(_account(order.account_id))
     port = port_for(order.carrier, order.account_id)
     lost_calls.recheck_holding(port_for, order.account_id, order.carrier, order.shipment_ids, now=now)
-    shipments = pickable(order.account_id, order.carrier, order.shipment_ids)
+    shipments = pickable(order.account_id, order.carrier, order.shipment_ids, own_key=order.idempotency_key)
     window = _chosen(_offered(port, address, order.day, shipments), order.window)
     pickup = _record(existing, order, window, address, shipments, agent_id)
     if pickup.status in TAKEN:  # recorded by a twin request a moment ago
