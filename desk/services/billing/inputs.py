@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from schwifty import IBAN
-from schwifty.exceptions import SchwiftyException
 from stdnum.exceptions import ValidationError as NumberError
 from stdnum.pl import nip as nip_number
 
 from desk.services.billing.ledger import grosze
 from desk.services.errors import N_, DeskError
+from desk.services.shared.banks import BadAccount, BankAccount, polish_account
+from desk.services.shared.banks import bank_name as bank_name  # the pages read it here
 
 MAX_AMOUNT = Decimal("1000000.00")
 FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
@@ -61,36 +60,14 @@ def amount(text: str | None, field: str = "amount", *, allow_zero: bool = False)
     return grosze(value)
 
 
-@dataclass(frozen=True)
-class BankAccount:
-    iban: str  # compact: PL61109010140000071219812874
-    bank_name: str  # from the Polish bank registry ("" when the registry does not know the bank)
-
-    @property
-    def formatted(self) -> str:
-        return IBAN(self.iban).formatted
-
-
 def bank_account(text: str | None, field: str = "payout_iban") -> BankAccount:
     """A Polish bank account (26 digits, with or without PL and spaces), checked by its IBAN checksum."""
-    cleaned = _SPACES.sub("", text or "").upper()
-    if cleaned.isdigit():
-        cleaned = "PL" + cleaned
     try:
-        iban = IBAN(cleaned)
-    except SchwiftyException:
+        return polish_account(text)
+    except BadAccount as bad:
+        if bad.reason == "foreign":
+            raise FieldError(field, N_("The account must be a Polish bank account.")) from None
         raise FieldError(field, N_("This is not a valid bank account number.")) from None
-    if iban.country_code != "PL":
-        raise FieldError(field, N_("The account must be a Polish bank account."))
-    return BankAccount(iban.compact, iban.bank_name or "")
-
-
-def bank_name(iban: str) -> str:
-    """The bank of a stored (valid) account number, "" when unknown."""
-    try:
-        return IBAN(iban).bank_name or ""
-    except SchwiftyException:
-        return ""
 
 
 def nip(text: str | None, field: str = "nip") -> str:

@@ -4,11 +4,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 
-from schwifty import IBAN
-from schwifty.exceptions import SchwiftyException
 from sqlalchemy import select
 
 from desk.extensions import db
@@ -16,40 +13,21 @@ from desk.models.cod import TIERS, CodState, PayoutSink, ShipmentCod
 from desk.models.shipment import Shipment
 from desk.services.billing.cod.accounts import default_tier
 from desk.services.errors import N_, ValidationError
-
-
-@dataclass(frozen=True)
-class BankAccount:
-    """A checked Polish account number: compact IBAN, grouped for reading, and the bank's name."""
-
-    iban: str
-    formatted: str
-    bank_name: str
+from desk.services.shared.banks import BadAccount, BankAccount, polish_account
+from desk.services.shared.banks import bank_name as bank_name  # the pages read it here
 
 
 def bank_account(text: str) -> BankAccount:
     """The account number as typed (IBAN, or the 26-digit NRB Poles write), checked by schwifty;
     ValidationError when it is not a valid Polish account."""
-    compact = (text or "").replace(" ", "").replace("-", "").upper()
-    if not compact:
-        raise ValidationError(N_("Give the bank account number."))
-    if compact.isdigit() and len(compact) == 26:
-        compact = "PL" + compact
     try:
-        iban = IBAN(compact)
-    except SchwiftyException as exc:
-        raise ValidationError(N_("This is not a valid bank account number.")) from exc
-    if iban.country_code != "PL":
-        raise ValidationError(N_("Cash on delivery is paid to Polish bank accounts only."))
-    return BankAccount(iban.compact, iban.formatted, iban.bank_name or "")
-
-
-def bank_name(iban: str) -> str:
-    """The bank of a stored account number ("" when schwifty does not know it)."""
-    try:
-        return bank_account(iban).bank_name
-    except ValidationError:
-        return ""
+        return polish_account(text)
+    except BadAccount as bad:
+        if bad.reason == "empty":
+            raise ValidationError(N_("Give the bank account number.")) from None
+        if bad.reason == "foreign":
+            raise ValidationError(N_("Cash on delivery is paid to Polish bank accounts only.")) from None
+        raise ValidationError(N_("This is not a valid bank account number.")) from None
 
 
 def for_shipment(

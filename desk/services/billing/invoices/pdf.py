@@ -6,28 +6,20 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
-from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from desk.models.invoice import Invoice, InvoiceKind, InvoiceState
 from desk.services.billing.invoices.amounts import in_words
+from desk.services.shared.pdf_fonts import FOLD, font_name
 
 MARGIN = 15 * mm
 LINE = 5 * mm
 # description, quantity, net, VAT %, VAT, gross (right edges after the first)
 COLUMNS = (MARGIN, 120 * mm, 140 * mm, 155 * mm, 172 * mm, A4[0] - MARGIN)
-# the same font, under the same name, as the shipping PDFs (billing may not import shipping)
-FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/TTF/DejaVuSans.ttf",
-)
-_FOLD = str.maketrans("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", "acelnoszzACELNOSZZ")
 
 
 def money(value: Decimal) -> str:
@@ -68,16 +60,6 @@ def invoice_pdf(invoice: Invoice, *, original: Invoice | None = None) -> bytes:
     return writer.finish()
 
 
-def font_name() -> str:
-    """DejaVu Sans (registered once as DeskSans) for the Polish letters; Helvetica without it."""
-    if "DeskSans" in pdfmetrics.getRegisteredFontNames():
-        return "DeskSans"
-    for path in FONT_CANDIDATES:
-        if Path(path).is_file():
-            pdfmetrics.registerFont(TTFont("DeskSans", path))
-            return "DeskSans"
-    return "Helvetica"
-
 
 def _party_line(party: dict) -> str:
     return f"{party['name']}, NIP {party['nip']}, {party['street']}, {party['postcode']} {party['city']}"
@@ -92,7 +74,7 @@ class _Writer:
         self.y = A4[1] - MARGIN
 
     def _t(self, value: str) -> str:
-        return value if self.font != "Helvetica" else value.translate(_FOLD)
+        return value if self.font != "Helvetica" else value.translate(FOLD)
 
     def _room(self, lines: int = 1) -> None:
         if self.y - lines * LINE < MARGIN:

@@ -6,25 +6,18 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from desk.extensions import db
 from desk.models.order import Order
 from desk.models.shipment import Shipment
+from desk.services.shared.pdf_fonts import FOLD, font_name
 from desk.services.shipping.closeout.labels import Document
 
-FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/TTF/DejaVuSans.ttf",
-)
-_FOLD = str.maketrans("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", "acelnoszzACELNOSZZ")
 MARGIN = 15 * mm
 LINE = 5.5 * mm
 COLUMNS = (MARGIN, 135 * mm, 180 * mm)  # item, SKU, quantity (right-aligned at the page's edge)
@@ -53,15 +46,6 @@ def buyer_of(order: Order) -> str:
     return name or "—"
 
 
-def _font() -> str:
-    if "DeskSans" in pdfmetrics.getRegisteredFontNames():
-        return "DeskSans"
-    for path in FONT_CANDIDATES:
-        if Path(path).is_file():
-            pdfmetrics.registerFont(TTFont("DeskSans", path))
-            return "DeskSans"
-    return "Helvetica"
-
 
 class _Writer:
     """Draws blocks top to bottom, starting a new page when one does not fit."""
@@ -70,13 +54,13 @@ class _Writer:
         self.buffer = io.BytesIO()
         self.canvas = Canvas(self.buffer, pagesize=A4)
         self.canvas.setTitle(title)
-        self.font = _font()
+        self.font = font_name()
         self.title = title
         self.page = 0
         self._new_page()
 
     def text(self, value: str) -> str:
-        return value if self.font != "Helvetica" else value.translate(_FOLD)
+        return value if self.font != "Helvetica" else value.translate(FOLD)
 
     def _new_page(self) -> None:
         if self.page:
