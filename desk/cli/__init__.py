@@ -8,6 +8,6 @@ desk_cli = AppGroup("desk", help="Allegro desk commands.")
 
 
 def register_cli(app: Flask) -> None:
-    from desk.cli import accounts, agents, billing, serve, surcharges, sync  # noqa: F401  (commands attach)
+    from desk.cli import accounts, agents, billing, privacy, serve, surcharges, sync  # noqa: F401  (commands attach)
 
     app.cli.add_command(desk_cli)

@@ -22,6 +22,7 @@ def register_blueprints(app: Flask) -> None:
         issues,
         labels,
         orders,
+        privacy,
         ratings,
         security,
         shipping,
@@ -33,7 +34,7 @@ def register_blueprints(app: Flask) -> None:
     app.request_class = DeskRequest
     app.url_map.converters["int"] = IdConverter  # before any rule: <int:...> never exceeds BIGINT
     areas = (auth, home, accounts, sync, orders, issues, ratings, ship, shipping, closeout, billing, invoices,
-             surcharges, complaints, cod, admin)
+             surcharges, complaints, cod, privacy, admin)
     for module in areas:
         app.register_blueprint(module.bp)
     app.register_blueprint(parcels.bp)

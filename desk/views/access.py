@@ -26,6 +26,9 @@ def require_roles(*roles: Role) -> Callable:
     return decorator
 
 
+owners_only = require_roles(Role.ADMIN, Role.OWNER)  # shop owners and administrators
+
+
 def visible_account_ids() -> set[int] | None:
     """Accounts the signed-in agent may see; None means all (admins and owners)."""
     if current_user.sees_all_accounts:

@@ -1,0 +1,5 @@
+"""Personal data (Dane osobowe): one blueprint for the owners' privacy pages; the page modules register
+their routes on `bp`."""
+from desk.views.privacy.blueprint import bp
+
+__all__ = ["bp"]
