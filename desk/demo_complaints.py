@@ -14,11 +14,10 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from desk.extensions import db
-from desk.models import Agent, Complaint, Role, Shipment
+from desk.models import Agent, Complaint, Invoice, InvoiceKind, Role, Shipment
 from desk.orm import utcnow
 from desk.services.complaints import (
     FormErrors,
-    PendingCorrections,
     Upload,
     broker,
     carrier,
@@ -27,7 +26,7 @@ from desk.services.complaints import (
     returns,
 )
 from desk.wiring.carriers import FAKE_CARRIERS
-from desk.wiring.complaints import complaint_ports, complaint_settings
+from desk.wiring.complaints import complaint_ports, complaint_settings, get_corrections
 
 log = logging.getLogger(__name__)
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -74,8 +73,9 @@ def seed(app: Flask, account_id: int) -> int:
 
 def _write(app: Flask, account_id: int, parcels: list[Shipment], admin: int | None) -> int:
     now, limits, recheck = utcnow(), complaint_settings(app).limits, complaint_settings(app).recheck
-    ports, seam = complaint_ports(app), PendingCorrections()
+    ports, seam = complaint_ports(app), get_corrections(app)
     account = {"account_id": str(account_id)}
+    number = _last_invoice(account_id)
     broker.file_service(
         account
         | {
@@ -90,7 +90,7 @@ def _write(app: Flask, account_id: int, parcels: list[Shipment], admin: int | No
         account
         | {
             "reason": "dimensions",
-            "invoice_number": "FV/2026/11/0042",
+            "invoice_number": number or "FV/2026/11/0042",
             "expected_amount": "4,10",
             "description": "Paczka 30×20×10 cm policzona jako gabaryt C.",
         },
@@ -100,15 +100,16 @@ def _write(app: Flask, account_id: int, parcels: list[Shipment], admin: int | No
         actor_id=admin,
         now=now - dt.timedelta(days=3),
     )
-    broker.answer(
-        invoice,
-        accepted=True,
-        text="Przeliczono na gabaryt A, wystawimy korektę.",
-        amount="",
-        corrections_port=seam,
-        actor_id=admin,
-        now=now - dt.timedelta(days=1),
-    )
+    if number:  # accepted with its correction invoice (without invoices it waits for the answer)
+        broker.answer(
+            invoice,
+            accepted=True,
+            text="Przeliczono na gabaryt A, wystawimy korektę.",
+            amount="",
+            corrections_port=seam,
+            actor_id=admin,
+            now=now - dt.timedelta(days=1),
+        )
 
     def parcel(
         index: int, form: dict, files: list[Upload], submit: bool = True, days_ago: int = 0
@@ -165,3 +166,14 @@ def _write(app: Flask, account_id: int, parcels: list[Shipment], admin: int | No
     returns.record(parcels[5], returned_at=now - dt.timedelta(days=2), now=now)
     db.session.commit()
     return 7
+
+
+def _last_invoice(account_id: int) -> str | None:
+    """The number of the account's newest VAT invoice (the demo's invoice complaint is about it)."""
+    number = db.session.scalar(
+        select(Invoice.number)
+        .where(Invoice.account_id == account_id, Invoice.kind == InvoiceKind.VAT)
+        .order_by(Invoice.id.desc())
+        .limit(1)
+    )
+    return number

@@ -99,6 +99,8 @@ class Complaint(db.Model):
     correction_amount: Mapped[money | None]  # what the accepted complaint gives back (gross PLN)
     correction_state: Mapped[str | None] = mapped_column(String(16))  # pending | issued
     correction_ref: Mapped[str] = mapped_column(String(64), default="")  # the correction invoice's number
+    # a description complaint: the service's right description, for the correction invoice's line
+    corrected_description: Mapped[str] = mapped_column(String(255), default="", server_default="")
 
     # carrier complaints: what the desk knew of the parcel when the complaint was written
     carrier: Mapped[str] = mapped_column(String(16), default="")

@@ -1,9 +1,9 @@
 """Complaints as the settings and backends give them: file limits, the carriers' pace, the answer alert,
 which carriers take complaints over their API, and the correction-invoice seam.
 
-The seam: complaints ask `InvoiceCorrections.issue_correction` for correction invoices. Until the invoicing
-module is wired in, `PendingCorrections` keeps every correction pending; wiring it is one call in the app
-factory (or wherever the invoicing module registers): `use_corrections(app, <its implementation>)`.
+The seam: complaints ask `InvoiceCorrections.issue_correction` for correction invoices; billing's invoicing
+issues them (`BillingCorrections`, with the invoice settings read at each call). `use_corrections(app, ...)`
+puts another implementation in its place (a desk without invoicing: `PendingCorrections`).
 """
 
 from __future__ import annotations
@@ -13,8 +13,12 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
-from desk.services.complaints import FileLimits, InvoiceCorrections, PendingCorrections, PortFor
+from desk.orm import utcnow
+from desk.services.complaints import FileLimits, InvoiceCorrections, PortFor
+from desk.services.complaints.invoicing import BillingCorrections
+from desk.services.shared.workdays import warsaw_date
 from desk.wiring.carriers import get_carriers
+from desk.wiring.invoices import invoice_terms
 from integrations.carriers.complaints import ComplaintPort
 
 CORRECTIONS = "desk.corrections"
@@ -56,8 +60,11 @@ def complaint_ports(app: Flask | None = None) -> PortFor:
 
 
 def get_corrections(app: Flask | None = None) -> InvoiceCorrections:
-    """The correction-invoice seam: the invoicing module once wired in, else corrections stay pending."""
-    return (app or current_app).extensions.get(CORRECTIONS) or PendingCorrections()
+    """The correction-invoice seam: billing's invoicing, unless `use_corrections` put another in its place."""
+    app = app or current_app._get_current_object()
+    return app.extensions.get(CORRECTIONS) or BillingCorrections(
+        terms=lambda: invoice_terms(app), today=lambda: warsaw_date(utcnow())
+    )
 
 
 def use_corrections(app: Flask, corrections: InvoiceCorrections) -> None:

@@ -14,7 +14,7 @@ from desk.services.complaints import checklist, clocks, corrections, files, form
 from desk.services.complaints.corrections import InvoiceCorrections
 from desk.services.complaints.errors import FormErrors, refuse_if_any
 from desk.services.complaints.files import FileLimits, Upload
-from desk.services.errors import N_, ConflictError, NotFoundError
+from desk.services.errors import N_, ConflictError, NotFoundError, ValidationError
 
 REASONS = tuple(reason.value for reason in InvoiceReason)
 NEEDS_EVIDENCE = (InvoiceReason.DIMENSIONS, InvoiceReason.FEES)
@@ -137,9 +137,12 @@ def answer(
     corrections_port: InvoiceCorrections,
     actor_id: int | None,
     now: dt.datetime,
+    description: str = "",
 ) -> Complaint:
     """The broker's answer to a service or invoice complaint, kept with it. An accepted invoice complaint asks
-    for its correction invoice (`amount`: what it gives back, default what the seller asked for)."""
+    for its correction invoice (`amount`: what it gives back, default what the seller asked for;
+    `description`: the service's right description, for a description complaint). A correction that cannot
+    be issued (no such invoice, more than it holds) raises FormErrors and nothing is written."""
     if complaint.type not in (ComplaintType.SERVICE, ComplaintType.INVOICE):
         raise NotFoundError(N_("Complaint not found."))
     if complaint.state is not ComplaintState.SUBMITTED:
@@ -154,13 +157,22 @@ def answer(
         if problem:
             problems["amount"] = problem
         refund = given if given is not None else (complaint.expected_amount or Decimal("0.00"))
+        if complaint.invoice_reason is InvoiceReason.DESCRIPTION:
+            complaint.corrected_description, problem = forms.text(description, required=not refund, limit=255)
+            if problem:
+                problems["description"] = problem
     refuse_if_any(problems)
     complaint.answer, complaint.answered_at, complaint.answered_by = cleaned, now, actor_id
     new = ComplaintState.ACCEPTED if accepted else ComplaintState.REJECTED
     states.move(complaint, new, now=now, actor_id=actor_id, text=cleaned, kind="answer")
     if accepted and complaint.type is ComplaintType.INVOICE:
         complaint.correction_amount = refund
-        corrections.ask(complaint, corrections.invoice_request(complaint, refund), corrections_port)
+        if corrections.needed(complaint):
+            try:
+                corrections.ask(complaint, corrections.invoice_request(complaint, refund), corrections_port)
+            except ValidationError as refused:
+                db.session.rollback()
+                raise FormErrors({"amount": (refused.message, refused.params)}) from refused
     db.session.commit()
     return complaint
 

@@ -1,10 +1,11 @@
 """The seam to VAT correction invoices (faktury korygujące), which the invoicing part of billing issues.
 
 Complaints never build invoices: an accepted invoice complaint, and a fee refunded after a carrier complaint,
-ask `InvoiceCorrections.issue_correction(CorrectionRequest)` for the correction document. Until the invoicing
-module is wired in (desk/wiring/complaints.py), `PendingCorrections` answers "not issued yet": the complaint
-keeps `correction_state = "pending"` and `retry_pending` asks again later with the same key, so the real
-implementation, once wired, issues each correction exactly once.
+ask `InvoiceCorrections.issue_correction(CorrectionRequest)` for the correction document. The implementation
+over billing's invoices is `desk.services.complaints.invoicing.BillingCorrections` (wired in
+desk/wiring/complaints.py). A correction that cannot be issued yet (a fee refunded before its charge was
+invoiced) answers "not issued yet": the complaint keeps `correction_state = "pending"` and `retry_pending`
+asks again later with the same key, so each correction is issued exactly once.
 
 The contract an implementation keeps:
 - `request.key` is unique per correction ("complaint:<id>:correction"); the same key again returns the first
@@ -25,7 +26,8 @@ from sqlalchemy import select
 
 from desk.extensions import db
 from desk.models.billing import LedgerEntry
-from desk.models.complaint import Complaint
+from desk.models.complaint import Complaint, InvoiceReason
+from desk.services.errors import ValidationError
 
 PENDING, ISSUED = "pending", "issued"
 
@@ -44,6 +46,7 @@ class CorrectionRequest:
     refund_gross: Decimal
     ledger_entry_id: int | None = None
     corrected_payer: dict | None = None  # {company_name, nip, street, postcode, city} for payer data
+    corrected_description: str = ""  # the service's right description (description complaints)
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ class InvoiceCorrections(Protocol):
 
 
 class PendingCorrections:
-    """Until invoices are wired in: nothing is issued, every request stays pending."""
+    """Issues nothing: every request stays pending (a desk without invoicing; tests of the pending path)."""
 
     def issue_correction(self, request: CorrectionRequest) -> CorrectionResult:
         return CorrectionResult(issued=False)
@@ -118,6 +121,16 @@ def invoice_request(complaint: Complaint, refund_gross: Decimal) -> CorrectionRe
         description=complaint.answer or complaint.description,
         refund_gross=refund_gross,
         corrected_payer=complaint.corrected_payer,
+        corrected_description=complaint.corrected_description,
+    )
+
+
+def needed(complaint: Complaint) -> bool:
+    """Whether an accepted invoice complaint changes the invoice: money, the payer or the description (an
+    accepted "other" complaint that gives nothing back needs no document)."""
+    return bool(
+        complaint.correction_amount
+        or complaint.invoice_reason in (InvoiceReason.PAYER_DATA, InvoiceReason.DESCRIPTION)
     )
 
 
@@ -135,6 +148,10 @@ def retry_pending(port: InvoiceCorrections, *, limit: int = 100) -> dict[str, in
     ).all()
     issued = 0
     for complaint in pending:
-        issued += ask(complaint, request_again(complaint), port).issued
+        try:
+            issued += ask(complaint, request_again(complaint), port).issued
+        except ValidationError:
+            db.session.rollback()  # cannot be issued as asked (e.g. the invoice was corrected by hand): later
+            continue
         db.session.commit()
     return {"pending": len(pending) - issued, "issued": issued} if pending else {}

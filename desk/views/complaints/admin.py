@@ -55,6 +55,7 @@ def answer(complaint_id: int):
             accepted=v.get("decision") == "accept",
             text=v.get("answer", ""),
             amount=v.get("amount", ""),
+            description=v.get("description", ""),
             corrections_port=get_corrections(),
             **_actor(),
         ),

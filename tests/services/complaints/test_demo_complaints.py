@@ -23,9 +23,11 @@ def test_the_demo_writes_complaints_in_several_states_once(app):
     assert demo_complaints.seed(app, seller.id) == 7
     assert demo_complaints.seed(app, seller.id) == 0
     states = Counter(c.state for c in db.session.scalars(select(Complaint)))
+    # the account has no invoices here: its invoice complaint waits for the answer (with invoices, as in
+    # `make run`, it is accepted and corrected)
     assert states == {
-        ComplaintState.SUBMITTED: 1,
-        ComplaintState.ACCEPTED: 2,
+        ComplaintState.SUBMITTED: 2,
+        ComplaintState.ACCEPTED: 1,
         ComplaintState.DRAFT: 1,
         ComplaintState.RETURNED: 1,
         ComplaintState.FORWARDED: 1,

@@ -8,6 +8,8 @@ from desk.services.billing.invoices.corrections import (
     CorrectionError,
     LineChange,
     correct_invoice,
+    find_original,
+    lowered_by,
 )
 from desk.services.billing.invoices.issuing import Terms, outstanding
 from desk.services.billing.invoices.parties import BuyerDataError, Seller
@@ -16,6 +18,7 @@ from desk.services.billing.invoices.runs import invoice_shipment, run_per_order,
 
 __all__ = [
     "COMPLAINT_REASONS", "Block", "BuyerDataError", "CorrectionError", "Figures", "LineChange",
-    "PaymentError", "Seller", "Terms", "correct_invoice", "from_gross", "in_words", "invoice_shipment",
-    "ordering_block", "outstanding", "record_payment", "run_per_order", "run_period", "run_periodic",
+    "PaymentError", "Seller", "Terms", "correct_invoice", "find_original", "from_gross", "in_words",
+    "invoice_shipment", "lowered_by", "ordering_block", "outstanding", "record_payment", "run_per_order",
+    "run_period", "run_periodic",
 ]

@@ -23,7 +23,7 @@ from desk.models.invoice import CorrectionReason, Invoice, InvoiceKind, InvoiceL
 from desk.services.billing.invoices import issuing
 from desk.services.billing.invoices.amounts import NOTHING, Figures, from_gross
 from desk.services.billing.invoices.issuing import Draft, LineDraft, Terms
-from desk.services.billing.invoices.parties import buyer_snapshot
+from desk.services.billing.invoices.parties import buyer_snapshot, payer_snapshot
 from desk.services.billing.invoices.sources import Pending, invoiced_lines
 from desk.services.billing.ledger import Posting, grosze, post, profile
 from desk.services.errors import N_, NotFoundError, ValidationError
@@ -68,11 +68,14 @@ def current_state(lines: Iterable[InvoiceLine]) -> dict[int, tuple[str, Figures]
 def correct_invoice(
     invoice_id: int, *, reason: CorrectionReason, reason_text: str, changes: Sequence[LineChange],
     key: str, today: dt.date, terms: Terms, agent_id: int | None = None,
-    account_ids: set[int] | None = None,
+    account_ids: set[int] | None = None, payer: dict | None = None, ledger_entry_id: int | None = None,
 ) -> Invoice:
     """Issue the correction an accepted invoice complaint asks for (the complaint workflow calls this).
 
-    `key` identifies the complaint (or the form), so asking twice issues one correction. Raises
+    `key` identifies the complaint (or the form), so asking twice issues one correction. `payer`: the
+    corrected payer data of a payer-data correction (default: the account's billing data now).
+    `ledger_entry_id`: the money already moved on the ledger (a fee refund): the document names that entry
+    and posts nothing; without it a correction that changes the amount posts its CORRECTION entry. Raises
     CorrectionError for a reason that is not a complaint's, a missing reason text, nothing that changes,
     or a negative amount; BuyerDataError when corrected payer data is still wrong. Nothing is written then.
     """
@@ -90,12 +93,13 @@ def correct_invoice(
         raise CorrectionError(N_("Write why the invoice is corrected."), field="reason_text")
     buyer = original.buyer
     if reason is CorrectionReason.PAYER_DATA:
-        buyer = buyer_snapshot(profile(original.account_id))
+        buyer = payer_snapshot(payer) if payer else buyer_snapshot(profile(original.account_id))
         if buyer == _current_buyer(original):
-            raise CorrectionError(
-                N_("The account's billing data is the same as on the invoice: correct it first."),
-                field="reason",
+            message = (
+                N_("The corrected payer data is the same as on the invoice.") if payer
+                else N_("The account's billing data is the same as on the invoice: correct it first.")
             )
+            raise CorrectionError(message, field="reason")
     lines = _changed_lines(original, changes)
     if not lines and reason is not CorrectionReason.PAYER_DATA:
         raise CorrectionError(
@@ -108,13 +112,49 @@ def correct_invoice(
         created_by=agent_id,
     )
     correction = issuing.issue(draft, terms, commit=False)
-    if correction.gross != 0:
+    if ledger_entry_id is not None:
+        correction.ledger_entry_id = ledger_entry_id
+    elif correction.gross != 0:
         entry = post(Posting(
             original.account_id, EntryKind.CORRECTION, -correction.gross, key=f"correction:{key}",
             reference=correction.number, reason=reason_text.strip(), actor_id=agent_id, enforce_limit=False,
         ))
         correction.ledger_entry_id = entry.id
     return issuing.commit_issued(correction, key)
+
+
+def find_original(account_id: int, *, number: str = "", shipment_id: int | None = None) -> Invoice | None:
+    """The VAT invoice an account's complaint is about: by its number, else the one that invoiced the
+    shipment's charge (None when there is none yet)."""
+    if number:
+        return db.session.scalar(select(Invoice).where(
+            Invoice.number == number.strip(), Invoice.account_id == account_id,
+            Invoice.kind == InvoiceKind.VAT,
+        ))
+    lines = invoiced_lines([shipment_id]).get(shipment_id) if shipment_id is not None else None
+    return db.session.get(Invoice, lines[0].invoice_id) if lines else None
+
+
+def lowered_by(original: Invoice, amount: Decimal, *, shipment_id: int | None = None) -> list[LineChange]:
+    """Line changes that lower the invoice by `amount` gross: the shipment's line first, then the others in
+    order, none below zero. CorrectionError when the invoice holds less than that."""
+    state = current_state(original.lines)
+    lines = sorted(original.lines, key=lambda line: (line.shipment_id != shipment_id, line.position))
+    left, changes = grosze(amount), []
+    for line in lines:
+        if left <= 0:
+            break
+        gross = state[line.id][1].gross
+        cut = min(gross, left)
+        if cut > 0:
+            changes.append(LineChange(line_id=line.id, gross=gross - cut))
+            left -= cut
+    if left > 0:
+        raise CorrectionError(
+            N_("The invoice %(number)s holds less than %(amount)s zł."), field="amount",
+            number=original.number, amount=f"{grosze(amount):.2f}".replace(".", ","),
+        )
+    return changes
 
 
 def _current_buyer(original: Invoice) -> dict:
@@ -142,7 +182,7 @@ def _changed_lines(original: Invoice, changes: Sequence[LineChange]) -> list[Lin
             continue
         drafts.append(LineDraft(
             description=new_description, figures=after, shipment_id=line.shipment_id,
-            corrects_line_id=line.id,            before=before, before_description=description,
+            corrects_line_id=line.id, before=before, before_description=description,
         ))
     return drafts
 

@@ -70,6 +70,17 @@ def buyer_snapshot(profile: BillingProfile) -> dict:
     }
 
 
+def payer_snapshot(data: dict) -> dict:
+    """Corrected payer data (from an accepted complaint) in the invoice's shape, checked like the profile."""
+    nip = valid_nip(data.get("nip", ""))
+    fields = {"name": data.get("company_name") or data.get("name") or "", "street": data.get("street") or "",
+              "postcode": data.get("postcode") or "", "city": data.get("city") or ""}
+    for field, value in fields.items():
+        if not value.strip():
+            raise BuyerDataError(N_("The corrected payer data is incomplete."), field=field)
+    return {key: value.strip() for key, value in fields.items()} | {"nip": nip}
+
+
 def address_line(party: dict) -> str:
     """Street, postcode and city on one line (FA(3) AdresL1, the PDF's address)."""
     return f"{party['street']}, {party['postcode']} {party['city']}"
