@@ -47,7 +47,7 @@ def account(account_id: int):
 def _account_page(found, tier_error: str | None = None, code: int = 200):
     state = request.args.get("state", "")
     settings = cod_accounts.settings_of(found.id)
-    owed = dues.open_dues(found.id)
+    owed = dues.open_dues(found.id, today=today())
     return render_template(
         "cod/account.html",
         account=found,

@@ -20,6 +20,7 @@ from desk.models.account import SellerAccount
 from desk.models.cod import TIERS, CodAccount, CodState, HoldSource, ShipmentCod
 from desk.services.billing import dues as dues_area
 from desk.services.errors import N_, NotFoundError, ValidationError
+from desk.services.shared.workdays import warsaw_date
 
 DEFAULT_TIER = 5
 REASON_MAX = 500
@@ -121,7 +122,7 @@ def refresh(account_id: int, *, now: dt.datetime) -> CodAccount:
 def refresh_locked(found: CodAccount, now: dt.datetime) -> bool:
     """Under the account's lock: set the dues hold while there are dues, lift it when there are none (a
     hand-made hold stays); returns whether payouts are held. Flushes, never commits."""
-    owed = dues_area.open_dues(found.account_id)
+    owed = dues_area.open_dues(found.account_id, today=warsaw_date(now))
     if found.held and found.hold_source is HoldSource.MANUAL:
         _withhold(found.account_id, now)  # money that became due since the hold was set
     elif owed and not found.held:

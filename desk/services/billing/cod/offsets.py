@@ -20,6 +20,7 @@ from desk.services.billing import dues as dues_area
 from desk.services.billing.cod import accounts
 from desk.services.billing.ledger import Posting, post
 from desk.services.errors import N_, ValidationError
+from desk.services.shared.workdays import warsaw_date
 
 OFFSETTABLE = (CodState.DUE, CodState.WITHHELD)
 
@@ -38,7 +39,7 @@ def set_off(account_id: int, *, now: dt.datetime, actor_id: int | None) -> list[
     """Pay the account's dues from its due COD, oldest due first (commits); returns the offsets made.
     ValidationError when there is nothing to set off."""
     settings = accounts.lock(account_id, now)
-    owed = dues_area.open_dues(account_id)
+    owed = dues_area.open_dues(account_id, today=warsaw_date(now))
     items = offsettable(account_id)
     if not owed or not items:
         db.session.rollback()
@@ -78,7 +79,7 @@ def _offset(item: ShipmentCod, due: dues_area.Due, take: Decimal, now: dt.dateti
         reason=f"COD of shipment {item.shipment_id} set off against {due.kind} {due.id}",
         actor_id=actor_id,
     ))
-    dues_area.settle(due, take, entry.id)
+    dues_area.settle(due, take, entry.id, today=warsaw_date(now))
     offset = CodOffset(
         cod_id=item.id, account_id=item.account_id, due_kind=due.kind, due_id=due.id, amount=take,
         ledger_entry_id=entry.id, actor_id=actor_id, created_at=now,
