@@ -130,15 +130,20 @@ def invoice_periods_job(app: Flask) -> dict:
 
 def complaints_job(app: Flask) -> dict:
     """Ask carriers about forwarded complaints whose turn has come (requests for documents relayed to the
-    seller, decisions and refunds recorded), ask again for pending correction invoices, and record parcels
-    that came back to the broker."""
+    seller, decisions and refunds recorded), ask again for pending correction invoices, record parcels
+    that came back to the broker, and e-mail the seller about document requests and returned parcels."""
     now = get_clock(app).now()
     counts = complaints.carrier_flow.poll_due(
         complaint_ports(app), get_corrections(app), now=now, recheck=complaint_settings(app).recheck
     )
     corrections = complaints.retry_pending(get_corrections(app))
     returned = complaints.returns.detect(now=now)
-    return counts | {f"corrections_{key}": value for key, value in corrections.items()} | returned
+    with force_locale("pl"):
+        mailed = complaints.notices.mail_pending(
+            settings(app).smtp, now=now, translate=gettext, desk_url=settings(app).public_url
+        )
+    return (counts | {f"corrections_{key}": value for key, value in corrections.items()} | returned
+            | {f"mail_{key}": value for key, value in mailed.items()})
 
 
 def cash_on_delivery_job(app: Flask) -> dict:

@@ -197,6 +197,7 @@ class ComplaintEvent(db.Model):
     old_state: Mapped[str | None] = mapped_column(String(24))
     new_state: Mapped[str | None] = mapped_column(String(24))
     text: Mapped[str] = mapped_column(Text, default="", info={"personal": "free_text"})
+    mailed_at: Mapped[dt.datetime | None]  # a carrier's request, e-mailed to the seller (once)
 
     complaint: Mapped[Complaint] = relationship(back_populates="events")
 
@@ -219,6 +220,7 @@ class ParcelReturn(db.Model):
     order_id: Mapped[int | None] = mapped_column(ForeignKey("order.id", ondelete="SET NULL"), index=True)
     returned_at: Mapped[dt.datetime]
     notified_at: Mapped[dt.datetime | None]
+    mailed_at: Mapped[dt.datetime | None]  # e-mailed to the seller (once)
     instructions_due_on: Mapped[dt.date] = mapped_column(Date)
     decision: Mapped[ReturnInstruction | None] = mapped_column(_enum(ReturnInstruction, 20))
     decision_note: Mapped[str] = mapped_column(Text, default="", info={"personal": "free_text"})

@@ -14,6 +14,7 @@ from desk.services.complaints import (
     clocks,
     handling,
     listing,
+    notices,
     returns,
 )
 from desk.services.complaints.carrier_flow import CarrierTrouble, PortFor
@@ -46,6 +47,7 @@ __all__ = [
     "find",
     "handling",
     "listing",
+    "notices",
     "prefill",
     "retry_pending",
     "returns",
