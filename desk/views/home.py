@@ -84,7 +84,7 @@ AREAS = (
         _l("Service, invoice and carrier complaints, and returned parcels."),
         in_nav=False,
     ),
-    Area("privacy.index", _l("Personal data"),
+    Area("privacy.index", _l("GDPR"),
          _l("Buyers' personal data: inventory, requests, holds, exports and who saw what."),
          owners_only=True),
     Area("accounts.index", _l("Accounts"), _l("Connected Allegro seller accounts.")),
