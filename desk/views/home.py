@@ -49,6 +49,8 @@ class Area:
 
 # the broker's money: one top-bar entry, tabs between its pages (templates/billing/_tabs.html)
 MONEY = ("billing", "invoices", "surcharges", "cod", "complaints")
+# the desk's set-up: connected accounts, their synchronisation, the agents (templates/accounts/_tabs.html)
+SETUP = ("accounts", "sync", "admin")
 
 
 # Areas appear as soon as their blueprint registers `<name>.index`.
@@ -87,9 +89,9 @@ AREAS = (
     Area("privacy.index", _l("GDPR"),
          _l("Buyers' personal data: inventory, requests, holds, exports and who saw what."),
          owners_only=True),
-    Area("accounts.index", _l("Accounts"), _l("Connected Allegro seller accounts.")),
-    Area("sync.index", _l("Sync"), _l("Synchronisation runs and their errors.")),
-    Area("admin.index", _l("Agents"), _l("Desk agents and their access."), admin_only=True),
+    Area("accounts.index", _l("Accounts"), _l("Connected Allegro seller accounts."), family=SETUP),
+    Area("sync.index", _l("Sync"), _l("Synchronisation runs and their errors."), in_nav=False),
+    Area("admin.index", _l("Agents"), _l("Desk agents and their access."), admin_only=True, in_nav=False),
 )
 
 

@@ -13,8 +13,7 @@ NAV = {
     "issues.index": "Rozmowy z kupującymi",
     "ratings.index": "Oceny",
     "shipping.index": "Wysyłki",
-    "accounts.index": "Konta",
-    "sync.index": "Synchronizacja",
+    "accounts.index": "Konta",  # synchronisation and agents are its tabs (test_setup_nav.py)
 }
 
 
