@@ -57,7 +57,10 @@ def seed(app: Flask, account_id: int) -> int:
     found = db.session.scalars(
         select(Shipment).where(Shipment.account_id == account_id).order_by(Shipment.id).limit(50)
     ).all()
-    parcels = [p for p in found if p.waybills][:NEEDED]
+    # parcels a carrier knows, those with the carrier's id first (the invoice demo's history was never sent
+    # to a carrier: no complaint can name it)
+    known = [p for p in found if p.waybills and (p.carrier_shipment_id or p.request)]
+    parcels = sorted(known, key=lambda p: (not p.carrier_shipment_id, p.id))[:NEEDED]
     if len(parcels) < NEEDED:
         return 0
     admin = db.session.scalar(select(Agent.id).where(Agent.role == Role.ADMIN).order_by(Agent.id))
