@@ -2,15 +2,15 @@
 with the step it is at (identity check, scoping, decision, execution, answer, closing), extensions,
 exports and downloads (owners only, 7 days).
 
-Erasure goes through the privacy core's ports, found in app.extensions[PRIVACY_PORTS] (desk.wiring puts
-them there; until then execution of an erasure says it is not available)."""
+Erasure goes through the privacy core's ports (desk/wiring/privacy_requests.py; until they are wired,
+executing an erasure says it is not available)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -33,8 +33,7 @@ from desk.views.privacy.privacy_labels import (
     REQUEST_TYPES,
 )
 from desk.wiring import get_clock
-
-PRIVACY_PORTS = "desk.privacy_ports"
+from desk.wiring.privacy_requests import four_eyes, get_privacy_ports
 section("privacy.requests", _l("Buyers' requests"), _l("Buyers' requests: access, erasure and others, on a one-month clock."))
 
 
@@ -111,7 +110,7 @@ def request_detail(request_id: int):
 
 
 def _ports() -> PrivacyPorts:
-    ports = current_app.extensions.get(PRIVACY_PORTS)
+    ports = get_privacy_ports()
     if ports is None:
         raise _Unavailable
     return ports
@@ -133,7 +132,7 @@ def _step(request_id: int, action: str, form: dict, now: dt.datetime):
                                    reason=form.get("reason", ""), agent_id=agent, now=now)
         case "execute":
             return execution.execute(request_id, ports=_ports(), agent_id=agent, now=now,
-                                     four_eyes=bool(current_app.config.get("PRIVACY_FOUR_EYES")))
+                                     four_eyes=four_eyes())
         case "answer":
             return requests.answer(request_id, note=form.get("note", ""), agent_id=agent, now=now)
         case "close":

@@ -15,7 +15,7 @@ from desk.extensions import db
 from desk.models import LegalHold, Order, PrivacyEvent, PrivacyRequest, Role
 from desk.models.privacy_request import RequestState
 from desk.services.privacy.restrictions import restrict
-from desk.views.privacy.requests import PRIVACY_PORTS
+from desk.wiring.privacy_requests import use_privacy_ports
 from tests.factories import make_agent
 from tests.services.privacy.helpers import account, fake_ports, seed_buyer
 
@@ -28,7 +28,7 @@ def shops(app):
     seed_buyer(shop_a, BUYER, login="zosia_k", first="Zofia", last="Kwiatkowska")
     seed_buyer(shop_b, BUYER, login="zosia_k", first="Zofia", last="Kwiatkowska")
     ports, eraser = fake_ports()
-    app.extensions[PRIVACY_PORTS] = ports
+    use_privacy_ports(app, ports)
     return shop_a, shop_b, eraser
 
 

@@ -72,3 +72,21 @@ def delete_expired(*, now: dt.datetime) -> int:
         deleted += 1
     db.session.commit()
     return deleted
+
+
+def export_bytes(
+    *, account_ids: Collection[int], buyer_allegro_id: str, now: dt.datetime, progress=None
+) -> tuple[bytes, dict[str, list[int]]]:
+    """The ZIP of the buyer's data (restricted data included: the operator's export) and its manifest,
+    not stored in the desk (the command line writes it to a file); audited. Commits."""
+    buyer = buyer_allegro_id.strip()
+    if not buyer:
+        raise ValidationError(N_("Give the buyer's Allegro id."))
+    collected = collect(account_ids=account_ids, buyer_allegro_id=buyer, now=now, include_restricted=True,
+                        progress=progress)
+    data = build_zip(collected)
+    record_event("exported", now=now, agent_id=None,
+                 info={"accounts": sorted(account_ids), "records": sum(map(len, collected.manifest.values())),
+                       "channel": "cli"})
+    db.session.commit()
+    return data, collected.manifest
