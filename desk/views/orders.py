@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-
 from collections.abc import Mapping
 from functools import partial
 from typing import Any

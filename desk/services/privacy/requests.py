@@ -64,15 +64,29 @@ def create_request(intake: Intake, *, agent_id: int | None, now: dt.datetime) ->
     _check_length(intake.details, intake.requester_name, intake.requester_contact)
     due = deadlines.due_date(intake.received_at)
     request = PrivacyRequest(
-        type=intake.type, state=S.RECEIVED, channel=intake.channel, buyer_allegro_id=buyer,
+        type=intake.type,
+        state=S.RECEIVED,
+        channel=intake.channel,
+        buyer_allegro_id=buyer,
         requester_name=intake.requester_name.strip() or None,
-        requester_contact=intake.requester_contact.strip() or None, details=intake.details.strip(),
-        received_at=intake.received_at, due_on=due, first_due_on=due, created_by=agent_id, updated_at=now,
+        requester_contact=intake.requester_contact.strip() or None,
+        details=intake.details.strip(),
+        received_at=intake.received_at,
+        due_on=due,
+        first_due_on=due,
+        created_by=agent_id,
+        updated_at=now,
     )
     db.session.add(request)
     db.session.flush()
-    record_event("received", now=now, agent_id=agent_id, request_id=request.id, to_state=S.RECEIVED.value,
-                 info={"type": intake.type.value})
+    record_event(
+        "received",
+        now=now,
+        agent_id=agent_id,
+        request_id=request.id,
+        to_state=S.RECEIVED.value,
+        info={"type": intake.type.value},
+    )
     db.session.commit()
     return request
 
@@ -89,14 +103,28 @@ def get_request(request_id: int) -> PrivacyRequest:
     return request
 
 
-def move(request: PrivacyRequest, to: RequestState, *, agent_id: int | None, now: dt.datetime,
-         action: str | None = None, info: dict | None = None) -> None:
+def move(
+    request: PrivacyRequest,
+    to: RequestState,
+    *,
+    agent_id: int | None,
+    now: dt.datetime,
+    action: str | None = None,
+    info: dict | None = None,
+) -> None:
     """Move to the next step if the workflow allows it and audit it (the caller commits)."""
     working = request.working_state
     if to not in NEXT[working]:
         raise ConflictError(N_("This step is not possible now."))
-    record_event(action or to.value, now=now, agent_id=agent_id, request_id=request.id,
-                 from_state=request.state.value, to_state=to.value, info=info)
+    record_event(
+        action or to.value,
+        now=now,
+        agent_id=agent_id,
+        request_id=request.id,
+        from_state=request.state.value,
+        to_state=to.value,
+        info=info,
+    )
     request.state, request.resume_state, request.updated_at = to, None, now
 
 
@@ -112,14 +140,21 @@ def check_identity(request_id: int, *, note: str, agent_id: int, now: dt.datetim
     return request
 
 
-def scope(request_id: int, *, account_ids: Collection[int], agent_id: int, now: dt.datetime) -> PrivacyRequest:
+def scope(
+    request_id: int, *, account_ids: Collection[int], agent_id: int, now: dt.datetime
+) -> PrivacyRequest:
     """Find the buyer's records on the accounts the owner sees: counts per table and holds. Commits."""
     request = get_request(request_id)
     if request.buyer_allegro_id is None:
         raise ConflictError(N_("This step is not possible now."))
     found = scope_buyer(account_ids=account_ids, buyer_allegro_id=request.buyer_allegro_id, now=now)
-    move(request, S.SCOPED, agent_id=agent_id, now=now,
-         info={"accounts": found["accounts"], "holds": len(found["holds"])})
+    move(
+        request,
+        S.SCOPED,
+        agent_id=agent_id,
+        now=now,
+        info={"accounts": found["accounts"], "holds": len(found["holds"])},
+    )
     request.account_ids, request.scope = sorted(account_ids), found
     db.session.commit()
     return request
@@ -129,8 +164,9 @@ def allowed_decisions(request: PrivacyRequest) -> tuple[Decision, ...]:
     return DECISIONS.get(request.type, DEFAULT_DECISIONS)
 
 
-def decide(request_id: int, *, decision: Decision, reason: str, agent_id: int, now: dt.datetime
-           ) -> PrivacyRequest:
+def decide(
+    request_id: int, *, decision: Decision, reason: str, agent_id: int, now: dt.datetime
+) -> PrivacyRequest:
     """The owner's decision; a rejection needs its reason and ends the work (answer, then close). Commits."""
     request = get_request(request_id)
     if decision not in allowed_decisions(request):
@@ -194,8 +230,15 @@ def extend(request_id: int, *, months: int, reason: str, agent_id: int, now: dt.
         due = deadlines.extended_due_date(request.received_at, months)
     except ValueError:
         raise ValidationError(N_("An extension is one or two months.")) from None
-    record_event("extended", now=now, agent_id=agent_id, request_id=request.id,
-                 from_state=request.state.value, to_state=S.EXTENDED.value, info={"months": months})
+    record_event(
+        "extended",
+        now=now,
+        agent_id=agent_id,
+        request_id=request.id,
+        from_state=request.state.value,
+        to_state=S.EXTENDED.value,
+        info={"months": months},
+    )
     request.resume_state, request.state = request.state, S.EXTENDED
     request.due_on, request.extension_reason, request.extended_at = due, reason.strip(), now
     request.updated_at = now
@@ -233,7 +276,8 @@ def purge_contacts(*, now: dt.datetime) -> int:
     keeps the pseudonym). Returns how many requests were purged. Commits."""
     cutoff = now - dt.timedelta(days=CONTACT_KEEP_DAYS)
     query = select(PrivacyRequest).where(
-        PrivacyRequest.closed_at.is_not(None), PrivacyRequest.closed_at <= cutoff,
+        PrivacyRequest.closed_at.is_not(None),
+        PrivacyRequest.closed_at <= cutoff,
         PrivacyRequest.contact_purged_at.is_(None),
     )
     purged = 0

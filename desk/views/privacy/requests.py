@@ -34,12 +34,23 @@ from desk.views.privacy.privacy_labels import (
 )
 from desk.wiring import get_clock
 from desk.wiring.privacy_requests import four_eyes, get_privacy_ports
-section("privacy.requests", _l("Buyers' requests"), _l("Buyers' requests: access, erasure and others, on a one-month clock."))
+
+section(
+    "privacy.requests",
+    _l("Buyers' requests"),
+    _l("Buyers' requests: access, erasure and others, on a one-month clock."),
+)
 
 
 def _labels() -> dict:
-    return {"types": REQUEST_TYPES, "states": REQUEST_STATES, "decisions": DECISIONS, "channels": CHANNELS,
-            "count_labels": COUNT_LABELS, "hold_reasons": HOLD_REASONS}
+    return {
+        "types": REQUEST_TYPES,
+        "states": REQUEST_STATES,
+        "decisions": DECISIONS,
+        "channels": CHANNELS,
+        "count_labels": COUNT_LABELS,
+        "hold_reasons": HOLD_REASONS,
+    }
 
 
 @bp.get("/requests")
@@ -48,8 +59,14 @@ def requests_index():
     now = get_clock().now()
     rows = requests.list_requests()
     clocks = {r.id: deadlines.days_left(r.due_on, now) for r in rows}
-    return render_template("privacy/requests.html", title=_("Buyers' requests"), rows=rows, clocks=clocks,
-                           needs_telling=requests.needs_telling, **_labels())
+    return render_template(
+        "privacy/requests.html",
+        title=_("Buyers' requests"),
+        rows=rows,
+        clocks=clocks,
+        needs_telling=requests.needs_telling,
+        **_labels(),
+    )
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
@@ -60,10 +77,13 @@ def request_new():
         now = get_clock().now()
         try:
             intake = requests.Intake(
-                type=RequestType(values.get("type", "")), buyer_allegro_id=values.get("buyer_allegro_id", ""),
-                received_at=_received_at(values.get("received_on", ""), now), channel=_channel(values),
+                type=RequestType(values.get("type", "")),
+                buyer_allegro_id=values.get("buyer_allegro_id", ""),
+                received_at=_received_at(values.get("received_on", ""), now),
+                channel=_channel(values),
                 requester_name=values.get("requester_name", ""),
-                requester_contact=values.get("requester_contact", ""), details=values.get("details", ""),
+                requester_contact=values.get("requester_contact", ""),
+                details=values.get("details", ""),
             )
             created = requests.create_request(intake, agent_id=current_user.id, now=now)
         except ValueError:
@@ -100,12 +120,18 @@ def request_detail(request_id: int):
         abort(404)
     now = get_clock().now()
     return render_template(
-        "privacy/request_detail.html", title=_("Request #%(id)s", id=found.id), req=found,
-        days_left=deadlines.days_left(found.due_on, now), working=found.working_state.value,
+        "privacy/request_detail.html",
+        title=_("Request #%(id)s", id=found.id),
+        req=found,
+        days_left=deadlines.days_left(found.due_on, now),
+        working=found.working_state.value,
         allowed_decisions=[d.value for d in requests.allowed_decisions(found)],
-        extendable=found.extended_at is None and found.state in requests.EXTENDABLE
+        extendable=found.extended_at is None
+        and found.state in requests.EXTENDABLE
         and deadlines.days_left(found.first_due_on, now) >= 0,
-        exports=store.request_exports(found.id), now=now, **_labels(),
+        exports=store.request_exports(found.id),
+        now=now,
+        **_labels(),
     )
 
 
@@ -128,11 +154,17 @@ def _step(request_id: int, action: str, form: dict, now: dt.datetime):
         case "scope":
             return requests.scope(request_id, account_ids=owner_account_ids(), agent_id=agent, now=now)
         case "decide":
-            return requests.decide(request_id, decision=Decision(form.get("decision", "")),
-                                   reason=form.get("reason", ""), agent_id=agent, now=now)
+            return requests.decide(
+                request_id,
+                decision=Decision(form.get("decision", "")),
+                reason=form.get("reason", ""),
+                agent_id=agent,
+                now=now,
+            )
         case "execute":
-            return execution.execute(request_id, ports=_ports(), agent_id=agent, now=now,
-                                     four_eyes=four_eyes())
+            return execution.execute(
+                request_id, ports=_ports(), agent_id=agent, now=now, four_eyes=four_eyes()
+            )
         case "answer":
             return requests.answer(request_id, note=form.get("note", ""), agent_id=agent, now=now)
         case "close":
@@ -140,15 +172,24 @@ def _step(request_id: int, action: str, form: dict, now: dt.datetime):
         case "reject":
             return requests.reject(request_id, reason=form.get("reason", ""), agent_id=agent, now=now)
         case "extend":
-            return requests.extend(request_id, months=int(form.get("months", "0")),
-                                   reason=form.get("reason", ""), agent_id=agent, now=now)
+            return requests.extend(
+                request_id,
+                months=int(form.get("months", "0")),
+                reason=form.get("reason", ""),
+                agent_id=agent,
+                now=now,
+            )
         case "told":
             return requests.mark_requester_told(request_id, agent_id=agent, now=now)
         case "export":
             found = requests.get_request(request_id)
             return store.create_export(
-                account_ids=found.account_ids or owner_account_ids(), buyer_allegro_id=found.buyer_allegro_id or "",
-                agent_id=agent, now=now, include_restricted=True, request_id=request_id,
+                account_ids=found.account_ids or owner_account_ids(),
+                buyer_allegro_id=found.buyer_allegro_id or "",
+                agent_id=agent,
+                now=now,
+                include_restricted=True,
+                request_id=request_id,
             )
     abort(404)
 
@@ -194,5 +235,9 @@ def export_download(export_id: int):
         export = store.downloadable(export_id, agent_id=current_user.id, now=get_clock().now())
     except NotFoundError:
         abort(404)
-    return send_file(io.BytesIO(export.data), mimetype="application/zip", as_attachment=True,
-                     download_name=export.file_name)
+    return send_file(
+        io.BytesIO(export.data),
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=export.file_name,
+    )

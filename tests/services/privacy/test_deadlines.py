@@ -22,14 +22,17 @@ def at_warsaw(*args) -> dt.datetime:
     return dt.datetime(*args, tzinfo=W).astimezone(dt.UTC)
 
 
-@pytest.mark.parametrize(("day", "months", "expected"), [
-    (dt.date(2027, 1, 31), 1, dt.date(2027, 2, 28)),
-    (dt.date(2028, 1, 31), 1, dt.date(2028, 2, 29)),
-    (dt.date(2027, 3, 31), 1, dt.date(2027, 4, 30)),
-    (dt.date(2027, 12, 15), 1, dt.date(2028, 1, 15)),
-    (dt.date(2027, 11, 30), 3, dt.date(2028, 2, 29)),
-    (dt.date(2027, 1, 31), 3, dt.date(2027, 4, 30)),
-])
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (dt.date(2027, 1, 31), 1, dt.date(2027, 2, 28)),
+        (dt.date(2028, 1, 31), 1, dt.date(2028, 2, 29)),
+        (dt.date(2027, 3, 31), 1, dt.date(2027, 4, 30)),
+        (dt.date(2027, 12, 15), 1, dt.date(2028, 1, 15)),
+        (dt.date(2027, 11, 30), 3, dt.date(2028, 2, 29)),
+        (dt.date(2027, 1, 31), 3, dt.date(2027, 4, 30)),
+    ],
+)
 def test_calendar_months(day, months, expected):
     assert deadlines.add_months(day, months) == expected
 
@@ -57,7 +60,9 @@ def test_extension_with_a_fake_clock(app):
         requests.extend(request.id, months=2, reason=" ", agent_id=owner.id, now=clock.now())
     with pytest.raises(ValidationError):
         requests.extend(request.id, months=3, reason="Wiele kont", agent_id=owner.id, now=clock.now())
-    requests.extend(request.id, months=2, reason="Wiele kont do przejrzenia", agent_id=owner.id, now=clock.now())
+    requests.extend(
+        request.id, months=2, reason="Wiele kont do przejrzenia", agent_id=owner.id, now=clock.now()
+    )
     assert request.state is RequestState.EXTENDED and request.due_on == dt.date(2027, 4, 30)
     assert request.working_state is RequestState.RECEIVED and requests.needs_telling(request)
     with pytest.raises(ConflictError):  # once only
@@ -78,5 +83,7 @@ def test_no_extension_after_the_first_month(app):
     intake = requests.Intake(type=RequestType.ACCESS, buyer_allegro_id="b-1", received_at=received)
     request = requests.create_request(intake, agent_id=owner.id, now=received)
     with pytest.raises(ConflictError):
-        requests.extend(request.id, months=1, reason="Za późno", agent_id=owner.id, now=at_warsaw(2027, 3, 1, 8))
+        requests.extend(
+            request.id, months=1, reason="Za późno", agent_id=owner.id, now=at_warsaw(2027, 3, 1, 8)
+        )
     assert request.due_on == dt.date(2027, 2, 28) and request.extended_at is None

@@ -32,20 +32,33 @@ BUYER = "buyer-1"
 @pytest.fixture
 def seeded(app):
     shop_a, shop_b = account("Sklep A"), account("Sklep B")
-    mine = [seed_buyer(shop_a, BUYER, login="jan_kowalski", first="Jan", last="Kowalski",
-                       cod_state=CodState.COLLECTED),
-            seed_buyer(shop_b, BUYER, login="jan_kowalski", first="Jan", last="Kowalski")]
+    mine = [
+        seed_buyer(
+            shop_a, BUYER, login="jan_kowalski", first="Jan", last="Kowalski", cod_state=CodState.COLLECTED
+        ),
+        seed_buyer(shop_b, BUYER, login="jan_kowalski", first="Jan", last="Kowalski"),
+    ]
     complaint = open_complaint(mine[0])
     # a second buyer with a very similar name and login, on the same accounts
     similar = seed_buyer(shop_a, "buyer-2", login="jan_kowalski1", first="Jan", last="Kowalska")
     owner = make_agent(role=Role.OWNER)
-    return {"accounts": [shop_a.id, shop_b.id], "mine": mine, "similar": similar, "owner": owner,
-            "complaint": complaint}
+    return {
+        "accounts": [shop_a.id, shop_b.id],
+        "mine": mine,
+        "similar": similar,
+        "owner": owner,
+        "complaint": complaint,
+    }
 
 
 def export_zip(seeded, include_restricted=True):
-    export = store.create_export(account_ids=seeded["accounts"], buyer_allegro_id=BUYER,
-                                 agent_id=seeded["owner"].id, now=NOW, include_restricted=include_restricted)
+    export = store.create_export(
+        account_ids=seeded["accounts"],
+        buyer_allegro_id=BUYER,
+        agent_id=seeded["owner"].id,
+        now=NOW,
+        include_restricted=include_restricted,
+    )
     return export, zipfile.ZipFile(io.BytesIO(export.data))
 
 
@@ -93,15 +106,26 @@ def test_the_csvs_round_trip_with_semicolons_and_the_bom(seeded):
     assert "Łódź" in orders[0]["adres_dostawy"] and "Kwiatowa 5" in orders[0]["adres_dostawy"]
     bought = next(o for o in seeded["mine"] if o.order.id == int(orders[0]["id"])).order.bought_at
     assert orders[0]["data_zakupu"] == bought.astimezone(dt.timezone(dt.timedelta(hours=1))).strftime(
-        "%Y-%m-%d %H:%M")  # January: Warsaw is UTC+1
+        "%Y-%m-%d %H:%M"
+    )  # January: Warsaw is UTC+1
     messages = read_csv(archive, "wiadomosci.csv")
     assert {m["tresc"] for m in messages} == {"Gdzie paczka? Jan"}
     lines = read_csv(archive, "pozycje_zamowien.csv")
     assert {row["nazwa"] for row in lines} == {"Kubek żółty"} and lines[0]["razem"] == "137,50"
-    for name in ("przesylki.csv", "rozmowy.csv", "oceny.csv", "reklamacje.csv", "pobrania.csv", "zalaczniki.csv"):
+    for name in (
+        "przesylki.csv",
+        "rozmowy.csv",
+        "oceny.csv",
+        "reklamacje.csv",
+        "pobrania.csv",
+        "zalaczniki.csv",
+    ):
         assert read_csv(archive, name)
-    assert all("Kowalska" not in archive.read(name).decode("utf-8-sig") for name in archive.namelist()
-               if name.endswith(".csv"))
+    assert all(
+        "Kowalska" not in archive.read(name).decode("utf-8-sig")
+        for name in archive.namelist()
+        if name.endswith(".csv")
+    )
 
 
 def test_restricted_data_only_in_the_owners_export(seeded):

@@ -35,13 +35,15 @@ def test_the_command_writes_the_zip(app, runner, tmp_path):
     doc = json.loads(zipfile.ZipFile(io.BytesIO(out.read_bytes())).read("buyer.json"))
     assert len(doc["orders"]) == 2
 
-    result = runner.invoke(args=["desk", "privacy", "export", "--buyer", "b-9", "--account", "Sklep A",
-                                 "--out", str(out)])
+    result = runner.invoke(
+        args=["desk", "privacy", "export", "--buyer", "b-9", "--account", "Sklep A", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(zipfile.ZipFile(io.BytesIO(out.read_bytes())).read("buyer.json"))
     assert [o["id"] for o in doc["orders"]] == [first.order.id]
-    bad = runner.invoke(args=["desk", "privacy", "export", "--buyer", "b-9", "--account", "Nie ma",
-                              "--out", str(out)])
+    bad = runner.invoke(
+        args=["desk", "privacy", "export", "--buyer", "b-9", "--account", "Nie ma", "--out", str(out)]
+    )
     assert bad.exit_code != 0
 
 
@@ -49,10 +51,15 @@ def test_the_job_cleans_up_and_completes_released_erasures(app):
     shop = account("Sklep A")
     seed_buyer(shop, "b-1", login="ola", first="Ola", last="Nowak")
     owner = make_agent(role=Role.OWNER)
-    export = store.create_export(account_ids=[shop.id], buyer_allegro_id="b-1", agent_id=owner.id, now=NOW,
-                                 include_restricted=True)
-    hold = hold_admin.set_hold(hold_admin.HoldForm(shop.id, HoldScope.BUYER, HoldReason.CLAIM, target="b-1"),
-                               account_ids=[shop.id], agent_id=owner.id, now=NOW)
+    export = store.create_export(
+        account_ids=[shop.id], buyer_allegro_id="b-1", agent_id=owner.id, now=NOW, include_restricted=True
+    )
+    hold = hold_admin.set_hold(
+        hold_admin.HoldForm(shop.id, HoldScope.BUYER, HoldReason.CLAIM, target="b-1"),
+        account_ids=[shop.id],
+        agent_id=owner.id,
+        now=NOW,
+    )
     restrict(account_id=shop.id, buyer_allegro_id="b-1", request_id=None, holds=[], erase_when_released=True)
     db.session.commit()
 
@@ -63,7 +70,10 @@ def test_the_job_cleans_up_and_completes_released_erasures(app):
     assert jobs.privacy_requests_job(app)["restrictions_completed"] == 0  # still held
     hold_admin.lift_hold(hold.id, account_ids=[shop.id], agent_id=owner.id, now=NOW + dt.timedelta(days=1))
     use_clock(app, FakeClock(NOW + dt.timedelta(days=8)))
-    assert jobs.privacy_requests_job(app) == {"exports_deleted": 1, "contacts_purged": 0,
-                                              "restrictions_completed": 1}
+    assert jobs.privacy_requests_job(app) == {
+        "exports_deleted": 1,
+        "contacts_purged": 0,
+        "restrictions_completed": 1,
+    }
     assert db.session.get(BuyerExport, export.id).data is None
     assert db.session.scalar(select(Order.buyer_last_name)) is None and len(eraser.calls) == 1

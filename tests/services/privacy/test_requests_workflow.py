@@ -13,7 +13,7 @@ from sqlalchemy import select
 from desk.extensions import db
 from desk.models import BuyerRestriction, Order, PrivacyEvent, Role
 from desk.models.privacy_request import Decision, HoldReason, HoldScope, RequestState, RequestType
-from desk.services.errors import ConflictError, PermissionDenied
+from desk.services.errors import ConflictError, PermissionDenied, ValidationError
 from desk.services.privacy import execution, hold_admin, requests, restrictions
 from tests.factories import make_agent
 from tests.services.privacy.helpers import NOW, account, fake_ports, seed_buyer
@@ -26,16 +26,24 @@ CANARIES = ("Kowalski", "jan_k", "allegromail", "Rzepka", "Anna")
 def desk(app):
     """Two accounts of this desk with the buyer on both, a third account the owner's scope leaves out."""
     shop_a, shop_b, other = account("Sklep A"), account("Sklep B"), account("Inna firma")
-    seeded = [seed_buyer(shop_a, BUYER, login="jan_k", first="Jan", last="Kowalski"),
-              seed_buyer(shop_b, BUYER, login="jan_k", first="Jan", last="Kowalski")]
+    seeded = [
+        seed_buyer(shop_a, BUYER, login="jan_k", first="Jan", last="Kowalski"),
+        seed_buyer(shop_b, BUYER, login="jan_k", first="Jan", last="Kowalski"),
+    ]
     seed_buyer(other, BUYER, login="jan_k", first="Jan", last="Kowalski")
     owner = make_agent(role=Role.OWNER)
     return {"accounts": [shop_a.id, shop_b.id], "other": other.id, "owner": owner, "seeded": seeded}
 
 
 def new_request(desk, kind=RequestType.ERASURE):
-    intake = requests.Intake(type=kind, buyer_allegro_id=BUYER, received_at=NOW, requester_name="Jan Kowalski",
-                             requester_contact="jan_k@allegromail.pl", details="Proszę usunąć moje dane")
+    intake = requests.Intake(
+        type=kind,
+        buyer_allegro_id=BUYER,
+        received_at=NOW,
+        requester_name="Jan Kowalski",
+        requester_contact="jan_k@allegromail.pl",
+        details="Proszę usunąć moje dane",
+    )
     return requests.create_request(intake, agent_id=desk["owner"].id, now=NOW)
 
 
@@ -73,11 +81,19 @@ def test_the_whole_erasure_workflow_audits_every_transition(desk):
     requests.close(request.id, agent_id=owner, now=NOW)
 
     assert request.state is RequestState.CLOSED
-    events = list(db.session.scalars(select(PrivacyEvent).where(PrivacyEvent.request_id == request.id)
-                                     .order_by(PrivacyEvent.id)))
+    events = list(
+        db.session.scalars(
+            select(PrivacyEvent).where(PrivacyEvent.request_id == request.id).order_by(PrivacyEvent.id)
+        )
+    )
     assert [(e.from_state, e.to_state) for e in events] == [
-        (None, "received"), ("received", "identity_checked"), ("identity_checked", "scoped"),
-        ("scoped", "decided"), ("decided", "executed"), ("executed", "answered"), ("answered", "closed"),
+        (None, "received"),
+        ("received", "identity_checked"),
+        ("identity_checked", "scoped"),
+        ("scoped", "decided"),
+        ("decided", "executed"),
+        ("executed", "answered"),
+        ("answered", "closed"),
     ]
     assert all(e.agent_id == owner for e in events)
     audit_text = json.dumps([[e.action, e.from_state, e.to_state, e.info] for e in events])
@@ -88,7 +104,11 @@ def test_the_whole_erasure_workflow_audits_every_transition(desk):
     assert all(o.buyer_last_name is None for a in desk["accounts"] for o in orders_of(a))
     assert all(o.buyer_last_name == "Kowalski" for o in orders_of(desk["other"]))
     receipt = request.receipt
-    assert receipt["counts"] == {"order": 2} and receipt["approved_by"] == owner and receipt["executed_by"] == owner
+    assert (
+        receipt["counts"] == {"order": 2}
+        and receipt["approved_by"] == owner
+        and receipt["executed_by"] == owner
+    )
     assert set(receipt["pseudonyms"]) == {str(a) for a in desk["accounts"]} and receipt["kept"] == []
     assert BUYER not in json.dumps(receipt) and not any(c in json.dumps(receipt) for c in CANARIES)
 
@@ -98,7 +118,9 @@ def test_running_an_executed_request_again_changes_nothing(desk):
     request = walk_to_decided(desk)
     execution.execute(request.id, ports=ports, agent_id=desk["owner"].id, now=NOW)
     receipt, events = dict(request.receipt), db.session.query(PrivacyEvent).count()
-    again = execution.execute(request.id, ports=ports, agent_id=desk["owner"].id, now=NOW + dt.timedelta(hours=1))
+    again = execution.execute(
+        request.id, ports=ports, agent_id=desk["owner"].id, now=NOW + dt.timedelta(hours=1)
+    )
     assert again.receipt == receipt and again.executed_at == NOW and len(eraser.calls) == 1
     assert db.session.query(PrivacyEvent).count() == events
 
@@ -130,9 +152,12 @@ def test_a_hold_turns_erasure_into_restriction_and_lifting_completes_it(desk):
     ports, eraser = fake_ports()
     shop_a, shop_b = desk["accounts"]
     hold = hold_admin.set_hold(
-        hold_admin.HoldForm(shop_a, HoldScope.BUYER, HoldReason.COURT_CASE, target=BUYER,
-                            review_on=dt.date(2027, 6, 30)),
-        account_ids=desk["accounts"], agent_id=desk["owner"].id, now=NOW,
+        hold_admin.HoldForm(
+            shop_a, HoldScope.BUYER, HoldReason.COURT_CASE, target=BUYER, review_on=dt.date(2027, 6, 30)
+        ),
+        account_ids=desk["accounts"],
+        agent_id=desk["owner"].id,
+        now=NOW,
     )
     request = walk_to_decided(desk)
     assert request.scope["holds"][0]["ref"] == f"legal_hold:{hold.id}"
@@ -186,7 +211,7 @@ def test_a_restriction_decision_keeps_data_and_is_not_erased_later(desk):
 
 def test_rejection_needs_a_reason_and_then_closes(desk):
     request = new_request(desk)
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         requests.reject(request.id, reason="", agent_id=desk["owner"].id, now=NOW)
     requests.reject(request.id, reason="Tożsamość niepotwierdzona", agent_id=desk["owner"].id, now=NOW)
     requests.close(request.id, agent_id=desk["owner"].id, now=NOW)

@@ -33,25 +33,42 @@ def shops(app):
 
 
 def post(client, endpoint, **data):
-    return client.post(url_for(endpoint, **{k: v for k, v in data.items() if k in ("request_id", "action",
-                                                                               "hold_id")}),
-                       data={k: v for k, v in data.items() if k not in ("request_id", "action", "hold_id")})
+    return client.post(
+        url_for(endpoint, **{k: v for k, v in data.items() if k in ("request_id", "action", "hold_id")}),
+        data={k: v for k, v in data.items() if k not in ("request_id", "action", "hold_id")},
+    )
 
 
 def test_an_owner_handles_an_erasure_request(client, login, shops):
     _a, _b, eraser = shops
     login(make_agent(role=Role.OWNER))
-    response = client.post(url_for("privacy.request_new"), data={
-        "type": "erasure", "buyer_allegro_id": BUYER, "channel": "allegro", "requester_name": "Zofia K.",
-        "requester_contact": "zosia@example.pl", "details": "Usuńcie moje dane"})
+    response = client.post(
+        url_for("privacy.request_new"),
+        data={
+            "type": "erasure",
+            "buyer_allegro_id": BUYER,
+            "channel": "allegro",
+            "requester_name": "Zofia K.",
+            "requester_contact": "zosia@example.pl",
+            "details": "Usuńcie moje dane",
+        },
+    )
     assert response.status_code == 302
     request = db.session.scalar(select(PrivacyRequest))
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Usunięcie danych" in page and "Otrzymany" in page and "Tożsamość sprawdzona" in page
 
     rid = request.id
-    assert post(client, "privacy.request_step", request_id=rid, action="identity",
-                note="Wiadomość z konta Allegro kupującego").status_code == 302
+    assert (
+        post(
+            client,
+            "privacy.request_step",
+            request_id=rid,
+            action="identity",
+            note="Wiadomość z konta Allegro kupującego",
+        ).status_code
+        == 302
+    )
     post(client, "privacy.request_step", request_id=rid, action="scope")
     page = client.get(url_for("privacy.request_detail", request_id=rid)).get_data(as_text=True)
     assert "Zamówienia" in page and "Nie dotyczą jej żadne blokady." in page
@@ -66,8 +83,16 @@ def test_an_owner_handles_an_erasure_request(client, login, shops):
     assert request.export_manifest["records"]["order"]
     assert db.session.scalar(select(Order.buyer_last_name).limit(1)) is None
     actions = [e.action for e in db.session.scalars(select(PrivacyEvent).order_by(PrivacyEvent.id))]
-    assert actions == ["received", "identity_checked", "scoped", "decided", "exported", "executed", "answered",
-                       "closed"]
+    assert actions == [
+        "received",
+        "identity_checked",
+        "scoped",
+        "decided",
+        "exported",
+        "executed",
+        "answered",
+        "closed",
+    ]
 
     page = client.get(url_for("privacy.request_detail", request_id=rid)).get_data(as_text=True)
     assert "Potwierdzenie" in page and "Zamknięty" in page
@@ -92,12 +117,27 @@ def test_a_step_out_of_order_is_a_polish_message(client, login, shops):
 def test_holds_page_sets_and_lifts(client, login, shops):
     shop_a, _b, _eraser = shops
     login(make_agent(role=Role.OWNER))
-    response = post(client, "privacy.set_hold", account_id=shop_a.id, scope="buyer", target=BUYER,
-                    reason="court_case", review_on="2020-01-01")
+    response = post(
+        client,
+        "privacy.set_hold",
+        account_id=shop_a.id,
+        scope="buyer",
+        target=BUYER,
+        reason="court_case",
+        review_on="2020-01-01",
+    )
     assert "Data przeglądu nie może być w przeszłości." in client.get(response.headers["Location"]).get_data(
-        as_text=True)
-    post(client, "privacy.set_hold", account_id=shop_a.id, scope="buyer", target=BUYER, reason="court_case",
-         note="Sygn. akt I C 123/27")
+        as_text=True
+    )
+    post(
+        client,
+        "privacy.set_hold",
+        account_id=shop_a.id,
+        scope="buyer",
+        target=BUYER,
+        reason="court_case",
+        note="Sygn. akt I C 123/27",
+    )
     hold = db.session.scalar(select(LegalHold))
     page = client.get(url_for("privacy.holds")).get_data(as_text=True)
     assert "Blokady prawne" in page and "Sprawa sądowa" in page and "Aktywna" in page
@@ -115,10 +155,13 @@ def test_agents_are_refused(client, login, shops):
 def test_restricted_buyers_are_invisible_in_agents_search(client, login, shops):
     shop_a, _b, _eraser = shops
     other = seed_buyer(shop_a, "buyer-66", login="zosia_kowal", first="Zofia", last="Kowal")
-    restrict(account_id=shop_a.id, buyer_allegro_id=BUYER, request_id=None, holds=[], erase_when_released=False)
+    restrict(
+        account_id=shop_a.id, buyer_allegro_id=BUYER, request_id=None, holds=[], erase_when_released=False
+    )
     db.session.commit()
-    restricted = db.session.scalar(select(Order.allegro_id).where(Order.account_id == shop_a.id,
-                                                                   Order.buyer_allegro_id == BUYER))
+    restricted = db.session.scalar(
+        select(Order.allegro_id).where(Order.account_id == shop_a.id, Order.buyer_allegro_id == BUYER)
+    )
     login(make_agent(role=Role.AGENT, accounts=[shop_a]))
     page = client.get(url_for("orders.index", q="zosia")).get_data(as_text=True)
     assert other.order.allegro_id in page and restricted not in page

@@ -39,52 +39,154 @@ def _tables(doc: dict) -> dict[str, tuple[list[str], list[list]]]:
     orders = doc["orders"]
     return {
         "zamowienia.csv": (
-            ["id", "konto", "numer_allegro", "status", "data_zakupu", "login", "email", "imie", "nazwisko",
-             "firma", "telefon", "adres_dostawy", "wiadomosc_do_sprzedajacego", "kwota", "waluta"],
-            [[o["id"], o["account_id"], o["allegro_id"], o["status"], warsaw(o["bought_at"]),
-              o["buyer"]["login"], o["buyer"]["email"], o["buyer"]["first_name"], o["buyer"]["last_name"],
-              o["buyer"]["company"], o["buyer"]["phone"], _address(o["delivery_address"]),
-              o["message_to_seller"], amount(o["total"]), currency(o["total"])] for o in orders],
+            [
+                "id",
+                "konto",
+                "numer_allegro",
+                "status",
+                "data_zakupu",
+                "login",
+                "email",
+                "imie",
+                "nazwisko",
+                "firma",
+                "telefon",
+                "adres_dostawy",
+                "wiadomosc_do_sprzedajacego",
+                "kwota",
+                "waluta",
+            ],
+            [
+                [
+                    o["id"],
+                    o["account_id"],
+                    o["allegro_id"],
+                    o["status"],
+                    warsaw(o["bought_at"]),
+                    o["buyer"]["login"],
+                    o["buyer"]["email"],
+                    o["buyer"]["first_name"],
+                    o["buyer"]["last_name"],
+                    o["buyer"]["company"],
+                    o["buyer"]["phone"],
+                    _address(o["delivery_address"]),
+                    o["message_to_seller"],
+                    amount(o["total"]),
+                    currency(o["total"]),
+                ]
+                for o in orders
+            ],
         ),
         "pozycje_zamowien.csv": (
             ["zamowienie", "id", "oferta", "nazwa", "ilosc", "cena", "razem", "waluta"],
-            [[o["id"], line["id"], line["offer_id"], line["offer_name"], line["quantity"], amount(line["price"]),
-              amount(line["total"]), currency(line["total"])] for o in orders for line in o["lines"]],
+            [
+                [
+                    o["id"],
+                    line["id"],
+                    line["offer_id"],
+                    line["offer_name"],
+                    line["quantity"],
+                    amount(line["price"]),
+                    amount(line["total"]),
+                    currency(line["total"]),
+                ]
+                for o in orders
+                for line in o["lines"]
+            ],
         ),
         "przesylki.csv": (
             ["id", "zamowienie", "przewoznik", "usluga", "status", "numery_nadania", "odbiorca", "utworzona"],
-            [[s["id"], s["order_id"], s["carrier"], s["service"], s["status"], " ".join(s["waybills"]),
-              _address(s["receiver"]), warsaw(s["created_at"])] for s in doc["shipments"]],
+            [
+                [
+                    s["id"],
+                    s["order_id"],
+                    s["carrier"],
+                    s["service"],
+                    s["status"],
+                    " ".join(s["waybills"]),
+                    _address(s["receiver"]),
+                    warsaw(s["created_at"]),
+                ]
+                for s in doc["shipments"]
+            ],
         ),
         "rozmowy.csv": (
             ["id", "konto", "zamowienie", "zrodlo", "typ", "status", "temat", "otwarta"],
-            [[c["id"], c["account_id"], c["order_id"], c["source"], c["type"], c["status"], c["subject"],
-              warsaw(c["opened_at"])] for c in doc["conversations"]],
+            [
+                [
+                    c["id"],
+                    c["account_id"],
+                    c["order_id"],
+                    c["source"],
+                    c["type"],
+                    c["status"],
+                    c["subject"],
+                    warsaw(c["opened_at"]),
+                ]
+                for c in doc["conversations"]
+            ],
         ),
         "wiadomosci.csv": (
             ["rozmowa", "id", "autor", "login_autora", "tresc", "data"],
-            [[c["id"], m["id"], m["author_role"], m["author_login"], m["text"], warsaw(m["created_at"])]
-             for c in doc["conversations"] for m in c["messages"]],
+            [
+                [c["id"], m["id"], m["author_role"], m["author_login"], m["text"], warsaw(m["created_at"])]
+                for c in doc["conversations"]
+                for m in c["messages"]
+            ],
         ),
         "oceny.csv": (
             ["id", "konto", "zamowienie", "poleca", "komentarz", "data", "odpowiedz", "data_odpowiedzi"],
-            [[r["id"], r["account_id"], r["order_id"], "tak" if r["recommended"] else "nie", r["comment"],
-              warsaw(r["rated_at"]), r["answer"], warsaw(r["answered_at"])] for r in doc["ratings"]],
+            [
+                [
+                    r["id"],
+                    r["account_id"],
+                    r["order_id"],
+                    "tak" if r["recommended"] else "nie",
+                    r["comment"],
+                    warsaw(r["rated_at"]),
+                    r["answer"],
+                    warsaw(r["answered_at"]),
+                ]
+                for r in doc["ratings"]
+            ],
         ),
         "reklamacje.csv": (
             ["id", "konto", "zamowienie", "typ", "stan", "temat", "opis", "utworzona"],
-            [[c["id"], c["account_id"], c["order_id"], c["type"], c["state"], c["subject"], c["description"],
-              warsaw(c["created_at"])] for c in doc["complaints"]],
+            [
+                [
+                    c["id"],
+                    c["account_id"],
+                    c["order_id"],
+                    c["type"],
+                    c["state"],
+                    c["subject"],
+                    c["description"],
+                    warsaw(c["created_at"]),
+                ]
+                for c in doc["complaints"]
+            ],
         ),
         "pobrania.csv": (
             ["id", "przesylka", "kwota", "waluta", "stan", "doreczona", "wyplacona"],
-            [[c["id"], c["shipment_id"], amount(c["amount"]), currency(c["amount"]), c["state"],
-              warsaw(c["delivered_at"]), warsaw(c["paid_at"])] for c in doc["cod"]],
+            [
+                [
+                    c["id"],
+                    c["shipment_id"],
+                    amount(c["amount"]),
+                    currency(c["amount"]),
+                    c["state"],
+                    warsaw(c["delivered_at"]),
+                    warsaw(c["paid_at"]),
+                ]
+                for c in doc["cod"]
+            ],
         ),
         "zalaczniki.csv": (
             ["tabela", "id", "nazwa_pliku", "typ", "rozmiar", "sciezka"],
-            [[a["table"], a["id"], a["file_name"], a["content_type"], a["size"], a["path"]]
-             for a in doc["attachments"]],
+            [
+                [a["table"], a["id"], a["file_name"], a["content_type"], a["size"], a["path"]]
+                for a in doc["attachments"]
+            ],
         ),
     }
 
@@ -92,9 +194,24 @@ def _tables(doc: dict) -> dict[str, tuple[list[str], list[list]]]:
 def _address(address: dict | None) -> str:
     if not address:
         return ""
-    parts = [address.get(k) for k in ("name", "firstName", "lastName", "companyName", "street", "building",
-                                      "postCode", "postcode", "city", "countryCode", "phone", "phoneNumber",
-                                      "email")]
+    parts = [
+        address.get(k)
+        for k in (
+            "name",
+            "firstName",
+            "lastName",
+            "companyName",
+            "street",
+            "building",
+            "postCode",
+            "postcode",
+            "city",
+            "countryCode",
+            "phone",
+            "phoneNumber",
+            "email",
+        )
+    ]
     return ", ".join(str(part) for part in parts if part)
 
 
@@ -155,8 +272,14 @@ def build_zip(collected: Collected) -> bytes:
             archive.writestr(name, csv_text(header, rows).encode("utf-8"))
         for attachment in collected.attachments:
             archive.writestr(attachment.path, attachment.data)
-        archive.writestr("README.txt", README.format(
-            buyer=doc["buyer"]["allegro_id"], generated=warsaw(doc["generated_at"]), schema=doc["$schema"],
-            version=doc["schema_version"], accounts=", ".join(a["name"] for a in doc["accounts"]) or "-",
-        ))
+        archive.writestr(
+            "README.txt",
+            README.format(
+                buyer=doc["buyer"]["allegro_id"],
+                generated=warsaw(doc["generated_at"]),
+                schema=doc["$schema"],
+                version=doc["schema_version"],
+                accounts=", ".join(a["name"] for a in doc["accounts"]) or "-",
+            ),
+        )
     return buffer.getvalue()

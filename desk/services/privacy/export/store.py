@@ -19,20 +19,33 @@ KEEP_DAYS = 7
 
 
 def create_export(
-    *, account_ids: Collection[int], buyer_allegro_id: str, agent_id: int | None, now: dt.datetime,
-    include_restricted: bool, request_id: int | None = None,
+    *,
+    account_ids: Collection[int],
+    buyer_allegro_id: str,
+    agent_id: int | None,
+    now: dt.datetime,
+    include_restricted: bool,
+    request_id: int | None = None,
 ) -> BuyerExport:
     """Collect and package the buyer's data and keep the ZIP for 7 days. Commits."""
     buyer = buyer_allegro_id.strip()
     if not buyer:
         raise ValidationError(N_("Give the buyer's Allegro id."))
-    collected = collect(account_ids=account_ids, buyer_allegro_id=buyer, now=now,
-                        include_restricted=include_restricted)
+    collected = collect(
+        account_ids=account_ids, buyer_allegro_id=buyer, now=now, include_restricted=include_restricted
+    )
     data = build_zip(collected)
     export = BuyerExport(
-        request_id=request_id, account_ids=sorted(account_ids), buyer_allegro_id=buyer,
-        includes_restricted=include_restricted, file_name=f"dane-kupujacego-{now:%Y%m%d-%H%M%S}.zip",
-        data=data, size=len(data), manifest=collected.manifest, created_by=agent_id, created_at=now,
+        request_id=request_id,
+        account_ids=sorted(account_ids),
+        buyer_allegro_id=buyer,
+        includes_restricted=include_restricted,
+        file_name=f"dane-kupujacego-{now:%Y%m%d-%H%M%S}.zip",
+        data=data,
+        size=len(data),
+        manifest=collected.manifest,
+        created_by=agent_id,
+        created_at=now,
         expires_at=now + dt.timedelta(days=KEEP_DAYS),
     )
     db.session.add(export)
@@ -41,8 +54,14 @@ def create_export(
         request = db.session.get(PrivacyRequest, request_id)
         if request is not None:
             request.export_manifest = {"export_id": export.id, "records": collected.manifest}
-    record_event("exported", now=now, agent_id=agent_id, request_id=request_id, export_id=export.id,
-                 info={"accounts": sorted(account_ids), "records": sum(map(len, collected.manifest.values()))})
+    record_event(
+        "exported",
+        now=now,
+        agent_id=agent_id,
+        request_id=request_id,
+        export_id=export.id,
+        info={"accounts": sorted(account_ids), "records": sum(map(len, collected.manifest.values()))},
+    )
     db.session.commit()
     return export
 
@@ -68,7 +87,9 @@ def delete_expired(*, now: dt.datetime) -> int:
     deleted = 0
     for export in db.session.scalars(query):
         export.data, export.buyer_allegro_id, export.size, export.deleted_at = None, None, 0, now
-        record_event("export_deleted", now=now, agent_id=None, request_id=export.request_id, export_id=export.id)
+        record_event(
+            "export_deleted", now=now, agent_id=None, request_id=export.request_id, export_id=export.id
+        )
         deleted += 1
     db.session.commit()
     return deleted
@@ -82,11 +103,19 @@ def export_bytes(
     buyer = buyer_allegro_id.strip()
     if not buyer:
         raise ValidationError(N_("Give the buyer's Allegro id."))
-    collected = collect(account_ids=account_ids, buyer_allegro_id=buyer, now=now, include_restricted=True,
-                        progress=progress)
+    collected = collect(
+        account_ids=account_ids, buyer_allegro_id=buyer, now=now, include_restricted=True, progress=progress
+    )
     data = build_zip(collected)
-    record_event("exported", now=now, agent_id=None,
-                 info={"accounts": sorted(account_ids), "records": sum(map(len, collected.manifest.values())),
-                       "channel": "cli"})
+    record_event(
+        "exported",
+        now=now,
+        agent_id=None,
+        info={
+            "accounts": sorted(account_ids),
+            "records": sum(map(len, collected.manifest.values())),
+            "channel": "cli",
+        },
+    )
     db.session.commit()
     return data, collected.manifest
