@@ -36,7 +36,7 @@ from desk.wiring import get_clock
 from desk.wiring.privacy_requests import four_eyes, get_privacy_ports
 
 section(
-    "privacy.requests",
+    "privacy.requests_index",
     _l("Buyers' requests"),
     _l("Buyers' requests: access, erasure and others, on a one-month clock."),
 )

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from desk.extensions import db
 from desk.models import LegalHold, Order, PrivacyEvent, PrivacyRequest, Role
-from desk.models.privacy_request import RequestState
+from desk.models.privacy_request import HoldReason, HoldScope, RequestState, RequestType
 from desk.services.privacy.restrictions import restrict
 from desk.wiring.privacy_requests import use_privacy_ports
 from tests.factories import make_agent
@@ -169,3 +169,29 @@ def test_restricted_buyers_are_invisible_in_agents_search(client, login, shops):
     login(make_agent(role=Role.OWNER))
     page = client.get(url_for("orders.index", q="zosia")).get_data(as_text=True)
     assert other.order.allegro_id in page and restricted in page
+
+
+def test_owners_see_privacy_tasks_on_their_day(client, login, shops, app):
+    import datetime as dt
+
+    from desk.orm import utcnow
+    from desk.services.privacy import hold_admin
+    from desk.services.privacy.requests import Intake, create_request
+
+    shop_a, _b, _eraser = shops
+    owner = make_agent(role=Role.OWNER)
+    hold = hold_admin.set_hold(
+        hold_admin.HoldForm(shop_a.id, HoldScope.BUYER, HoldReason.CLAIM, target=BUYER, review_on=utcnow().date()),
+        account_ids=[shop_a.id], agent_id=owner.id, now=utcnow(),
+    )
+    received = utcnow() - dt.timedelta(days=25)
+    create_request(Intake(type=RequestType.ACCESS, buyer_allegro_id=BUYER, received_at=received), agent_id=owner.id,
+                   now=utcnow())
+    login(owner)
+    page = client.get(url_for("home.index")).get_data(as_text=True)
+    assert "Blokady prawne do przeglądu" in page and "Wnioski kupujących z terminem w ciągu tygodnia" in page
+    assert hold.review_on is not None
+    client.post(url_for("auth.logout"))
+    login(make_agent(role=Role.AGENT, accounts=[shop_a]))
+    assert "Blokady prawne do przeglądu" not in client.get(url_for("home.index")).get_data(as_text=True)
+    assert "Wnioski" not in client.get(url_for("home.index")).get_data(as_text=True)
