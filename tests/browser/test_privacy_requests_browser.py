@@ -77,5 +77,14 @@ def test_an_owner_handles_an_erasure_request(app, live_desk, page, tmp_path):
     assert request.state is RequestState.CLOSED and len(eraser.calls) == 1
     assert db.session.scalars(select(Order.buyer_last_name)).all() == [None, None]
     actions = [e.action for e in db.session.scalars(select(PrivacyEvent).order_by(PrivacyEvent.id))]
-    assert actions == ["received", "identity_checked", "scoped", "decided", "exported", "downloaded",
-                       "executed", "answered", "closed"]
+    assert actions == [
+        "received",
+        "identity_checked",
+        "scoped",
+        "decided",
+        "exported",
+        "downloaded",
+        "executed",
+        "answered",
+        "closed",
+    ]

@@ -37,4 +37,8 @@ def owner_tasks(*, account_ids: Collection[int] | None, now: dt.datetime) -> Own
     tell = open_requests.where(
         PrivacyRequest.extended_at.is_not(None), PrivacyRequest.requester_told_at.is_(None)
     )
-    return OwnerTasks(db.session.scalar(holds) or 0, db.session.scalar(due) or 0, db.session.scalar(tell) or 0)
+    return OwnerTasks(
+        holds_to_review=db.session.scalar(holds) or 0,
+        requests_due_soon=db.session.scalar(due) or 0,
+        requesters_to_tell=db.session.scalar(tell) or 0,
+    )

@@ -181,12 +181,19 @@ def test_owners_see_privacy_tasks_on_their_day(client, login, shops, app):
     shop_a, _b, _eraser = shops
     owner = make_agent(role=Role.OWNER)
     hold = hold_admin.set_hold(
-        hold_admin.HoldForm(shop_a.id, HoldScope.BUYER, HoldReason.CLAIM, target=BUYER, review_on=utcnow().date()),
-        account_ids=[shop_a.id], agent_id=owner.id, now=utcnow(),
+        hold_admin.HoldForm(
+            shop_a.id, HoldScope.BUYER, HoldReason.CLAIM, target=BUYER, review_on=utcnow().date()
+        ),
+        account_ids=[shop_a.id],
+        agent_id=owner.id,
+        now=utcnow(),
     )
     received = utcnow() - dt.timedelta(days=25)
-    create_request(Intake(type=RequestType.ACCESS, buyer_allegro_id=BUYER, received_at=received), agent_id=owner.id,
-                   now=utcnow())
+    create_request(
+        Intake(type=RequestType.ACCESS, buyer_allegro_id=BUYER, received_at=received),
+        agent_id=owner.id,
+        now=utcnow(),
+    )
     login(owner)
     page = client.get(url_for("home.index")).get_data(as_text=True)
     assert "Blokady prawne do przeglądu" in page and "Wnioski kupujących z terminem w ciągu tygodnia" in page
