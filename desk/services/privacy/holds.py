@@ -95,6 +95,8 @@ def held_order_ids(*, account_id: int, order_ids: Collection[int], now: dt.datet
         )
     ).all()
     orders = {row.id: account_id for row in rows}
+    if _account_held(account_id, now):
+        return set(orders)
     issues = {
         row.id: (account_id, row.order_id, row.lane)
         for row in db.session.execute(
@@ -103,8 +105,6 @@ def held_order_ids(*, account_id: int, order_ids: Collection[int], now: dt.datet
             )
         )
     }
-    if _account_held(account_id, now):
-        return set(orders)
     holds = _holds(_Targets((account_id,), orders, issues), now)
     held = {h.order_id for h in holds if h.order_id is not None}
     buyers = _manually_held_buyers(account_id, {row.buyer_allegro_id for row in rows}, now)
