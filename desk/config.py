@@ -113,6 +113,11 @@ class Config:
     # shows on the ageing list; the COD job (tracking -> collected, due days, holds) runs this often.
     COD_AGEING_DAYS = 5
     COD_INTERVAL_MINUTES = 10
+    # Data-subject requests: the job deleting expired exports and requesters' contact data and completing
+    # erasures whose legal hold was lifted runs this often; four eyes: the owner who approved an erasure
+    # may not also execute it.
+    PRIVACY_REQUESTS_INTERVAL_MINUTES = 60
+    PRIVACY_FOUR_EYES = False
 
     ISSUE_REPLY_TARGET_HOURS = 8  # answer a buyer's message within this many hours
     ISSUE_REPLY_SOON_HOURS = 2  # warn this long before the reply target passes

@@ -23,6 +23,9 @@ from desk.services.billing.cod import progress as cod_progress
 from desk.services.billing.invoices.mailing import mail_invoices
 from desk.services.flows import handover
 from desk.services.issues.assignment import round_robin_assign
+from desk.services.privacy import requests as privacy_requests
+from desk.services.privacy import restrictions as privacy_restrictions
+from desk.services.privacy.export import store as privacy_exports
 from desk.services.ratings import alerts as rating_alerts
 from desk.services.shipping import bulk, dispatch, notices
 from desk.services.shipping.tracking import events as tracking
@@ -31,6 +34,7 @@ from desk.wiring import get_allegro, get_clock, settings, uses_celery
 from desk.wiring.carriers import get_carriers
 from desk.wiring.complaints import complaint_ports, complaint_settings, get_corrections
 from desk.wiring.invoices import invoice_terms
+from desk.wiring.privacy_requests import get_privacy_ports
 
 log = logging.getLogger(__name__)
 SCHEDULER = "desk.scheduler"
@@ -152,6 +156,22 @@ def cash_on_delivery_job(app: Flask) -> dict:
     return cod_progress.run(now=get_clock(app).now())
 
 
+def privacy_requests_job(app: Flask) -> dict:
+    """Data-subject requests: expired exports and requesters' contact data deleted, erasures held by a
+    lifted hold completed (once the privacy core's eraser is wired)."""
+    now = get_clock(app).now()
+    counts = {
+        "exports_deleted": privacy_exports.delete_expired(now=now),
+        "contacts_purged": privacy_requests.purge_contacts(now=now),
+    }
+    ports = get_privacy_ports(app)
+    if ports is not None:
+        counts["restrictions_completed"] = privacy_restrictions.complete_released(
+            erase_buyer=ports.erase_buyer, now=now
+        )
+    return counts
+
+
 def _carrier_ports(app: Flask) -> dispatch.PortFor:
     gateway = get_carriers(app)
     return lambda carrier, account_id: gateway.port(carrier, account_id=account_id)
@@ -183,6 +203,7 @@ JOBS = (
     Job("invoice_periods", invoice_periods_job, "INVOICE_PERIODIC_MINUTES", at_start=True),
     Job("complaints", complaints_job, "COMPLAINTS_INTERVAL_SECONDS", unit="seconds"),
     Job("cash_on_delivery", cash_on_delivery_job, "COD_INTERVAL_MINUTES", at_start=True),
+    Job("privacy_requests", privacy_requests_job, "PRIVACY_REQUESTS_INTERVAL_MINUTES"),
 )
 
 

@@ -29,6 +29,13 @@ from desk.models.outbox import OutboxMessage, OutboxState
 from desk.models.payout import Payout, PayoutExport, PayoutState, Topup, TopupSource
 from desk.models.pickup import Pickup, PickupStatus
 from desk.models.pricing import AddonPrice, PriceList, PriceRow
+from desk.models.privacy_request import (
+    BuyerExport,
+    BuyerRestriction,
+    LegalHold,
+    PrivacyEvent,
+    PrivacyRequest,
+)
 from desk.models.shipment import (
     BatchItemStatus,
     BatchState,
@@ -44,6 +51,11 @@ from desk.models.surcharge import Surcharge, SurchargeImport, SurchargeKind, Sur
 from desk.models.sync import QuarantinedRecord, SyncCursor, SyncLease, SyncRun, SyncSchedule
 
 __all__ = [
+    "BuyerExport",
+    "BuyerRestriction",
+    "LegalHold",
+    "PrivacyEvent",
+    "PrivacyRequest",
     "CarrierKind",
     "Complaint",
     "ComplaintEvent",

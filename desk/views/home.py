@@ -14,6 +14,7 @@ from desk.models import Role
 from desk.orm import utcnow
 from desk.services import accounts as account_area
 from desk.services import complaints, issues, orders, ratings, shipping
+from desk.services.privacy import tasks as privacy_tasks
 from desk.views import filters, locale
 from desk.views.access import visible_account_ids
 from desk.views.catalog import translated
@@ -168,6 +169,21 @@ def _day(account_ids: set[int] | None) -> list[DayItem]:
             "error",
         ),
         *_complaint_day(account_ids),
+        *_privacy_day(account_ids),
+    ]
+
+
+def _privacy_day(account_ids: set[int] | None) -> list[DayItem]:
+    """Owners only: legal holds to review, buyers' requests due within a week, extensions to announce."""
+    if not current_user.sees_all_accounts:
+        return []
+    tasks = privacy_tasks.owner_tasks(account_ids=account_ids, now=utcnow())
+    return [
+        DayItem(_l("Legal holds to review"), tasks.holds_to_review, url_for("privacy.holds"), "warning"),
+        DayItem(_l("Buyers' requests due within a week"), tasks.requests_due_soon,
+                url_for("privacy.requests_index"), "error"),
+        DayItem(_l("Requesters to tell about an extension"), tasks.requesters_to_tell,
+                url_for("privacy.requests_index"), "warning"),
     ]
 
 

@@ -1,6 +1,7 @@
 """The orders desk: the list agents live in, the order page with its actions, and bulk status changes."""
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from functools import partial
 from typing import Any
@@ -50,6 +51,8 @@ def _labels() -> dict[str, Any]:
 @bp.get("/")
 def index():
     filters, invalid = parse_filters(request.args)
+    # buyers under restriction of processing (GDPR Art. 18) are found by owners only
+    filters = dataclasses.replace(filters, hide_restricted=not current_user.sees_all_accounts)
     after = request.args.get("after")
     page = orders.list_orders(filters=filters, account_ids=visible_account_ids(), after=after)
     args = {name: request.args[name] for name in FILTER_ARGS if request.args.get(name)}

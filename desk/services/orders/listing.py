@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from desk.extensions import db
 from desk.models import Order, OrderChange, OrderLine, OrderNote, OutboxMessage, SellerAccount
 from desk.models.order import TAG_MAX_LENGTH, order_search_parts
+from desk.models.privacy_request import BuyerRestriction
 from desk.models.shipment import Shipment, ShipmentStatus
 from desk.services.errors import N_, NotFoundError, ValidationError
 from desk.services.orders.cache import TtlCache
@@ -63,6 +64,7 @@ class OrderFilters:
     query: str = ""
     sort: str = "date_desc"
     parcel: str | None = None  # a key of PARCEL_STATES
+    hide_restricted: bool = False  # leave buyers under restriction of processing out of the search (agents)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,9 +175,20 @@ def _filtered(filters: OrderFilters, account_ids: set[int] | None) -> Select | N
         query = query.where(Order.bought_at < _warsaw_midnight(filters.date_to + dt.timedelta(days=1)))
     if filters.query:
         query = query.where(_matching(filters.query))
+        if filters.hide_restricted:
+            query = query.where(~_restricted_buyer())
     if filters.parcel in PARCEL_STATES:
         query = query.where(_parcel_in(filters.parcel))
     return query
+
+
+def _restricted_buyer() -> ColumnElement:
+    """The order's buyer is under an open restriction on its account (privacy: Art. 18)."""
+    return exists().where(
+        BuyerRestriction.account_id == Order.account_id,
+        BuyerRestriction.buyer_allegro_id == Order.buyer_allegro_id,
+        BuyerRestriction.completed_at.is_(None),
+    )
 
 
 def _parcel_in(name: str) -> ColumnElement:

@@ -3,3 +3,5 @@ their routes on `bp`."""
 from desk.views.privacy.blueprint import bp
 
 __all__ = ["bp"]
+
+from desk.views.privacy import holds, requests  # noqa: E402,F401  (the pages register their routes)
