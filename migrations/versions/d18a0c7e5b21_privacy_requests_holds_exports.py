@@ -1,7 +1,7 @@
 """privacy requests holds exports
 
 Revision ID: d18a0c7e5b21
-Revises: 6356da3f2d35
+Revises: a41c0e7d9b12
 Create Date: 2026-12-03 11:43:53.086398
 
 """
