@@ -91,3 +91,9 @@ def personal_table(subject: str, *kept: str) -> dict:
     and enums cannot hold a name and need neither (desk/services/privacy/inventory.py, its test).
     """
     return {"info": {"personal_data": subject, "kept": frozenset(kept)}}
+
+
+def seller_personal(data_class: str) -> dict:
+    """Column info marking the seller's own personal data (a sole trader's name, bank account, address):
+    listed in the inventory, never touched by a buyer's erasure."""
+    return {"personal": data_class, "subject": "seller"}

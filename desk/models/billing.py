@@ -18,7 +18,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desk.extensions import db
-from desk.orm import created_at, intpk, money, personal_table
+from desk.orm import created_at, intpk, money, personal_table, seller_personal
 
 
 class PaymentMode(enum.StrEnum):
@@ -64,14 +64,14 @@ class BillingProfile(db.Model):
         db.Enum(InvoiceMode, native_enum=False, length=16), default=InvoiceMode.PER_ORDER
     )
     # the invoices' buyer (the seller's company); NIP kept as 10 digits
-    company_name: Mapped[str] = mapped_column(String(200), default="", info={"personal": "identity", "subject": "seller"})
-    nip: Mapped[str] = mapped_column(String(10), default="", info={"personal": "identity", "subject": "seller"})
-    street: Mapped[str] = mapped_column(String(120), default="", info={"personal": "address", "subject": "seller"})
-    postcode: Mapped[str] = mapped_column(String(10), default="", info={"personal": "address", "subject": "seller"})
-    city: Mapped[str] = mapped_column(String(60), default="", info={"personal": "address", "subject": "seller"})
-    billing_email: Mapped[str] = mapped_column(String(254), default="", info={"personal": "contact", "subject": "seller"})
+    company_name: Mapped[str] = mapped_column(String(200), default="", info=seller_personal("identity"))
+    nip: Mapped[str] = mapped_column(String(10), default="", info=seller_personal("identity"))
+    street: Mapped[str] = mapped_column(String(120), default="", info=seller_personal("address"))
+    postcode: Mapped[str] = mapped_column(String(10), default="", info=seller_personal("address"))
+    city: Mapped[str] = mapped_column(String(60), default="", info=seller_personal("address"))
+    billing_email: Mapped[str] = mapped_column(String(254), default="", info=seller_personal("contact"))
     # where withdrawals (and, for the broker's own contracts, COD) are paid; compact IBAN
-    payout_iban: Mapped[str] = mapped_column(String(34), default="", info={"personal": "bank", "subject": "seller"})
+    payout_iban: Mapped[str] = mapped_column(String(34), default="", info=seller_personal("bank"))
     entry_count: Mapped[int] = mapped_column(default=0)  # the posting lock and the last entry's seq
     updated_at: Mapped[dt.datetime | None]
 

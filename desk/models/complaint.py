@@ -18,7 +18,7 @@ from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.extensions import db
-from desk.orm import created_at, intpk, money, personal_table
+from desk.orm import created_at, intpk, money, personal_table, seller_personal
 
 
 class ComplaintType(enum.StrEnum):
@@ -78,8 +78,8 @@ class Complaint(db.Model):
         Index("ix_complaint_type_state_due", "type", "state", "answer_due_on"),  # the admins' answer clock
         # texts and files about a buyer's parcel may quote the receiver; the bank and payer are the seller's
         personal_table(
-            "buyer", "invoice_number", "correction_state", "correction_ref", "carrier", "waybill", "bank_name",
-            "forward_channel", "carrier_complaint_id", "carrier_missing",
+            "buyer", "invoice_number", "correction_state", "correction_ref", "carrier", "waybill",
+            "bank_name", "forward_channel", "carrier_complaint_id", "carrier_missing",
         ),
     )
 
@@ -100,7 +100,7 @@ class Complaint(db.Model):
     invoice_reason: Mapped[InvoiceReason | None] = mapped_column(_enum(InvoiceReason, 16))
     invoice_number: Mapped[str] = mapped_column(String(64), default="")
     expected_amount: Mapped[money | None]  # how much less the seller says it owes (gross PLN)
-    corrected_payer: Mapped[dict | None] = mapped_column(info={"personal": "identity", "subject": "seller"})
+    corrected_payer: Mapped[dict | None] = mapped_column(info=seller_personal("identity"))
     correction_amount: Mapped[money | None]  # what the accepted complaint gives back (gross PLN)
     correction_state: Mapped[str | None] = mapped_column(String(16))  # pending | issued
     correction_ref: Mapped[str] = mapped_column(String(64), default="")  # the correction invoice's number
@@ -116,14 +116,15 @@ class Complaint(db.Model):
     fee_gross: Mapped[money | None]  # the broker's fee the seller paid for the parcel
     claimed_amount: Mapped[money | None]  # what the seller claims for the goods
     damage_report_made: Mapped[bool] = mapped_column(default=False)
-    iban: Mapped[str] = mapped_column(String(34), default="", info={"personal": "bank", "subject": "seller"})
+    iban: Mapped[str] = mapped_column(String(34), default="", info=seller_personal("bank"))
     bank_name: Mapped[str] = mapped_column(String(120), default="")
-    account_holder: Mapped[str] = mapped_column(String(200), default="", info={"personal": "identity", "subject": "seller"})
+    account_holder: Mapped[str] = mapped_column(String(200), default="", info=seller_personal("identity"))
 
     # with the broker
     submitted_at: Mapped[dt.datetime | None]
     answer_due_on: Mapped[dt.date | None] = mapped_column(Date)  # service and invoice complaints: 14 days
-    answer: Mapped[str] = mapped_column(Text, default="", info={"personal": "free_text"})  # the broker's answer (or reason)
+    # the broker's answer (or reason)
+    answer: Mapped[str] = mapped_column(Text, default="", info={"personal": "free_text"})
     answered_at: Mapped[dt.datetime | None]
     answered_by: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
     returned_at: Mapped[dt.datetime | None]
@@ -136,7 +137,8 @@ class Complaint(db.Model):
     carrier_received_at: Mapped[dt.datetime | None]  # starts the 3-month clock (art. 75 Prawo przewozowe)
     carrier_checked_at: Mapped[dt.datetime | None]
     next_check_at: Mapped[dt.datetime | None]
-    carrier_request: Mapped[str] = mapped_column(Text, default="", info={"personal": "free_text"})  # the carrier's open request
+    # the carrier's open request for documents
+    carrier_request: Mapped[str] = mapped_column(Text, default="", info={"personal": "free_text"})
     carrier_missing: Mapped[list | None]  # the document kinds it asked for
     documents_requested_at: Mapped[dt.datetime | None]
     decided_at: Mapped[dt.datetime | None]

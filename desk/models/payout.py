@@ -15,7 +15,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desk.extensions import db
-from desk.orm import created_at, intpk, money, personal_table
+from desk.orm import created_at, intpk, money, personal_table, seller_personal
 
 
 class TopupSource(enum.StrEnum):
@@ -42,8 +42,8 @@ class Topup(db.Model):
     amount: Mapped[money]
     booked_on: Mapped[dt.date]  # the day the bank booked the transfer
     reference: Mapped[str] = mapped_column(String(140), default="")  # the transfer's title
-    sender: Mapped[str] = mapped_column(String(140), default="", info={"personal": "identity", "subject": "seller"})
-    sender_account: Mapped[str] = mapped_column(String(34), default="", info={"personal": "bank", "subject": "seller"})
+    sender: Mapped[str] = mapped_column(String(140), default="", info=seller_personal("identity"))
+    sender_account: Mapped[str] = mapped_column(String(34), default="", info=seller_personal("bank"))
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id", ondelete="SET NULL"))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
     created_at: Mapped[created_at]
@@ -72,9 +72,9 @@ class Payout(db.Model):
     key: Mapped[str] = mapped_column(String(64), unique=True)  # the request form's key
     amount: Mapped[money]  # what reaches the bank account
     fee: Mapped[money]  # kept by the broker, on top of the amount
-    iban: Mapped[str] = mapped_column(String(34), info={"personal": "bank", "subject": "seller"})  # compact, as requested
+    iban: Mapped[str] = mapped_column(String(34), info=seller_personal("bank"))  # compact, as requested
     bank_name: Mapped[str] = mapped_column(String(140), default="")
-    holder: Mapped[str] = mapped_column(String(200), default="", info={"personal": "identity", "subject": "seller"})
+    holder: Mapped[str] = mapped_column(String(200), default="", info=seller_personal("identity"))
     state: Mapped[PayoutState] = mapped_column(
         db.Enum(PayoutState, native_enum=False, length=16), default=PayoutState.REQUESTED
     )
@@ -99,4 +99,4 @@ class PayoutExport(db.Model):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
     count: Mapped[int] = mapped_column(default=0)
     total: Mapped[money]
-    content: Mapped[str] = mapped_column(Text, default="", info={"personal": "bank", "subject": "seller"})
+    content: Mapped[str] = mapped_column(Text, default="", info=seller_personal("bank"))

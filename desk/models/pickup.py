@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desk.extensions import db
-from desk.orm import created_at, intpk, personal_table
+from desk.orm import created_at, intpk, personal_table, seller_personal
 
 
 class PickupStatus(enum.StrEnum):
@@ -50,7 +50,7 @@ class Pickup(db.Model):
     carrier_state: Mapped[str | None] = mapped_column(String(32))
     shipment_ids: Mapped[list] = mapped_column(default=list)  # the desk's shipment ids
     # the sender address as sent (the seller's, not a buyer's)
-    address: Mapped[dict] = mapped_column(info={"personal": "address", "subject": "seller"})
+    address: Mapped[dict] = mapped_column(info=seller_personal("address"))
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))

@@ -35,7 +35,9 @@ class Rating(db.Model):
         Index("ix_rating_account_form", "account_id", "checkout_form_id"),
         Index("ix_rating_new_negative", "is_new_negative", "rated_at"),
         Index("ix_rating_removal_outcome", "removal_outcome", "rated_at"),
-        personal_table("buyer", "allegro_id", "checkout_form_id", "offers", "removal_source", "excluded_reason"),
+        personal_table(
+            "buyer", "allegro_id", "checkout_form_id", "offers", "removal_source", "excluded_reason"
+        ),
     )
 
     id: Mapped[intpk]
@@ -43,7 +45,9 @@ class Rating(db.Model):
     allegro_id: Mapped[str64]
     checkout_form_id: Mapped[str | None] = mapped_column(String(64))
     order_id: Mapped[int | None] = mapped_column(ForeignKey("order.id", ondelete="SET NULL"), index=True)
-    buyer_allegro_id: Mapped[str | None] = mapped_column(String(64), index=True, info={"personal": "identity"})
+    buyer_allegro_id: Mapped[str | None] = mapped_column(
+        String(64), index=True, info={"personal": "identity"}
+    )
     buyer_login: Mapped[str | None] = mapped_column(String(120), info={"personal": "identity"})
     recommended: Mapped[bool]
     comment: Mapped[str | None] = mapped_column(Text, info={"personal": "free_text"})
@@ -123,7 +127,10 @@ class RatingDraft(db.Model):
     """
 
     __tablename__ = "rating_draft"
-    __table_args__ = (Index("ix_rating_draft_state", "state", "id"), personal_table("buyer", "idempotency_key"))
+    __table_args__ = (
+        Index("ix_rating_draft_state", "state", "id"),
+        personal_table("buyer", "idempotency_key"),
+    )
 
     id: Mapped[intpk]
     rating_id: Mapped[int] = mapped_column(ForeignKey("rating.id", ondelete="CASCADE"), index=True)

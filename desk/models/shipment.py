@@ -129,7 +129,10 @@ class ShipmentLabel(db.Model):
     (one row per shipment, format and size; A4 sheets are composed from the A6 label)."""
 
     __tablename__ = "shipment_label"
-    __table_args__ = (UniqueConstraint("shipment_id", "format", "size"), personal_table("buyer", "format", "size"))
+    __table_args__ = (
+        UniqueConstraint("shipment_id", "format", "size"),
+        personal_table("buyer", "format", "size"),
+    )
 
     id: Mapped[intpk]
     shipment_id: Mapped[int] = mapped_column(ForeignKey("shipment.id", ondelete="CASCADE"), index=True)

@@ -119,10 +119,14 @@ def unclassified(tables: Iterable[Table] | None = None) -> list[str]:
                 problems.append(f"{name}: unknown class {mark!r}")
             elif mark and not table.info.get("personal_data"):
                 problems.append(f"{name}: marked in a table without personal_table(...)")
-            elif table.info.get("personal_data") and can_hold_text(column) and not mark and column.name not in kept:
+            elif _needs_mark(table, column, kept):
                 problems.append(f"{name}: neither marked personal nor kept")
         problems += [f"{table.name}.{name}: kept but no such column" for name in kept if name not in table.c]
     return problems
+
+
+def _needs_mark(table: Table, column: Column, kept) -> bool:
+    return bool(table.info.get("personal_data")) and can_hold_text(column) and column.name not in kept
 
 
 def inventory_rows() -> list[InventoryRow]:

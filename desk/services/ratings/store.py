@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from desk.extensions import db
 from desk.models import Order
 from desk.models.rating import Rating, RemovalOutcome
+from desk.services.shared.erasures import guard_rating
 
 if TYPE_CHECKING:  # the DTO is only named in annotations
     from integrations.allegro import Rating as RatingDTO
@@ -62,6 +63,7 @@ def upsert_ratings(
             existing[dto.id] = row
         was_recommended = None if created else row.recommended
         changed = _apply(row, dto, now)
+        guard_rating(row)  # an erased buyer's rating keeps only what is not personal
         if dto.order_id and row.order_id is None:
             row.order_id = orders.get(dto.order_id)
         if _becomes_new_negative(row, was_recommended, created, initial, now):

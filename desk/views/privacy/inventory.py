@@ -58,7 +58,9 @@ def label(kind: str, key: str) -> str:
 
 
 section(
-    "privacy.inventory", _l("Inventory"), _l("Which tables and columns hold personal data, and what becomes of them.")
+    "privacy.inventory",
+    _l("Inventory"),
+    _l("Which tables and columns hold personal data, and what becomes of them."),
 )
 
 
