@@ -119,7 +119,7 @@ def unclassified(tables: Iterable[Table] | None = None) -> list[str]:
                 problems.append(f"{name}: unknown class {mark!r}")
             elif mark and not table.info.get("personal_data"):
                 problems.append(f"{name}: marked in a table without personal_table(...)")
-            elif _needs_mark(table, column, kept):
+            elif not mark and _needs_mark(table, column, kept):
                 problems.append(f"{name}: neither marked personal nor kept")
         problems += [f"{table.name}.{name}: kept but no such column" for name in kept if name not in table.c]
     return problems
