@@ -31,7 +31,8 @@ def erased_orders(account_id: int, allegro_ids: Iterable[str]) -> set[str]:
     query = select(ErasedOrder.allegro_id).where(
         ErasedOrder.account_id == account_id, ErasedOrder.allegro_id.in_(ids)
     )
-    return set(db.session.scalars(query))
+    with db.session.no_autoflush:  # called while a row is half copied from Allegro
+        return set(db.session.scalars(query))
 
 
 def erased_buyers(
@@ -47,7 +48,9 @@ def erased_buyers(
         ErasedBuyer.pseudonym.in_(sorted(set(wanted) | set(by_login))),
     )
     found: dict[str, dt.datetime] = {}
-    for kind, digest, erased_at in db.session.execute(query):
+    with db.session.no_autoflush:
+        rows = db.session.execute(query).all()
+    for kind, digest, erased_at in rows:
         source = wanted if kind == BUYER_ID else by_login if kind == BUYER_LOGIN else {}
         if digest in source:
             found[source[digest]] = erased_at
