@@ -198,6 +198,7 @@ def apply_conversation(issue: Issue, messages: Sequence[IssueMessage | MessageDT
     if last is not None:
         issue.last_message_role = _role(last)[:16]
         issue.last_message_preview = preview(_text_of(last))
+    guard_conversation(issue)  # the preview may come from Allegro's own copy of the chat
 
 
 def _decision_time(issue: Issue, ordered) -> dt.datetime | None:

@@ -38,7 +38,7 @@ KEEP_KEYS = frozenset({
     "created_at", "updated_at", "due_date", "idempotency_key", "order_id", "issue_id", "rating_id",
     "draft_id", "order_row_id", "delivery_method_id", "sink", "insurance", "additional_services",
     "length_mm", "width_mm", "height_mm", "weight_g", "template", "non_standard", "decision",
-    "partial_refund", "from_status", "expected_status", "attachment_ids", "mime_type", "kind", "value",
+    "partial_refund", "from_status", "expected_status", "attachment_ids", "mime_type", "kind",
 })
 _PSEUDONYM = re.compile(r"[0-9a-f]{64}")
 WARSAW = ZoneInfo("Europe/Warsaw")
