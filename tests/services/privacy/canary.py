@@ -67,14 +67,16 @@ class Canaries:
 def canary_form(fake, seller_id: str, canaries: Canaries) -> dict:
     """A checkout form in the fake whose buyer, delivery, invoice and message are all canaries."""
     form = fake.state.add_checkout_form(seller_id, events=())
-    buyer = canaries.leaves(form["buyer"]) | {"id": canaries.buyer_id, "login": canaries.login, "guest": False}
+    buyer = canaries.leaves(form["buyer"])
+    buyer |= {"id": canaries.buyer_id, "login": canaries.login, "guest": False}
     delivery = dict(form["delivery"])
     delivery["address"] = canaries.leaves(delivery["address"])
     changes = {"buyer": buyer, "delivery": delivery, "messageToSeller": canaries.new("msg")}
     if form.get("invoice", {}).get("address"):
         changes["invoice"] = {**form["invoice"], "address": canaries.leaves(form["invoice"]["address"])}
     fake.state.update_checkout_form(form["id"], event_type=None, **changes)
-    fake.state.emit_events(form["id"], [("BOUGHT", None), ("FILLED_IN", None), ("READY_FOR_PROCESSING", None)])
+    events = [("BOUGHT", None), ("FILLED_IN", None), ("READY_FOR_PROCESSING", None)]
+    fake.state.emit_events(form["id"], events)
     return fake.state.checkout_forms[form["id"]]
 
 

@@ -55,16 +55,16 @@ def buyer(app, fake_allegro, caplog):
 def _books(account_id: int) -> dict:
     """What the erasure must not change: money per day, lines, COD, ratings, repeat buyers."""
     day = func.date(Order.bought_at)
-    per_day = db.session.execute(
-        select(day, func.count(), func.sum(Order.total_amount), func.sum(Order.paid_amount),
-               func.sum(Order.delivery_cost)).where(Order.account_id == account_id).group_by(day).order_by(day)
-    ).all()
+    sums = (func.count(), func.sum(Order.total_amount), func.sum(Order.paid_amount), func.sum(Order.delivery_cost))
+    query = select(day, *sums).where(Order.account_id == account_id).group_by(day).order_by(day)
+    per_day = db.session.execute(query).all()
     lines = db.session.execute(select(func.count(), func.sum(OrderLine.price * OrderLine.quantity))).one()
-    per_buyer = Counter(db.session.scalars(select(Order.buyer_allegro_id).where(Order.account_id == account_id)))
-    ratings = db.session.execute(
-        select(Rating.recommended, func.count()).group_by(Rating.recommended).order_by(Rating.recommended)
-    ).all()
-    stats = db.session.execute(select(func.sum(RatingDayStat.total), func.sum(RatingDayStat.not_recommended))).one()
+    buyers = select(Order.buyer_allegro_id).where(Order.account_id == account_id)
+    per_buyer = Counter(db.session.scalars(buyers))
+    by_verdict = select(Rating.recommended, func.count()).group_by(Rating.recommended)
+    ratings = db.session.execute(by_verdict.order_by(Rating.recommended)).all()
+    day_sums = select(func.sum(RatingDayStat.total), func.sum(RatingDayStat.not_recommended))
+    stats = db.session.execute(day_sums).one()
     return {
         "per_day": [tuple(row) for row in per_day],
         "lines": tuple(lines),
