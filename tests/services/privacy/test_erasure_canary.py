@@ -55,7 +55,9 @@ def buyer(app, fake_allegro, caplog):
 def _books(account_id: int) -> dict:
     """What the erasure must not change: money per day, lines, COD, ratings, repeat buyers."""
     day = func.date(Order.bought_at)
-    sums = (func.count(), func.sum(Order.total_amount), func.sum(Order.paid_amount), func.sum(Order.delivery_cost))
+    sums = (
+        func.count(), func.sum(Order.total_amount), func.sum(Order.paid_amount), func.sum(Order.delivery_cost)
+    )
     query = select(day, *sums).where(Order.account_id == account_id).group_by(day).order_by(day)
     per_day = db.session.execute(query).all()
     lines = db.session.execute(select(func.count(), func.sum(OrderLine.price * OrderLine.quantity))).one()
