@@ -10,7 +10,9 @@ only what the buyer did up to the erasure is covered (a later purchase is new pr
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
@@ -21,6 +23,9 @@ from desk.models.privacy import BUYER_ID, BUYER_LOGIN, ErasedBuyer, ErasedOrder
 from desk.orm import utcnow
 from desk.services.shared.pseudonym_keys import login_pseudonym, pseudonym
 from desk.services.shared.redaction import BUYER_CLASSES, is_pseudonym, scrub_row
+
+# Keys of Allegro's JSON (and of the desk's DTOs) that name an order or a buyer.
+_REFERENCE_KEYS = frozenset({"id", "login", "checkoutForm", "checkout_form_id", "order_id", "orderId"})
 
 
 def erased_orders(account_id: int, allegro_ids: Iterable[str]) -> set[str]:
@@ -117,3 +122,25 @@ def guard_rating(rating) -> bool:
     if erased:
         scrub_row(rating, account_id=rating.account_id, now=utcnow())
     return erased
+
+
+def record_erased(account_id: int, allegro_id: str | None, raw: str) -> bool:
+    """Whether a record about to be quarantined is of an erased order or buyer (its raw JSON is then
+    not kept): its own id, or any order id, buyer id or login inside it, is registered."""
+    names = {allegro_id} if allegro_id else set()
+    with contextlib.suppress(ValueError):  # not JSON: only its own id tells
+        _references(json.loads(raw), names)
+    if not names:
+        return False
+    return bool(erased_orders(account_id, names) or erased_buyers(account_id, ids=names, logins=names))
+
+
+def _references(value, found: set[str], key: str | None = None) -> None:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _references(v, found, k)
+    elif isinstance(value, list):
+        for item in value:
+            _references(item, found, key)
+    elif isinstance(value, str) and key in _REFERENCE_KEYS and len(value) <= 120:
+        found.add(value)

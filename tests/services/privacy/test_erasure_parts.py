@@ -4,17 +4,19 @@ sync does with erased orders and buyers, and the CLI."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from sqlalchemy import select
 
 from desk.extensions import db
-from desk.models import ErasedOrder, Order
+from desk.models import ErasedOrder, Order, QuarantinedRecord
 from desk.models.issue import Issue
 from desk.models.rating import Rating
 from desk.orm import utcnow
 from desk.services.privacy.erasure import erase_buyer, pseudonymise_orders, redact_conversations
 from desk.services.privacy.pseudonyms import buyer_pseudonym, login_pseudonym
+from desk.services.shared.quarantine import Quarantine
 from desk.services.shared.redaction import MARKER, text_marker
 from desk.services.sync.runner import run_sync
 from desk.wiring import get_allegro
@@ -142,3 +144,22 @@ def test_the_cli_erases_with_counts_and_a_dry_run(shop, fake_allegro, runner):
     assert _order(form["id"]).buyer_login == login_pseudonym(account.id, form["buyer"]["login"])
     unknown = runner.invoke(args=["desk", "privacy", "erase", "--account", "nope", "--buyer", buyer_id])
     assert unknown.exit_code != 0
+
+
+def test_a_quarantined_record_of_erased_data_keeps_nothing_of_it(shop, fake_allegro):
+    account, seller = shop
+    form = fake_allegro.state.add_checkout_form(seller)
+    buyer = form["buyer"]
+    _sync(account)
+    erase_buyer(account_ids=[account.id], buyer_allegro_id=buyer["id"], now=utcnow(), reason="request")
+    quarantine = Quarantine(account.id, "messages")
+    thread = {"id": "T1", "interlocutor": {"login": buyer["login"]}, "text": "Jan Kowalski, 600100200"}
+    raw = json.dumps(thread)
+    quarantine.set_aside("thread", "T1", raw=raw, error=f"ValueError: bad login {buyer['login']}")
+    quarantine.set_aside("checkout_form", form["id"], raw=json.dumps(form), error="ValueError: bad")
+    quarantine.set_aside("thread", "T2", raw='{"id": "T2", "text": "someone else"}', error="ValueError: x")
+    db.session.commit()
+    rows = {row.allegro_id: row for row in db.session.scalars(select(QuarantinedRecord))}
+    assert (rows["T1"].raw, rows["T1"].error) == (MARKER, f"{MARKER} ValueError")
+    assert rows[form["id"]].raw == MARKER
+    assert "someone else" in rows["T2"].raw
