@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from desk.extensions import db
 from desk.models import Order
 from desk.models.rating import Rating, RemovalOutcome
-from desk.services.shared.erasures import guard_rating
+from desk.services.shared.erasures import guard_ratings
 
 if TYPE_CHECKING:  # the DTO is only named in annotations
     from integrations.allegro import Rating as RatingDTO
@@ -63,7 +63,6 @@ def upsert_ratings(
             existing[dto.id] = row
         was_recommended = None if created else row.recommended
         changed = _apply(row, dto, now)
-        guard_rating(row)  # an erased buyer's rating keeps only what is not personal
         if dto.order_id and row.order_id is None:
             row.order_id = orders.get(dto.order_id)
         if _becomes_new_negative(row, was_recommended, created, initial, now):
@@ -75,6 +74,8 @@ def upsert_ratings(
             row.synced_at = now
             days.add(row.rated_on)
         outcomes.append(Outcome.CREATED if created else Outcome.UPDATED if changed else Outcome.UNCHANGED)
+    # An erased buyer's ratings keep only what is not personal (erasure registry).
+    guard_ratings(account_id, [existing[dto.id] for dto in ratings])
     db.session.flush()
     return outcomes, days, negatives
 
