@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -192,6 +193,10 @@ class Config:
     TRUSTED_PROXIES = 0
     ARGON2_PROFILE = "RFC_9106_LOW_MEMORY"  # argon2-cffi profile for password hashes
     PORT = 5000
+    # Buyers' pseudonym keys (one file per seller account), kept OUTSIDE the database; production must
+    # name a writable directory (DESK_PRIVACY_KEY_DIR). Default: <instance>/privacy-keys; tests: a
+    # temporary directory per test session.
+    PRIVACY_KEY_DIR: str | None = None
 
 
 class TestConfig(Config):
@@ -234,6 +239,8 @@ def _defaults(app: Flask) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if not app.config.get("SECRET_KEY") and app.config["ENV_NAME"] != "production":
         app.config["SECRET_KEY"] = _instance_secret(app)
+    if not app.config.get("PRIVACY_KEY_DIR") and app.config["ENV_NAME"] != "production":
+        app.config["PRIVACY_KEY_DIR"] = _default_key_dir(app)
     if app.config["ENV_NAME"] == "production":
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
@@ -251,6 +258,28 @@ def _instance_secret(app: Flask) -> str:
     return key
 
 
+_session_key_dir: str | None = None
+
+
+def _default_key_dir(app: Flask) -> str:
+    """<instance>/privacy-keys; under TESTING one temporary directory for the whole test session."""
+    global _session_key_dir
+    if app.config.get("TESTING"):
+        if _session_key_dir is None:
+            _session_key_dir = tempfile.mkdtemp(prefix="desk-privacy-keys-")
+        return _session_key_dir
+    return str(Path(app.instance_path) / "privacy-keys")
+
+
+def _check_key_dir(app: Flask) -> None:
+    directory = app.config.get("PRIVACY_KEY_DIR")
+    if not directory:
+        raise ConfigError("DESK_PRIVACY_KEY_DIR (outside the database) is required in production")
+    path = Path(directory)
+    if not path.is_dir() or not os.access(path, os.W_OK | os.X_OK):
+        raise ConfigError(f"DESK_PRIVACY_KEY_DIR {directory} must be an existing writable directory")
+
+
 def _check_production(app: Flask) -> None:
     if app.config["ENV_NAME"] != "production":
         return
@@ -262,3 +291,4 @@ def _check_production(app: Flask) -> None:
         raise ConfigError("production refuses the fake carriers: set DESK_CARRIERS_BACKEND=http")
     if not app.config.get("TOKEN_ENCRYPTION_KEY"):
         raise ConfigError("DESK_TOKEN_ENCRYPTION_KEY (a Fernet key) is required in production")
+    _check_key_dir(app)

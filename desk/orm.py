@@ -81,3 +81,19 @@ str64 = Annotated[str, mapped_column(String(64))]
 str255 = Annotated[str, mapped_column(String(255))]
 created_at = Annotated[dt.datetime, mapped_column(default=utcnow)]
 money = Annotated[Decimal, mapped_column(Numeric(12, 2))]
+
+
+def personal_table(subject: str, *kept: str) -> dict:
+    """Table args marking a table that holds personal data of `subject` (buyer | seller).
+
+    Every text, JSON or binary column of such a table is either marked where it is declared
+    (`info={"personal": class}`) or named in `kept` (declared not personal); numbers, dates, flags
+    and enums cannot hold a name and need neither (desk/services/privacy/inventory.py, its test).
+    """
+    return {"info": {"personal_data": subject, "kept": frozenset(kept)}}
+
+
+def seller_personal(data_class: str) -> dict:
+    """Column info marking the seller's own personal data (a sole trader's name, bank account, address):
+    listed in the inventory, never touched by a buyer's erasure."""
+    return {"personal": data_class, "subject": "seller"}

@@ -13,6 +13,7 @@ def register_cli(app: Flask) -> None:
         agents,
         billing,
         privacy,
+        privacy_erase,  # noqa: F401  (flask desk privacy erase)
         privacy_export,  # noqa: F401  (flask desk privacy export)
         serve,
         surcharges,

@@ -29,6 +29,7 @@ from desk.models.outbox import OutboxMessage, OutboxState
 from desk.models.payout import Payout, PayoutExport, PayoutState, Topup, TopupSource
 from desk.models.pickup import Pickup, PickupStatus
 from desk.models.pricing import AddonPrice, PriceList, PriceRow
+from desk.models.privacy import ErasedBuyer, ErasedOrder
 from desk.models.privacy_request import (
     BuyerExport,
     BuyerRestriction,
@@ -73,6 +74,8 @@ __all__ = [
     "CodState",
     "ShipmentCod",
     "EntryKind",
+    "ErasedBuyer",
+    "ErasedOrder",
     "InvoiceMode",
     "CorrectionReason",
     "Invoice",

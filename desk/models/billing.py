@@ -18,7 +18,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desk.extensions import db
-from desk.orm import created_at, intpk, money
+from desk.orm import created_at, intpk, money, personal_table, seller_personal
 
 
 class PaymentMode(enum.StrEnum):
@@ -48,7 +48,10 @@ class BillingProfile(db.Model):
     """How one seller account pays the broker, and who the invoices are made out to."""
 
     __tablename__ = "billing_profile"
-    __table_args__ = (CheckConstraint("credit_limit >= 0", name="credit_limit_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("credit_limit >= 0", name="credit_limit_not_negative"),
+        personal_table("seller"),
+    )
 
     account_id: Mapped[int] = mapped_column(
         ForeignKey("seller_account.id", ondelete="CASCADE"), primary_key=True
@@ -61,14 +64,14 @@ class BillingProfile(db.Model):
         db.Enum(InvoiceMode, native_enum=False, length=16), default=InvoiceMode.PER_ORDER
     )
     # the invoices' buyer (the seller's company); NIP kept as 10 digits
-    company_name: Mapped[str] = mapped_column(String(200), default="")
-    nip: Mapped[str] = mapped_column(String(10), default="")
-    street: Mapped[str] = mapped_column(String(120), default="")
-    postcode: Mapped[str] = mapped_column(String(10), default="")
-    city: Mapped[str] = mapped_column(String(60), default="")
-    billing_email: Mapped[str] = mapped_column(String(254), default="")
+    company_name: Mapped[str] = mapped_column(String(200), default="", info=seller_personal("identity"))
+    nip: Mapped[str] = mapped_column(String(10), default="", info=seller_personal("identity"))
+    street: Mapped[str] = mapped_column(String(120), default="", info=seller_personal("address"))
+    postcode: Mapped[str] = mapped_column(String(10), default="", info=seller_personal("address"))
+    city: Mapped[str] = mapped_column(String(60), default="", info=seller_personal("address"))
+    billing_email: Mapped[str] = mapped_column(String(254), default="", info=seller_personal("contact"))
     # where withdrawals (and, for the broker's own contracts, COD) are paid; compact IBAN
-    payout_iban: Mapped[str] = mapped_column(String(34), default="")
+    payout_iban: Mapped[str] = mapped_column(String(34), default="", info=seller_personal("bank"))
     entry_count: Mapped[int] = mapped_column(default=0)  # the posting lock and the last entry's seq
     updated_at: Mapped[dt.datetime | None]
 

@@ -22,7 +22,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.extensions import db
-from desk.orm import created_at, intpk, money
+from desk.orm import created_at, intpk, money, personal_table, seller_personal
 
 if TYPE_CHECKING:
     from desk.models.shipment import Shipment
@@ -81,6 +81,7 @@ class ShipmentCod(db.Model):
         Index("ix_shipment_cod_account_state", "account_id", "state", "due_on"),  # an account's due money
         Index("ix_shipment_cod_state_due", "state", "due_on"),
         Index("ix_shipment_cod_carrier_waybill", "carrier", "waybill"),
+        personal_table("seller", "carrier", "waybill", "bank_name"),
     )
 
     id: Mapped[intpk]
@@ -91,7 +92,7 @@ class ShipmentCod(db.Model):
     amount: Mapped[money]  # what the carrier collects from the buyer, PLN
     tier: Mapped[int]
     sink: Mapped[PayoutSink] = mapped_column(db.Enum(PayoutSink, native_enum=False, length=16))
-    iban: Mapped[str] = mapped_column(String(34), default="", info={"personal": "bank"})  # compact
+    iban: Mapped[str] = mapped_column(String(34), default="", info=seller_personal("bank"))  # compact
     bank_name: Mapped[str] = mapped_column(String(160), default="")
     state: Mapped[CodState] = mapped_column(
         db.Enum(CodState, native_enum=False, length=16), default=CodState.TO_COLLECT
@@ -174,12 +175,13 @@ class CodPayout(db.Model):
     __table_args__ = (
         UniqueConstraint("batch_id", "account_id", "iban", name="uq_cod_payout_batch_account_iban"),
         CheckConstraint("amount > 0", name="amount_positive"),
+        personal_table("seller"),
     )
 
     id: Mapped[intpk]
     batch_id: Mapped[int] = mapped_column(ForeignKey("cod_payout_batch.id", ondelete="CASCADE"), index=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("seller_account.id", ondelete="CASCADE"), index=True)
-    iban: Mapped[str] = mapped_column(String(34), info={"personal": "bank"})
+    iban: Mapped[str] = mapped_column(String(34), info=seller_personal("bank"))
     amount: Mapped[money]
     items: Mapped[int] = mapped_column(default=0)
     paid_at: Mapped[dt.datetime | None]

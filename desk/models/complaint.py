@@ -18,7 +18,7 @@ from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.extensions import db
-from desk.orm import created_at, intpk, money
+from desk.orm import created_at, intpk, money, personal_table, seller_personal
 
 
 class ComplaintType(enum.StrEnum):
@@ -76,13 +76,18 @@ class Complaint(db.Model):
         Index("ix_complaint_account_created", "account_id", "created_at"),
         Index("ix_complaint_state_check", "state", "next_check_at"),  # the carrier poll
         Index("ix_complaint_type_state_due", "type", "state", "answer_due_on"),  # the admins' answer clock
+        # texts and files about a buyer's parcel may quote the receiver; the bank and payer are the seller's
+        personal_table(
+            "buyer", "invoice_number", "correction_state", "correction_ref", "carrier", "waybill",
+            "bank_name", "forward_channel", "carrier_complaint_id", "carrier_missing",
+        ),
     )
 
     id: Mapped[intpk]
     account_id: Mapped[int] = mapped_column(ForeignKey("seller_account.id", ondelete="CASCADE"))
     type: Mapped[ComplaintType] = mapped_column(_enum(ComplaintType, 16))
     state: Mapped[ComplaintState] = mapped_column(_enum(ComplaintState), default=ComplaintState.DRAFT)
-    subject: Mapped[str] = mapped_column(String(200), default="")
+    subject: Mapped[str] = mapped_column(String(200), default="", info={"personal": "free_text"})
     description: Mapped[str] = mapped_column(Text, default="", info={"personal": "free_text"})
     order_id: Mapped[int | None] = mapped_column(ForeignKey("order.id", ondelete="SET NULL"), index=True)
     shipment_id: Mapped[int | None] = mapped_column(
@@ -95,7 +100,7 @@ class Complaint(db.Model):
     invoice_reason: Mapped[InvoiceReason | None] = mapped_column(_enum(InvoiceReason, 16))
     invoice_number: Mapped[str] = mapped_column(String(64), default="")
     expected_amount: Mapped[money | None]  # how much less the seller says it owes (gross PLN)
-    corrected_payer: Mapped[dict | None] = mapped_column(info={"personal": "identity"})
+    corrected_payer: Mapped[dict | None] = mapped_column(info=seller_personal("identity"))
     correction_amount: Mapped[money | None]  # what the accepted complaint gives back (gross PLN)
     correction_state: Mapped[str | None] = mapped_column(String(16))  # pending | issued
     correction_ref: Mapped[str] = mapped_column(String(64), default="")  # the correction invoice's number
@@ -113,14 +118,15 @@ class Complaint(db.Model):
     fee_gross: Mapped[money | None]  # the broker's fee the seller paid for the parcel
     claimed_amount: Mapped[money | None]  # what the seller claims for the goods
     damage_report_made: Mapped[bool] = mapped_column(default=False)
-    iban: Mapped[str] = mapped_column(String(34), default="", info={"personal": "bank"})
+    iban: Mapped[str] = mapped_column(String(34), default="", info=seller_personal("bank"))
     bank_name: Mapped[str] = mapped_column(String(120), default="")
-    account_holder: Mapped[str] = mapped_column(String(200), default="", info={"personal": "identity"})
+    account_holder: Mapped[str] = mapped_column(String(200), default="", info=seller_personal("identity"))
 
     # with the broker
     submitted_at: Mapped[dt.datetime | None]
     answer_due_on: Mapped[dt.date | None] = mapped_column(Date)  # service and invoice complaints: 14 days
-    answer: Mapped[str] = mapped_column(Text, default="")  # the broker's answer (or reason), kept
+    # the broker's answer (or reason)
+    answer: Mapped[str] = mapped_column(Text, default="", info={"personal": "free_text"})
     answered_at: Mapped[dt.datetime | None]
     answered_by: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
     returned_at: Mapped[dt.datetime | None]
@@ -133,17 +139,18 @@ class Complaint(db.Model):
     carrier_received_at: Mapped[dt.datetime | None]  # starts the 3-month clock (art. 75 Prawo przewozowe)
     carrier_checked_at: Mapped[dt.datetime | None]
     next_check_at: Mapped[dt.datetime | None]
-    carrier_request: Mapped[str] = mapped_column(Text, default="")  # the carrier's open request for documents
+    # the carrier's open request for documents
+    carrier_request: Mapped[str] = mapped_column(Text, default="", info={"personal": "free_text"})
     carrier_missing: Mapped[list | None]  # the document kinds it asked for
     documents_requested_at: Mapped[dt.datetime | None]
     decided_at: Mapped[dt.datetime | None]
-    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    decision_reason: Mapped[str] = mapped_column(Text, default="", info={"personal": "free_text"})
     # paid by the carrier straight to the seller's bank account: recorded, never on the ledger
     compensation_amount: Mapped[money | None]
     compensation_paid_at: Mapped[dt.datetime | None]
     fee_refund_amount: Mapped[money | None]  # credited to the seller's balance (refund_entry_id)
     refund_entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id", ondelete="SET NULL"))
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text, info={"personal": "free_text"})
 
     created_by: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
     created_at: Mapped[created_at]
@@ -169,11 +176,12 @@ class ComplaintFile(db.Model):
     """A file of a complaint and the document it is (transport document, damage report, invoice...)."""
 
     __tablename__ = "complaint_file"
+    __table_args__ = (personal_table("buyer", "doc_type", "content_type"),)
 
     id: Mapped[intpk]
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), index=True)
     doc_type: Mapped[str] = mapped_column(String(24))
-    file_name: Mapped[str] = mapped_column(String(255))
+    file_name: Mapped[str] = mapped_column(String(255), info={"personal": "free_text"})
     content_type: Mapped[str] = mapped_column(String(64))
     size: Mapped[int]
     data: Mapped[bytes] = mapped_column(LargeBinary, info={"personal": "file"})
@@ -188,6 +196,7 @@ class ComplaintEvent(db.Model):
     """History: state changes, answers, the carrier's requests and decisions, refunds, notes."""
 
     __tablename__ = "complaint_event"
+    __table_args__ = (personal_table("buyer", "kind", "old_state", "new_state"),)
 
     id: Mapped[intpk]
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), index=True)
@@ -213,6 +222,7 @@ class ParcelReturn(db.Model):
     say what to do with it; the desk records what was decided and when it was done."""
 
     __tablename__ = "parcel_return"
+    __table_args__ = (personal_table("buyer"),)
 
     id: Mapped[intpk]
     account_id: Mapped[int] = mapped_column(ForeignKey("seller_account.id", ondelete="CASCADE"), index=True)

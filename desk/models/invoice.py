@@ -23,7 +23,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.extensions import db
-from desk.orm import created_at, intpk, money
+from desk.orm import created_at, intpk, money, personal_table, seller_personal
 
 
 class InvoiceKind(enum.StrEnum):
@@ -66,6 +66,10 @@ class Invoice(db.Model):
         CheckConstraint("kind <> 'CORRECTION' OR corrects_id IS NOT NULL", name="correction_has_original"),
         Index("ix_invoice_account_issued", "account_id", "issue_date"),
         Index("ix_invoice_state_due", "state", "due_date"),
+        # a tax document: kept as issued whatever happens to anyone's data elsewhere
+        personal_table(
+            "seller", "series", "number", "issue_key", "seller", "payment_reference", "correction_text"
+        ),
     )
 
     id: Mapped[intpk]
@@ -84,7 +88,7 @@ class Invoice(db.Model):
     period_start: Mapped[dt.date | None]  # P_6_Od / P_6_Do: the period of a periodic invoice
     period_end: Mapped[dt.date | None]
     seller: Mapped[dict]  # name, nip, street, postcode, city, bank_account (the broker)
-    buyer: Mapped[dict] = mapped_column(info={"personal": "identity"})  # name, nip, street, postcode, city
+    buyer: Mapped[dict] = mapped_column(info=seller_personal("identity"))  # name, nip, street, postcode, city
     net: Mapped[money]  # a correction's totals are the differences it makes
     vat: Mapped[money]
     gross: Mapped[money]

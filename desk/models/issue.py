@@ -20,7 +20,7 @@ from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConst
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.extensions import db
-from desk.orm import created_at, intpk, str32, str64
+from desk.orm import created_at, intpk, personal_table, str32, str64
 
 if TYPE_CHECKING:
     from desk.models.agent import Agent
@@ -52,6 +52,11 @@ class Issue(db.Model):
         Index("ix_issue_assignee", "assigned_agent_id", "lane", "activity_at", "id", "account_id"),
         Index("ix_issue_account_buyer", "account_id", "buyer_login"),
         Index("ix_issue_reference", "reference_number"),
+        personal_table(
+            "buyer", "allegro_id", "checkout_form_id", "source", "type", "reference_number", "status",
+            "reason_type", "right", "expectations", "offer_id", "last_message_status", "chat_key",
+            "last_message_role", "lane", "decision",
+        ),
     )
 
     id: Mapped[intpk]
@@ -70,19 +75,20 @@ class Issue(db.Model):
     status_due_at: Mapped[dt.datetime | None]
     decision_due_at: Mapped[dt.datetime | None]
     opened_at: Mapped[dt.datetime | None]
-    subject: Mapped[str | None] = mapped_column(String(64))
+    subject: Mapped[str | None] = mapped_column(String(64), info={"personal": "free_text"})
     reason_type: Mapped[str | None] = mapped_column(String(64))  # a claim's reason, a problem's subType
-    reason_description: Mapped[str | None] = mapped_column(Text)
+    reason_description: Mapped[str | None] = mapped_column(Text, info={"personal": "free_text"})
     right: Mapped[str | None] = mapped_column(String(16))  # WARRANTY | COMPLAINT (claims)
-    description: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text, info={"personal": "free_text"})
     expectations: Mapped[list | None]  # [{"name": "REFUND", "amount": "12.50", "currency": "PLN"}]
-    attachments: Mapped[list | None]  # [{"id", "file_name"}] attached to the issue itself
+    # [{"id", "file_name"}] attached to the issue itself
+    attachments: Mapped[list | None] = mapped_column(info={"personal": "free_text"})
     offer_id: Mapped[str | None] = mapped_column(String(64))
     quantity: Mapped[int | None]
 
     # Buyer fields are personal data (retention applies).
-    buyer_allegro_id: Mapped[str | None] = mapped_column(String(64))
-    buyer_login: Mapped[str | None] = mapped_column(String(120))
+    buyer_allegro_id: Mapped[str | None] = mapped_column(String(64), info={"personal": "identity"})
+    buyer_login: Mapped[str | None] = mapped_column(String(120), info={"personal": "identity"})
 
     # Allegro's chat summary, and the change key (status|count|last message) of the chat we hold.
     last_message_status: Mapped[str | None] = mapped_column(String(32))
@@ -91,7 +97,7 @@ class Issue(db.Model):
     chat_key: Mapped[str | None] = mapped_column(String(120))
     chat_synced_at: Mapped[dt.datetime | None]
     last_message_role: Mapped[str | None] = mapped_column(String(16))
-    last_message_preview: Mapped[str | None] = mapped_column(String(200))
+    last_message_preview: Mapped[str | None] = mapped_column(String(200), info={"personal": "free_text"})
     # Message Center threads: Allegro's read flag, and the 404s a listed thread answered (a thread is
     # never deleted on one answer; it is retried later and shown as missing after several).
     allegro_read: Mapped[bool | None]
@@ -163,6 +169,7 @@ class IssueMessage(db.Model):
     __table_args__ = (
         UniqueConstraint("issue_id", "allegro_id"),
         Index("ix_issue_message_issue_created", "issue_id", "created_at"),
+        personal_table("buyer", "allegro_id", "author_role", "status", "message_type"),
     )
 
     id: Mapped[intpk]
@@ -171,15 +178,16 @@ class IssueMessage(db.Model):
     # BUYER | SELLER | ADMIN | SYSTEM | FULFILLMENT (issues); BUYER | SELLER | USER | CONSULTANT |
     # ALLEGRO | ... (threads; a thread's USER is mapped to BUYER or SELLER by login when stored)
     author_role: Mapped[str] = mapped_column(String(16))
-    author_login: Mapped[str | None] = mapped_column(String(120))
-    text: Mapped[str | None] = mapped_column(Text)
+    author_login: Mapped[str | None] = mapped_column(String(120), info={"personal": "identity"})
+    text: Mapped[str | None] = mapped_column(Text, info={"personal": "free_text"})
     created_at: Mapped[dt.datetime]
-    attachments: Mapped[list | None]  # [{"id", "file_name"}] (+ "mime_type", "status" in threads)
+    # [{"id", "file_name"}] (+ "mime_type", "status" in threads)
+    attachments: Mapped[list | None] = mapped_column(info={"personal": "free_text"})
     seen_at: Mapped[dt.datetime | None]
     # Message Center only: VERIFYING | BLOCKED | DELIVERED | ...; ASK_QUESTION | MAIL | MESSAGE_CENTER
     status: Mapped[str | None] = mapped_column(String(16))
     message_type: Mapped[str | None] = mapped_column(String(16))
-    subject: Mapped[str | None] = mapped_column(String(255))
+    subject: Mapped[str | None] = mapped_column(String(255), info={"personal": "free_text"})
     deleted_at: Mapped[dt.datetime | None]  # gone from Allegro (found by the nightly reconcile)
     sent_by_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id", ondelete="SET NULL"))
@@ -192,6 +200,8 @@ class IssueStateChange(db.Model):
     """History: status and chat changes seen by the sync, decisions and assignments made in the desk."""
 
     __tablename__ = "issue_state_change"
+    # status, flags, deadlines, decisions and assignees: nothing the buyer wrote
+    __table_args__ = (personal_table("buyer", "source", "field", "old_value", "new_value"),)
 
     id: Mapped[intpk]
     issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"), index=True)
@@ -210,12 +220,13 @@ class IssueNote(db.Model):
     """An agent's internal note on an issue; never sent to Allegro or the buyer."""
 
     __tablename__ = "issue_note"
+    __table_args__ = (personal_table("buyer"),)
 
     id: Mapped[intpk]
     issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"), index=True)
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
     created_at: Mapped[created_at]
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text, info={"personal": "free_text"})
 
     issue: Mapped[Issue] = relationship(back_populates="notes")
     agent: Mapped[Agent | None] = relationship()
@@ -226,6 +237,7 @@ class ReplyFile(db.Model):
     message: a failed send keeps the draft and its files, and a retry uploads them again."""
 
     __tablename__ = "reply_file"
+    __table_args__ = (personal_table("buyer", "content_type"),)
 
     id: Mapped[intpk]
     # None for the first message of a new thread (the thread exists once Allegro has the message)
@@ -234,10 +246,10 @@ class ReplyFile(db.Model):
         ForeignKey("outbox_message.id", ondelete="SET NULL"), index=True
     )
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
-    file_name: Mapped[str] = mapped_column(String(255))
+    file_name: Mapped[str] = mapped_column(String(255), info={"personal": "free_text"})
     content_type: Mapped[str] = mapped_column(String(64))
     size: Mapped[int]
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    data: Mapped[bytes] = mapped_column(LargeBinary, info={"personal": "file"})
     created_at: Mapped[created_at]
 
 

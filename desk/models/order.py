@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.extensions import db
-from desk.orm import created_at, intpk, money, str32, str64
+from desk.orm import created_at, intpk, money, personal_table, str32, str64
 
 if TYPE_CHECKING:
     from desk.models.agent import Agent
@@ -33,6 +33,11 @@ class Order(db.Model):
         Index("ix_order_fulfillment_bought", "fulfillment_status", "bought_at", "id"),
         Index("ix_order_payment_bought", "payment_type", "bought_at", "id"),
         Index("ix_order_delivery_method", "delivery_method_name"),
+        personal_table(
+            "buyer", "allegro_id", "revision", "status", "fulfillment_status", "line_items_sent",
+            "payment_type", "payment_provider", "currency", "delivery_method_id", "delivery_method_name",
+            "surcharges", "tag", "shipments",
+        ),
     )
 
     id: Mapped[intpk]
@@ -46,13 +51,13 @@ class Order(db.Model):
     allegro_updated_at: Mapped[dt.datetime | None]
     synced_at: Mapped[created_at]
 
-    buyer_allegro_id: Mapped[str | None] = mapped_column(String(64))
-    buyer_login: Mapped[str | None] = mapped_column(String(120))
-    buyer_email: Mapped[str | None] = mapped_column(String(254))
-    buyer_first_name: Mapped[str | None] = mapped_column(String(120))
-    buyer_last_name: Mapped[str | None] = mapped_column(String(120))
-    buyer_company: Mapped[str | None] = mapped_column(String(255))
-    buyer_phone: Mapped[str | None] = mapped_column(String(40))
+    buyer_allegro_id: Mapped[str | None] = mapped_column(String(64), info={"personal": "identity"})
+    buyer_login: Mapped[str | None] = mapped_column(String(120), info={"personal": "identity"})
+    buyer_email: Mapped[str | None] = mapped_column(String(254), info={"personal": "contact"})
+    buyer_first_name: Mapped[str | None] = mapped_column(String(120), info={"personal": "identity"})
+    buyer_last_name: Mapped[str | None] = mapped_column(String(120), info={"personal": "identity"})
+    buyer_company: Mapped[str | None] = mapped_column(String(255), info={"personal": "identity"})
+    buyer_phone: Mapped[str | None] = mapped_column(String(40), info={"personal": "contact"})
 
     payment_type: Mapped[str | None] = mapped_column(String(32))
     payment_provider: Mapped[str | None] = mapped_column(String(16))
@@ -64,11 +69,11 @@ class Order(db.Model):
     delivery_method_id: Mapped[str | None] = mapped_column(String(64))
     delivery_method_name: Mapped[str | None] = mapped_column(String(200))
     delivery_cost: Mapped[money | None]
-    delivery_address: Mapped[dict | None]
-    pickup_point: Mapped[dict | None]
+    delivery_address: Mapped[dict | None] = mapped_column(info={"personal": "address"})
+    pickup_point: Mapped[dict | None] = mapped_column(info={"personal": "address"})
     invoice_required: Mapped[bool] = mapped_column(default=False)
-    invoice: Mapped[dict | None]
-    message_to_seller: Mapped[str | None] = mapped_column(Text)
+    invoice: Mapped[dict | None] = mapped_column(info={"personal": "address"})  # invoice address, tax id
+    message_to_seller: Mapped[str | None] = mapped_column(Text, info={"personal": "free_text"})
     surcharges: Mapped[list | None]
     tag: Mapped[str | None] = mapped_column(String(TAG_MAX_LENGTH))  # agents' own label, e.g. "pilne"
     # Tracking numbers as last read from Allegro (id, waybill, carrier_id, carrier_name, line_item_ids,
@@ -112,14 +117,16 @@ class OrderChange(db.Model):
     """What changed on an order and why (sync, sweep repair, or an agent's write)."""
 
     __tablename__ = "order_change"
+    __table_args__ = (personal_table("buyer", "source", "field"),)
 
     id: Mapped[intpk]
     order_id: Mapped[int] = mapped_column(ForeignKey("order.id", ondelete="CASCADE"), index=True)
     at: Mapped[created_at]
     source: Mapped[str] = mapped_column(String(16))  # event | sweep | backfill | agent
     field: Mapped[str] = mapped_column(String(40))
-    old_value: Mapped[str | None] = mapped_column(String(255))
-    new_value: Mapped[str | None] = mapped_column(String(255))
+    # an agent's field (tag, ...) may hold buyer data: erasure redacts all but the fields that cannot
+    old_value: Mapped[str | None] = mapped_column(String(255), info={"personal": "free_text"})
+    new_value: Mapped[str | None] = mapped_column(String(255), info={"personal": "free_text"})
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
 
     order: Mapped[Order] = relationship(back_populates="changes")
@@ -130,12 +137,13 @@ class OrderNote(db.Model):
     """An agent's internal note on an order; never sent to Allegro or the buyer."""
 
     __tablename__ = "order_note"
+    __table_args__ = (personal_table("buyer"),)
 
     id: Mapped[intpk]
     order_id: Mapped[int] = mapped_column(ForeignKey("order.id", ondelete="CASCADE"), index=True)
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
     created_at: Mapped[created_at]
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text, info={"personal": "free_text"})
 
     order: Mapped[Order] = relationship(back_populates="notes")
     agent: Mapped[Agent | None] = relationship()

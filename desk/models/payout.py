@@ -15,7 +15,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desk.extensions import db
-from desk.orm import created_at, intpk, money
+from desk.orm import created_at, intpk, money, personal_table, seller_personal
 
 
 class TopupSource(enum.StrEnum):
@@ -32,6 +32,7 @@ class Topup(db.Model):
     __table_args__ = (
         UniqueConstraint("source", "external_id", name="uq_topup_source_external"),
         Index("ix_topup_account_booked", "account_id", "booked_on"),
+        personal_table("seller", "external_id", "reference"),
     )
 
     id: Mapped[intpk]
@@ -41,8 +42,8 @@ class Topup(db.Model):
     amount: Mapped[money]
     booked_on: Mapped[dt.date]  # the day the bank booked the transfer
     reference: Mapped[str] = mapped_column(String(140), default="")  # the transfer's title
-    sender: Mapped[str] = mapped_column(String(140), default="", info={"personal": "identity"})
-    sender_account: Mapped[str] = mapped_column(String(34), default="", info={"personal": "bank"})
+    sender: Mapped[str] = mapped_column(String(140), default="", info=seller_personal("identity"))
+    sender_account: Mapped[str] = mapped_column(String(34), default="", info=seller_personal("bank"))
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id", ondelete="SET NULL"))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
     created_at: Mapped[created_at]
@@ -63,6 +64,7 @@ class Payout(db.Model):
     __table_args__ = (
         Index("ix_payout_state_due", "state", "due_on"),
         Index("ix_payout_account_requested", "account_id", "requested_at"),
+        personal_table("seller", "key", "bank_name"),
     )
 
     id: Mapped[intpk]
@@ -70,9 +72,9 @@ class Payout(db.Model):
     key: Mapped[str] = mapped_column(String(64), unique=True)  # the request form's key
     amount: Mapped[money]  # what reaches the bank account
     fee: Mapped[money]  # kept by the broker, on top of the amount
-    iban: Mapped[str] = mapped_column(String(34), info={"personal": "bank"})  # compact, as requested
+    iban: Mapped[str] = mapped_column(String(34), info=seller_personal("bank"))  # compact, as requested
     bank_name: Mapped[str] = mapped_column(String(140), default="")
-    holder: Mapped[str] = mapped_column(String(200), default="", info={"personal": "identity"})
+    holder: Mapped[str] = mapped_column(String(200), default="", info=seller_personal("identity"))
     state: Mapped[PayoutState] = mapped_column(
         db.Enum(PayoutState, native_enum=False, length=16), default=PayoutState.REQUESTED
     )
@@ -90,10 +92,11 @@ class PayoutExport(db.Model):
     can be downloaded again without exporting anything twice."""
 
     __tablename__ = "payout_export"
+    __table_args__ = (personal_table("seller"),)
 
     id: Mapped[intpk]
     created_at: Mapped[created_at]
     created_by: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
     count: Mapped[int] = mapped_column(default=0)
     total: Mapped[money]
-    content: Mapped[str] = mapped_column(Text, default="", info={"personal": "bank"})
+    content: Mapped[str] = mapped_column(Text, default="", info=seller_personal("bank"))

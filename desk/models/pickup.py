@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desk.extensions import db
-from desk.orm import created_at, intpk
+from desk.orm import created_at, intpk, personal_table, seller_personal
 
 
 class PickupStatus(enum.StrEnum):
@@ -25,7 +25,13 @@ class Pickup(db.Model):
     """One courier call: the window asked for, what the carrier confirmed, and the shipments it takes."""
 
     __tablename__ = "pickup"
-    __table_args__ = (Index("ix_pickup_account_day", "account_id", "day"),)
+    __table_args__ = (
+        Index("ix_pickup_account_day", "account_id", "day"),
+        personal_table(
+            "seller", "carrier", "idempotency_key", "proposal_id", "carrier_pickup_id", "carrier_state",
+            "shipment_ids", "last_error",
+        ),
+    )
 
     id: Mapped[intpk]
     account_id: Mapped[int] = mapped_column(ForeignKey("seller_account.id", ondelete="CASCADE"))
@@ -43,7 +49,8 @@ class Pickup(db.Model):
     carrier_pickup_id: Mapped[str | None] = mapped_column(String(64))
     carrier_state: Mapped[str | None] = mapped_column(String(32))
     shipment_ids: Mapped[list] = mapped_column(default=list)  # the desk's shipment ids
-    address: Mapped[dict]  # the sender address as sent (the seller's, not a buyer's)
+    # the sender address as sent (the seller's, not a buyer's)
+    address: Mapped[dict] = mapped_column(info=seller_personal("address"))
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))

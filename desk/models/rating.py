@@ -8,7 +8,7 @@ from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.extensions import db
-from desk.orm import created_at, intpk, str64
+from desk.orm import created_at, intpk, personal_table, str64
 
 RATING_TEXT_MAX = 500  # Allegro's limit for answers and removal requests
 CRITERIA = ("delivery", "delivery_cost", "description", "service")
@@ -35,6 +35,9 @@ class Rating(db.Model):
         Index("ix_rating_account_form", "account_id", "checkout_form_id"),
         Index("ix_rating_new_negative", "is_new_negative", "rated_at"),
         Index("ix_rating_removal_outcome", "removal_outcome", "rated_at"),
+        personal_table(
+            "buyer", "allegro_id", "checkout_form_id", "offers", "removal_source", "excluded_reason"
+        ),
     )
 
     id: Mapped[intpk]
@@ -42,10 +45,12 @@ class Rating(db.Model):
     allegro_id: Mapped[str64]
     checkout_form_id: Mapped[str | None] = mapped_column(String(64))
     order_id: Mapped[int | None] = mapped_column(ForeignKey("order.id", ondelete="SET NULL"), index=True)
-    buyer_allegro_id: Mapped[str | None] = mapped_column(String(64), index=True)
-    buyer_login: Mapped[str | None] = mapped_column(String(120))
+    buyer_allegro_id: Mapped[str | None] = mapped_column(
+        String(64), index=True, info={"personal": "identity"}
+    )
+    buyer_login: Mapped[str | None] = mapped_column(String(120), info={"personal": "identity"})
     recommended: Mapped[bool]
-    comment: Mapped[str | None] = mapped_column(Text)
+    comment: Mapped[str | None] = mapped_column(Text, info={"personal": "free_text"})
     offers: Mapped[list | None]  # [{"id": ..., "title": ...}]
     rate_delivery: Mapped[int | None]
     rate_delivery_cost: Mapped[int | None]
@@ -56,12 +61,12 @@ class Rating(db.Model):
     edited_at: Mapped[dt.datetime | None]
     last_changed_at: Mapped[dt.datetime | None]
 
-    answer_text: Mapped[str | None] = mapped_column(Text)
+    answer_text: Mapped[str | None] = mapped_column(Text, info={"personal": "free_text"})
     answered_at: Mapped[dt.datetime | None]
 
     removal_possible_to: Mapped[dt.datetime | None]
     removal_requested_at: Mapped[dt.datetime | None]
-    removal_message: Mapped[str | None] = mapped_column(Text)
+    removal_message: Mapped[str | None] = mapped_column(Text, info={"personal": "free_text"})
     removal_source: Mapped[str | None] = mapped_column(String(16))  # SELLER | ADMIN
     removal_outcome: Mapped[RemovalOutcome] = mapped_column(
         db.Enum(RemovalOutcome, native_enum=False, length=16), default=RemovalOutcome.NONE
@@ -122,19 +127,22 @@ class RatingDraft(db.Model):
     """
 
     __tablename__ = "rating_draft"
-    __table_args__ = (Index("ix_rating_draft_state", "state", "id"),)
+    __table_args__ = (
+        Index("ix_rating_draft_state", "state", "id"),
+        personal_table("buyer", "idempotency_key"),
+    )
 
     id: Mapped[intpk]
     rating_id: Mapped[int] = mapped_column(ForeignKey("rating.id", ondelete="CASCADE"), index=True)
     kind: Mapped[DraftKind] = mapped_column(db.Enum(DraftKind, native_enum=False, length=16))
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, info={"personal": "free_text"})
     state: Mapped[DraftState] = mapped_column(db.Enum(DraftState, native_enum=False, length=16))
     idempotency_key: Mapped[str] = mapped_column(String(120), unique=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
     created_at: Mapped[created_at]
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
     decided_at: Mapped[dt.datetime | None]
-    decision_note: Mapped[str | None] = mapped_column(String(500))
+    decision_note: Mapped[str | None] = mapped_column(String(500), info={"personal": "free_text"})
     outbox_message_id: Mapped[int | None] = mapped_column(
         ForeignKey("outbox_message.id", ondelete="SET NULL")
     )

@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.extensions import db
-from desk.orm import created_at, intpk, money
+from desk.orm import created_at, intpk, money, personal_table
 
 
 class ShipmentStatus(enum.StrEnum):
@@ -38,6 +38,10 @@ class Shipment(db.Model):
         Index("ix_shipment_status_next", "status", "next_check_at"),
         Index("ix_shipment_account_created", "account_id", "created_at"),
         Index("ix_shipment_state_order", "tracking_state", "order_id"),  # the orders list's parcel filter
+        personal_table(
+            "buyer", "carrier", "service", "idempotency_key", "carrier_shipment_id", "waybills", "quote",
+            "tracking_state",
+        ),
     )
 
     id: Mapped[intpk]
@@ -57,10 +61,11 @@ class Shipment(db.Model):
     quote: Mapped[dict | None]  # the quote snapshot it was ordered at (lines, parameters, list)
     price_gross: Mapped[money | None]
     cod_amount: Mapped[money | None]
-    reference: Mapped[str] = mapped_column(String(100), default="")
+    reference: Mapped[str] = mapped_column(String(100), default="", info={"personal": "free_text"})
     attempts: Mapped[int] = mapped_column(default=0)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    problems: Mapped[list | None]  # the carrier's per-field problems when it refused the data
+    last_error: Mapped[str | None] = mapped_column(Text, info={"personal": "free_text"})
+    # the carrier's per-field problems when it refused the data (they may quote the receiver's)
+    problems: Mapped[list | None] = mapped_column(info={"personal": "free_text"})
     tracking_state: Mapped[str | None] = mapped_column(String(20))
     tracking_at: Mapped[dt.datetime | None]  # the newest event's time
     tracking_next_at: Mapped[dt.datetime | None] = mapped_column(index=True)  # None: not followed any more
@@ -84,7 +89,11 @@ class ShipmentEvent(db.Model):
     """One tracking event as the carrier reported it, with the common state it maps to."""
 
     __tablename__ = "shipment_event"
-    __table_args__ = (UniqueConstraint("shipment_id", "waybill", "code", "at"),)
+    # the carrier's words about its own depots and steps, not about the receiver
+    __table_args__ = (
+        UniqueConstraint("shipment_id", "waybill", "code", "at"),
+        personal_table("buyer", "waybill", "code", "text", "state", "location"),
+    )
 
     id: Mapped[intpk]
     shipment_id: Mapped[int] = mapped_column(ForeignKey("shipment.id", ondelete="CASCADE"), index=True)
@@ -120,13 +129,16 @@ class ShipmentLabel(db.Model):
     (one row per shipment, format and size; A4 sheets are composed from the A6 label)."""
 
     __tablename__ = "shipment_label"
-    __table_args__ = (UniqueConstraint("shipment_id", "format", "size"),)
+    __table_args__ = (
+        UniqueConstraint("shipment_id", "format", "size"),
+        personal_table("buyer", "format", "size"),
+    )
 
     id: Mapped[intpk]
     shipment_id: Mapped[int] = mapped_column(ForeignKey("shipment.id", ondelete="CASCADE"), index=True)
     format: Mapped[str] = mapped_column(String(8))  # pdf | zpl
     size: Mapped[str] = mapped_column(String(8))  # A6 | A4 | "" (ZPL)
-    content: Mapped[bytes] = mapped_column(db.LargeBinary)
+    content: Mapped[bytes] = mapped_column(db.LargeBinary, info={"personal": "file"})
     fetched_at: Mapped[created_at]
 
 
@@ -185,6 +197,7 @@ class ShipmentBatchItem(db.Model):
             postgresql_where=text("status IN ('WAITING', 'SENDING')"),
             sqlite_where=text("status IN ('WAITING', 'SENDING')"),
         ),
+        personal_table("buyer", "carrier", "service", "quote", "idempotency_key"),
     )
 
     id: Mapped[intpk]
@@ -201,8 +214,9 @@ class ShipmentBatchItem(db.Model):
     )
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
     shipment_id: Mapped[int | None] = mapped_column(ForeignKey("shipment.id", ondelete="SET NULL"))
-    error: Mapped[str | None] = mapped_column(Text)
-    problems: Mapped[list | None]  # the carrier's per-field problems (field, code, params, message)
+    error: Mapped[str | None] = mapped_column(Text, info={"personal": "free_text"})
+    # the carrier's per-field problems (field, code, params, message)
+    problems: Mapped[list | None] = mapped_column(info={"personal": "free_text"})
     attempts: Mapped[int] = mapped_column(default=0)
     next_try_at: Mapped[dt.datetime | None]  # the worker's claim column (None: nothing to do)
 

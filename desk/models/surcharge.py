@@ -16,7 +16,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desk.extensions import db
-from desk.orm import created_at, intpk, money
+from desk.orm import created_at, intpk, money, personal_table
 
 
 class SurchargeKind(enum.StrEnum):
@@ -74,6 +74,11 @@ class Surcharge(db.Model):
         CheckConstraint("state <> 'CHARGED' OR ledger_entry_id IS NOT NULL", name="charged_has_entry"),
         Index("ix_surcharge_account_state", "account_id", "state", "id"),
         Index("ix_surcharge_state_id", "state", "id"),
+        # the carrier's evidence is about the parcel; the seller's dispute texts may quote the receiver
+        personal_table(
+            "buyer", "carrier", "waybill", "carrier_code", "description", "carrier_reference", "document",
+            "declared_size", "measured_size", "quoted",
+        ),
     )
 
     id: Mapped[intpk]

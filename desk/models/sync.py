@@ -7,7 +7,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desk.extensions import db
-from desk.orm import created_at, intpk
+from desk.orm import created_at, intpk, personal_table
 
 
 class SyncCursor(db.Model):
@@ -96,6 +96,7 @@ class QuarantinedRecord(db.Model):
     __table_args__ = (
         UniqueConstraint("account_id", "kind", "record_key"),
         Index("ix_quarantined_record_open", "account_id", "resolved_at"),
+        personal_table("buyer", "step", "kind", "record_key", "allegro_id", "resolution"),
     )
 
     id: Mapped[intpk]
@@ -104,8 +105,8 @@ class QuarantinedRecord(db.Model):
     kind: Mapped[str] = mapped_column(String(24))  # checkout_form | order_event | issue | issue_chat | rating
     record_key: Mapped[str] = mapped_column(String(80))  # the Allegro id, or a digest of raw
     allegro_id: Mapped[str | None] = mapped_column(String(64))
-    raw: Mapped[str] = mapped_column(Text)
-    error: Mapped[str] = mapped_column(Text)
+    raw: Mapped[str] = mapped_column(Text, info={"personal": "free_text"})
+    error: Mapped[str] = mapped_column(Text, info={"personal": "free_text"})
     first_seen_at: Mapped[created_at]
     last_seen_at: Mapped[dt.datetime]
     times_seen: Mapped[int] = mapped_column(default=1)

@@ -23,6 +23,7 @@ from desk.services.issues.deadlines import DeadlinePolicy
 from desk.services.orders.cache import Caches, TtlCache
 from desk.services.orders.sync import SyncSettings
 from desk.services.ports import Clock
+from desk.services.shared import pseudonym_keys
 from desk.services.shared.mail import SmtpSettings
 from desk.services.shared.tokens import DbTokenStore, TokenCipher
 from desk.services.sync.budget import Budget, LocalBucket
@@ -110,6 +111,7 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = _LazyGateway(app)
     carriers.init_app(app)
     app.extensions[CLOCK] = SystemClock()
+    app.extensions[pseudonym_keys.EXTENSION] = pseudonym_keys.KeyStore(app.config["PRIVACY_KEY_DIR"])
     app.extensions[CACHES] = Caches(
         delivery_methods=TtlCache(float(app.config["DELIVERY_METHODS_CACHE_SECONDS"])),
         carriers=TtlCache(float(app.config["CARRIERS_CACHE_SECONDS"])),

@@ -72,9 +72,10 @@ def test_the_http_backend_uses_the_configured_urls_and_credentials():
         assert inpost.state.harness.count("GET /v1/points") == 1
 
 
-def test_production_refuses_the_fake_carriers_and_unknown_backends_are_refused():
+def test_production_refuses_the_fake_carriers_and_unknown_backends_are_refused(tmp_path):
     production = {
         "ENV_NAME": "production",
+        "PRIVACY_KEY_DIR": str(tmp_path),
         "ALLEGRO_BACKEND": "http",
         "TOKEN_ENCRYPTION_KEY": Fernet.generate_key().decode(),
     }

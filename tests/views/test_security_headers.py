@@ -82,10 +82,11 @@ def test_static_files_may_be_cached(client):
     response.close()
 
 
-def test_production_adds_hsts(fake_allegro):
+def test_production_adds_hsts(fake_allegro, tmp_path):
     with _desk(
         fake_allegro,
         ENV_NAME="production",
+        PRIVACY_KEY_DIR=str(tmp_path),
         CARRIERS_BACKEND="http",
         SECRET_KEY="production-secret-for-tests",
         TOKEN_ENCRYPTION_KEY=Fernet.generate_key().decode(),

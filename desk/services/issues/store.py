@@ -25,6 +25,7 @@ from desk.models.issue import (
     IssueStateChange,
 )
 from desk.services.issues.deadlines import effective_due
+from desk.services.shared.erasures import guard_conversation
 from integrations.allegro import NEEDS_REPLY_STATUSES, OPEN_ISSUE_STATUSES
 from integrations.allegro import Issue as IssueDTO
 from integrations.allegro import IssueMessage as MessageDTO
@@ -95,6 +96,7 @@ def apply_issue(issue: Issue, dto: IssueDTO, now: dt.datetime, *, source: str = 
         setattr(issue, name, value)
     if issue.id is None:
         issue.changes.append(IssueStateChange(source=source, field="status", new_value=issue.status, at=now))
+    guard_conversation(issue)  # erased buyers and orders keep only what is not personal
     return changed
 
 
@@ -160,6 +162,8 @@ def store_chat(
         issue.messages.append(message)
         known[entry.id] = message
         added += 1
+    if added:
+        guard_conversation(issue, issue.messages)
     return added
 
 
@@ -194,6 +198,7 @@ def apply_conversation(issue: Issue, messages: Sequence[IssueMessage | MessageDT
     if last is not None:
         issue.last_message_role = _role(last)[:16]
         issue.last_message_preview = preview(_text_of(last))
+    guard_conversation(issue)  # the preview may come from Allegro's own copy of the chat
 
 
 def _decision_time(issue: Issue, ordered) -> dt.datetime | None:

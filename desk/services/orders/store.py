@@ -12,6 +12,7 @@ from desk.extensions import db
 from desk.models import Order, OrderChange, OrderLine
 from desk.orm import json_text, utcnow
 from desk.services.orders.bulk_insert import insert_rows
+from desk.services.shared.erasures import guard_orders
 from desk.services.shared.quarantine import Quarantine, store_each
 from integrations.allegro import CheckoutForm
 
@@ -115,6 +116,8 @@ def upsert_forms(
     if fresh:
         _bulk_create(account_id, list(fresh.values()))
     db.session.flush()
+    # Erased orders keep only what is not personal, whatever Allegro still serves (erasure registry).
+    guard_orders(account_id, [(form.id, form.buyer.id, form.bought_at) for form in forms])
     return outcomes
 
 

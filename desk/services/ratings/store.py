@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from desk.extensions import db
 from desk.models import Order
 from desk.models.rating import Rating, RemovalOutcome
+from desk.services.shared.erasures import guard_ratings
 
 if TYPE_CHECKING:  # the DTO is only named in annotations
     from integrations.allegro import Rating as RatingDTO
@@ -73,6 +74,8 @@ def upsert_ratings(
             row.synced_at = now
             days.add(row.rated_on)
         outcomes.append(Outcome.CREATED if created else Outcome.UPDATED if changed else Outcome.UNCHANGED)
+    # An erased buyer's ratings keep only what is not personal (erasure registry).
+    guard_ratings(account_id, [existing[dto.id] for dto in ratings])
     db.session.flush()
     return outcomes, days, negatives
 

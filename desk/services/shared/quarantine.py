@@ -21,6 +21,8 @@ from sqlalchemy.orm import SessionTransaction
 from desk.extensions import db
 from desk.models import QuarantinedRecord
 from desk.orm import json_text, utcnow
+from desk.services.shared.erasures import record_erased
+from desk.services.shared.redaction import MARKER
 from integrations.allegro import RejectedRecord
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,8 @@ class Quarantine:
         """Add or refresh the record's row; flushes only (the caller commits with its cursor)."""
         key = record_key(allegro_id, raw)
         now = utcnow()
+        if record_erased(self.account_id, allegro_id, raw):  # the erasure registry: keep nothing of it
+            raw, error = MARKER, f"{MARKER} {error.split(':', 1)[0][:60]}"
         row = db.session.scalar(
             select(QuarantinedRecord).where(
                 QuarantinedRecord.account_id == self.account_id,

@@ -17,6 +17,7 @@ from desk.models.issue import (
     IssueStateChange,
 )
 from desk.services.issues.store import cut, load_issues, preview
+from desk.services.shared.erasures import guard_conversation
 from integrations.allegro.models_messaging import Message as MessageDTO
 from integrations.allegro.models_messaging import Thread as ThreadDTO
 
@@ -79,6 +80,7 @@ def apply_thread(issue: Issue, dto: ThreadDTO, own_login: str | None, now: dt.da
         setattr(issue, name, value)
     if issue.id is None:
         issue.changes.append(IssueStateChange(source="sync", field="status", new_value=issue.status, at=now))
+    guard_conversation(issue)  # erased buyers and orders keep only what is not personal
     return changed
 
 
@@ -139,6 +141,8 @@ def store_messages(
             issue.offer_id = dto.offer_id[:64]
         if dto.subject and not issue.subject:
             issue.subject = dto.subject[:64]
+    if messages:
+        guard_conversation(issue, issue.messages)
     return added
 
 
