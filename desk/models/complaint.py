@@ -80,6 +80,7 @@ class Complaint(db.Model):
         personal_table(
             "buyer", "invoice_number", "correction_state", "correction_ref", "carrier", "waybill",
             "bank_name", "forward_channel", "carrier_complaint_id", "carrier_missing",
+            "corrected_description",
         ),
     )
 

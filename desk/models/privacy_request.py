@@ -20,7 +20,7 @@ from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desk.extensions import db
-from desk.orm import created_at, intpk
+from desk.orm import created_at, intpk, personal_table
 
 
 def _enum(kind: type[enum.Enum], length: int = 24):
@@ -50,6 +50,7 @@ class LegalHold(db.Model):
     __table_args__ = (
         Index("ix_legal_hold_account_buyer", "account_id", "buyer_allegro_id"),
         Index("ix_legal_hold_lifted_review", "lifted_at", "review_on"),
+        personal_table("request"),
     )
 
     id: Mapped[intpk]
@@ -103,7 +104,8 @@ class PrivacyRequest(db.Model):
     """One data-subject request of a buyer, handled by an owner across the accounts the owner sees."""
 
     __tablename__ = "privacy_request"
-    __table_args__ = (Index("ix_privacy_request_state_due", "state", "due_on"),)
+    __table_args__ = (Index("ix_privacy_request_state_due", "state", "due_on"), personal_table(
+        "request", "channel", "account_ids", "scope", "receipt", "export_manifest"))
 
     id: Mapped[intpk]
     type: Mapped[RequestType] = mapped_column(_enum(RequestType, 16))
@@ -120,7 +122,7 @@ class PrivacyRequest(db.Model):
     received_at: Mapped[dt.datetime]
     due_on: Mapped[dt.date] = mapped_column(Date)  # received + 1 month, moved by an extension
     first_due_on: Mapped[dt.date] = mapped_column(Date)
-    extension_reason: Mapped[str] = mapped_column(Text, default="")
+    extension_reason: Mapped[str] = mapped_column(Text, default="", info={"personal": "free_text"})
     extended_at: Mapped[dt.datetime | None]
     requester_told_at: Mapped[dt.datetime | None]  # told of the extension (within the first month)
 
@@ -128,10 +130,10 @@ class PrivacyRequest(db.Model):
     account_ids: Mapped[list | None]  # the accounts scoped (those the owner may see)
     scope: Mapped[dict | None]  # counts per data class and the holds that apply (no personal data)
     decision: Mapped[Decision | None] = mapped_column(_enum(Decision, 16))
-    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    decision_reason: Mapped[str] = mapped_column(Text, default="", info={"personal": "free_text"})
     receipt: Mapped[dict | None]  # what was done: pseudonyms, counts, kept until; no personal data
     export_manifest: Mapped[dict | None]  # record ids of the last export (breach forensics)
-    answer_note: Mapped[str] = mapped_column(Text, default="")
+    answer_note: Mapped[str] = mapped_column(Text, default="", info={"personal": "free_text"})
 
     created_by: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
@@ -174,7 +176,10 @@ class BuyerRestriction(db.Model):
     and erased once no hold applies any more."""
 
     __tablename__ = "buyer_restriction"
-    __table_args__ = (Index("ix_buyer_restriction_account_buyer", "account_id", "buyer_allegro_id"),)
+    __table_args__ = (
+        Index("ix_buyer_restriction_account_buyer", "account_id", "buyer_allegro_id"),
+        personal_table("request", "reason"),
+    )
 
     id: Mapped[intpk]
     account_id: Mapped[int] = mapped_column(ForeignKey("seller_account.id", ondelete="CASCADE"))
@@ -191,6 +196,7 @@ class BuyerExport(db.Model):
     """The ZIP of one buyer's data; its bytes are deleted when it expires, the manifest (ids only) stays."""
 
     __tablename__ = "buyer_export"
+    __table_args__ = (personal_table("request", "account_ids", "file_name", "manifest"),)
 
     id: Mapped[intpk]
     request_id: Mapped[int | None] = mapped_column(

@@ -18,7 +18,9 @@ from sqlalchemy import JSON, Column, Enum, LargeBinary, String, Table, Text
 from desk.extensions import db
 
 CLASSES = ("identity", "contact", "address", "free_text", "bank", "file")
-BUYER, SELLER = "buyer", "seller"
+# whose data: a buyer's (erased with the buyer), the seller's own, or a buyer's kept by a data-subject
+# request (the request, its holds, restriction and export) under the request's own rules
+BUYER, SELLER, REQUEST = "buyer", "seller", "request"
 # What each class becomes at the end of its life (G3); keys the page translates.
 ACTIONS = {
     "identity": "pseudonymise",
@@ -70,7 +72,7 @@ class InventoryRow:
     table: str
     column: str
     data_class: str  # one of CLASSES
-    subject: str  # buyer | seller
+    subject: str  # buyer | seller | request
     source: str  # a key of SOURCES' values, "seller_input" for the seller's own data
     action: str  # a key of ACTIONS' values
     retention: str  # a key: order_3y, issue_3y, labels_90d, ...
@@ -141,14 +143,22 @@ def inventory_rows() -> list[InventoryRow]:
                 data_class=data_class,
                 subject=subject,
                 source=SOURCES.get(table, "desk") if subject == BUYER else "seller_input",
-                action=ACTIONS[data_class] if subject == BUYER else "with_account",
+                action=_action(subject, data_class),
                 retention=_retention(table, subject, data_class),
             )
         )
     return sorted(rows, key=lambda r: (r.subject != BUYER, r.table, r.column))
 
 
+def _action(subject: str, data_class: str) -> str:
+    if subject == BUYER:
+        return ACTIONS[data_class]
+    return "with_request" if subject == REQUEST else "with_account"
+
+
 def _retention(table: str, subject: str, data_class: str) -> str:
+    if subject == REQUEST:
+        return "request_own"
     if subject != BUYER:
         return "account_life"
     return TABLE_RETENTION.get(table) or RETENTION[(subject, data_class)]

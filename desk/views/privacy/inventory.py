@@ -20,7 +20,9 @@ LABELS = {
         "bank": _l("Bank account"),
         "file": _l("File"),
     },
-    "subject": {"buyer": _l("Buyer"), "seller": _l("Seller")},
+    "subject": {
+        "buyer": _l("Buyer"), "seller": _l("Seller"), "request": _l("Buyer, in a data-subject request"),
+    },
     "source": {
         "allegro_orders": _l("Allegro: orders (checkout forms)"),
         "allegro_conversations": _l("Allegro: discussions, claims and messages"),
@@ -37,6 +39,7 @@ LABELS = {
         "remove": _l("Removed"),
         "delete_file": _l("File deleted, its metadata kept"),
         "with_account": _l("Kept with the seller account"),
+        "with_request": _l("Kept with the request, then deleted by its own rule"),
     },
     "retention": {
         "order_3y": _l("3 years after the end of the year of delivery"),
@@ -45,6 +48,9 @@ LABELS = {
         "outbox_30d": _l("30 days after sending"),
         "refund_30d": _l("30 days after the refund"),
         "account_life": _l("While the account is served, then as the law requires"),
+        "request_own": _l(
+            "Contact data 30 days after the request closes; exports 7 days; holds until lifted"
+        ),
     },
 }
 HEADINGS = (
