@@ -158,17 +158,15 @@ def cash_on_delivery_job(app: Flask) -> dict:
 
 def privacy_requests_job(app: Flask) -> dict:
     """Data-subject requests: expired exports and requesters' contact data deleted, erasures held by a
-    lifted hold completed (once the privacy core's eraser is wired)."""
+    lifted hold completed."""
     now = get_clock(app).now()
     counts = {
         "exports_deleted": privacy_exports.delete_expired(now=now),
         "contacts_purged": privacy_requests.purge_contacts(now=now),
     }
-    ports = get_privacy_ports(app)
-    if ports is not None:
-        counts["restrictions_completed"] = privacy_restrictions.complete_released(
-            erase_buyer=ports.erase_buyer, now=now
-        )
+    counts["restrictions_completed"] = privacy_restrictions.complete_released(
+        erase_buyer=get_privacy_ports(app).erase_buyer, now=now
+    )
     return counts
 
 

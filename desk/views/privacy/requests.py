@@ -19,7 +19,6 @@ from desk.models.privacy_request import Decision, RequestType
 from desk.services.errors import DeskError, NotFoundError
 from desk.services.privacy import deadlines, execution, requests
 from desk.services.privacy.export import store
-from desk.services.privacy.ports import PrivacyPorts
 from desk.views.access import owners_only
 from desk.views.errors import message_for
 from desk.views.privacy.blueprint import bp, section
@@ -135,17 +134,6 @@ def request_detail(request_id: int):
     )
 
 
-def _ports() -> PrivacyPorts:
-    ports = get_privacy_ports()
-    if ports is None:
-        raise _Unavailable
-    return ports
-
-
-class _Unavailable(Exception):
-    pass
-
-
 def _step(request_id: int, action: str, form: dict, now: dt.datetime):
     agent = current_user.id
     match action:
@@ -163,7 +151,7 @@ def _step(request_id: int, action: str, form: dict, now: dt.datetime):
             )
         case "execute":
             return execution.execute(
-                request_id, ports=_ports(), agent_id=agent, now=now, four_eyes=four_eyes()
+                request_id, ports=get_privacy_ports(), agent_id=agent, now=now, four_eyes=four_eyes()
             )
         case "answer":
             return requests.answer(request_id, note=form.get("note", ""), agent_id=agent, now=now)
@@ -219,8 +207,6 @@ def request_step(request_id: int, action: str):
         abort(404)
     except ValueError:
         flash(_("Choose one of the options."), "error")
-    except _Unavailable:
-        flash(_("Erasure is not available in this installation yet."), "error")
     except DeskError as error:
         flash(message_for(error), "error")
     else:
