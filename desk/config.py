@@ -36,7 +36,12 @@ class Config:
     ALLEGRO_RATE_LIMIT_PAUSE_SECONDS = 60  # a 429 without Retry-After pauses everybody this long
     FAKE_ALLEGRO_PORT = 0  # 0 = any free loopback port
     FAKE_ALLEGRO_DEMO = True  # keep generating orders in the fake
-    TOKEN_ENCRYPTION_KEY: str | None = None  # Fernet key; derived from SECRET_KEY when unset
+    # Fernet keys for secrets at rest (Allegro tokens, device codes), newest first; the environment gives
+    # them comma-separated (DESK_TOKEN_ENCRYPTION_KEYS=new,old). TOKEN_ENCRYPTION_KEY (one key) still works
+    # and counts as the oldest. Derived from SECRET_KEY when none is set (refused in production). Rotate:
+    # put the new key first, run `flask desk secrets rotate`, then drop the old key.
+    TOKEN_ENCRYPTION_KEYS: tuple[str, ...] | str = ()
+    TOKEN_ENCRYPTION_KEY: str | None = None
 
     # Carriers of the broker's own contracts (InPost ShipX, DPD, Poczta Polska e-Nadawca); Wysyłam z
     # Allegro goes through the Allegro backend above. fake: each carrier's fake runs in this process on
@@ -255,5 +260,29 @@ def _check_production(app: Flask) -> None:
         raise ConfigError("production refuses the fake Allegro: set DESK_ALLEGRO_BACKEND=http")
     if app.config["CARRIERS_BACKEND"] == "fake":
         raise ConfigError("production refuses the fake carriers: set DESK_CARRIERS_BACKEND=http")
-    if not app.config.get("TOKEN_ENCRYPTION_KEY"):
-        raise ConfigError("DESK_TOKEN_ENCRYPTION_KEY (a Fernet key) is required in production")
+    _check_token_keys(token_encryption_keys(app.config))
+
+
+def token_encryption_keys(config: Any) -> list[str]:
+    """The configured Fernet keys, newest first: TOKEN_ENCRYPTION_KEYS, then TOKEN_ENCRYPTION_KEY."""
+    value = config.get("TOKEN_ENCRYPTION_KEYS") or ()
+    items = value.split(",") if isinstance(value, str) else list(value)
+    keys = [item.strip() for item in items if item and item.strip()]
+    single = (config.get("TOKEN_ENCRYPTION_KEY") or "").strip()
+    if single and single not in keys:
+        keys.append(single)
+    return keys
+
+
+def _check_token_keys(keys: list[str]) -> None:
+    from cryptography.fernet import Fernet
+
+    if not keys:
+        raise ConfigError(
+            "DESK_TOKEN_ENCRYPTION_KEYS (Fernet keys, newest first) is required in production"
+        )
+    for number, key in enumerate(keys, 1):
+        try:
+            Fernet(key.encode())
+        except ValueError:
+            raise ConfigError(f"token encryption key number {number} is not a valid Fernet key") from None

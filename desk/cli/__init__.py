@@ -9,5 +9,6 @@ desk_cli = AppGroup("desk", help="Allegro desk commands.")
 
 def register_cli(app: Flask) -> None:
     from desk.cli import accounts, agents, billing, privacy, serve, surcharges, sync  # noqa: F401  (commands attach)
+    from desk.cli import secrets  # noqa: F401
 
     app.cli.add_command(desk_cli)
