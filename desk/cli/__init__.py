@@ -8,7 +8,7 @@ desk_cli = AppGroup("desk", help="Allegro desk commands.")
 
 
 def register_cli(app: Flask) -> None:
+    import desk.cli.secrets  # noqa: F401  (secrets rotate)
     from desk.cli import accounts, agents, billing, privacy, serve, surcharges, sync  # noqa: F401  (commands attach)
-    from desk.cli import secrets  # noqa: F401
 
     app.cli.add_command(desk_cli)

@@ -28,6 +28,7 @@ def rotate(batch: int) -> None:
         with click.progressbar(length=max(total, 1), label="Re-encrypting secrets", show_pos=True) as bar:
             counts = secrets.rotate_secrets(cipher, batch=batch, progress=bar.update)
     except ValueError as exc:
-        raise click.ClickException(f"{exc}: keep the old key in DESK_TOKEN_ENCRYPTION_KEYS until done") from exc
+        hint = "keep the old key in DESK_TOKEN_ENCRYPTION_KEYS until done"
+        raise click.ClickException(f"{exc}: {hint}") from exc
     for table, count in counts.items():
         click.echo(f"{table}: {count.rotated} re-encrypted, {count.current} already under the newest key")
