@@ -137,6 +137,14 @@ class Config:
     BILLING_BANK_ACCOUNT = "PL27114020040000300201355387"  # where sellers top up (set the broker's own)
     BILLING_BANK_RECIPIENT = "Broker Paczek sp. z o.o."
 
+    # Offboarding (G10): a deleted account's data is purged this many days after the deletion, a disconnected
+    # one's after its grace period (the owner can download the data or cancel until then); the purge job
+    # runs this often and deletes this many rows per commit.
+    OFFBOARDING_DELETE_DAYS = 30
+    OFFBOARDING_DISCONNECT_DAYS = 30
+    OFFBOARDING_PURGE_INTERVAL_HOURS = 24
+    OFFBOARDING_PURGE_BATCH = 1000
+
     RATING_ANSWER_APPROVAL = False  # an owner approves agents' public answers before they go out
     RATING_ALERT_EMAILS: tuple[str, ...] | str = ()  # always mailed about new negative ratings
     RATING_ALERT_INTERVAL_MINUTES = 3

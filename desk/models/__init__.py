@@ -24,6 +24,7 @@ from desk.models.invoice import (
     InvoiceState,
     NettedEntry,
 )
+from desk.models.offboarding import AccountOffboarding, OffboardingKind, OffboardingState
 from desk.models.order import Order, OrderChange, OrderLine, OrderNote
 from desk.models.outbox import OutboxMessage, OutboxState
 from desk.models.payout import Payout, PayoutExport, PayoutState, Topup, TopupSource
@@ -44,6 +45,9 @@ from desk.models.surcharge import Surcharge, SurchargeImport, SurchargeKind, Sur
 from desk.models.sync import QuarantinedRecord, SyncCursor, SyncLease, SyncRun, SyncSchedule
 
 __all__ = [
+    "AccountOffboarding",
+    "OffboardingKind",
+    "OffboardingState",
     "CarrierKind",
     "Complaint",
     "ComplaintEvent",
