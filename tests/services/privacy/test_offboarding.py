@@ -106,7 +106,8 @@ def test_every_account_table_is_seeded(shops):
     alfa, _beta, seeded, _token = shops
     owned = {t.name for t in AccountTables(db.metadata).parents_first()}
     assert owned == set(seeded[alfa])
-    assert {"order", "order_line", "issue_message", "invoice_line", "complaint_file", "agent_account"} <= owned
+    assert {"order", "order_line", "issue_message", "invoice_line", "complaint_file"} <= owned
+    assert "agent_account" in owned
     counts = _count(alfa)
     assert all(counts[name] >= 1 for name in owned), [n for n in owned if not counts[n]]
     assert counts["order"] >= 4  # the seeded one and the synced ones
@@ -203,7 +204,8 @@ def test_an_interrupted_purge_rerun_ends_the_same(app, shops):
     assert sum(_count(alfa).values()) == 0 and _seeded_rows_left(seeded[alfa]) == []
     assert keys.destroyed == [alfa]
     # once more: nothing left to do
-    assert offboarding.purge_due(now=later, destroy_key=keys.destroy) == {"accounts_purged": 0, "rows_purged": 0}
+    nothing = {"accounts_purged": 0, "rows_purged": 0}
+    assert offboarding.purge_due(now=later, destroy_key=keys.destroy) == nothing
 
 
 def test_a_cancelled_deletion_is_not_purged(app, shops):
