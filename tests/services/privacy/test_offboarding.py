@@ -22,6 +22,8 @@ from desk.models import (
     DeviceAuthorization,
     OffboardingKind,
     OffboardingState,
+    OutboxMessage,
+    OutboxState,
     Role,
     SellerAccount,
     SyncSchedule,
@@ -124,6 +126,9 @@ def test_deleting_stops_the_sync_and_deletes_the_tokens_at_once(app, shops):
     for model in (AllegroToken, DeviceAuthorization, SyncSchedule):
         assert db.session.scalar(select(func.count()).select_from(model).where(model.account_id == alfa)) == 0
     assert db.session.get(AllegroToken, beta) is not None
+    outbox = select(OutboxMessage.account_id, OutboxMessage.state)
+    states = dict(db.session.execute(outbox.where(OutboxMessage.account_id.in_([alfa, beta]))).all())
+    assert states == {alfa: OutboxState.FAILED, beta: OutboxState.PENDING}  # nothing left to send
     assert DbTokenStore(db.engine, alfa, token_cipher()).load() is None
     assert run_sync(get_allegro(), alfa).state != "ok"  # nothing to sync with
     with pytest.raises(ConflictError):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from desk.extensions import db
 from desk.models import (
@@ -16,11 +16,15 @@ from desk.models import (
     DeviceAuthorization,
     OffboardingKind,
     OffboardingState,
+    OutboxMessage,
+    OutboxState,
     SellerAccount,
     SyncSchedule,
 )
 from desk.models.offboarding import OPEN_STATES
 from desk.services.errors import N_, ConflictError, NotFoundError
+
+STOPPED_CODE = "account_offboarded"
 
 
 def open_offboarding(account_id: int) -> AccountOffboarding | None:
@@ -58,12 +62,22 @@ def schedule_offboarding(
 
 def stop_account(account: SellerAccount) -> None:
     """No more syncs or Allegro calls for the account: disabled, tokens and pending device codes deleted,
-    no sync planned (the account page tells why from the offboarding row). Flushes only."""
+    no sync planned, no write-back left to send (the account page tells why from the offboarding row).
+    Flushes only."""
     account.status = AccountStatus.DISABLED
     account.status_reason = None
     db.session.execute(delete(AllegroToken).where(AllegroToken.account_id == account.id))
     db.session.execute(delete(DeviceAuthorization).where(DeviceAuthorization.account_id == account.id))
     db.session.execute(delete(SyncSchedule).where(SyncSchedule.account_id == account.id))
+    # write-backs waiting to go to Allegro cannot go without tokens: stop them rather than retry for ever
+    db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.account_id == account.id,
+            OutboxMessage.state.in_((OutboxState.PENDING, OutboxState.UNKNOWN)),
+        )
+        .values(state=OutboxState.FAILED, last_error="account disconnected", last_error_code=STOPPED_CODE)
+    )
     db.session.expire(account, ["token"])
     db.session.flush()
 
