@@ -18,10 +18,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    from desk import config, extensions, jobs, tasks, wiring
+    from desk import config, extensions, jobs, log_masking, tasks, wiring
     from desk.cli import register_cli
     from desk.views import register_blueprints
 
+    log_masking.install()  # before anything logs: no personal data or secrets in any log record
     config.load(app, overrides)
     _trust_proxies(app)
     extensions.init_app(app)

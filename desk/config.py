@@ -37,7 +37,12 @@ class Config:
     ALLEGRO_RATE_LIMIT_PAUSE_SECONDS = 60  # a 429 without Retry-After pauses everybody this long
     FAKE_ALLEGRO_PORT = 0  # 0 = any free loopback port
     FAKE_ALLEGRO_DEMO = True  # keep generating orders in the fake
-    TOKEN_ENCRYPTION_KEY: str | None = None  # Fernet key; derived from SECRET_KEY when unset
+    # Fernet keys for secrets at rest (Allegro tokens, device codes), newest first; the environment gives
+    # them comma-separated (DESK_TOKEN_ENCRYPTION_KEYS=new,old). TOKEN_ENCRYPTION_KEY (one key) still works
+    # and counts as the oldest. Derived from SECRET_KEY when none is set (refused in production). Rotate:
+    # put the new key first, run `flask desk secrets rotate`, then drop the old key.
+    TOKEN_ENCRYPTION_KEYS: tuple[str, ...] | str = ()
+    TOKEN_ENCRYPTION_KEY: str | None = None
 
     # Carriers of the broker's own contracts (InPost ShipX, DPD, Poczta Polska e-Nadawca); Wysyłam z
     # Allegro goes through the Allegro backend above. fake: each carrier's fake runs in this process on
@@ -137,6 +142,14 @@ class Config:
     BILLING_MANUAL_CANCEL_FEE = "15.00"  # zł gross, an administrator's cancellation after that
     BILLING_BANK_ACCOUNT = "PL27114020040000300201355387"  # where sellers top up (set the broker's own)
     BILLING_BANK_RECIPIENT = "Broker Paczek sp. z o.o."
+
+    # Offboarding (G10): a deleted account's data is purged this many days after the deletion, a disconnected
+    # one's after its grace period (the owner can download the data or cancel until then); the purge job
+    # runs this often and deletes this many rows per commit.
+    OFFBOARDING_DELETE_DAYS = 30
+    OFFBOARDING_DISCONNECT_DAYS = 30
+    OFFBOARDING_PURGE_INTERVAL_HOURS = 24
+    OFFBOARDING_PURGE_BATCH = 1000
 
     RATING_ANSWER_APPROVAL = False  # an owner approves agents' public answers before they go out
     RATING_ALERT_EMAILS: tuple[str, ...] | str = ()  # always mailed about new negative ratings
@@ -289,6 +302,30 @@ def _check_production(app: Flask) -> None:
         raise ConfigError("production refuses the fake Allegro: set DESK_ALLEGRO_BACKEND=http")
     if app.config["CARRIERS_BACKEND"] == "fake":
         raise ConfigError("production refuses the fake carriers: set DESK_CARRIERS_BACKEND=http")
-    if not app.config.get("TOKEN_ENCRYPTION_KEY"):
-        raise ConfigError("DESK_TOKEN_ENCRYPTION_KEY (a Fernet key) is required in production")
+    _check_token_keys(token_encryption_keys(app.config))
     _check_key_dir(app)
+
+
+def token_encryption_keys(config: Any) -> list[str]:
+    """The configured Fernet keys, newest first: TOKEN_ENCRYPTION_KEYS, then TOKEN_ENCRYPTION_KEY."""
+    value = config.get("TOKEN_ENCRYPTION_KEYS") or ()
+    items = value.split(",") if isinstance(value, str) else list(value)
+    keys = [item.strip() for item in items if item and item.strip()]
+    single = (config.get("TOKEN_ENCRYPTION_KEY") or "").strip()
+    if single and single not in keys:
+        keys.append(single)
+    return keys
+
+
+def _check_token_keys(keys: list[str]) -> None:
+    from cryptography.fernet import Fernet
+
+    if not keys:
+        raise ConfigError(
+            "DESK_TOKEN_ENCRYPTION_KEYS (Fernet keys, newest first) is required in production"
+        )
+    for number, key in enumerate(keys, 1):
+        try:
+            Fernet(key.encode())
+        except ValueError:
+            raise ConfigError(f"token encryption key number {number} is not a valid Fernet key") from None

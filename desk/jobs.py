@@ -23,6 +23,7 @@ from desk.services.billing.cod import progress as cod_progress
 from desk.services.billing.invoices.mailing import mail_invoices
 from desk.services.flows import handover
 from desk.services.issues.assignment import round_robin_assign
+from desk.services.privacy import offboarding
 from desk.services.privacy import requests as privacy_requests
 from desk.services.privacy import restrictions as privacy_restrictions
 from desk.services.privacy.export import store as privacy_exports
@@ -34,6 +35,7 @@ from desk.wiring import get_allegro, get_clock, settings, uses_celery
 from desk.wiring.carriers import get_carriers
 from desk.wiring.complaints import complaint_ports, complaint_settings, get_corrections
 from desk.wiring.invoices import invoice_terms
+from desk.wiring.offboarding import account_key_destroyer, offboarding_policy
 from desk.wiring.privacy_requests import get_privacy_ports
 
 log = logging.getLogger(__name__)
@@ -168,6 +170,12 @@ def privacy_requests_job(app: Flask) -> dict:
         erase_buyer=get_privacy_ports(app).erase_buyer, now=now
     )
     return counts
+def offboarding_purge_job(app: Flask) -> dict:
+    """Purge the accounts whose deletion or disconnection grace period has ended (and finish interrupted
+    purges), destroying each one's pseudonym key."""
+    return offboarding.purge_due(
+        now=get_clock(app).now(), destroy_key=account_key_destroyer(app), batch=offboarding_policy(app).batch
+    )
 
 
 def _carrier_ports(app: Flask) -> dispatch.PortFor:
@@ -202,6 +210,7 @@ JOBS = (
     Job("complaints", complaints_job, "COMPLAINTS_INTERVAL_SECONDS", unit="seconds"),
     Job("cash_on_delivery", cash_on_delivery_job, "COD_INTERVAL_MINUTES", at_start=True),
     Job("privacy_requests", privacy_requests_job, "PRIVACY_REQUESTS_INTERVAL_MINUTES"),
+    Job("offboarding_purge", offboarding_purge_job, "OFFBOARDING_PURGE_INTERVAL_HOURS", unit="hours"),
 )
 
 

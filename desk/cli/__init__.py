@@ -8,6 +8,7 @@ desk_cli = AppGroup("desk", help="Allegro desk commands.")
 
 
 def register_cli(app: Flask) -> None:
+    import desk.cli.secrets  # noqa: F401  (secrets rotate)
     from desk.cli import (  # noqa: F401  (commands attach)
         accounts,
         agents,

@@ -24,6 +24,7 @@ from desk.models.invoice import (
     InvoiceState,
     NettedEntry,
 )
+from desk.models.offboarding import AccountOffboarding, OffboardingKind, OffboardingState
 from desk.models.order import Order, OrderChange, OrderLine, OrderNote
 from desk.models.outbox import OutboxMessage, OutboxState
 from desk.models.payout import Payout, PayoutExport, PayoutState, Topup, TopupSource
@@ -57,6 +58,9 @@ __all__ = [
     "LegalHold",
     "PrivacyEvent",
     "PrivacyRequest",
+    "AccountOffboarding",
+    "OffboardingKind",
+    "OffboardingState",
     "CarrierKind",
     "Complaint",
     "ComplaintEvent",

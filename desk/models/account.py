@@ -53,8 +53,9 @@ class AllegroToken(db.Model):
     __tablename__ = "allegro_token"
 
     account_id: Mapped[int] = mapped_column(ForeignKey("seller_account.id"), primary_key=True)
-    access_token_enc: Mapped[str] = mapped_column(Text)
-    refresh_token_enc: Mapped[str | None] = mapped_column(Text)
+    # info["secret"] = "fernet": encrypted with the token cipher (re-encrypted by `flask desk secrets rotate`)
+    access_token_enc: Mapped[str] = mapped_column(Text, info={"secret": "fernet"})
+    refresh_token_enc: Mapped[str | None] = mapped_column(Text, info={"secret": "fernet"})
     access_expires_at: Mapped[dt.datetime]
     refresh_expires_at: Mapped[dt.datetime | None]
     scope: Mapped[str | None] = mapped_column(Text)
@@ -72,7 +73,7 @@ class DeviceAuthorization(db.Model):
 
     id: Mapped[intpk]
     account_id: Mapped[int] = mapped_column(ForeignKey("seller_account.id", ondelete="CASCADE"))
-    device_code_enc: Mapped[str] = mapped_column(Text)
+    device_code_enc: Mapped[str] = mapped_column(Text, info={"secret": "fernet"})
     user_code: Mapped[str] = mapped_column(String(32))
     verification_uri: Mapped[str] = mapped_column(String(500))
     verification_uri_complete: Mapped[str | None] = mapped_column(String(500))

@@ -232,7 +232,7 @@ def _addresses(value: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
 
 def _build(app: Flask) -> Gateway:
     config = app.config
-    cipher = TokenCipher(config.get("TOKEN_ENCRYPTION_KEY"), secret_key=config["SECRET_KEY"])
+    cipher = token_cipher(app)
     if config["ALLEGRO_BACKEND"] == "fake":
         server = fake_server(app)
         api_url = auth_url = server.url
@@ -249,6 +249,14 @@ def _build(app: Flask) -> Gateway:
         timeout=config["ALLEGRO_TIMEOUT"],
         gate=build_gate(app),
     )
+
+
+def token_cipher(app: Flask | None = None) -> TokenCipher:
+    """The cipher of secrets at rest, over the configured keys (newest first)."""
+    from desk.config import token_encryption_keys
+
+    config = (app or current_app).config
+    return TokenCipher(token_encryption_keys(config), secret_key=config["SECRET_KEY"])
 
 
 def build_gate(app: Flask) -> RequestGate:

@@ -18,6 +18,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
+from integrations.allegro._redact import log_exchange, redact
 from integrations.allegro.errors import (
     AllegroConnectionError,
     AllegroOutcomeUnknown,
@@ -68,9 +69,12 @@ def json_object(response: requests.Response) -> Mapping[str, Any]:
     try:
         body = response.json()
     except ValueError as exc:
-        raise AllegroResponseError(f"{response.request.method} {response.url}: answer is not JSON") from exc
+        where = f"{response.request.method} {redact(response.url)}"
+        raise AllegroResponseError(f"{where}: answer is not JSON") from exc
     if not isinstance(body, dict):
-        raise AllegroResponseError(f"{response.request.method} {response.url}: answer is not a JSON object")
+        raise AllegroResponseError(
+            f"{response.request.method} {redact(response.url)}: answer is not a JSON object"
+        )
     return body
 
 
@@ -93,20 +97,25 @@ def send(
     session: requests.Session, method: str, url: str, *, timeout: Timeout, **kwargs: Any
 ) -> requests.Response:
     """One HTTP exchange; transport failures become AllegroConnectionError or AllegroOutcomeUnknown."""
+    # requests' own messages carry the full URL, query (a refresh token, a device code) included
+    url_text = redact(url)
     try:
-        return session.request(method, url, timeout=timeout, **kwargs)
-    except requests.exceptions.ConnectTimeout as exc:
-        raise AllegroConnectionError(f"{method} {url}: connect timeout") from exc
+        response = session.request(method, url, timeout=timeout, **kwargs)
+    except requests.exceptions.ConnectTimeout:
+        raise AllegroConnectionError(f"{method} {url_text}: connect timeout") from None
     except requests.exceptions.ConnectionError as exc:
+        reason = redact(str(exc))
         if _never_sent(exc):
-            raise AllegroConnectionError(f"{method} {url}: cannot connect ({exc})") from exc
-        raise AllegroOutcomeUnknown(f"{method} {url}: connection lost ({exc})") from exc
+            raise AllegroConnectionError(f"{method} {url_text}: cannot connect ({reason})") from None
+        raise AllegroOutcomeUnknown(f"{method} {url_text}: connection lost ({reason})") from None
     except (
         requests.exceptions.Timeout,
         requests.exceptions.ChunkedEncodingError,
         requests.exceptions.ContentDecodingError,
     ) as exc:
-        raise AllegroOutcomeUnknown(f"{method} {url}: no complete answer ({exc})") from exc
+        raise AllegroOutcomeUnknown(f"{method} {url_text}: no complete answer ({redact(str(exc))})") from None
+    log_exchange(method, url, response.status_code)
+    return response
 
 
 def _never_sent(exc: requests.exceptions.ConnectionError) -> bool:

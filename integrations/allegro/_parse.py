@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from integrations.allegro._minimise import without_pesel
 from integrations.allegro._records import parse_each
 from integrations.allegro._values import (
     Json,
@@ -303,8 +304,8 @@ def _tax_ids(company: Json) -> tuple[TaxId, ...]:
     legacy = text(company.get("taxId"))
     if not found and legacy:
         # older orders carry only the deprecated untyped taxId; keep it rather than lose the number
-        return (TaxId(type="OTHER", value=legacy),)
-    return found
+        found = (TaxId(type="OTHER", value=legacy),)
+    return without_pesel(found)  # a private buyer's PESEL typed as a tax id is never kept
 
 
 def _line_item(data: Json, where: str) -> LineItem:

@@ -20,6 +20,7 @@ import msgspec
 import requests
 
 from integrations.allegro._http import json_object
+from integrations.allegro._minimise import scrubbed
 from integrations.allegro._values import Json, text
 from integrations.allegro.errors import AllegroResponseError, UnreadableRecord
 from integrations.allegro.models import RejectedRecord
@@ -126,7 +127,8 @@ def rejected(kind: str, element: Any, error: str, *, allegro_id: str | None = No
     """A RejectedRecord of `element`; its id is read from the element when not given."""
     if allegro_id is None and isinstance(element, Mapping):
         allegro_id = text(element.get("id"))
-    raw = json.dumps(element, ensure_ascii=False, default=str)
+    # the raw JSON is stored for the sync page: without what the desk must never keep (PESEL)
+    raw = json.dumps(scrubbed(element), ensure_ascii=False, default=str)
     return RejectedRecord(kind=kind, allegro_id=allegro_id, raw=raw[:MAX_RAW], error=error[:1000])
 
 

@@ -14,6 +14,7 @@ import datetime as dt
 import msgspec
 
 from integrations.allegro import _parse
+from integrations.allegro._minimise import without_pesel
 from integrations.allegro._records import Unusual, fast_or_lenient, utc
 from integrations.allegro.models import (
     Buyer,
@@ -298,6 +299,7 @@ def _invoice(w: _Invoice | None) -> Invoice | None:
     tax_ids = tuple(tax_id for tax_id in company.ids if tax_id.type and tax_id.value)
     if not tax_ids and company.tax_id:
         tax_ids = (TaxId(type="OTHER", value=company.tax_id),)  # see _parse._tax_ids
+    tax_ids = without_pesel(tax_ids)
     return Invoice(
         required=bool(w.required),
         street=address.street,

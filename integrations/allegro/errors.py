@@ -22,6 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from integrations.allegro._redact import redact
+
 if TYPE_CHECKING:
     from integrations.allegro.models import RejectedRecord
 
@@ -221,7 +223,7 @@ def parse_error_body(body: bytes | str | None) -> tuple[ApiErrorDetail, ...]:
         return tuple(_detail(item) for item in data["errors"] if isinstance(item, dict))
     if isinstance(data.get("error"), str):
         # OAuth-shaped (401 and token endpoint): {"error": ..., "error_description": ...}
-        return (ApiErrorDetail(code=data["error"], message=_str(data.get("error_description"))),)
+        return (ApiErrorDetail(code=data["error"], message=_redacted(data.get("error_description"))),)
     return ()
 
 
@@ -243,12 +245,18 @@ def parse_retry_after(value: str | None, now: dt.datetime | None = None) -> floa
     return max(0.0, (when - now).total_seconds())
 
 
+def _redacted(value: Any) -> str | None:
+    # an error text may echo a token back ("Invalid access token: eyJ...")
+    text = _str(value)
+    return redact(text) if text else text
+
+
 def _detail(item: dict[str, Any]) -> ApiErrorDetail:
     metadata = item.get("metadata")
     return ApiErrorDetail(
         code=_str(item.get("code")),
-        message=_str(item.get("message")),
-        details=_str(item.get("details")),
+        message=_redacted(item.get("message")),
+        details=_redacted(item.get("details")),
         path=_str(item.get("path")),
         user_message=_str(item.get("userMessage")),
         metadata={str(k): str(v) for k, v in metadata.items()} if isinstance(metadata, dict) else {},

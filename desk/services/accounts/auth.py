@@ -92,7 +92,7 @@ def create_agent(
         raise ConflictError(
             N_("An agent with the e-mail address %(email)s already exists."), email=email
         ) from None
-    log.info("agent %s created with role %s", agent.email, agent.role.value)
+    log.info("agent %s created with role %s", agent.id, agent.role.value)
     return agent
 
 
@@ -108,7 +108,7 @@ def set_password(*, email: str, password: str, profile: str = DEFAULT_PROFILE) -
     devices.forget_all(agent.id)
     throttle.forget_email(agent.email)
     db.session.commit()
-    log.info("password changed for agent %s", agent.email)
+    log.info("password changed for agent %s", agent.id)
     return agent
 
 
@@ -144,8 +144,9 @@ def authenticate(
     if not _password_matches(agent, password, profile):
         throttle.record_failure(email, remote_addr, now)
         db.session.commit()
-        # The typed e-mail is logged only when it names an agent: people paste passwords into it.
-        log.info("sign-in failed for %s from %s", agent.email if agent else "an unknown e-mail", remote_addr)
+        # Agents are named by id, never by the typed e-mail: people paste passwords into it.
+        who = f"agent {agent.id}" if agent else "an unknown e-mail"
+        log.info("sign-in failed for %s from %s", who, remote_addr)
         raise ValidationError(N_("Wrong e-mail address or password."))
     if not agent.is_active:
         db.session.commit()  # keep the clean-up of expired rows
@@ -156,7 +157,7 @@ def authenticate(
     throttle.forget_pair(email, remote_addr)
     token = devices.remember(agent.id, device_token, now=now, days=policy.known_device_days)
     db.session.commit()
-    log.info("agent %s signed in from %s%s", agent.email, remote_addr, " (known device)" if known else "")
+    log.info("agent %s signed in from %s%s", agent.id, remote_addr, " (known device)" if known else "")
     return SignIn(agent=agent, device_token=token)
 
 
@@ -221,7 +222,7 @@ def _password_matches(agent: Agent | None, password: str, profile: str) -> bool:
     try:
         _hasher(profile).verify(agent.password_hash if agent else _dummy_hash(profile), password)
     except InvalidHashError:
-        log.error("stored password hash of agent %s is unreadable", agent.email if agent else "?")
+        log.error("stored password hash of agent %s is unreadable", agent.id if agent else "?")
         return False
     except VerificationError:
         return False

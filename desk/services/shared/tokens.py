@@ -1,14 +1,15 @@
-"""Allegro tokens at rest: Fernet-encrypted, rotated under a row lock, saved before use."""
+"""Allegro tokens at rest: encrypted with a MultiFernet (keys rotate), refreshed under a row lock, saved
+before use."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy import Connection, Engine, select, update
 
 from desk.models import AllegroToken
@@ -21,15 +22,22 @@ _process_locks_guard = threading.Lock()
 
 
 class TokenCipher:
-    """Encrypts tokens with Fernet; the key comes from config (or is derived from SECRET_KEY in dev)."""
+    """Encrypts secrets at rest with a MultiFernet over the configured keys, newest first.
 
-    def __init__(self, key: str | None, *, secret_key: str | None = None) -> None:
-        if not key:
+    The first key encrypts; every key decrypts, so a new key can be put in front and the stored values
+    re-encrypted (`rotate`) before the old key is removed. Without keys (development only) one key is
+    derived from SECRET_KEY.
+    """
+
+    def __init__(self, keys: str | Sequence[str] | None, *, secret_key: str | None = None) -> None:
+        keys = parse_keys(keys)
+        if not keys:
             if not secret_key:
                 raise ValueError("a token key or SECRET_KEY is required")
-            digest = hashlib.sha256(("allegro-tokens:" + secret_key).encode()).digest()
-            key = base64.urlsafe_b64encode(digest).decode()
-        self._fernet = Fernet(key.encode() if isinstance(key, str) else key)
+            keys = [derived_key(secret_key)]
+        self._primary = Fernet(keys[0].encode())
+        self._fernet = MultiFernet([Fernet(key.encode()) for key in keys])
+        self.key_count = len(keys)
 
     def encrypt(self, value: str) -> str:
         return self._fernet.encrypt(value.encode()).decode()
@@ -39,6 +47,35 @@ class TokenCipher:
             return self._fernet.decrypt(value.encode()).decode()
         except InvalidToken as exc:
             raise ValueError("stored token cannot be decrypted with the configured key") from exc
+
+    def is_current(self, value: str) -> bool:
+        """True when `value` is already encrypted with the newest key."""
+        try:
+            self._primary.decrypt(value.encode())
+        except InvalidToken:
+            return False
+        return True
+
+    def rotate(self, value: str) -> str:
+        """`value` re-encrypted with the newest key (it may be under any configured key)."""
+        try:
+            return self._fernet.rotate(value.encode()).decode()
+        except InvalidToken as exc:
+            raise ValueError("stored token cannot be decrypted with the configured keys") from exc
+
+
+def parse_keys(keys: str | Sequence[str] | None) -> list[str]:
+    """Fernet keys from a list or a comma-separated string, newest first, blanks dropped."""
+    if not keys:
+        return []
+    items = keys.split(",") if isinstance(keys, str) else list(keys)
+    return [item.strip() for item in items if item and item.strip()]
+
+
+def derived_key(secret_key: str) -> str:
+    """The development key derived from SECRET_KEY (production must configure real keys)."""
+    digest = hashlib.sha256(("allegro-tokens:" + secret_key).encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()
 
 
 def _lock_for(account_id: int) -> threading.Lock:
