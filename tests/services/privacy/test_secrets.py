@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+
 import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import text
@@ -109,6 +111,7 @@ PRODUCTION = {
     "CARRIERS_BACKEND": "http",
     "SQLALCHEMY_DATABASE_URI": "sqlite://",
     "SCHEDULER_ENABLED": False,
+    "PRIVACY_KEY_DIR": tempfile.gettempdir(),  # an existing writable directory, as production requires
 }
 
 
