@@ -23,6 +23,7 @@ from desk.services.billing.cod import progress as cod_progress
 from desk.services.billing.invoices.mailing import mail_invoices
 from desk.services.flows import handover
 from desk.services.issues.assignment import round_robin_assign
+from desk.services.privacy import access_log
 from desk.services.ratings import alerts as rating_alerts
 from desk.services.shipping import bulk, dispatch, notices
 from desk.services.shipping.tracking import events as tracking
@@ -147,6 +148,12 @@ def cash_on_delivery_job(app: Flask) -> dict:
     return cod_progress.run(now=get_clock(app).now())
 
 
+def purge_access_log_job(app: Flask) -> dict:
+    """Delete access-log rows past their retention (12 months by default), in batches."""
+    keep_days = int(app.config["ACCESS_LOG_KEEP_DAYS"])
+    return {"deleted": access_log.purge_access_log(now=get_clock(app).now(), keep_days=keep_days)}
+
+
 def _carrier_ports(app: Flask) -> dispatch.PortFor:
     gateway = get_carriers(app)
     return lambda carrier, account_id: gateway.port(carrier, account_id=account_id)
@@ -178,6 +185,7 @@ JOBS = (
     Job("invoice_periods", invoice_periods_job, "INVOICE_PERIODIC_MINUTES", at_start=True),
     Job("complaints", complaints_job, "COMPLAINTS_INTERVAL_SECONDS", unit="seconds"),
     Job("cash_on_delivery", cash_on_delivery_job, "COD_INTERVAL_MINUTES", at_start=True),
+    Job("purge_access_log", purge_access_log_job, "ACCESS_LOG_PURGE_HOURS", unit="hours"),
 )
 
 

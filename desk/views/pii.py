@@ -112,9 +112,12 @@ def revealed(
     ))
 
 
-def searched(entity: str, items: Iterable[Seen | int], query: str, **kwargs) -> None:
+def searched(
+    entity: str, items: Iterable[Seen | int], query: str, *, action: AccessAction | str = AccessAction.SEARCH,
+    **kwargs,
+) -> None:
     """Declare a search's hits (or, when nothing matched, the search itself) with the query typed."""
-    revealed(entity, items, action=AccessAction.SEARCH, query=query, **kwargs)
+    revealed(entity, items, action=action, query=query, **kwargs)
 
 
 def _shown(status: int) -> bool:

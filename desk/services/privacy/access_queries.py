@@ -5,14 +5,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 
 from desk.extensions import db
-from desk.models import AccessLog, SellerAccount
-from desk.services.privacy.access_log import DATA_CLASSES
+from desk.models import AccessLog, Order, SellerAccount
+from desk.models.issue import Issue
+from desk.models.rating import Rating
+from desk.services.privacy.access_log import DATA_CLASSES, buyer_key
 
 PAGE_SIZE = 50
 EXPORT_BATCH = 2000
@@ -28,7 +30,7 @@ class AccessFilters:
     """What to look for; every given field narrows the rows (dates: `start` inclusive, `end` exclusive)."""
 
     agent_id: int | None = None
-    buyer_ref: str | None = None
+    buyer_refs: tuple[str, ...] | None = None  # the log's keys of one buyer (see buyer_refs_for)
     entity_type: str | None = None
     entity_id: int | None = None
     ip: str | None = None
@@ -63,13 +65,15 @@ class AccountCount:
 
 def _filtered(query: Select, f: AccessFilters) -> Select:
     conditions = [
-        (f.agent_id, AccessLog.agent_id), (f.buyer_ref, AccessLog.buyer_ref),
+        (f.agent_id, AccessLog.agent_id),
         (f.entity_type, AccessLog.entity_type), (f.entity_id, AccessLog.entity_id), (f.ip, AccessLog.ip),
         (f.account_id, AccessLog.account_id), (f.action, AccessLog.action),
     ]
     for value, column in conditions:
         if value is not None and value != "":
             query = query.where(column == value)
+    if f.buyer_refs is not None:
+        query = query.where(AccessLog.buyer_ref.in_(f.buyer_refs or ("",)))
     if f.start is not None:
         query = query.where(AccessLog.at >= f.start)
     if f.end is not None:
@@ -100,7 +104,7 @@ Moment = dt.datetime | None
 
 def who_saw_buyer(buyer_ref: str, start: Moment = None, end: Moment = None) -> list[AccessLog]:
     """Every showing of one buyer's data (G9: "who saw buyer Y")."""
-    return _all(AccessFilters(buyer_ref=buyer_ref, start=start, end=end))
+    return _all(AccessFilters(buyer_refs=(buyer_ref,), start=start, end=end))
 
 
 def who_saw_entity(entity_type: str, entity_id: int) -> list[AccessLog]:
@@ -116,6 +120,25 @@ def seen_from_ip(ip: str, start: Moment = None, end: Moment = None) -> list[Acce
 def _all(filters: AccessFilters) -> list[AccessLog]:
     query = _filtered(select(AccessLog), filters).order_by(AccessLog.at, AccessLog.id)
     return list(db.session.scalars(query))
+
+
+def buyer_refs_for(text: str, account_ids: Collection[int] | None = None) -> tuple[str, ...]:
+    """The log's keys of the buyer an owner names by Allegro login or Allegro buyer id (on every account
+    where the desk knows them, or on `account_ids`), plus the text itself (a key copied from a CSV)."""
+    text = text.strip()
+    if not text:
+        return ()
+    pairs: set[tuple[int, str]] = set()
+    for model in (Order, Issue, Rating):
+        query = select(model.account_id, model.buyer_allegro_id).distinct().where(
+            or_(model.buyer_login == text, model.buyer_allegro_id == text),
+            model.buyer_allegro_id.is_not(None),
+        )
+        if account_ids is not None:
+            query = query.where(model.account_id.in_(list(account_ids) or [-1]))
+        pairs.update((a, b) for a, b in db.session.execute(query))
+    keys = {buyer_key(account_id, buyer_id) for account_id, buyer_id in pairs}
+    return tuple(sorted(k for k in keys | {text} if k))
 
 
 def distinct_buyers(filters: AccessFilters) -> list[str]:
@@ -153,6 +176,18 @@ def account_counts(filters: AccessFilters) -> list[AccountCount]:
         filters,
     )
     return [AccountCount(*row) for row in db.session.execute(query)]
+
+
+def buyers_csv(filters: AccessFilters) -> str:
+    """The affected buyers' keys as CSV (BOM, `;`): one per line, with the rows that showed each."""
+    query = _filtered(
+        select(AccessLog.buyer_ref, func.count()).where(AccessLog.buyer_ref.is_not(None)), filters
+    ).group_by(AccessLog.buyer_ref).order_by(AccessLog.buyer_ref)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(("buyer_ref", "rows"))
+    writer.writerows((_cell(ref), count) for ref, count in db.session.execute(query))
+    return "\ufeff" + out.getvalue()
 
 
 def export_csv(filters: AccessFilters) -> Iterator[str]:
