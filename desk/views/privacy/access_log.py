@@ -117,7 +117,8 @@ def access_log():
 
 
 def _agents() -> dict[int, str]:
-    return {agent_id: name for agent_id, name in db.session.execute(select(Agent.id, Agent.name).order_by(Agent.name))}
+    rows = db.session.execute(select(Agent.id, Agent.name).order_by(Agent.name))
+    return {agent_id: name for agent_id, name in rows}
 
 
 @bp.get("/access-log/export.csv")

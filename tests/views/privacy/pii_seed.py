@@ -99,7 +99,8 @@ CASES = {
     "complaints.file": lambda s: (
         {"complaint_id": s.complaint.id, "file_id": s.complaint.files[0].id},
         [("complaint", s.complaint.id)], "download"),
-    "complaints.new_carrier": lambda s: ({"shipment_id": s.shipment.id}, [("shipment", s.shipment.id)], "view"),
+    "complaints.new_carrier": lambda s: (
+        {"shipment_id": s.shipment.id}, [("shipment", s.shipment.id)], "view"),
     # a lookup of the log is logged as one row with the filters as its query
     "privacy.access_log": lambda s: ({"buyer": "kupujacy_jan"}, [(None, None)], "search"),
     "privacy.access_log_export": lambda s: ({}, [(None, None)], "export"),

@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 
 import desk.views
 from desk.extensions import db
-from desk.models import AccessAction, AccessLog, Role
+from desk.models import AccessAction, AccessLog
 from desk.views.pii import pii_tag
 from tests.views.privacy.pii_scan import all_templates, buyer_fields, renders_buyer_fields, view_templates
 from tests.views.privacy.pii_seed import CASES, seed_everything
