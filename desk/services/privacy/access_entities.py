@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm.util import identity_key
 
 from desk.extensions import db
 from desk.models import Complaint, Order, ParcelReturn, Shipment, ShipmentCod
@@ -46,11 +47,31 @@ ENTITY_QUERIES: dict[str, Callable[[Sequence[int]], Select]] = {
 ENTITY_TYPES = tuple(ENTITY_QUERIES)
 
 
+OWN_MODELS = {"order": Order, "issue": Issue, "rating": Rating}
+_OWN_FIELDS = frozenset({"account_id", "buyer_allegro_id"})
+
+
 def entity_buyers(entity_type: str, ids: Sequence[int]) -> dict[int, tuple[int | None, str | None]]:
-    """entity id -> (account id, buyer's Allegro id) for the given entities of `entity_type`."""
+    """entity id -> (account id, buyer's Allegro id) for the given entities of `entity_type`.
+
+    An entity the request's session already holds (the page just loaded it) is read from there.
+    """
     if entity_type not in ENTITY_QUERIES:
         raise ValueError(f"unknown entity type {entity_type!r}")
-    if not ids:
+    found = _loaded(OWN_MODELS.get(entity_type), ids)
+    missing = [i for i in ids if i not in found]
+    if missing:
+        rows = db.session.execute(ENTITY_QUERIES[entity_type](missing)).all()
+        found |= {row[0]: (row[1], row[2]) for row in rows}
+    return found
+
+
+def _loaded(model, ids: Sequence[int]) -> dict[int, tuple[int | None, str | None]]:
+    if model is None:
         return {}
-    rows = db.session.execute(ENTITY_QUERIES[entity_type](ids)).all()
-    return {row[0]: (row[1], row[2]) for row in rows}
+    found = {}
+    for entity_id in ids:
+        entity = db.session.identity_map.get(identity_key(model, entity_id))
+        if entity is not None and entity.__dict__.keys() >= _OWN_FIELDS:  # loaded, not expired
+            found[entity_id] = (entity.account_id, entity.buyer_allegro_id)
+    return found

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, insert, select, text
+from sqlalchemy import Connection, bindparam, delete, insert, select, text
 
 from desk.extensions import db
 from desk.models import AccessAction, AccessLog
@@ -76,7 +76,7 @@ def record_access(
     now: dt.datetime,
     search_query: str | None = None,
 ) -> int:
-    """Write one row per entity in `seen` (one batched insert) and commit; returns the rows written.
+    """Write one row per entity in `seen` (one batched insert, committed at once); returns the rows written.
 
     A search that showed nothing still writes one row (the query itself). Any database error is raised:
     the caller fails the request rather than leave a gap in the log.
@@ -101,8 +101,10 @@ def record_access(
     if not rows and query:
         rows = [(None, None, None, None)]
     if rows:
-        _insert(shared, rows)
-    db.session.commit()
+        # Its own connection and transaction: the request's session (and the objects its page loaded)
+        # is left alone, and the rows stay even if the request's own work is rolled back later.
+        with db.engine.begin() as connection:
+            _insert(connection, shared, rows)
     return len(rows)
 
 
@@ -120,16 +122,16 @@ _UNNEST = text(
 ).bindparams(bindparam("at", type_=AccessLog.__table__.c.at.type))
 
 
-def _insert(shared: dict, rows: list[tuple]) -> None:
+def _insert(connection: Connection, shared: dict, rows: list[tuple]) -> None:
     """The rows of one request in one statement (PostgreSQL) or one executemany (SQLite)."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if connection.dialect.name == "postgresql":
         columns = list(zip(*rows, strict=True))
         arrays = dict(zip(("entity_types", "entity_ids", "account_ids", "buyer_refs"), map(list, columns),
                           strict=True))
-        db.session.execute(_UNNEST, shared | {"action": shared["action"].name} | arrays)
+        connection.execute(_UNNEST, shared | {"action": shared["action"].name} | arrays)
         return
     values = [shared | dict(zip(PER_ROW, row, strict=True)) for row in rows]
-    db.session.execute(insert(AccessLog.__table__), values)
+    connection.execute(insert(AccessLog.__table__), values)
 
 
 def _distinct(seen: Sequence[Seen]) -> list[Seen]:
