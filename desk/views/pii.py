@@ -25,6 +25,7 @@ from functools import wraps
 from flask import current_app, g, make_response, request
 from flask_login import current_user
 
+from desk.extensions import db
 from desk.models import AccessAction
 from desk.services.privacy import access_log
 from desk.services.privacy.access_log import Seen
@@ -139,9 +140,7 @@ def _write(tag: PiiTag) -> None:
                 search_query=shown.query,
             )
     except Exception as exc:
-        from desk.extensions import db
-
-        db.session.rollback()
+        db.session.rollback()  # a failed lookup of the entities' buyers leaves the session unusable
         raise AccessLogError(f"access log not written for {tag.entity} ({request.endpoint})") from exc
 
 

@@ -107,3 +107,19 @@ def test_the_log_goes_with_its_seller_account(app):
     db.session.delete(account)
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(AccessLog)) == 1
+
+
+def test_the_daily_job_keeps_twelve_months(app):
+    from desk import jobs
+    from desk.wiring import use_clock
+    from tests.clock import FakeClock
+
+    account = make_account()
+    old, recent = make_order(account), make_order(account)
+    log_views([old], at=T0)
+    log_views([recent], at=T0 + dt.timedelta(days=2))
+    use_clock(app, FakeClock(T0 + dt.timedelta(days=366)))
+    job = next(job for job in jobs.JOBS if job.name == "purge_access_log")
+    assert job.interval(app) == dt.timedelta(days=1)
+    assert jobs.purge_access_log_job(app) == {"deleted": 1}
+    assert [r.entity_id for r in rows()] == [recent.id]
