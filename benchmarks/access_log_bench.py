@@ -35,9 +35,10 @@ HEADER = [
     "Each page is asked 80 times through each of two apps on the same database, in turns: one with the "
     "`@pii` tag (the log row(s) written and committed in the request), one serving the same view function "
     "without it. 10 000 orders, 2 000 conversations, 100 000 rows already in the log. The log's rows go "
-    "on a connection of their own in one INSERT per request (PostgreSQL: the entities as arrays through "
-    "`unnest`); *load average* is the machine's 1-minute load when the row was measured (2 cores, shared "
-    "with other work: the p95 ratio moves by about +-0.1 between runs at a load near 12).",
+    "on a connection of their own in one INSERT per request (the entities as arrays through `unnest` on "
+    "PostgreSQL, as one JSON array through `json_each` on SQLite); *load average* is the machine's "
+    "1-minute load when the row was measured (2 cores, shared with other work: the ratios move by about "
+    "+-0.1 between runs at a load near 10).",
     "",
     "| database | page | log rows per request | p95 ms without log | p95 ms with log | p95 ratio "
     "| median ms without | median ms with | median ratio | load average |",

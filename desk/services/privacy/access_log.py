@@ -9,10 +9,11 @@ Buyers are named by `_buyer_key`, never by name or contact.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, text
+from sqlalchemy import Connection, bindparam, delete, select, text
 
 from desk.extensions import db
 from desk.models import AccessAction, AccessLog
@@ -108,7 +109,6 @@ def record_access(
     return len(rows)
 
 
-PER_ROW = ("entity_type", "entity_id", "account_id", "buyer_ref")
 # PostgreSQL: one short statement whatever the number of rows (the request's values bound once, the
 # entities as four arrays), so the driver parses and the server plans it once, not once per page size.
 _UNNEST = text(
@@ -122,16 +122,27 @@ _UNNEST = text(
 ).bindparams(bindparam("at", type_=AccessLog.__table__.c.at.type))
 
 
+# SQLite: the same single statement, the entities as one JSON array of [type, id, account, buyer].
+_JSON_EACH = text(
+    "INSERT INTO access_log (at, agent_id, ip, user_agent, route, action, data_classes, search_query, "
+    "entity_type, entity_id, account_id, buyer_ref) "
+    "SELECT :at, :agent_id, :ip, :user_agent, :route, :action, :data_classes, :search_query, "
+    "json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), "
+    "json_extract(value, '$[3]') FROM json_each(:entities) ORDER BY key"
+).bindparams(bindparam("at", type_=AccessLog.__table__.c.at.type))
+
+
 def _insert(connection: Connection, shared: dict, rows: list[tuple]) -> None:
-    """The rows of one request in one statement (PostgreSQL) or one executemany (SQLite)."""
+    """The rows of one request in one statement: the request's values bound once, its entities as arrays
+    (PostgreSQL) or one JSON array (SQLite), so neither driver nor server works per row."""
+    values = shared | {"action": shared["action"].name}
     if connection.dialect.name == "postgresql":
         columns = list(zip(*rows, strict=True))
         arrays = dict(zip(("entity_types", "entity_ids", "account_ids", "buyer_refs"), map(list, columns),
                           strict=True))
-        connection.execute(_UNNEST, shared | {"action": shared["action"].name} | arrays)
-        return
-    values = [shared | dict(zip(PER_ROW, row, strict=True)) for row in rows]
-    connection.execute(insert(AccessLog.__table__), values)
+        connection.execute(_UNNEST, values | arrays)
+    else:
+        connection.execute(_JSON_EACH, values | {"entities": json.dumps(rows)})
 
 
 def _distinct(seen: Sequence[Seen]) -> list[Seen]:
