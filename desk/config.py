@@ -124,6 +124,9 @@ class Config:
     # may not also execute it.
     PRIVACY_REQUESTS_INTERVAL_MINUTES = 60
     PRIVACY_FOUR_EYES = False
+    # Access log of buyer data shown to agents (G7): kept 12 months, purged by a daily job.
+    ACCESS_LOG_KEEP_DAYS = 365
+    ACCESS_LOG_PURGE_HOURS = 24
 
     ISSUE_REPLY_TARGET_HOURS = 8  # answer a buyer's message within this many hours
     ISSUE_REPLY_SOON_HOURS = 2  # warn this long before the reply target passes

@@ -23,7 +23,7 @@ from desk.services.billing.cod import progress as cod_progress
 from desk.services.billing.invoices.mailing import mail_invoices
 from desk.services.flows import handover
 from desk.services.issues.assignment import round_robin_assign
-from desk.services.privacy import offboarding
+from desk.services.privacy import access_log, offboarding
 from desk.services.privacy import requests as privacy_requests
 from desk.services.privacy import restrictions as privacy_restrictions
 from desk.services.privacy.export import store as privacy_exports
@@ -170,12 +170,20 @@ def privacy_requests_job(app: Flask) -> dict:
         erase_buyer=get_privacy_ports(app).erase_buyer, now=now
     )
     return counts
+
+
 def offboarding_purge_job(app: Flask) -> dict:
     """Purge the accounts whose deletion or disconnection grace period has ended (and finish interrupted
     purges), destroying each one's pseudonym key."""
     return offboarding.purge_due(
         now=get_clock(app).now(), destroy_key=account_key_destroyer(app), batch=offboarding_policy(app).batch
     )
+
+
+def purge_access_log_job(app: Flask) -> dict:
+    """Delete access-log rows past their retention (12 months by default), in batches."""
+    keep_days = int(app.config["ACCESS_LOG_KEEP_DAYS"])
+    return {"deleted": access_log.purge_access_log(now=get_clock(app).now(), keep_days=keep_days)}
 
 
 def _carrier_ports(app: Flask) -> dispatch.PortFor:
@@ -211,6 +219,7 @@ JOBS = (
     Job("cash_on_delivery", cash_on_delivery_job, "COD_INTERVAL_MINUTES", at_start=True),
     Job("privacy_requests", privacy_requests_job, "PRIVACY_REQUESTS_INTERVAL_MINUTES"),
     Job("offboarding_purge", offboarding_purge_job, "OFFBOARDING_PURGE_INTERVAL_HOURS", unit="hours"),
+    Job("purge_access_log", purge_access_log_job, "ACCESS_LOG_PURGE_HOURS", unit="hours"),
 )
 
 

@@ -24,6 +24,7 @@ from desk.views.catalog import translated
 from desk.views.complaint_labels import FOR_COMPLAINTS
 from desk.views.errors import flashing_errors, message_for, write_error
 from desk.views.forms import flash_outcome, new_key, posted_key
+from desk.views.pii import LOGIN_ONLY, ORDER_CLASSES, Seen, pii, revealed, searched
 from desk.views.query_args import date_range, db_id, page_links, parse_id
 from desk.views.security import safe_redirect_target
 from desk.views.shipping import parcel_labels
@@ -49,12 +50,14 @@ def _labels() -> dict[str, Any]:
 
 
 @bp.get("/")
+@pii("order", classes=LOGIN_ONLY, action="list")
 def index():
     filters, invalid = parse_filters(request.args)
     # buyers under restriction of processing (GDPR Art. 18) are found by owners only
     filters = dataclasses.replace(filters, hide_restricted=not current_user.sees_all_accounts)
     after = request.args.get("after")
     page = orders.list_orders(filters=filters, account_ids=visible_account_ids(), after=after)
+    _log_rows(page, filters.query)
     args = {name: request.args[name] for name in FILTER_ARGS if request.args.get(name)}
     return render_template(
         "orders/index.html",
@@ -68,6 +71,15 @@ def index():
         message_max=issues.THREAD_TEXT_MAX,
         **page_links(page, args),
     )
+
+
+def _log_rows(page: orders.OrderPage, query: str) -> None:
+    """The list shows each row's buyer login: one log row per order (a search keeps its query)."""
+    seen = [Seen("order", r.order.id, r.order.account_id, r.order.buyer_allegro_id) for r in page.rows]
+    if query:
+        searched("order", seen, query)
+    else:
+        revealed("order", seen)
 
 
 def parse_filters(args: Mapping[str, str]) -> tuple[orders.OrderFilters, list[str]]:
@@ -93,6 +105,7 @@ def parse_filters(args: Mapping[str, str]) -> tuple[orders.OrderFilters, list[st
 
 
 @bp.get("/<int:order_id>")
+@pii("order", classes=ORDER_CLASSES, id_arg="order_id")
 def detail(order_id: int):
     return _detail(order_id)
 
@@ -147,6 +160,7 @@ def _message_limits() -> dict[str, int]:
 
 
 @bp.post("/<int:order_id>/status")
+@pii("order", classes=ORDER_CLASSES, id_arg="order_id")
 def change_status(order_id: int):
     status = request.form.get("status", "")
     form = {"status": status, "key": new_key()}
@@ -163,6 +177,7 @@ def change_status(order_id: int):
 
 
 @bp.post("/<int:order_id>/tracking")
+@pii("order", classes=ORDER_CLASSES, id_arg="order_id")
 def add_tracking(order_id: int):
     form = {name: request.form.get(name, "").strip() for name in ("carrier_id", "waybill", "carrier_name")}
     form["key"] = new_key()
@@ -204,6 +219,7 @@ def refresh(order_id: int):
 
 
 @bp.post("/<int:order_id>/tag")
+@pii("order", classes=ORDER_CLASSES, id_arg="order_id")
 def set_tag(order_id: int):
     tag = request.form.get("tag", "")
     try:
@@ -214,6 +230,7 @@ def set_tag(order_id: int):
 
 
 @bp.post("/<int:order_id>/notes")
+@pii("order", classes=ORDER_CLASSES, id_arg="order_id")
 def add_note(order_id: int):
     text = request.form.get("text", "")
     try:
@@ -225,6 +242,7 @@ def add_note(order_id: int):
 
 
 @bp.post("/<int:order_id>/message")
+@pii("order", classes=ORDER_CLASSES, id_arg="order_id")
 def write_to_buyer(order_id: int):
     """A new Message Center thread with the order's buyer; a text of a kind Allegro already
     notifies buyers about comes back with the reasons until the agent confirms it."""
@@ -284,6 +302,7 @@ def discard_message(order_id: int, message_id: int):
 
 
 @bp.post("/bulk/preview")
+@pii("order", classes=LOGIN_ONLY, action="list")
 def bulk_preview():
     back = safe_redirect_target(request.form.get("back")) or url_for(".index")
     try:
@@ -294,10 +313,12 @@ def bulk_preview():
     except ValidationError as exc:
         flash(message_for(exc), "error")
         return redirect(back)
+    _log_bulk(preview)
     return render_template("orders/bulk_preview.html", preview=preview, batch_id=new_key(), back=back)
 
 
 @bp.post("/bulk/confirm")
+@pii("order", classes=LOGIN_ONLY, action="list")
 def bulk_confirm():
     back = safe_redirect_target(request.form.get("back")) or url_for(".index")
     try:
@@ -309,7 +330,14 @@ def bulk_confirm():
     except ValidationError as exc:
         flash(message_for(exc), "error")
         return redirect(back)
+    _log_bulk(result)
     return render_template("orders/bulk_result.html", result=result, back=back)
+
+
+def _log_bulk(preview: order_actions.BulkPreview) -> None:
+    """The bulk tables show each visible order's buyer login."""
+    revealed("order", [Seen("order", item.order.id, item.order.account_id, item.order.buyer_allegro_id)
+                       for item in preview.items if item.order is not None])
 
 
 # --- bulk message to buyers ---------------------------------------------------------------------

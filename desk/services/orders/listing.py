@@ -80,6 +80,7 @@ class ListedOrder:
     bought_at: dt.datetime | None
     tag: str | None
     buyer_login: str | None
+    buyer_allegro_id: str | None  # not shown: the access log names the buyer by it
     total_amount: Decimal
     currency: str
     payment_type: str | None

@@ -65,6 +65,20 @@ def export_csv(
     yield _take(buffer)
 
 
+def exported_ratings(
+    *, filters: RatingFilters, account_ids: set[int] | None, now: dt.datetime | None = None
+) -> list[tuple[int, int, str | None]]:
+    """(rating id, account id, buyer's Allegro id) of every rating `export_csv` writes for the same
+    filters: the access log records the export before it streams."""
+    query = filtered(filters, account_ids, now=now or utcnow())
+    if query is None:
+        return []
+    rows = db.session.execute(
+        query.with_only_columns(Rating.id, Rating.account_id, Rating.buyer_allegro_id).order_by(None)
+    )
+    return [tuple(row) for row in rows]
+
+
 def _values(rating: Rating, order_number: str | None, names: Mapping[int, str], words) -> list:
     yes, no = words.get("yes", "yes"), words.get("no", "no")
     return [

@@ -17,6 +17,7 @@ from desk.views.access import visible_account_ids
 from desk.views.complaints.blueprint import admins_only, bp, field_errors
 from desk.views.complaints.detail import complaint_page
 from desk.views.errors import message_for
+from desk.views.pii import COMPLAINT_CLASSES, pii
 from desk.wiring.complaints import complaint_ports, complaint_settings, get_corrections
 
 
@@ -45,6 +46,7 @@ def _actor() -> dict:
 
 
 @bp.post("/<int:complaint_id>/answer")
+@pii("complaint", classes=COMPLAINT_CLASSES, id_arg="complaint_id")
 def answer(complaint_id: int):
     """The broker's answer to a service or invoice complaint (accepted or rejected, with its reason)."""
     return _handle(
@@ -64,6 +66,7 @@ def answer(complaint_id: int):
 
 
 @bp.post("/<int:complaint_id>/return")
+@pii("complaint", classes=COMPLAINT_CLASSES, id_arg="complaint_id")
 def return_unfounded(complaint_id: int):
     """Return a carrier complaint to the seller as unfounded."""
     return _handle(
@@ -75,6 +78,7 @@ def return_unfounded(complaint_id: int):
 
 
 @bp.post("/<int:complaint_id>/forward")
+@pii("complaint", classes=COMPLAINT_CLASSES, id_arg="complaint_id")
 def forward(complaint_id: int):
     """File the complaint with the carrier over its API."""
     return _handle(
@@ -88,6 +92,7 @@ def forward(complaint_id: int):
 
 
 @bp.post("/<int:complaint_id>/forward-manual")
+@pii("complaint", classes=COMPLAINT_CLASSES, id_arg="complaint_id")
 def forward_manually(complaint_id: int):
     """Record a complaint filed with the carrier outside the desk."""
     return _handle(
@@ -99,6 +104,7 @@ def forward_manually(complaint_id: int):
 
 
 @bp.post("/<int:complaint_id>/carrier-request")
+@pii("complaint", classes=COMPLAINT_CLASSES, id_arg="complaint_id")
 def carrier_request(complaint_id: int):
     """Record the carrier's request for documents (carriers outside the desk)."""
     missing = request.form.getlist("missing")
@@ -111,6 +117,7 @@ def carrier_request(complaint_id: int):
 
 
 @bp.post("/<int:complaint_id>/decision")
+@pii("complaint", classes=COMPLAINT_CLASSES, id_arg="complaint_id")
 def decision(complaint_id: int):
     """Record the carrier's decision (carriers outside the desk)."""
     return _handle(
@@ -122,6 +129,7 @@ def decision(complaint_id: int):
 
 
 @bp.post("/<int:complaint_id>/refund")
+@pii("complaint", classes=COMPLAINT_CLASSES, id_arg="complaint_id")
 def refund(complaint_id: int):
     """Refund the part of the fee the carrier's decision left open."""
     return _handle(
@@ -133,6 +141,7 @@ def refund(complaint_id: int):
 
 
 @bp.post("/<int:complaint_id>/compensation")
+@pii("complaint", classes=COMPLAINT_CLASSES, id_arg="complaint_id")
 def compensation_paid(complaint_id: int):
     """The carrier's compensation reached the seller's account (the seller or an administrator says so)."""
     try:

@@ -20,6 +20,7 @@ from desk.views.access import account_options, visible_account_ids
 from desk.views.complaints.blueprint import bp, field_errors, uploads
 from desk.views.complaints.detail import complaint_page
 from desk.views.errors import message_for
+from desk.views.pii import COMPLAINT_CLASSES, pii
 from desk.views.query_args import parse_id
 from desk.wiring.complaints import complaint_ports, complaint_settings
 
@@ -73,12 +74,14 @@ def _find(complaint_id: int):
 
 
 @bp.get("/<int:complaint_id>")
+@pii("complaint", classes=COMPLAINT_CLASSES, id_arg="complaint_id")
 def detail(complaint_id: int):
     """The complaint: what it is about, its clocks, checklist, files, history and the next steps."""
     return complaint_page(_find(complaint_id))
 
 
 @bp.get("/<int:complaint_id>/files/<int:file_id>")
+@pii("complaint", classes=("file",), action="download", id_arg="complaint_id")
 def file(complaint_id: int, file_id: int):
     """One file of the complaint, always as a download."""
     complaint = _find(complaint_id)
@@ -156,6 +159,7 @@ def _form(template: str, values: dict, errors: dict, *, code: int = 422, **conte
 
 
 @bp.route("/shipments/<int:shipment_id>/new", methods=["GET", "POST"])
+@pii("shipment", classes=COMPLAINT_CLASSES, id_arg="shipment_id")
 def new_carrier(shipment_id: int):
     """Reklamacja of a parcel: the form prefilled from the shipment and its tracking, the checklist, files."""
     allowed = visible_account_ids()
@@ -209,6 +213,7 @@ def _carrier_form(shipment, facts, values, errors, code):
 
 
 @bp.post("/<int:complaint_id>/edit")
+@pii("complaint", classes=COMPLAINT_CLASSES, id_arg="complaint_id")
 def edit(complaint_id: int):
     """Change a draft (or a returned complaint) and, with action=submit, send it."""
     complaint = _find(complaint_id)
@@ -241,6 +246,7 @@ def edit(complaint_id: int):
 
 
 @bp.post("/<int:complaint_id>/submit")
+@pii("complaint", classes=COMPLAINT_CLASSES, id_arg="complaint_id")
 def submit(complaint_id: int):
     """Send the draft to the broker, or ask the broker to forward a returned complaint after all."""
     complaint = _find(complaint_id)
@@ -266,6 +272,7 @@ def submit(complaint_id: int):
 
 
 @bp.post("/<int:complaint_id>/files")
+@pii("complaint", classes=COMPLAINT_CLASSES, id_arg="complaint_id")
 def add_files(complaint_id: int):
     """Attach further files (each with the document it is)."""
     complaint = _find(complaint_id)
@@ -288,6 +295,7 @@ def add_files(complaint_id: int):
 
 
 @bp.post("/<int:complaint_id>/link")
+@pii("complaint", classes=COMPLAINT_CLASSES, id_arg="complaint_id")
 def link(complaint_id: int):
     """Link the complaint to the buyer's claim or conversation about the order."""
     complaint = _find(complaint_id)
@@ -310,6 +318,7 @@ def link(complaint_id: int):
 
 
 @bp.post("/<int:complaint_id>/documents")
+@pii("complaint", classes=COMPLAINT_CLASSES, id_arg="complaint_id")
 def send_documents(complaint_id: int):
     """Answer the carrier's request: the files added since go to the carrier."""
     complaint = _find(complaint_id)

@@ -30,6 +30,7 @@ from desk.views.errors import flashing_errors, message_for
 from desk.views.forms import flash_outcome, posted_key
 from desk.views.forms import new_key as _key
 from desk.views.issues.blueprint import bp, issue_write_error
+from desk.views.pii import CONVERSATION_CLASSES, LOGIN_ONLY, Seen, pii, revealed, searched
 from desk.views.query_args import page_links, parse_id
 from desk.wiring import get_allegro, settings
 from desk.wiring.parcels import stuck_rules
@@ -44,6 +45,7 @@ KEY_LENGTH = 80  # the services prefix the form's key with the issue; the outbox
 
 
 @bp.get("/")
+@pii("issue", classes=LOGIN_ONLY, action="list")
 def index():
     filters = _filters(request.args)
     queue = request.args.get("queue") if request.args.get("queue") in issues.QUEUES else "reply"
@@ -57,6 +59,7 @@ def index():
     args = {name: request.args[name] for name in FILTER_ARGS if request.args.get(name)}
     args["queue"] = queue
     counts = issues.queue_counts(account_ids=accounts, agent_id=current_user.id, policy=rules, now=now)
+    _log_rows(page, filters.query)
     return render_template(
         "issues/index.html",
         page=page,
@@ -70,6 +73,15 @@ def index():
         account_options=account_options(),
         **page_links(page, args),
     )
+
+
+def _log_rows(page: issues.InboxPage, query: str) -> None:
+    """The inbox shows each row's buyer login: one log row per conversation (a search keeps its query)."""
+    seen = [Seen("issue", r.issue.id, r.issue.account_id, r.issue.buyer_allegro_id) for r in page.rows]
+    if query:
+        searched("issue", seen, query)
+    else:
+        revealed("issue", seen)
 
 
 def _filters(args: Mapping[str, str]) -> issues.InboxFilters:
@@ -86,6 +98,7 @@ def _filters(args: Mapping[str, str]) -> issues.InboxFilters:
 
 
 @bp.get("/<int:issue_id>")
+@pii("issue", classes=CONVERSATION_CLASSES, id_arg="issue_id")
 def detail(issue_id: int):
     return _detail(issue_id, opened=True)
 
@@ -155,6 +168,7 @@ def _upload_limits(issue, request_bytes: int) -> dict[str, int]:
 
 
 @bp.post("/<int:issue_id>/reply")
+@pii("issue", classes=CONVERSATION_CLASSES, id_arg="issue_id")
 def reply(issue_id: int):
     # A body over MAX_CONTENT_LENGTH never gets here (the Polish 413 page; the page's script stops
     # such a send in the browser first, so the text stays); a file over 2 MB comes back below.
@@ -206,6 +220,7 @@ def _apply_template(issue_id: int, form: dict):
 
 
 @bp.post("/<int:issue_id>/decision")
+@pii("issue", classes=CONVERSATION_CLASSES, id_arg="issue_id")
 def decide(issue_id: int):
     form = {name: request.form.get(name, "") for name in ("decision", "message", "amount")}
     try:
@@ -255,6 +270,7 @@ def assign(issue_id: int):
 
 
 @bp.post("/<int:issue_id>/notes")
+@pii("issue", classes=CONVERSATION_CLASSES, id_arg="issue_id")
 def add_note(issue_id: int):
     text = request.form.get("text", "")
     try:
@@ -275,6 +291,7 @@ def refresh(issue_id: int):
 
 
 @bp.get("/<int:issue_id>/attachments/<attachment_id>")
+@pii("issue", classes=("file",), action="download", id_arg="issue_id")
 def attachment(issue_id: int, attachment_id: str):
     """A buyer's (or our) file, fetched through the desk: only for agents who may see the issue."""
     found = issue_detail.download_attachment(

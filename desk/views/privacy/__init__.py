@@ -1,11 +1,6 @@
-"""Personal data (Dane osobowe): one blueprint for the owners' privacy pages; the page modules register
-their routes on `bp`."""
-from desk.views.privacy import (
-    inventory,  # noqa: F401  (registers its routes)
-    offboarding,  # noqa: F401  (registers its page)
-)
+"""Personal data (RODO): one blueprint for the owners' privacy pages; the page modules register their routes
+on `bp` and their tabs with `section` (shown in the order of blueprint.TAB_ORDER)."""
+from desk.views.privacy import access_log, holds, inventory, offboarding, requests  # noqa: F401  (routes)
 from desk.views.privacy.blueprint import bp
 
 __all__ = ["bp"]
-
-from desk.views.privacy import holds, requests  # noqa: E402,F401  (the pages register their routes)

@@ -30,10 +30,17 @@ def section(endpoint: str, label: Any, description: Any) -> None:
     SECTIONS.append(Section(endpoint, label, description))
 
 
+# the tabs' order: the inventory, what owners act on, then the records
+TAB_ORDER = ("privacy.inventory", "privacy.requests_index", "privacy.holds", "privacy.access_log",
+             "privacy.offboarding_receipts")
+
+
 def available_sections() -> list[Section]:
     from flask import current_app
 
-    return [s for s in SECTIONS if s.endpoint in current_app.view_functions]
+    found = [s for s in SECTIONS if s.endpoint in current_app.view_functions]
+    rank = {endpoint: place for place, endpoint in enumerate(TAB_ORDER)}
+    return sorted(found, key=lambda s: rank.get(s.endpoint, len(TAB_ORDER)))
 
 
 @bp.context_processor

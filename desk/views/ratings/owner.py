@@ -19,6 +19,7 @@ from desk.services.ratings import listing as ratings
 from desk.views.access import account_options, require_roles, visible_account_ids
 from desk.views.errors import message_for, write_error
 from desk.views.forms import flash_outcome
+from desk.views.pii import Seen, pii, revealed
 from desk.views.query_args import parse_id
 from desk.views.ratings.blueprint import OWNERS, WARSAW, bp
 from desk.wiring import get_allegro, settings
@@ -26,8 +27,12 @@ from desk.wiring import get_allegro, settings
 
 @bp.get("/approvals")
 @require_roles(*OWNERS)
+@pii("rating", classes=("identity", "free_text"), action="list")
 def approvals():
-    return render_template("ratings/approvals.html", drafts=ratings.proposed_drafts(visible_account_ids()))
+    drafts = ratings.proposed_drafts(visible_account_ids())
+    revealed("rating", [Seen("rating", d.rating.id, d.rating.account_id, d.rating.buyer_allegro_id)
+                        for d in drafts])
+    return render_template("ratings/approvals.html", drafts=drafts)
 
 
 @bp.post("/drafts/<int:draft_id>/approve")

@@ -29,6 +29,7 @@ from desk.views import labels
 from desk.views.access import account_options, visible_account_ids
 from desk.views.errors import message_for, write_error
 from desk.views.forms import flash_outcome, new_key, posted_key
+from desk.views.pii import LOGIN_ONLY, Seen, pii, revealed, searched
 from desk.views.query_args import date_range, page_links, parse_id
 from desk.views.ratings.blueprint import WARSAW, bp
 from desk.views.security import safe_redirect_target
@@ -43,6 +44,7 @@ PAGE_SIZES = (10, 25, 50, 100)
 
 
 @bp.get("/")
+@pii("rating", classes=LOGIN_ONLY + ("free_text",), action="list")
 def index():
     filters, invalid = parse_filters(request.args)
     per_page = request.args.get("per_page", type=int)
@@ -51,6 +53,11 @@ def index():
         limit=per_page if per_page in PAGE_SIZES else 50,
     )
     args = _args()
+    seen = [Seen("rating", r.rating.id, r.rating.account_id, r.rating.buyer_allegro_id) for r in page.rows]
+    if filters.buyer:  # a search by the buyer's login
+        searched("rating", seen, filters.buyer)
+    else:
+        revealed("rating", seen)
     return render_template(
         "ratings/index.html", page=page, filters=filters, args=args, invalid=invalid,
         account_options=account_options(), page_sizes=[(n, n) for n in PAGE_SIZES],
@@ -81,8 +88,11 @@ def parse_filters(args: Mapping[str, str]) -> tuple[ratings.RatingFilters, list[
 
 
 @bp.get("/export.csv")
+@pii("rating", classes=LOGIN_ONLY + ("free_text",), action="export")
 def export():
     filters, _invalid = parse_filters(request.args)
+    exported = rating_export.exported_ratings(filters=filters, account_ids=visible_account_ids())
+    revealed("rating", [Seen("rating", *row) for row in exported])
     chunks = rating_export.export_csv(
         filters=filters, account_ids=visible_account_ids(), headings=_strings(labels.RATING_EXPORT_HEADINGS),
         words=_strings(labels.RATING_EXPORT_WORDS),
@@ -110,6 +120,7 @@ def acknowledge():
 
 
 @bp.get("/<int:rating_id>")
+@pii("rating", classes=LOGIN_ONLY + ("free_text",), id_arg="rating_id")
 def detail(rating_id: int):
     return _detail(rating_id)
 
@@ -144,11 +155,13 @@ def _needs_approval() -> bool:
 
 
 @bp.post("/<int:rating_id>/answer")
+@pii("rating", classes=LOGIN_ONLY + ("free_text",), id_arg="rating_id")
 def answer(rating_id: int):
     return _write(rating_id, "answer_form", rating_actions.answer_rating, needs_approval=_needs_approval())
 
 
 @bp.post("/<int:rating_id>/removal")
+@pii("rating", classes=LOGIN_ONLY + ("free_text",), id_arg="rating_id")
 def removal(rating_id: int):
     return _write(rating_id, "removal_form", rating_actions.request_removal)
 

@@ -23,6 +23,7 @@ from desk.views.access import ensure_account_visible, require_roles
 from desk.views.catalog import translated
 from desk.views.errors import message_for
 from desk.views.forms import new_key, posted_key
+from desk.views.pii import RECEIVER_CLASSES, pii, revealed
 from desk.views.query_args import db_id, parse_day
 from desk.wiring.carriers import get_carriers
 
@@ -92,6 +93,7 @@ def index():
 
 
 @bp.post("/<int:account_id>/labels")
+@pii("shipment", classes=RECEIVER_CLASSES, action="download")
 def labels_selected(account_id: int):
     """The selected shipments' labels as one document (A6 pages, A4 four-up or ZPL)."""
     ensure_account_visible(account_id)
@@ -99,6 +101,7 @@ def labels_selected(account_id: int):
 
 
 @bp.post("/<int:account_id>/shipments/<int:shipment_id>/label")
+@pii("shipment", classes=RECEIVER_CLASSES, action="download")
 def label(account_id: int, shipment_id: int):
     """One shipment's label."""
     ensure_account_visible(account_id)
@@ -112,10 +115,12 @@ def _labels_of(account_id: int, shipment_ids: list[int], choice: str | None = No
     except labels.LabelsUnavailable as exc:
         flash(message_for(exc), "error")
         return _back(account_id)
+    revealed("shipment", [s.id for s in shipments])  # a label prints the receiver's name and address
     return _file(document)
 
 
 @bp.post("/<int:account_id>/packing-list")
+@pii("shipment", classes=("identity",), action="download")
 def packing_list(account_id: int):
     """The packing list of the selected shipments (order, buyer, items with SKU and quantity)."""
     ensure_account_visible(account_id)
@@ -124,6 +129,7 @@ def packing_list(account_id: int):
     except labels.LabelsUnavailable as exc:
         flash(message_for(exc), "error")
         return _back(account_id)
+    revealed("shipment", [s.id for s in shipments])  # the list names each order's buyer
     return _file(packing.packing_list(shipments))
 
 

@@ -19,6 +19,7 @@ from desk.views.access import visible_account_ids
 from desk.views.carrier_labels import problem_text
 from desk.views.errors import message_for
 from desk.views.forms import new_key
+from desk.views.pii import RECEIVER_CLASSES, pii, revealed
 from desk.views.query_args import db_id
 from desk.views.shipping.ship import bp, carrier_ports
 
@@ -101,6 +102,7 @@ def bulk_start():
 
 
 @bp.get("/bulk/<int:batch_id>")
+@pii("order", classes=RECEIVER_CLASSES, action="list")
 def bulk_batch(batch_id: int):
     """The batch's progress (the page reloads itself while items wait), failed rows with their error and
     a form to fix and retry each alone, and a link to every shipment made."""
@@ -114,6 +116,7 @@ def bulk_batch(batch_id: int):
 def _batch_page(batch, fix_errors: dict[int, dict[str, list[str]]], typed: dict[int, dict], code: int = 200):
     waiting = sum(item.status in (BatchItemStatus.WAITING, BatchItemStatus.SENDING) for item in batch.items)
     failed = [item for item in batch.items if item.status is BatchItemStatus.FAILED]
+    revealed("order", [item.order_id for item in failed])  # their fix forms show the receiver
     ports = carrier_ports()
     return render_template(
         "ship/bulk_batch.html",
@@ -157,6 +160,7 @@ def _by_field(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
 
 
 @bp.post("/bulk/items/<int:item_id>/retry")
+@pii("order", classes=RECEIVER_CLASSES, action="list")
 def bulk_retry(item_id: int):
     """Send one failed row again with the agent's corrections; if they are still wrong, the page says
     why next to each field of the row and keeps what was typed."""

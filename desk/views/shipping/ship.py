@@ -20,6 +20,7 @@ from desk.views.catalog import translated
 from desk.views.errors import message_for
 from desk.views.forms import new_key
 from desk.views.labels import COD_TIERS
+from desk.views.pii import RECEIVER_CLASSES, pii
 from desk.wiring.billing import billing_policy
 from desk.wiring.carriers import BROKER_CARRIERS, get_carriers
 
@@ -85,6 +86,7 @@ def _starting_values(order) -> dict[str, str]:
 
 
 @bp.get("/orders/<int:order_id>")
+@pii("order", classes=RECEIVER_CLASSES, id_arg="order_id")
 def new(order_id: int):
     """The shipment form, prefilled from the order."""
     order = _order(order_id)
@@ -115,6 +117,7 @@ def _form(
 
 
 @bp.post("/orders/<int:order_id>")
+@pii("order", classes=RECEIVER_CLASSES, id_arg="order_id")
 def create(order_id: int):
     """Order the shipment once; on bad input the form comes back as typed, each error at its field."""
     order = _order(order_id)
@@ -302,6 +305,7 @@ def _reasons(not_priced) -> str:
 
 
 @bp.post("/orders/<int:order_id>/quotes")
+@pii("order", classes=RECEIVER_CLASSES, id_arg="order_id")
 def compare(order_id: int):
     """Every service priced side by side for the parcel as typed; the form comes back as it was."""
     order = _order(order_id)

@@ -1,0 +1,173 @@
+"""What the access log adds to a request: the orders list (one batched insert of its 50 rows) and a
+conversation page (one row), p95 with and without the log, measured in one run on one database.
+
+"Without" is the same view function beneath its `@pii` tag (`__wrapped__`; what it declares is collected
+in memory and dropped), served by a second app on the same database: no switch exists in the desk to turn
+the log off. Both apps take turns request by request
+(as benchmarks.pages.alternating_p95), so load from other work falls on both alike. The log already holds
+100 000 rows (weeks of a busy desk), so each insert updates indexes of a realistic size.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import os
+import random
+import statistics
+import time
+import uuid
+
+from flask import g
+from sqlalchemy import insert, select
+
+from benchmarks.common import desk_app, scratch_database
+from benchmarks.issues_bench import seed_issues
+from benchmarks.orders_bench import seed_orders
+from benchmarks.pages import PASSWORD, get_ok, signed_in_client
+from desk.extensions import db
+from desk.models import AccessLog, Role, SellerAccount
+from desk.models.issue import Issue, IssueMessage
+from desk.services.accounts import auth
+
+TITLE = "Access log: cost per request (p95 with vs without the log, target ratio <= 1.1)"
+HEADER = [
+    "Each page is asked 80 times through each of two apps on the same database, in turns: one with the "
+    "`@pii` tag (the log row(s) written and committed in the request), one serving the same view function "
+    "without it. 10 000 orders, 2 000 conversations, 100 000 rows already in the log. The log's rows go "
+    "on a connection of their own in one INSERT per request (the entities as arrays through `unnest` on "
+    "PostgreSQL, as one JSON array through `json_each` on SQLite); *load average* is the machine's "
+    "1-minute load when the row was measured (2 cores, shared with other work: the ratios move by about "
+    "+-0.1 between runs at a load near 10).",
+    "",
+    "| database | page | log rows per request | p95 ms without log | p95 ms with log | p95 ratio "
+    "| median ms without | median ms with | median ratio | load average |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+]
+ORDERS, ISSUES, LOG_ROWS, MESSAGES = 10_000, 2_000, 100_000, 30
+RUNS = 80
+UNLOGGED = ("orders.index", "issues.detail")
+
+
+def run(backend: str, tmp_dir: str) -> list[str]:
+    """Markdown rows for one database backend."""
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(scratch_database(backend, tmp_dir))
+        logged = desk_app(url, "http://127.0.0.1:9")  # neither page calls Allegro
+        with logged.app_context():
+            issue_id = _build(backend)
+            logged_client = signed_in_client(logged)
+            db.session.remove()
+        plain = desk_app(url, "http://127.0.0.1:9")
+        for endpoint in UNLOGGED:
+            plain.view_functions[endpoint] = _unlogged(plain.view_functions[endpoint])
+        with plain.app_context():
+            plain_client = signed_in_client(plain)
+            db.session.remove()
+        stack.callback(_dispose, logged)
+        stack.callback(_dispose, plain)
+        pages = (("orders list (50 rows)", "/orders/", 50), ("conversation page", f"/issues/{issue_id}", 1))
+        rows = []
+        for name, path, per_request in pages:
+            without, with_log = _timings([lambda p=path: get_ok(plain_client, p),
+                                          lambda p=path: get_ok(logged_client, p)])
+            rows.append(
+                f"| {backend} | {name} | {per_request} | {without[0]:.1f} | {with_log[0]:.1f} | "
+                f"{with_log[0] / without[0]:.2f} | {without[1]:.1f} | {with_log[1]:.1f} | "
+                f"{with_log[1] / without[1]:.2f} | {os.getloadavg()[0]:.1f} |"
+            )
+        with logged.app_context():
+            _check_logged(per_page=50, issue_id=issue_id)
+    return rows
+
+
+def _timings(calls, *, warmup: int = 5) -> list[tuple[float, float]]:
+    """(p95, median) in ms of each call, the calls taking turns request by request (as alternating_p95)."""
+    for _ in range(warmup):
+        for call in calls:
+            call()
+    samples: list[list[float]] = [[] for _ in calls]
+    for _ in range(RUNS):
+        for call, found in zip(calls, samples, strict=True):
+            started = time.perf_counter()
+            call()
+            found.append((time.perf_counter() - started) * 1000)
+    return [(statistics.quantiles(found, n=20)[-1], statistics.median(found)) for found in samples]
+
+
+def _unlogged(tagged):
+    """The view beneath its `@pii` tag; what it declares with `revealed()` is collected and dropped."""
+    view = tagged.__wrapped__
+
+    @functools.wraps(view)
+    def plain(*args, **kwargs):
+        g.pii_shown = []
+        try:
+            return view(*args, **kwargs)
+        finally:
+            g.pop("pii_shown", None)
+
+    plain.pii = tagged.pii  # revealed() reads the route's tag
+    return plain
+
+
+def _build(backend: str) -> int:
+    db.create_all()
+    account = SellerAccount(name="Bench", status="active")
+    db.session.add(account)
+    db.session.commit()
+    seed_orders(account.id, ORDERS, random.Random(ORDERS))
+    agent = auth.create_agent(email="agent@bench.pl", name="Agent", password=PASSWORD, role=Role.AGENT,
+                              account_ids=[account.id])
+    seed_issues([account.id] * 3, ISSUES, [agent.id])
+    issue_id = db.session.scalar(select(Issue.id).where(Issue.source == "messaging").limit(1))
+    _seed_messages(issue_id)
+    _seed_log(account.id, random.Random(7))
+    if backend == "postgresql":
+        for table in ('"order"', "issue", "issue_message", "access_log"):
+            db.session.execute(db.text(f"ANALYZE {table}"))
+        db.session.commit()
+    return issue_id
+
+
+def _seed_messages(issue_id: int) -> None:
+    start = dt.datetime(2026, 11, 1, 9, tzinfo=dt.UTC)
+    db.session.execute(insert(IssueMessage), [
+        {"issue_id": issue_id, "allegro_id": uuid.uuid4().hex, "author_role": ("BUYER", "SELLER")[n % 2],
+         "text": "Dzień dobry, kiedy wyślecie paczkę? " * 3, "created_at": start + dt.timedelta(hours=n),
+         "seen_at": start + dt.timedelta(hours=n), "status": "DELIVERED", "message_type": "MESSAGE_CENTER"}
+        for n in range(MESSAGES)
+    ])
+    db.session.commit()
+
+
+def _seed_log(account_id: int, rng: random.Random) -> None:
+    """Months of views by ten agents of the first orders, as the desk writes them."""
+    start = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+    for offset in range(0, LOG_ROWS, 10_000):
+        db.session.execute(insert(AccessLog), [
+            {"at": start + dt.timedelta(seconds=40 * n), "agent_id": rng.randint(1, 10), "ip": "10.0.0.7",
+             "user_agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0", "route": "orders.index",
+             "action": "LIST", "entity_type": "order", "entity_id": rng.randint(1, ORDERS),
+             "account_id": account_id, "buyer_ref": str(rng.randint(10**7, 10**8)),
+             "data_classes": "identity"}
+            for n in range(offset, offset + 10_000)
+        ])
+        db.session.commit()
+
+
+def _check_logged(per_page: int, issue_id: int) -> None:
+    """The logged app really wrote its rows (the bench measured the log, not a no-op)."""
+    written = db.session.scalar(select(db.func.count()).select_from(AccessLog).where(AccessLog.id > LOG_ROWS))
+    expected_min = (RUNS) * (per_page + 1)
+    assert written >= expected_min, (written, expected_min)
+    assert db.session.scalar(
+        select(db.func.count()).select_from(AccessLog).where(AccessLog.entity_type == "issue",
+                                                             AccessLog.entity_id == issue_id)
+    ) >= RUNS
+
+
+def _dispose(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()

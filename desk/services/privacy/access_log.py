@@ -1,0 +1,169 @@
+"""The access log (G7): one append-only row per buyer entity a response showed to an agent.
+
+Views declare what they showed (`Seen`: an entity with its account and buyer); `record_access` writes all
+of a request's rows in one batched insert and commits, so the caller can fail the request when it cannot.
+`purge_access_log` removes rows past their retention (12 months) in batches.
+
+Buyers are named by `_buyer_key`, never by name or contact.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, bindparam, delete, select, text
+
+from desk.extensions import db
+from desk.models import AccessAction, AccessLog
+from desk.models.audit import QUERY_MAX, USER_AGENT_MAX
+from desk.services.privacy.access_entities import entity_buyers
+
+# The classes of personal data (the inventory's `info={"personal": ...}` values) a log row can name.
+DATA_CLASSES = ("identity", "contact", "address", "free_text", "bank", "file")
+DEFAULT_KEEP_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One buyer entity a response showed: its type and id, its seller account and the buyer's Allegro id."""
+
+    entity_type: str
+    entity_id: int | None
+    account_id: int | None
+    buyer_id: str | None
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who asked, from where, through which route."""
+
+    agent_id: int | None
+    ip: str | None
+    user_agent: str | None
+    route: str
+
+
+def _buyer_key(account_id: int | None, buyer_id: str | None) -> str | None:
+    """The key a log row names its buyer by.
+
+    Today the buyer's Allegro id; at the merge with the pseudonyms module this becomes
+    `buyer_pseudonym(account_id, buyer_id)` (the per-account HMAC), the only change needed here.
+    """
+    if not buyer_id:
+        return None
+    return buyer_id
+
+
+def buyer_key(account_id: int | None, buyer_id: str | None) -> str | None:
+    """The key the log names a buyer by (for the forensic page's "who saw buyer Y")."""
+    return _buyer_key(account_id, buyer_id)
+
+
+def seen_entities(entity_type: str, ids: Iterable[int]) -> list[Seen]:
+    """`Seen` for entities known by id only: their accounts and buyers read in one query."""
+    wanted = list(dict.fromkeys(i for i in ids if i is not None))
+    found = entity_buyers(entity_type, wanted)
+    return [Seen(entity_type, i, *found.get(i, (None, None))) for i in wanted]
+
+
+def record_access(
+    *,
+    viewer: Viewer,
+    action: AccessAction | str,
+    seen: Sequence[Seen],
+    classes: Collection[str],
+    now: dt.datetime,
+    search_query: str | None = None,
+) -> int:
+    """Write one row per entity in `seen` (one batched insert, committed at once); returns the rows written.
+
+    A search that showed nothing still writes one row (the query itself). Any database error is raised:
+    the caller fails the request rather than leave a gap in the log.
+    """
+    action = AccessAction(action)
+    unknown = set(classes) - set(DATA_CLASSES)
+    if unknown:
+        raise ValueError(f"unknown data classes: {sorted(unknown)}")
+    query = search_query[:QUERY_MAX] if search_query else None
+    shared = {
+        "at": now,
+        "agent_id": viewer.agent_id,
+        "ip": (viewer.ip or None) and viewer.ip[:45],
+        "user_agent": (viewer.user_agent or "")[:USER_AGENT_MAX] or None,
+        "route": viewer.route[:80],
+        "action": action,
+        "data_classes": ",".join(sorted(set(classes))),
+        "search_query": query,
+    }
+    rows = [(s.entity_type, s.entity_id, s.account_id, _buyer_key(s.account_id, s.buyer_id))
+            for s in _distinct(seen)]
+    if not rows and query:
+        rows = [(None, None, None, None)]
+    if rows:
+        # Its own connection and transaction: the request's session (and the objects its page loaded)
+        # is left alone, and the rows stay even if the request's own work is rolled back later.
+        with db.engine.begin() as connection:
+            _insert(connection, shared, rows)
+    return len(rows)
+
+
+# PostgreSQL: one short statement whatever the number of rows (the request's values bound once, the
+# entities as four arrays), so the driver parses and the server plans it once, not once per page size.
+_UNNEST = text(
+    "INSERT INTO access_log (at, agent_id, ip, user_agent, route, action, data_classes, search_query, "
+    "entity_type, entity_id, account_id, buyer_ref) "
+    "SELECT :at, :agent_id, :ip, :user_agent, :route, :action, :data_classes, :search_query, "
+    "t.entity_type, t.entity_id, t.account_id, t.buyer_ref "
+    "FROM unnest(CAST(:entity_types AS varchar[]), CAST(:entity_ids AS integer[]), "
+    "CAST(:account_ids AS integer[]), CAST(:buyer_refs AS varchar[])) "
+    "AS t(entity_type, entity_id, account_id, buyer_ref)"
+).bindparams(bindparam("at", type_=AccessLog.__table__.c.at.type))
+
+
+# SQLite: the same single statement, the entities as one JSON array of [type, id, account, buyer].
+_JSON_EACH = text(
+    "INSERT INTO access_log (at, agent_id, ip, user_agent, route, action, data_classes, search_query, "
+    "entity_type, entity_id, account_id, buyer_ref) "
+    "SELECT :at, :agent_id, :ip, :user_agent, :route, :action, :data_classes, :search_query, "
+    "json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), "
+    "json_extract(value, '$[3]') FROM json_each(:entities) ORDER BY key"
+).bindparams(bindparam("at", type_=AccessLog.__table__.c.at.type))
+
+
+def _insert(connection: Connection, shared: dict, rows: list[tuple]) -> None:
+    """The rows of one request in one statement: the request's values bound once, its entities as arrays
+    (PostgreSQL) or one JSON array (SQLite), so neither driver nor server works per row."""
+    values = shared | {"action": shared["action"].name}
+    if connection.dialect.name == "postgresql":
+        columns = list(zip(*rows, strict=True))
+        arrays = dict(zip(("entity_types", "entity_ids", "account_ids", "buyer_refs"), map(list, columns),
+                          strict=True))
+        connection.execute(_UNNEST, values | arrays)
+    else:
+        connection.execute(_JSON_EACH, values | {"entities": json.dumps(rows)})
+
+
+def _distinct(seen: Sequence[Seen]) -> list[Seen]:
+    """Each entity once (a page may show the same order twice)."""
+    return list(dict.fromkeys(seen))
+
+
+def purge_access_log(*, now: dt.datetime, keep_days: int = DEFAULT_KEEP_DAYS, batch: int = 1000) -> int:
+    """Delete rows older than `keep_days` before `now`, `batch` rows per commit; returns rows deleted.
+
+    Resumable and idempotent: an interrupted run leaves whole batches deleted, the next run goes on.
+    """
+    if batch < 1:
+        raise ValueError("batch must be positive")
+    cutoff = now - dt.timedelta(days=keep_days)
+    deleted = 0
+    while True:
+        oldest = select(AccessLog.id).where(AccessLog.at < cutoff).order_by(AccessLog.at, AccessLog.id)
+        ids = db.session.scalars(oldest.limit(batch)).all()
+        if not ids:
+            return deleted
+        db.session.execute(delete(AccessLog).where(AccessLog.id.in_(ids)))
+        db.session.commit()
+        deleted += len(ids)
