@@ -12,7 +12,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desk.extensions import db
-from desk.orm import intpk
+from desk.orm import intpk, personal_table
 
 USER_AGENT_MAX = 200
 QUERY_MAX = 200
@@ -39,6 +39,7 @@ class AccessLog(db.Model):
         Index("ix_access_log_entity_at", "entity_type", "entity_id", "at"),
         Index("ix_access_log_ip_at", "ip", "at"),
         Index("ix_access_log_account_at", "account_id", "at"),
+        personal_table("log", "ip", "user_agent", "route", "entity_type", "data_classes"),
     )
 
     id: Mapped[intpk]

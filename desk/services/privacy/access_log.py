@@ -4,7 +4,7 @@ Views declare what they showed (`Seen`: an entity with its account and buyer); `
 of a request's rows in one batched insert and commits, so the caller can fail the request when it cannot.
 `purge_access_log` removes rows past their retention (12 months) in batches.
 
-Buyers are named by `_buyer_key`, never by name or contact.
+Buyers are named by `_buyer_key` (the account's pseudonym of their Allegro id), never by name or contact.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from desk.extensions import db
 from desk.models import AccessAction, AccessLog
 from desk.models.audit import QUERY_MAX, USER_AGENT_MAX
 from desk.services.privacy.access_entities import entity_buyers
+from desk.services.privacy.pseudonyms import buyer_pseudonym
 
 # The classes of personal data (the inventory's `info={"personal": ...}` values) a log row can name.
 DATA_CLASSES = ("identity", "contact", "address", "free_text", "bank", "file")
@@ -46,14 +47,11 @@ class Viewer:
 
 
 def _buyer_key(account_id: int | None, buyer_id: str | None) -> str | None:
-    """The key a log row names its buyer by.
-
-    Today the buyer's Allegro id; at the merge with the pseudonyms module this becomes
-    `buyer_pseudonym(account_id, buyer_id)` (the per-account HMAC), the only change needed here.
-    """
-    if not buyer_id:
+    """The key a log row names its buyer by: the account's pseudonym of the Allegro buyer id (keyed HMAC,
+    the key outside the database), so the log itself names nobody."""
+    if not buyer_id or account_id is None:
         return None
-    return buyer_id
+    return buyer_pseudonym(account_id, buyer_id)
 
 
 def buyer_key(account_id: int | None, buyer_id: str | None) -> str | None:

@@ -137,6 +137,9 @@ def buyer_refs_for(text: str, account_ids: Collection[int] | None = None) -> tup
         if account_ids is not None:
             query = query.where(model.account_id.in_(list(account_ids) or [-1]))
         pairs.update((a, b) for a, b in db.session.execute(query))
+    # the text as a buyer id on every account too: an erased buyer's orders no longer hold it
+    accounts = account_ids if account_ids is not None else db.session.scalars(select(SellerAccount.id))
+    pairs.update((account_id, text) for account_id in accounts)
     keys = {buyer_key(account_id, buyer_id) for account_id, buyer_id in pairs}
     return tuple(sorted(k for k in keys | {text} if k))
 

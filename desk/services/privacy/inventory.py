@@ -21,6 +21,7 @@ CLASSES = ("identity", "contact", "address", "free_text", "bank", "file")
 # whose data: a buyer's (erased with the buyer), the seller's own, or a buyer's kept by a data-subject
 # request (the request, its holds, restriction and export) under the request's own rules
 BUYER, SELLER, REQUEST = "buyer", "seller", "request"
+LOG = "log"  # the access log: buyers by pseudonym and agents' searches, kept 12 months for accountability
 # What each class becomes at the end of its life (G3); keys the page translates.
 ACTIONS = {
     "identity": "pseudonymise",
@@ -72,7 +73,7 @@ class InventoryRow:
     table: str
     column: str
     data_class: str  # one of CLASSES
-    subject: str  # buyer | seller | request
+    subject: str  # buyer | seller | request | log
     source: str  # a key of SOURCES' values, "seller_input" for the seller's own data
     action: str  # a key of ACTIONS' values
     retention: str  # a key: order_3y, issue_3y, labels_90d, ...
@@ -153,12 +154,14 @@ def inventory_rows() -> list[InventoryRow]:
 def _action(subject: str, data_class: str) -> str:
     if subject == BUYER:
         return ACTIONS[data_class]
-    return "with_request" if subject == REQUEST else "with_account"
+    return {REQUEST: "with_request", LOG: "with_log"}.get(subject, "with_account")
 
 
 def _retention(table: str, subject: str, data_class: str) -> str:
     if subject == REQUEST:
         return "request_own"
+    if subject == LOG:
+        return "log_12m"
     if subject != BUYER:
         return "account_life"
     return TABLE_RETENTION.get(table) or RETENTION[(subject, data_class)]

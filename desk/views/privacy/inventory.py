@@ -22,6 +22,7 @@ LABELS = {
     },
     "subject": {
         "buyer": _l("Buyer"), "seller": _l("Seller"), "request": _l("Buyer, in a data-subject request"),
+        "log": _l("Buyer, in the access log"),
     },
     "source": {
         "allegro_orders": _l("Allegro: orders (checkout forms)"),
@@ -40,6 +41,7 @@ LABELS = {
         "delete_file": _l("File deleted, its metadata kept"),
         "with_account": _l("Kept with the seller account"),
         "with_request": _l("Kept with the request, then deleted by its own rule"),
+        "with_log": _l("Kept for accountability (buyers by pseudonym), then deleted"),
     },
     "retention": {
         "order_3y": _l("3 years after the end of the year of delivery"),
@@ -48,6 +50,7 @@ LABELS = {
         "outbox_30d": _l("30 days after sending"),
         "refund_30d": _l("30 days after the refund"),
         "account_life": _l("While the account is served, then as the law requires"),
+        "log_12m": _l("12 months"),
         "request_own": _l(
             "Contact data 30 days after the request closes; exports 7 days; holds until lifted"
         ),

@@ -9,6 +9,7 @@ import io
 from desk.services.privacy import access_queries as queries
 from desk.services.privacy.access_log import record_access
 from desk.services.privacy.access_queries import AccessFilters
+from desk.services.privacy.pseudonyms import buyer_pseudonym
 from tests.services.privacy.access_helpers import T0, log_views, make_account, make_order, seen, viewer
 
 DAY = dt.timedelta(days=1)
@@ -47,21 +48,24 @@ def test_what_an_agent_saw_between_dates(app):
 def test_who_saw_a_buyer(app):
     shop_a, _shop_b, orders, _exported = seed_breach()
     log_views([make_order(shop_a, buyer="buyer-0")], agent_id=4, at=T0 + DAY)
-    seen_by = queries.who_saw_buyer("buyer-0")
+    buyer_0 = buyer_pseudonym(shop_a.id, "buyer-0")  # the log names buyers by the account's pseudonym
+    seen_by = queries.who_saw_buyer(buyer_0)
     assert [(r.agent_id, r.entity_id) for r in seen_by] == [
         (3, orders[0].id), (3, orders[30].id), (4, seen_by[-1].entity_id)]
-    assert len(queries.who_saw_buyer("buyer-0", start=T0 + DAY)) == 1
+    assert len(queries.who_saw_buyer(buyer_0, start=T0 + DAY)) == 1
 
 
 def test_buyers_are_found_by_login_or_allegro_id(app):
     shop_a, _shop_b, orders, _exported = seed_breach()
     refs = queries.buyer_refs_for("login_buyer-1")
-    assert "buyer-1" in refs
+    assert buyer_pseudonym(shop_a.id, "buyer-1") in refs
     page = queries.find_access(AccessFilters(buyer_refs=refs))
     assert sorted(r.entity_id for r in page.rows) == sorted([orders[1].id, orders[31].id])
     assert queries.find_access(AccessFilters(buyer_refs=queries.buyer_refs_for("nobody"))).rows == []
     other = make_account()
-    assert queries.buyer_refs_for("login_buyer-1", account_ids={other.id}) == ("login_buyer-1",)
+    # on an account that never saw the buyer the text only names itself (as a key or an id there)
+    assert queries.buyer_refs_for("login_buyer-1", account_ids={other.id}) == tuple(
+        sorted({"login_buyer-1", buyer_pseudonym(other.id, "login_buyer-1")}))
 
 
 def test_by_entity_and_by_address(app):
@@ -93,12 +97,13 @@ def test_csv_export_opens_in_polish_excel(app):
     header, row = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
     assert header == list(queries.CSV_HEADER)
     record = dict(zip(header, row, strict=True))
-    assert record["buyer_ref"] == "żółw-1" and record["action"] == "search"
+    turtle = buyer_pseudonym(account.id, "żółw-1")
+    assert record["buyer_ref"] == turtle and record["action"] == "search"
     assert record["search_query"] == "'=HYPERLINK(\"x\") Łódź"  # never a formula
     assert record["at_utc"] == "2026-11-02 10:00:00"
     buyers = queries.buyers_csv(AccessFilters())
     assert buyers.startswith("\ufeff") and list(csv.reader(io.StringIO(buyers[1:]), delimiter=";")) == [
-        ["buyer_ref", "rows"], ["żółw-1", "1"]]
+        ["buyer_ref", "rows"], [turtle, "1"]]
 
 
 def test_csv_export_streams_in_batches(app, monkeypatch):

@@ -14,6 +14,7 @@ from desk.services.privacy.access_log import (
     record_access,
     seen_entities,
 )
+from desk.services.privacy.pseudonyms import buyer_pseudonym
 from tests.services.privacy.access_helpers import T0, log_views, make_account, make_order, seen, viewer
 
 
@@ -32,8 +33,10 @@ def test_a_list_page_writes_one_row_per_entity_in_one_call(app):
     first = logged[0]
     assert (first.agent_id, first.ip, first.route, first.action) == (7, "10.0.0.1", "orders.detail",
                                                                      AccessAction.LIST)
-    assert (first.account_id, first.buyer_ref, first.data_classes) == (account.id, orders[0].buyer_allegro_id,
-                                                                       "identity")
+    # the buyer by the account's pseudonym of its Allegro id, never the id itself
+    assert (first.account_id, first.data_classes) == (account.id, "identity")
+    raw = orders[0].buyer_allegro_id
+    assert first.buyer_ref == buyer_pseudonym(account.id, raw) != raw
     assert first.at == T0 and first.search_query is None
 
 
