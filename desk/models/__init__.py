@@ -29,6 +29,7 @@ from desk.models.outbox import OutboxMessage, OutboxState
 from desk.models.payout import Payout, PayoutExport, PayoutState, Topup, TopupSource
 from desk.models.pickup import Pickup, PickupStatus
 from desk.models.pricing import AddonPrice, PriceList, PriceRow
+from desk.models.retention import RetentionMark, RetentionPolicy, RetentionRun, RetentionSettings
 from desk.models.shipment import (
     BatchItemStatus,
     BatchState,
@@ -96,6 +97,10 @@ __all__ = [
     "Pickup",
     "PickupStatus",
     "QuarantinedRecord",
+    "RetentionMark",
+    "RetentionPolicy",
+    "RetentionRun",
+    "RetentionSettings",
     "Role",
     "SellerAccount",
     "Shipment",
