@@ -113,6 +113,8 @@ class Config:
     # shows on the ageing list; the COD job (tracking -> collected, due days, holds) runs this often.
     COD_AGEING_DAYS = 5
     COD_INTERVAL_MINUTES = 10
+    # Retention of buyers' data (per account, once its owner activated it): the job runs this often.
+    RETENTION_INTERVAL_HOURS = 24
 
     ISSUE_REPLY_TARGET_HOURS = 8  # answer a buyer's message within this many hours
     ISSUE_REPLY_SOON_HOURS = 2  # warn this long before the reply target passes

@@ -23,6 +23,7 @@ from desk.services.billing.cod import progress as cod_progress
 from desk.services.billing.invoices.mailing import mail_invoices
 from desk.services.flows import handover
 from desk.services.issues.assignment import round_robin_assign
+from desk.services.privacy import retention
 from desk.services.ratings import alerts as rating_alerts
 from desk.services.shipping import bulk, dispatch, notices
 from desk.services.shipping.tracking import events as tracking
@@ -31,6 +32,7 @@ from desk.wiring import get_allegro, get_clock, settings, uses_celery
 from desk.wiring.carriers import get_carriers
 from desk.wiring.complaints import complaint_ports, complaint_settings, get_corrections
 from desk.wiring.invoices import invoice_terms
+from desk.wiring.retention import retention_ports
 
 log = logging.getLogger(__name__)
 SCHEDULER = "desk.scheduler"
@@ -147,6 +149,13 @@ def cash_on_delivery_job(app: Flask) -> dict:
     return cod_progress.run(now=get_clock(app).now())
 
 
+def retention_job(app: Flask) -> dict:
+    """Buyers' data past its retention period pseudonymised, redacted or deleted, account by account
+    (only accounts whose owner activated retention), then the access log; a receipt per run."""
+    runs = retention.run_retention(retention_ports(app), now=get_clock(app).now())
+    return {"runs": len(runs), "rows": sum(sum(run.rows.values()) for run in runs)}
+
+
 def _carrier_ports(app: Flask) -> dispatch.PortFor:
     gateway = get_carriers(app)
     return lambda carrier, account_id: gateway.port(carrier, account_id=account_id)
@@ -178,6 +187,7 @@ JOBS = (
     Job("invoice_periods", invoice_periods_job, "INVOICE_PERIODIC_MINUTES", at_start=True),
     Job("complaints", complaints_job, "COMPLAINTS_INTERVAL_SECONDS", unit="seconds"),
     Job("cash_on_delivery", cash_on_delivery_job, "COD_INTERVAL_MINUTES", at_start=True),
+    Job("retention", retention_job, "RETENTION_INTERVAL_HOURS", unit="hours"),
 )
 
 

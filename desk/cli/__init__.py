@@ -8,6 +8,15 @@ desk_cli = AppGroup("desk", help="Allegro desk commands.")
 
 
 def register_cli(app: Flask) -> None:
-    from desk.cli import accounts, agents, billing, privacy, serve, surcharges, sync  # noqa: F401  (commands attach)
+    from desk.cli import (  # noqa: F401  (commands attach)
+        accounts,
+        agents,
+        billing,
+        privacy,
+        privacy_retention,
+        serve,
+        surcharges,
+        sync,
+    )
 
     app.cli.add_command(desk_cli)

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from desk.extensions import db
-from desk.models import RetentionPolicy, RetentionSettings
+from desk.models import RetentionPolicy, RetentionSettings, SellerAccount
 from desk.services.errors import N_, ValidationError
 
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -206,6 +206,11 @@ def active_account_ids() -> list[int]:
         select(RetentionSettings.account_id).where(RetentionSettings.active.is_(True))
         .order_by(RetentionSettings.account_id)
     ))
+
+
+def all_account_ids() -> list[int]:
+    """Every seller account (a dry run previews accounts whose retention is not active yet too)."""
+    return list(db.session.scalars(select(SellerAccount.id).order_by(SellerAccount.id)))
 
 
 def _settings(account_id: int) -> RetentionSettings:

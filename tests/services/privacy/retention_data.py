@@ -13,7 +13,15 @@ from sqlalchemy import select, text
 
 from desk.extensions import db
 from desk.models import Order, SellerAccount, Shipment, ShipmentLabel
-from desk.models.issue import COMMON, DISPUTE, LANE_CLOSED, SOURCE_ISSUES, SOURCE_MESSAGING, Issue, IssueMessage
+from desk.models.issue import (
+    COMMON,
+    DISPUTE,
+    LANE_CLOSED,
+    SOURCE_ISSUES,
+    SOURCE_MESSAGING,
+    Issue,
+    IssueMessage,
+)
 from desk.services.privacy import retention_policy
 
 WARSAW = ZoneInfo("Europe/Warsaw")
