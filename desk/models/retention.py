@@ -32,6 +32,9 @@ class RetentionSettings(db.Model):
     activated_by: Mapped[int | None] = mapped_column(ForeignKey("agent.id", ondelete="SET NULL"))
     sales_record: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[created_at]
+    # one process runs the job on an account at a time: it holds this lease (wall clock) and renews it
+    # with every batch; a lease left by a killed process expires
+    lease_until: Mapped[dt.datetime | None]
 
 
 class RetentionPolicy(db.Model):

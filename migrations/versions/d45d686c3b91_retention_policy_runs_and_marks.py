@@ -60,6 +60,7 @@ def upgrade():
     sa.Column('activated_by', sa.Integer(), nullable=True),
     sa.Column('sales_record', sa.Boolean(), nullable=False),
     sa.Column('updated_at', desk.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('lease_until', desk.orm.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['account_id'], ['seller_account.id'], name=op.f('fk_retention_settings_account_id_seller_account'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['activated_by'], ['agent.id'], name=op.f('fk_retention_settings_activated_by_agent'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('account_id', name=op.f('pk_retention_settings'))

@@ -21,20 +21,26 @@ from typing import Protocol
 from sqlalchemy import delete, insert, select, update
 
 from desk.extensions import db
-from desk.models import RetentionMark, RetentionRun, SellerAccount, ShipmentLabel
+from desk.models import RetentionMark, RetentionRun, RetentionSettings, SellerAccount, ShipmentLabel
 from desk.models.retention import RUN_DONE, RUN_RUNNING
+from desk.orm import utcnow
 from desk.services.errors import N_, ConflictError, NotFoundError
 from desk.services.privacy import retention_policy as policies
 from desk.services.privacy.retention_policy import AccountPolicy, DataClass
 from desk.services.privacy.retention_rows import MARKED, DueRow, count_due, due_batch
 
 BATCH = 1000
+LEASE = dt.timedelta(minutes=15)  # renewed with every batch; a killed process's lease runs out
 # the classes a run on one account goes through, in this order (the access log is desk-wide)
 ACCOUNT_CLASSES = (
     DataClass.ORDER_IDENTITY, DataClass.ISSUE_TEXTS, DataClass.PRESALE_THREADS, DataClass.LABEL_FILES,
     DataClass.PRIVACY_RECEIPTS,
 )
 Progress = Callable[[int, int], None]  # (rows looked at so far, rows due at the start)
+
+
+class RetentionBusy(ConflictError):
+    """Another process is running the job on the account."""
 
 
 class ErasureOutcome(Protocol):
@@ -60,8 +66,13 @@ def run_retention(ports: RetentionPorts, *, now: dt.datetime, account_ids: Colle
     """The daily job: every account with retention active (or `account_ids`), then the desk-wide access
     log; one receipt per account (and one for the access log). Returns the receipts."""
     ids = list(account_ids) if account_ids is not None else policies.active_account_ids()
-    runs = [run_account(ports, account_id, now=now, dry_run=dry_run, batch=batch, progress=progress)
-            for account_id in ids]
+    runs = []
+    for account_id in ids:
+        try:
+            run = run_account(ports, account_id, now=now, dry_run=dry_run, batch=batch, progress=progress)
+        except RetentionBusy:  # the other process finishes it
+            continue
+        runs.append(run)
     if not dry_run and account_ids is None:
         access = purge_access_log(ports, now=now, batch=batch)
         if access is not None:
@@ -72,12 +83,28 @@ def run_retention(ports: RetentionPorts, *, now: dt.datetime, account_ids: Colle
 def run_account(ports: RetentionPorts, account_id: int, *, now: dt.datetime, dry_run: bool = False,
                 batch: int = BATCH, progress: Progress | None = None) -> RetentionRun:
     """One account's run (a dry run works on an inactive account too); resumes the account's run a
-    crash interrupted, with that run's own `now`."""
+    crash interrupted, with that run's own `now`. Raises RetentionBusy while another process runs it."""
     if db.session.get(SellerAccount, account_id) is None:
         raise NotFoundError(N_("No such account."))
     policy = policies.account_policy(account_id)
     if not dry_run and not policy.active:
         raise ConflictError(N_("Retention is not active for this account."))
+    if not dry_run and not _claim(account_id):
+        raise RetentionBusy(N_("Retention is already running on this account."))
+    run = None
+    try:
+        run = _start(account_id, now, dry_run)
+        _Job(ports, run, policy, batch, dry_run, progress).run(finished_at=now)
+    except BaseException as exc:
+        db.session.rollback()
+        if not dry_run:
+            _note_error(run.id if run is not None else None, account_id, exc)
+        raise
+    return run
+
+
+def _start(account_id: int, now: dt.datetime, dry_run: bool) -> RetentionRun:
+    """The run a crash interrupted (taken up again), or a new one."""
     run = None if dry_run else _unfinished(account_id)
     if run is None:
         run = RetentionRun(account_id=account_id, dry_run=dry_run, now=now, started_at=now)
@@ -86,15 +113,29 @@ def run_account(ports: RetentionPorts, account_id: int, *, now: dt.datetime, dry
             db.session.commit()
     else:
         run.resumed += 1
-    job = _Job(ports, run, policy, batch, dry_run, progress)
-    try:
-        job.run(finished_at=now)
-    except BaseException as exc:
-        db.session.rollback()
-        if not dry_run:
-            _note_error(run.id, exc)
-        raise
     return run
+
+
+def _claim(account_id: int) -> bool:
+    """Take the account's lease (free, or left to expire by a killed process)."""
+    wall = utcnow()
+    claimed = db.session.execute(
+        update(RetentionSettings)
+        .where(RetentionSettings.account_id == account_id)
+        .where((RetentionSettings.lease_until.is_(None)) | (RetentionSettings.lease_until < wall))
+        .values(lease_until=wall + LEASE)
+    ).rowcount
+    db.session.commit()
+    return claimed == 1
+
+
+def _lease(account_id: int | None, until: dt.datetime | None) -> None:
+    if account_id is not None:
+        db.session.execute(
+            update(RetentionSettings)
+            .where(RetentionSettings.account_id == account_id)
+            .values(lease_until=until)
+        )
 
 
 def purge_access_log(ports: RetentionPorts, *, now: dt.datetime, batch: int = BATCH) -> RetentionRun | None:
@@ -140,6 +181,8 @@ class _Job:
     def run(self, *, finished_at: dt.datetime) -> None:
         for data_class in ACCOUNT_CLASSES:
             self._class(data_class)
+        if not self.dry_run:
+            _lease(self.account_id, None)
         _finish(self.run_row, self._elapsed(), finished_at)
 
     def _total(self) -> int:
@@ -214,6 +257,7 @@ class _Job:
         if data_class in MARKED and acting:
             _mark(data_class, self.account_id, acting, run.id, self.now)
         run.seconds = self._elapsed()
+        _lease(self.account_id, utcnow() + LEASE)
         db.session.commit()
 
     def _elapsed(self) -> float:
@@ -239,9 +283,13 @@ def _finish(run: RetentionRun, seconds: float, finished_at: dt.datetime) -> None
     db.session.commit()
 
 
-def _note_error(run_id: int, exc: BaseException) -> None:
-    """Keep why a run stopped on its receipt (the next call resumes it)."""
-    db.session.execute(update(RetentionRun).where(RetentionRun.id == run_id).values(error=repr(exc)[:500]))
+def _note_error(run_id: int | None, account_id: int, exc: BaseException) -> None:
+    """Keep why a run stopped on its receipt and free the account (the next call resumes the run)."""
+    if run_id is not None:
+        db.session.execute(
+            update(RetentionRun).where(RetentionRun.id == run_id).values(error=repr(exc)[:500])
+        )
+    _lease(account_id, None)
     db.session.commit()
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from desk.extensions import db
-from desk.models import Order, RetentionMark, RetentionRun, ShipmentLabel
+from desk.models import Order, RetentionMark, RetentionRun, RetentionSettings, ShipmentLabel
 from desk.models.issue import COMMON, Issue, IssueMessage
+from desk.orm import utcnow
 from desk.services.errors import ConflictError, ValidationError
 from desk.services.privacy import retention, retention_policy
+from desk.services.privacy.retention import RetentionBusy
 from desk.services.privacy.retention_policy import DataClass
 from tests.services.privacy import retention_data as data
 from tests.services.privacy.retention_fakes import MARKER, Crash, FakeEngine
@@ -235,3 +237,23 @@ def test_the_daily_run_purges_the_access_log_with_the_longest_ceiling_and_old_re
     later = retention.run_retention(engine.ports(), now=data.warsaw(2027, 1, 2))
     assert later[0].rows[DataClass.PRIVACY_RECEIPTS.value] == 1  # the 2020 receipt of this account
     assert first_receipt not in {run.id for run in _runs(shop.id)}
+
+
+def test_an_account_another_process_is_running_is_left_alone_until_its_lease_runs_out(app):
+    shop = data.account()
+    (order,) = _orders(shop.id, 1)
+    now = data.warsaw(2025, 1, 2)
+    lease = update(RetentionSettings).where(RetentionSettings.account_id == shop.id)
+    db.session.execute(lease.values(lease_until=utcnow() + dt.timedelta(minutes=5)))
+    db.session.commit()
+    engine = FakeEngine()
+
+    with pytest.raises(RetentionBusy):
+        retention.run_account(engine.ports(), shop.id, now=now)
+    assert [run.account_id for run in retention.run_retention(engine.ports(), now=now)] == [None]
+    assert data.identity(order.id)[0] == "k0" and _runs(shop.id) == []
+
+    db.session.execute(lease.values(lease_until=utcnow() - dt.timedelta(seconds=1)))  # a killed process's
+    db.session.commit()
+    run = retention.run_account(engine.ports(), shop.id, now=now)
+    assert run.rows[ORDERS] == 1 and db.session.get(RetentionSettings, shop.id).lease_until is None
