@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 
 from desk.extensions import db
 from desk.models import RetentionMark, RetentionRun, RetentionSettings, SellerAccount, ShipmentLabel
@@ -27,7 +27,7 @@ from desk.orm import utcnow
 from desk.services.errors import N_, ConflictError, NotFoundError
 from desk.services.privacy import retention_policy as policies
 from desk.services.privacy.retention_policy import AccountPolicy, DataClass
-from desk.services.privacy.retention_rows import MARKED, DueRow, count_due, due_batch
+from desk.services.privacy.retention_rows import MARKED, DueRow, count_due, due_batch, mark
 
 BATCH = 1000
 LEASE = dt.timedelta(minutes=15)  # renewed with every batch; a killed process's lease runs out
@@ -197,20 +197,18 @@ class _Job:
         cutoff = self.policy[data_class].cutoff(self.now)
         after = (self.run_row.cursor or {}).get(data_class.value, 0)
         while True:
-            rows = due_batch(data_class, self.account_id, cutoff, after=after, limit=self.batch,
-                             sales_record=self.policy.sales_record)
-            if not rows:
+            batch = due_batch(data_class, self.account_id, cutoff, after=after, limit=self.batch,
+                              sales_record=self.policy.sales_record)
+            if batch.last_id is None:
                 return
+            rows, after = batch.rows, batch.last_id
             held = self._held(rows)
             acting = [row for row in rows if row.order_id is None or row.order_id not in held]
-            counts = self._act(data_class, [row.id for row in acting])
-            after = rows[-1].id
+            counts = self._act(data_class, [row.id for row in acting]) if acting else {}
             self._record(data_class, acting, counts, len(rows) - len(acting), after)
             self.done += len(rows)
-            if self.progress:
+            if self.progress and rows:
                 self.progress(self.done, max(self.total, self.done))
-            if len(rows) < self.batch:
-                return
 
     def _held(self, rows: Sequence[DueRow]) -> set[int]:
         order_ids = {row.order_id for row in rows if row.order_id is not None}
@@ -250,32 +248,20 @@ class _Job:
         run, key = self.run_row, data_class.value
         run.rows = _added(run.rows, key, len(acting))
         run.held = _added(run.held, key, held)
-        run.counts = {**(run.counts or {}), key: _summed((run.counts or {}).get(key, {}), counts)}
+        if counts:
+            run.counts = {**(run.counts or {}), key: _summed((run.counts or {}).get(key, {}), counts)}
         run.cursor = {**(run.cursor or {}), key: after}
         if self.dry_run:
             return
         if data_class in MARKED and acting:
-            _mark(data_class, self.account_id, acting, run.id, self.now)
+            mark(data_class, self.account_id, [row.id for row in acting], run_id=run.id, now=self.now,
+                 sales_record=self.policy.sales_record)
         run.seconds = self._elapsed()
         _lease(self.account_id, utcnow() + LEASE)
         db.session.commit()
 
     def _elapsed(self) -> float:
         return self.seconds_before + time.perf_counter() - self.started
-
-
-def _mark(data_class: DataClass, account_id: int, rows: list[DueRow], run_id: int, now: dt.datetime) -> None:
-    ids = [row.id for row in rows]
-    db.session.execute(
-        delete(RetentionMark).where(
-            RetentionMark.data_class == data_class.value, RetentionMark.row_id.in_(ids)
-        )
-    )
-    db.session.execute(insert(RetentionMark), [
-        {"account_id": account_id, "data_class": data_class.value, "row_id": row.id, "clock_at": row.clock,
-         "run_id": run_id, "at": now}
-        for row in rows
-    ])
 
 
 def _finish(run: RetentionRun, seconds: float, finished_at: dt.datetime) -> None:
@@ -295,7 +281,8 @@ def _note_error(run_id: int | None, account_id: int, exc: BaseException) -> None
 
 def _added(counter: Mapping | None, key: str, value: int) -> dict:
     counter = dict(counter or {})
-    counter[key] = counter.get(key, 0) + value
+    if value:
+        counter[key] = counter.get(key, 0) + value
     return counter
 
 

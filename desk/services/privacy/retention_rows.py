@@ -1,16 +1,35 @@
 """Which rows of one account are due for the retention job, class by class, in id order from a cursor.
 
+A batch is a window of the account's next `limit` rows of the class by id (an index range); the due ones
+among them are returned with the window's last id, which becomes the cursor. So a run reads every row of
+the account once, whatever share of them is due, and each statement stays the size of a batch.
+
 Each class has a clock (the moment its period counts from) computed in SQL, so 200 000 orders are read as
-ids and times in batches, never as objects. Rows the job has already acted on carry a RetentionMark with
-the clock they had: they are due again only if their clock moved on (a question that got new messages,
-an issue closed again)."""
+ids and times, never as objects. Rows the job has already acted on carry a RetentionMark with the clock
+they had: they are due again only if their clock moved on (a question that got new messages, an issue
+closed again)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, func, null, or_, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    and_,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    type_coerce,
+)
 
 from desk.extensions import db
 from desk.models import Order, RetentionMark, RetentionRun, Shipment, ShipmentLabel
@@ -31,61 +50,105 @@ class DueRow:
     order_id: int | None  # the order whose legal hold covers the row (None: no order)
 
 
+@dataclass(frozen=True)
+class Batch:
+    rows: list[DueRow]  # the due rows of the window, in id order
+    last_id: int | None  # the window's last id (the next cursor); None: nothing left to look at
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """A class's rows of one account: their id, clock and covering order, and where they live."""
+
+    data_class: DataClass
+    row_id: ColumnElement
+    clock: ColumnElement
+    order_id: ColumnElement
+    scope: tuple  # conditions choosing the account's rows of the class
+    join: tuple = ()  # (entity, table joined, on) when the account is found through another table
+
+    def select(self, *columns) -> Select:
+        query = select(*columns)
+        if self.join:
+            source, table, on = self.join
+            query = query.select_from(source).join(table, on)
+        return query.where(*self.scope)
+
+    def due(self, cutoff: dt.datetime) -> Select:
+        query = self.select(self.row_id, self.clock, self.order_id).where(self.clock < cutoff)
+        if self.data_class not in MARKED:
+            return query
+        mark = and_(RetentionMark.data_class == self.data_class.value, RetentionMark.row_id == self.row_id)
+        return query.outerjoin(RetentionMark, mark).where(
+            or_(RetentionMark.id.is_(None), RetentionMark.clock_at < self.clock)
+        )
+
+
 def due_batch(data_class: DataClass, account_id: int, cutoff: dt.datetime, *, after: int, limit: int,
-              sales_record: bool = False) -> list[DueRow]:
-    """Up to `limit` due rows of the class with an id above `after`, in id order."""
-    query, row_id = _due(data_class, account_id, cutoff, sales_record)
-    query = query.where(row_id > after).order_by(row_id).limit(limit)
-    return [DueRow(int(r[0]), r[1], r[2]) for r in db.session.execute(query)]
+              sales_record: bool = False) -> Batch:
+    """The due rows among the account's next `limit` rows of the class after id `after`."""
+    spec = _spec(data_class, account_id, sales_record)
+    window = list(db.session.scalars(
+        spec.select(spec.row_id).where(spec.row_id > after).order_by(spec.row_id).limit(limit)
+    ))
+    if not window:
+        return Batch([], None)
+    query = spec.due(cutoff).where(spec.row_id.between(window[0], window[-1])).order_by(spec.row_id)
+    return Batch([DueRow(int(r[0]), r[1], r[2]) for r in db.session.execute(query)], window[-1])
 
 
 def count_due(data_class: DataClass, account_id: int, cutoff: dt.datetime, *, after: int = 0,
               sales_record: bool = False) -> int:
     """How many rows of the class are due (for progress bars and previews)."""
-    query, row_id = _due(data_class, account_id, cutoff, sales_record)
-    inner = query.where(row_id > after).subquery()
+    spec = _spec(data_class, account_id, sales_record)
+    inner = spec.due(cutoff).where(spec.row_id > after).subquery()
     return db.session.scalar(select(func.count()).select_from(inner)) or 0
 
 
-def _due(data_class: DataClass, account_id: int, cutoff: dt.datetime, sales_record: bool):
+def mark(data_class: DataClass, account_id: int, ids: list[int], *, run_id: int, now: dt.datetime,
+         sales_record: bool = False) -> None:
+    """Remember that the job acted on `ids`, each with the clock it has now (INSERT ... SELECT: one
+    statement per batch, the clocks computed by the database as for `due_batch`)."""
+    spec = _spec(data_class, account_id, sales_record)
+    db.session.execute(delete(RetentionMark).where(
+        RetentionMark.data_class == data_class.value, RetentionMark.row_id.in_(ids)
+    ))
+    rows = spec.select(
+        cast(literal(account_id), Integer), cast(literal(data_class.value), String), spec.row_id, spec.clock,
+        cast(literal(run_id), Integer), literal(now, UTCDateTime()),
+    ).where(spec.row_id.in_(ids))
+    columns = ["account_id", "data_class", "row_id", "clock_at", "run_id", "at"]
+    db.session.execute(insert(RetentionMark.__table__).from_select(columns, rows))
+
+
+def _spec(data_class: DataClass, account_id: int, sales_record: bool) -> _Spec:
     if data_class is DataClass.ORDER_IDENTITY:
         clock = _order_clock(sales_record)
-        query = select(Order.id, clock, Order.id).where(Order.account_id == account_id)
-        return _unmarked(query, data_class, Order.id, clock).where(clock < cutoff), Order.id
+        return _Spec(data_class, Order.id, clock, Order.id, (Order.account_id == account_id,))
     if data_class is DataClass.ISSUE_TEXTS:
-        clock = type_coerce(Issue.closed_at, UTCDateTime())
-        query = select(Issue.id, clock, Issue.order_id).where(
-            Issue.account_id == account_id, Issue.type != COMMON, Issue.closed_at.is_not(None)
+        return _Spec(
+            data_class, Issue.id, type_coerce(Issue.closed_at, UTCDateTime()), Issue.order_id,
+            (Issue.account_id == account_id, Issue.type != COMMON, Issue.closed_at.is_not(None)),
         )
-        return _unmarked(query, data_class, Issue.id, clock).where(clock < cutoff), Issue.id
     if data_class is DataClass.PRESALE_THREADS:
-        clock = type_coerce(func.coalesce(Issue.last_message_at, Issue.activity_at), UTCDateTime())
-        query = select(Issue.id, clock, Issue.order_id).where(
-            Issue.account_id == account_id, Issue.source == SOURCE_MESSAGING, Issue.type == COMMON,
-            Issue.order_id.is_(None),
+        last = type_coerce(func.coalesce(Issue.last_message_at, Issue.activity_at), UTCDateTime())
+        return _Spec(
+            data_class, Issue.id, last, Issue.order_id,
+            (Issue.account_id == account_id, Issue.source == SOURCE_MESSAGING, Issue.type == COMMON,
+             Issue.order_id.is_(None)),
         )
-        return _unmarked(query, data_class, Issue.id, clock).where(clock < cutoff), Issue.id
     if data_class is DataClass.LABEL_FILES:
-        query = (
-            select(ShipmentLabel.id, ShipmentLabel.fetched_at, Shipment.order_id)
-            .join(Shipment, Shipment.id == ShipmentLabel.shipment_id)
-            .where(Shipment.account_id == account_id, ShipmentLabel.fetched_at < cutoff)
+        return _Spec(
+            data_class, ShipmentLabel.id, ShipmentLabel.fetched_at, Shipment.order_id,
+            (Shipment.account_id == account_id,),
+            join=(ShipmentLabel, Shipment, Shipment.id == ShipmentLabel.shipment_id),
         )
-        return query, ShipmentLabel.id
     if data_class is DataClass.PRIVACY_RECEIPTS:
-        query = select(RetentionRun.id, RetentionRun.finished_at, null()).where(
-            RetentionRun.account_id == account_id, RetentionRun.state == RUN_DONE,
-            RetentionRun.finished_at < cutoff,
+        return _Spec(
+            data_class, RetentionRun.id, RetentionRun.finished_at, null(),
+            (RetentionRun.account_id == account_id, RetentionRun.state == RUN_DONE),
         )
-        return query, RetentionRun.id
     raise ValueError(f"no rows for {data_class}")
-
-
-def _unmarked(query: Select, data_class: DataClass, row_id, clock) -> Select:
-    """Rows without a mark, or marked at an older clock than they have now."""
-    return query.outerjoin(
-        RetentionMark, and_(RetentionMark.data_class == data_class.value, RetentionMark.row_id == row_id)
-    ).where(or_(RetentionMark.id.is_(None), RetentionMark.clock_at < clock))
 
 
 def _order_clock(sales_record: bool) -> ColumnElement:
