@@ -74,11 +74,15 @@ class _Spec:
             query = query.select_from(source).join(table, on)
         return query.where(*self.scope)
 
-    def due(self, cutoff: dt.datetime) -> Select:
+    def due(self, cutoff: dt.datetime, window: tuple[int, int] | None = None) -> Select:
+        """The due rows (of the id range `window`: the marks are then read over that range only)."""
         query = self.select(self.row_id, self.clock, self.order_id).where(self.clock < cutoff)
+        mark = and_(RetentionMark.data_class == self.data_class.value, RetentionMark.row_id == self.row_id)
+        if window is not None:
+            query = query.where(self.row_id.between(*window))
+            mark = and_(mark, RetentionMark.row_id.between(*window))
         if self.data_class not in MARKED:
             return query
-        mark = and_(RetentionMark.data_class == self.data_class.value, RetentionMark.row_id == self.row_id)
         return query.outerjoin(RetentionMark, mark).where(
             or_(RetentionMark.id.is_(None), RetentionMark.clock_at < self.clock)
         )
@@ -93,7 +97,7 @@ def due_batch(data_class: DataClass, account_id: int, cutoff: dt.datetime, *, af
     ))
     if not window:
         return Batch([], None)
-    query = spec.due(cutoff).where(spec.row_id.between(window[0], window[-1])).order_by(spec.row_id)
+    query = spec.due(cutoff, (window[0], window[-1])).order_by(spec.row_id)
     return Batch([DueRow(int(r[0]), r[1], r[2]) for r in db.session.execute(query)], window[-1])
 
 
