@@ -32,8 +32,8 @@ POLLING_BENCHES = ("polling_sim", "celery_bench")
 CARRIER_BENCHES = ("carriers_bench", "shipping_bench")
 # the broker's money: a periodic invoice run and the daily COD payout batch
 BILLING_BENCHES = ("invoices_bench", "cod_bench")
-# buyers' personal data: what the access log adds to a request
-PRIVACY_BENCHES = ("access_log_bench",)
+# buyers' personal data: what the access log adds to a request, the daily retention job
+PRIVACY_BENCHES = ("access_log_bench", "retention_bench")
 
 
 def main() -> None:
@@ -84,7 +84,7 @@ def main() -> None:
                 rows = [row for backend in backends for row in module.run(backend, tmp)]
                 sections.append("\n".join([f"## {module.TITLE}", "", *module.HEADER, *rows, ""]))
                 _save(sections, args)
-        for module_name in BILLING_BENCHES + PRIVACY_BENCHES:
+        for module_name in BILLING_BENCHES + PRIVACY_BENCHES:  # each a section of its own
             if args.only not in (None, module_name):
                 continue
             module = importlib.import_module(f"benchmarks.{module_name}")

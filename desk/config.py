@@ -127,6 +127,8 @@ class Config:
     # Access log of buyer data shown to agents (G7): kept 12 months, purged by a daily job.
     ACCESS_LOG_KEEP_DAYS = 365
     ACCESS_LOG_PURGE_HOURS = 24
+    # Retention of buyers' data (per account, once its owner activated it): the job runs this often.
+    RETENTION_INTERVAL_HOURS = 24
 
     ISSUE_REPLY_TARGET_HOURS = 8  # answer a buyer's message within this many hours
     ISSUE_REPLY_SOON_HOURS = 2  # warn this long before the reply target passes

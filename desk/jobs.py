@@ -23,7 +23,7 @@ from desk.services.billing.cod import progress as cod_progress
 from desk.services.billing.invoices.mailing import mail_invoices
 from desk.services.flows import handover
 from desk.services.issues.assignment import round_robin_assign
-from desk.services.privacy import access_log, offboarding
+from desk.services.privacy import access_log, offboarding, retention
 from desk.services.privacy import requests as privacy_requests
 from desk.services.privacy import restrictions as privacy_restrictions
 from desk.services.privacy.export import store as privacy_exports
@@ -37,6 +37,7 @@ from desk.wiring.complaints import complaint_ports, complaint_settings, get_corr
 from desk.wiring.invoices import invoice_terms
 from desk.wiring.offboarding import account_key_destroyer, offboarding_policy
 from desk.wiring.privacy_requests import get_privacy_ports
+from desk.wiring.retention import retention_ports
 
 log = logging.getLogger(__name__)
 SCHEDULER = "desk.scheduler"
@@ -186,6 +187,13 @@ def purge_access_log_job(app: Flask) -> dict:
     return {"deleted": access_log.purge_access_log(now=get_clock(app).now(), keep_days=keep_days)}
 
 
+def retention_job(app: Flask) -> dict:
+    """Buyers' data past its retention period pseudonymised, redacted or deleted, account by account
+    (only accounts whose owner activated retention), then the access log; a receipt per run."""
+    runs = retention.run_retention(retention_ports(app), now=get_clock(app).now())
+    return {"runs": len(runs), "rows": sum(sum(run.rows.values()) for run in runs)}
+
+
 def _carrier_ports(app: Flask) -> dispatch.PortFor:
     gateway = get_carriers(app)
     return lambda carrier, account_id: gateway.port(carrier, account_id=account_id)
@@ -220,6 +228,7 @@ JOBS = (
     Job("privacy_requests", privacy_requests_job, "PRIVACY_REQUESTS_INTERVAL_MINUTES"),
     Job("offboarding_purge", offboarding_purge_job, "OFFBOARDING_PURGE_INTERVAL_HOURS", unit="hours"),
     Job("purge_access_log", purge_access_log_job, "ACCESS_LOG_PURGE_HOURS", unit="hours"),
+    Job("retention", retention_job, "RETENTION_INTERVAL_HOURS", unit="hours"),
 )
 
 

@@ -16,6 +16,7 @@ def register_cli(app: Flask) -> None:
         privacy,
         privacy_erase,  # noqa: F401  (flask desk privacy erase)
         privacy_export,  # noqa: F401  (flask desk privacy export)
+        privacy_retention,  # noqa: F401  (flask desk privacy retention)
         serve,
         surcharges,
         sync,

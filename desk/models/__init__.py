@@ -39,6 +39,7 @@ from desk.models.privacy_request import (
     PrivacyEvent,
     PrivacyRequest,
 )
+from desk.models.retention import RetentionMark, RetentionPolicy, RetentionRun, RetentionSettings
 from desk.models.shipment import (
     BatchItemStatus,
     BatchState,
@@ -118,6 +119,10 @@ __all__ = [
     "Pickup",
     "PickupStatus",
     "QuarantinedRecord",
+    "RetentionMark",
+    "RetentionPolicy",
+    "RetentionRun",
+    "RetentionSettings",
     "Role",
     "SellerAccount",
     "Shipment",
