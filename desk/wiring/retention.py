@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
+from desk.services.privacy import access_log, erasure, holds
 from desk.services.privacy.retention import RetentionPorts
 
 EXTENSION = "desk.retention_ports"
@@ -28,8 +29,6 @@ def use_retention_ports(app: Flask, ports: RetentionPorts) -> None:
 
 def real_ports() -> RetentionPorts:
     """The erasure engine, holds and access log of the privacy package."""
-    from desk.services.privacy import access_log, erasure, holds
-
     return RetentionPorts(
         pseudonymise_orders=erasure.pseudonymise_orders,
         redact_conversations=erasure.redact_conversations,
