@@ -103,6 +103,11 @@ def record_access(
         # Its own connection and transaction: the request's session (and the objects its page loaded)
         # is left alone, and the rows stay even if the request's own work is rolled back later.
         with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # The log's commit does not wait for the WAL to reach the disk (the page does not wait
+                # for it either): a failed write still fails the request; only a crash of the database
+                # server itself could lose the last fraction of a second of rows.
+                connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
             _insert(connection, shared, rows)
     return len(rows)
 
