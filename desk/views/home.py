@@ -50,6 +50,8 @@ class Area:
 
 # the broker's money: one top-bar entry, tabs between its pages (templates/billing/_tabs.html)
 MONEY = ("billing", "invoices", "surcharges", "cod", "complaints")
+# parcels: the shipments, the broker's price lists, the day's close-out (templates/parcels/_family.html)
+PARCELS = ("parcels", "ship", "shipping", "closeout")
 # the desk's set-up: connected accounts, their synchronisation, the agents (templates/accounts/_tabs.html)
 SETUP = ("accounts", "sync", "admin")
 
@@ -63,14 +65,16 @@ AREAS = (
         _l("Questions and post-purchase problems from the Message Center, discussions and claims."),
     ),
     Area("ratings.index", _l("Ratings"), _l("Buyer ratings, answers and removal requests.")),
-    Area("parcels.index", _l("Shipments"), _l("Stuck parcels and the shipments export.")),
+    Area("parcels.index", _l("Shipments"), _l("Stuck parcels and the shipments export."), family=PARCELS),
     Area(
         "shipping.price_lists",
         _l("Price lists"),
         _l("The broker's prices for parcels, public and per account."),
         owners_only=True,
+        in_nav=False,
     ),
-    Area("closeout.index", _l("Day close-out"), _l("Today's parcels, labels, protocols and pickups.")),
+    Area("closeout.index", _l("Day close-out"), _l("Today's parcels, labels, protocols and pickups."),
+         in_nav=False),
     Area("billing.index", _l("Billing"), _l("Balance, charges, top-ups and payouts of the accounts."),
          family=MONEY),
     Area("invoices.index", _l("Invoices"),

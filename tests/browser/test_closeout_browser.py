@@ -23,7 +23,9 @@ def test_close_out_download_labels_and_call_a_courier(app, live_desk, page):
     agent = make_agent(role=Role.AGENT, accounts=[account], name="Ola Agentka")
 
     sign_in(page, live_desk, agent.email, PASSWORD)
-    page.click("nav >> text=Zamknięcie dnia")
+    page.click("nav.nav >> text=Przesyłki")  # the top bar's entry, then its tab
+    page.wait_for_load_state()
+    page.click("nav.parcels-family-tabs >> text=Zamknięcie dnia")
     page.wait_for_load_state()
     assert "Odbiór przez kuriera: 2" in page.content()
     shot(page, "closeout-day")
