@@ -9,6 +9,7 @@ export is the owner's (`include_restricted`).
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -81,6 +82,19 @@ def iso(moment: dt.datetime | dt.date | None) -> str | None:
     return moment.isoformat()
 
 
+def _fields(row, *names: str) -> dict:
+    """Columns of a row as JSON values: times in ISO UTC, enums by their value, the rest as they are."""
+    return {name: _plain(getattr(row, name)) for name in names}
+
+
+def _plain(value):
+    if isinstance(value, dt.date):
+        return iso(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
 STEPS = ("records", "orders", "conversations", "files")
 
 
@@ -144,14 +158,7 @@ def collect(
     step("conversations")
     out.attachments = _attachments(records.issues, [c.id for c in complaints], records.shipments)
     out.document["attachments"] = [
-        {
-            "table": a.table,
-            "id": a.id,
-            "file_name": a.file_name,
-            "content_type": a.content_type,
-            "size": len(a.data),
-            "path": a.path,
-        }
+        {**_fields(a, "table", "id", "file_name", "content_type"), "size": len(a.data), "path": a.path}
         for a in out.attachments
     ]
     out.manifest = {
@@ -195,12 +202,7 @@ def _identity(buyer_allegro_id: str, orders: list[Order], issues: list[Issue]) -
 
 def _order(order: Order) -> dict:
     return {
-        "id": order.id,
-        "account_id": order.account_id,
-        "allegro_id": order.allegro_id,
-        "status": order.status,
-        "fulfillment_status": order.fulfillment_status,
-        "bought_at": iso(order.bought_at),
+        **_fields(order, "id", "account_id", "allegro_id", "status", "fulfillment_status", "bought_at"),
         "buyer": {name.removeprefix("buyer_"): getattr(order, name) for name in IDENTITY_FIELDS},
         "delivery_method": order.delivery_method_name,
         "delivery_address": order.delivery_address,
@@ -214,116 +216,66 @@ def _order(order: Order) -> dict:
         "total": money(order.total_amount, order.currency),
         "lines": [
             {
-                "id": line.id,
-                "offer_id": line.offer_id,
-                "offer_name": line.offer_name,
-                "quantity": line.quantity,
+                **_fields(line, "id", "offer_id", "offer_name", "quantity"),
                 "price": money(line.price, line.currency),
                 "total": money(line.price * line.quantity, line.currency),
             }
             for line in order.lines
         ],
-        "notes": [
-            {"id": note.id, "created_at": iso(note.created_at), "body": note.body} for note in order.notes
-        ],
+        "notes": [_fields(note, "id", "created_at", "body") for note in order.notes],
     }
 
 
 def _shipment(shipment: Shipment) -> dict:
     return {
-        "id": shipment.id,
-        "order_id": shipment.order_id,
-        "carrier": shipment.carrier,
-        "service": shipment.service,
-        "status": shipment.status.value,
+        **_fields(shipment, "id", "order_id", "carrier", "service", "status"),
         "waybills": list(shipment.waybills or []),
         "receiver": (shipment.request or {}).get("receiver"),
-        "tracking_state": shipment.tracking_state,
-        "created_at": iso(shipment.created_at),
+        **_fields(shipment, "tracking_state", "created_at"),
         "cod": money(shipment.cod_amount),
-        "events": [
-            {"at": iso(e.at), "code": e.code, "text": e.text, "state": e.state} for e in shipment.events
-        ],
+        "events": [_fields(event, "at", "code", "text", "state") for event in shipment.events],
     }
 
 
 def _conversation(issue: Issue) -> dict:
     return {
-        "id": issue.id,
-        "account_id": issue.account_id,
-        "order_id": issue.order_id,
-        "source": issue.source,
-        "type": issue.type,
-        "status": issue.status,
-        "subject": issue.subject,
-        "opened_at": iso(issue.opened_at),
-        "description": issue.description,
-        "buyer_login": issue.buyer_login,
+        **_fields(issue, "id", "account_id", "order_id", "source", "type", "status", "subject", "opened_at",
+                  "description", "buyer_login"),
         "messages": [
             {
-                "id": m.id,
-                "author_role": m.author_role,
-                "author_login": m.author_login,
-                "text": m.text,
-                "created_at": iso(m.created_at),
-                "attachments": list(m.attachments or []),
+                **_fields(message, "id", "author_role", "author_login", "text", "created_at"),
+                "attachments": list(message.attachments or []),
             }
-            for m in issue.messages
+            for message in issue.messages
         ],
     }
 
 
 def _rating(rating: Rating) -> dict:
     return {
-        "id": rating.id,
-        "account_id": rating.account_id,
-        "order_id": rating.order_id,
-        "recommended": rating.recommended,
-        "comment": rating.comment,
-        "rates": rating.rates,
-        "rated_at": iso(rating.rated_at),
+        **_fields(rating, "id", "account_id", "order_id", "recommended", "comment", "rates", "rated_at"),
         "answer": rating.answer_text,
         "answered_at": iso(rating.answered_at),
     }
 
 
 def _complaint(complaint: Complaint) -> dict:
-    return {
-        "id": complaint.id,
-        "account_id": complaint.account_id,
-        "order_id": complaint.order_id,
-        "issue_id": complaint.issue_id,
-        "type": complaint.type.value,
-        "state": complaint.state.value,
-        "subject": complaint.subject,
-        "description": complaint.description,
-        "created_at": iso(complaint.created_at),
-    }
+    return _fields(complaint, "id", "account_id", "order_id", "issue_id", "type", "state", "subject",
+                   "description", "created_at")
 
 
 def _cod(cod: ShipmentCod) -> dict:
     return {
-        "id": cod.id,
-        "shipment_id": cod.shipment_id,
+        **_fields(cod, "id", "shipment_id"),
         "amount": money(cod.amount),
-        "state": cod.state.value,
-        "delivered_at": iso(cod.delivered_at),
-        "paid_at": iso(cod.paid_at),
+        **_fields(cod, "state", "delivered_at", "paid_at"),
     }
 
 
 def _requests(buyer_allegro_id: str) -> list[dict]:
     query = select(PrivacyRequest).where(PrivacyRequest.buyer_allegro_id == buyer_allegro_id)
-    return [
-        {
-            "id": r.id,
-            "type": r.type.value,
-            "state": r.state.value,
-            "received_at": iso(r.received_at),
-            "due_on": iso(r.due_on),
-        }
-        for r in db.session.scalars(query.order_by(PrivacyRequest.id))
-    ]
+    return [_fields(r, "id", "type", "state", "received_at", "due_on")
+            for r in db.session.scalars(query.order_by(PrivacyRequest.id))]
 
 
 def _attachments(issue_ids: list[int], complaint_ids: list[int], shipment_ids: list[int]) -> list[Attachment]:

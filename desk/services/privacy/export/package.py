@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from desk.services.privacy.export.collect import Collected
@@ -34,161 +35,95 @@ def currency(money: dict | None) -> str:
     return "" if not money else money["currency"]
 
 
+# A CSV column: its header, and the key of the row or a function of the row.
+Column = tuple[str, "str | Callable[[dict], object]"]
+
+
+def at(key: str) -> Callable[[dict], str]:
+    return lambda row: warsaw(row[key])
+
+
+def amount_of(key: str) -> Callable[[dict], str]:
+    return lambda row: amount(row[key])
+
+
+def currency_of(key: str) -> Callable[[dict], str]:
+    return lambda row: currency(row[key])
+
+
+def buyer(key: str) -> Callable[[dict], object]:
+    return lambda row: row["buyer"][key]
+
+
+def _lines(doc: dict) -> list[dict]:
+    return [{"order_id": o["id"], **line} for o in doc["orders"] for line in o["lines"]]
+
+
+def _messages(doc: dict) -> list[dict]:
+    return [{"conversation_id": c["id"], **m} for c in doc["conversations"] for m in c["messages"]]
+
+
+# CSV name -> (the document's rows, the columns); the CSVs never say more than the JSON.
+SHEETS: dict[str, tuple[Callable[[dict], list[dict]], list[Column]]] = {
+    "zamowienia.csv": (lambda doc: doc["orders"], [
+        ("id", "id"), ("konto", "account_id"), ("numer_allegro", "allegro_id"), ("status", "status"),
+        ("data_zakupu", at("bought_at")), ("login", buyer("login")), ("email", buyer("email")),
+        ("imie", buyer("first_name")), ("nazwisko", buyer("last_name")), ("firma", buyer("company")),
+        ("telefon", buyer("phone")), ("adres_dostawy", lambda o: _address(o["delivery_address"])),
+        ("wiadomosc_do_sprzedajacego", "message_to_seller"), ("kwota", amount_of("total")),
+        ("waluta", currency_of("total")),
+    ]),
+    "pozycje_zamowien.csv": (_lines, [
+        ("zamowienie", "order_id"), ("id", "id"), ("oferta", "offer_id"), ("nazwa", "offer_name"),
+        ("ilosc", "quantity"), ("cena", amount_of("price")), ("razem", amount_of("total")),
+        ("waluta", currency_of("total")),
+    ]),
+    "przesylki.csv": (lambda doc: doc["shipments"], [
+        ("id", "id"), ("zamowienie", "order_id"), ("przewoznik", "carrier"), ("usluga", "service"),
+        ("status", "status"), ("numery_nadania", lambda s: " ".join(s["waybills"])),
+        ("odbiorca", lambda s: _address(s["receiver"])), ("utworzona", at("created_at")),
+    ]),
+    "rozmowy.csv": (lambda doc: doc["conversations"], [
+        ("id", "id"), ("konto", "account_id"), ("zamowienie", "order_id"), ("zrodlo", "source"),
+        ("typ", "type"), ("status", "status"), ("temat", "subject"), ("otwarta", at("opened_at")),
+    ]),
+    "wiadomosci.csv": (_messages, [
+        ("rozmowa", "conversation_id"), ("id", "id"), ("autor", "author_role"),
+        ("login_autora", "author_login"), ("tresc", "text"), ("data", at("created_at")),
+    ]),
+    "oceny.csv": (lambda doc: doc["ratings"], [
+        ("id", "id"), ("konto", "account_id"), ("zamowienie", "order_id"),
+        ("poleca", lambda r: "tak" if r["recommended"] else "nie"), ("komentarz", "comment"),
+        ("data", at("rated_at")), ("odpowiedz", "answer"), ("data_odpowiedzi", at("answered_at")),
+    ]),
+    "reklamacje.csv": (lambda doc: doc["complaints"], [
+        ("id", "id"), ("konto", "account_id"), ("zamowienie", "order_id"), ("typ", "type"), ("stan", "state"),
+        ("temat", "subject"), ("opis", "description"), ("utworzona", at("created_at")),
+    ]),
+    "pobrania.csv": (lambda doc: doc["cod"], [
+        ("id", "id"), ("przesylka", "shipment_id"), ("kwota", amount_of("amount")),
+        ("waluta", currency_of("amount")), ("stan", "state"), ("doreczona", at("delivered_at")),
+        ("wyplacona", at("paid_at")),
+    ]),
+    "zalaczniki.csv": (lambda doc: doc["attachments"], [
+        ("tabela", "table"), ("id", "id"), ("nazwa_pliku", "file_name"), ("typ", "content_type"),
+        ("rozmiar", "size"), ("sciezka", "path"),
+    ]),
+}
+
+
 def _tables(doc: dict) -> dict[str, tuple[list[str], list[list]]]:
-    """CSV name -> (header, rows), from the document (so the CSVs never say more than the JSON)."""
-    orders = doc["orders"]
-    return {
-        "zamowienia.csv": (
-            [
-                "id",
-                "konto",
-                "numer_allegro",
-                "status",
-                "data_zakupu",
-                "login",
-                "email",
-                "imie",
-                "nazwisko",
-                "firma",
-                "telefon",
-                "adres_dostawy",
-                "wiadomosc_do_sprzedajacego",
-                "kwota",
-                "waluta",
-            ],
-            [
-                [
-                    o["id"],
-                    o["account_id"],
-                    o["allegro_id"],
-                    o["status"],
-                    warsaw(o["bought_at"]),
-                    o["buyer"]["login"],
-                    o["buyer"]["email"],
-                    o["buyer"]["first_name"],
-                    o["buyer"]["last_name"],
-                    o["buyer"]["company"],
-                    o["buyer"]["phone"],
-                    _address(o["delivery_address"]),
-                    o["message_to_seller"],
-                    amount(o["total"]),
-                    currency(o["total"]),
-                ]
-                for o in orders
-            ],
-        ),
-        "pozycje_zamowien.csv": (
-            ["zamowienie", "id", "oferta", "nazwa", "ilosc", "cena", "razem", "waluta"],
-            [
-                [
-                    o["id"],
-                    line["id"],
-                    line["offer_id"],
-                    line["offer_name"],
-                    line["quantity"],
-                    amount(line["price"]),
-                    amount(line["total"]),
-                    currency(line["total"]),
-                ]
-                for o in orders
-                for line in o["lines"]
-            ],
-        ),
-        "przesylki.csv": (
-            ["id", "zamowienie", "przewoznik", "usluga", "status", "numery_nadania", "odbiorca", "utworzona"],
-            [
-                [
-                    s["id"],
-                    s["order_id"],
-                    s["carrier"],
-                    s["service"],
-                    s["status"],
-                    " ".join(s["waybills"]),
-                    _address(s["receiver"]),
-                    warsaw(s["created_at"]),
-                ]
-                for s in doc["shipments"]
-            ],
-        ),
-        "rozmowy.csv": (
-            ["id", "konto", "zamowienie", "zrodlo", "typ", "status", "temat", "otwarta"],
-            [
-                [
-                    c["id"],
-                    c["account_id"],
-                    c["order_id"],
-                    c["source"],
-                    c["type"],
-                    c["status"],
-                    c["subject"],
-                    warsaw(c["opened_at"]),
-                ]
-                for c in doc["conversations"]
-            ],
-        ),
-        "wiadomosci.csv": (
-            ["rozmowa", "id", "autor", "login_autora", "tresc", "data"],
-            [
-                [c["id"], m["id"], m["author_role"], m["author_login"], m["text"], warsaw(m["created_at"])]
-                for c in doc["conversations"]
-                for m in c["messages"]
-            ],
-        ),
-        "oceny.csv": (
-            ["id", "konto", "zamowienie", "poleca", "komentarz", "data", "odpowiedz", "data_odpowiedzi"],
-            [
-                [
-                    r["id"],
-                    r["account_id"],
-                    r["order_id"],
-                    "tak" if r["recommended"] else "nie",
-                    r["comment"],
-                    warsaw(r["rated_at"]),
-                    r["answer"],
-                    warsaw(r["answered_at"]),
-                ]
-                for r in doc["ratings"]
-            ],
-        ),
-        "reklamacje.csv": (
-            ["id", "konto", "zamowienie", "typ", "stan", "temat", "opis", "utworzona"],
-            [
-                [
-                    c["id"],
-                    c["account_id"],
-                    c["order_id"],
-                    c["type"],
-                    c["state"],
-                    c["subject"],
-                    c["description"],
-                    warsaw(c["created_at"]),
-                ]
-                for c in doc["complaints"]
-            ],
-        ),
-        "pobrania.csv": (
-            ["id", "przesylka", "kwota", "waluta", "stan", "doreczona", "wyplacona"],
-            [
-                [
-                    c["id"],
-                    c["shipment_id"],
-                    amount(c["amount"]),
-                    currency(c["amount"]),
-                    c["state"],
-                    warsaw(c["delivered_at"]),
-                    warsaw(c["paid_at"]),
-                ]
-                for c in doc["cod"]
-            ],
-        ),
-        "zalaczniki.csv": (
-            ["tabela", "id", "nazwa_pliku", "typ", "rozmiar", "sciezka"],
-            [
-                [a["table"], a["id"], a["file_name"], a["content_type"], a["size"], a["path"]]
-                for a in doc["attachments"]
-            ],
-        ),
-    }
+    """CSV name -> (header, rows), from the document."""
+    tables = {}
+    for name, (rows_of, columns) in SHEETS.items():
+        header = [title for title, _value in columns]
+        rows = [[_cell(row, value) for _title, value in columns] for row in rows_of(doc)]
+        tables[name] = (header, rows)
+    return tables
+
+
+def _cell(row: dict, value: str | Callable[[dict], object]) -> object:
+    return row[value] if isinstance(value, str) else value(row)
 
 
 def _address(address: dict | None) -> str:
