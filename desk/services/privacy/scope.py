@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 
-from sqlalchemy import or_, select, tuple_
+from sqlalchemy import or_, select
 
 from desk.extensions import db
 from desk.models import (
@@ -69,21 +69,35 @@ def order_forms(order_ids: Collection[int]) -> list[tuple[int, str]]:
     return list(db.session.execute(select(Order.account_id, Order.allegro_id).where(Order.id.in_(order_ids))))
 
 
-def order_issue_ids(order_ids: Collection[int]) -> list[int]:
-    """Conversations about these orders: linked, or naming the checkout form (not linked yet)."""
-    forms = order_forms(order_ids)
-    condition = Issue.order_id.in_(order_ids)
-    if forms:
-        condition = or_(condition, tuple_(Issue.account_id, Issue.checkout_form_id).in_(forms))
-    return sorted(db.session.scalars(select(Issue.id).where(condition)))
+Forms = Collection[tuple[int, str]]  # (account id, Allegro id) of orders
 
 
-def order_rating_ids(order_ids: Collection[int]) -> list[int]:
-    forms = order_forms(order_ids)
-    condition = Rating.order_id.in_(order_ids)
+def order_issue_ids(order_ids: Collection[int], forms: Forms | None = None) -> list[int]:
+    """Conversations about these orders: linked, or naming the checkout form (not linked yet).
+    `forms` are the orders' (account id, Allegro id) when the caller has them already."""
+    return _linked(Issue, order_ids, order_forms(order_ids) if forms is None else forms)
+
+
+def order_rating_ids(order_ids: Collection[int], forms: Forms | None = None) -> list[int]:
+    """Ratings of these orders: linked, or naming the checkout form."""
+    return _linked(Rating, order_ids, order_forms(order_ids) if forms is None else forms)
+
+
+def _linked(model, order_ids: Collection[int], forms: Forms) -> list[int]:
+    """Rows of `model` linked to the orders, or naming one of their checkout forms on the same account.
+
+    Two IN lists (accounts, Allegro ids) use the indexes where a row-value IN would not on PostgreSQL;
+    the pairs are checked here."""
+    found = set(db.session.scalars(select(model.id).where(model.order_id.in_(order_ids))))
     if forms:
-        condition = or_(condition, tuple_(Rating.account_id, Rating.checkout_form_id).in_(forms))
-    return sorted(db.session.scalars(select(Rating.id).where(condition)))
+        wanted = set(forms)
+        query = select(model.id, model.account_id, model.checkout_form_id).where(
+            model.account_id.in_(sorted({account for account, _allegro_id in wanted})),
+            model.checkout_form_id.in_(sorted({allegro_id for _account, allegro_id in wanted})),
+        )
+        found |= {row.id for row in db.session.execute(query)
+                  if (row.account_id, row.checkout_form_id) in wanted}
+    return sorted(found)
 
 
 def shipment_ids(order_ids: Collection[int]) -> list[int]:
