@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from desk.extensions import db
-from desk.models import Pickup, PickupStatus, Role
+from desk.models import AccessAction, AccessLog, Pickup, PickupStatus, Role
 from desk.services.shipping.closeout import day as closeout
 from desk.services.shipping.closeout import lost_calls, pickups
 from tests.conftest import desk_app
@@ -89,6 +89,11 @@ def test_packing_list_and_protocol(app, client, login, setup):
     assert "Lista pakowania" in PdfReader(io.BytesIO(packing.data)).pages[0].extract_text()
     protocol = client.post(f"/closeout/{mine.id}/protocol", data={"carrier": "inpost"})
     assert protocol.mimetype == "application/pdf" and protocol.data.startswith(b"%PDF")
+    with app.app_context():  # the protocol names the receivers: the download is in the access log
+        logged = db.session.execute(
+            select(AccessLog.entity_id, AccessLog.action).where(AccessLog.route == "closeout.protocol")
+        ).all()
+    assert logged == [(shipment.id, AccessAction.DOWNLOAD)]
 
 
 def test_the_pickup_form_proposes_and_orders_once(app, client, login, setup, inpost):

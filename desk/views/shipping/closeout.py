@@ -134,6 +134,7 @@ def packing_list(account_id: int):
 
 
 @bp.post("/<int:account_id>/protocol")
+@pii("shipment", classes=RECEIVER_CLASSES, action="download")
 def protocol(account_id: int):
     """The carrier's handover protocol of the day, or a word that the carrier needs none."""
     ensure_account_visible(account_id)
@@ -148,6 +149,8 @@ def protocol(account_id: int):
     if document is None:
         flash(_("%(carrier)s needs no handover protocol for these parcels.", carrier=name), "info")
         return _back(account_id, day)
+    # the protocol lists each parcel's receiver (Poczta Polska's book: name and address)
+    revealed("shipment", closeout.ids(closeout.protocol_shipments(account_id, carrier, day)))
     filename = f"protokol-{carrier}-{day.isoformat()}.pdf"
     return _file(Document(document.content, filename, document.media_type))
 

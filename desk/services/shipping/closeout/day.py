@@ -153,14 +153,20 @@ def not_scanned(account_id: int, day: dt.date) -> list[Shipment]:
     return list(db.session.scalars(query.order_by(Shipment.created_at, Shipment.id)))
 
 
-def protocol(port_for: PortFor, account_id: int, carrier: str, day: dt.date) -> Label | None:
-    """The carrier's handover protocol of the day's labelled shipments, or None when the carrier needs
-    none. (Poczta Polska sends its buffer to get the book: this is the day's handover, not a preview.)"""
-    shipments = [
+def protocol_shipments(account_id: int, carrier: str, day: dt.date) -> list[Shipment]:
+    """The shipments the carrier's handover protocol of the day lists: labelled and known to the carrier."""
+    return [
         s
         for s in shipments_of_day(account_id, day, carrier)
         if s.status in labels.LABELLED and s.carrier_shipment_id
     ]
+
+
+def protocol(port_for: PortFor, account_id: int, carrier: str, day: dt.date) -> Label | None:
+    """The carrier's handover protocol of the day's labelled shipments (`protocol_shipments`), or None
+    when the carrier needs none. (Poczta Polska sends its buffer to get the book: this is the day's
+    handover, not a preview.)"""
+    shipments = protocol_shipments(account_id, carrier, day)
     if not shipments:
         raise ProtocolUnavailable(N_("%(carrier)s has no confirmed shipments on this day."), carrier=carrier)
     port = port_for(carrier, account_id)
