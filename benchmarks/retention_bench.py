@@ -13,22 +13,22 @@ import datetime as dt
 import time
 import tracemalloc
 import uuid
-from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
 
 from benchmarks.common import desk_app, scratch_database
 from desk.extensions import db
 from desk.models import Order, RetentionMark, RetentionSettings, SellerAccount, Shipment
+from desk.models.issue import LANE_CLOSED, LANE_DECISION, Issue, IssueMessage
+from desk.models.privacy_request import HoldReason, HoldScope, LegalHold
 from desk.services.privacy import retention
-from desk.services.privacy.retention import RetentionPorts
 from desk.wiring.retention import real_ports
 
 ACCOUNTS, ORDERS = 10, 20_000
 HELD_EVERY = 100  # one order in a hundred is under a legal hold
 NOW = dt.datetime(2025, 3, 1, 3, 0, tzinfo=dt.UTC)
-MARKER = "[usunięto]"
+CONVERSATION_EVERY = 10  # one order in ten had a (closed) discussion with two messages
 TITLE = f"Retention job: {ACCOUNTS * ORDERS:,} orders due for pseudonymisation".replace(",", " ")
 HEADER = [
     f"{ACCOUNTS} accounts with retention active, {ORDERS:,} orders each bought in 2021 (due under the "
@@ -39,54 +39,14 @@ HEADER = [
     "PostgreSQL scratch databases are made through `DESK_BENCH_POSTGRES_URL`. *dry run*: the owner's "
     "preview (writes only its "
     "receipt); *run*: the real run; *peak MiB*: tracemalloc's peak during a second, traced, run on a copy "
-    "of the same data; *rerun*: the same job again (nothing new). *ports*: `real` = the privacy package's "
-    "erasure engine and holds as wired, `stand-in` = bulk UPDATEs of the same buyer columns (the real "
-    "engine was not in this tree yet).",
+    "of the same data; *rerun*: the same job again (nothing new). The ports are the desk's own, as wired "
+    "(desk.wiring.retention): the erasure engine pseudonymises each order, its parcels and its "
+    "conversation and registers it; the holds are the real ones (half the held orders under an owner's "
+    "court-case hold, half with a claim still open).",
     "",
-    "| database | ports | orders | acted | held | dry run s | run s | orders/s | peak MiB | rerun s |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| database | orders | acted | held | dry run s | run s | orders/s | peak MiB | rerun s |",
+    "|---|---|---|---|---|---|---|---|---|",
 ]
-
-
-@dataclass
-class StandIn:
-    """Bulk-UPDATE stand-ins for the engine and holds: the same buyer columns, one statement a batch."""
-
-    held_every: int = HELD_EVERY
-
-    def ports(self) -> RetentionPorts:
-        return RetentionPorts(self.pseudonymise_orders, self.redact_conversations, self.held_order_ids,
-                              self.purge_access_log)
-
-    def pseudonymise_orders(self, *, order_ids, now, reason, dry_run=False):
-        if not dry_run:
-            db.session.execute(update(Order).where(Order.id.in_(order_ids)).values(
-                buyer_login=MARKER, buyer_first_name=MARKER, buyer_last_name=MARKER, buyer_email=None,
-                buyer_phone=None, buyer_company=None, delivery_address=None, message_to_seller=None,
-            ))
-            db.session.execute(update(Shipment).where(Shipment.order_id.in_(order_ids)).values(request={}))
-        return _Result({"order": len(order_ids)})
-
-    def redact_conversations(self, *, issue_ids, now, dry_run=False):
-        return _Result({"issue": len(issue_ids)})
-
-    def held_order_ids(self, *, account_id, order_ids, now):
-        return {order_id for order_id in order_ids if order_id % self.held_every == 0}
-
-    def purge_access_log(self, *, now, keep_days=365, batch=1000):
-        return 0
-
-
-@dataclass(frozen=True)
-class _Result:
-    counts: dict[str, int]
-
-
-def _ports() -> tuple[RetentionPorts, str]:
-    try:
-        return real_ports(), "real"
-    except ImportError:
-        return StandIn().ports(), "stand-in"
 
 
 def run(backend: str, tmp_dir: str, accounts: int = ACCOUNTS, orders: int = ORDERS) -> list[str]:
@@ -94,7 +54,7 @@ def run(backend: str, tmp_dir: str, accounts: int = ACCOUNTS, orders: int = ORDE
     traced = _measure(backend, tmp_dir, accounts, orders, trace=True)
     plain = _measure(backend, tmp_dir, accounts, orders, trace=False)
     return [
-        f"| {backend} | {plain['ports']} | {accounts * orders:,} | {plain['acted']:,} | {plain['held']:,} | "
+        f"| {backend} | {accounts * orders:,} | {plain['acted']:,} | {plain['held']:,} | "
         f"{plain['dry']:.1f} | {plain['run']:.1f} | {plain['acted'] / plain['run']:,.0f} | "
         f"{traced['peak'] / 2**20:.1f} | {plain['rerun']:.2f} |"
     ]
@@ -107,7 +67,7 @@ def _measure(backend: str, tmp_dir: str, accounts: int, orders: int, *, trace: b
             db.create_all()
             try:
                 _fill(accounts, orders)
-                ports, kind = _ports()
+                ports = real_ports()
                 dry = _timed(lambda: retention.run_retention(ports, now=NOW, dry_run=True,
                                                              account_ids=range(1, accounts + 1)))[0]
                 if trace:
@@ -125,7 +85,7 @@ def _measure(backend: str, tmp_dir: str, accounts: int, orders: int, *, trace: b
             finally:
                 db.session.remove()
                 db.engine.dispose()
-    return {"ports": kind, "dry": dry, "run": seconds, "rerun": rerun, "peak": peak, "acted": acted,
+    return {"dry": dry, "run": seconds, "rerun": rerun, "peak": peak, "acted": acted,
             "held": held}
 
 
@@ -150,9 +110,18 @@ def _fill(accounts: int, orders: int) -> None:
             ids = range(first + start + 1, first + min(start + 10_000, orders) + 1)
             db.session.execute(insert(Order), [_order(i, account, bought) for i in ids])
             db.session.execute(insert(Shipment), [_parcel(i, account, bought) for i in ids if i % 3])
+            talked = [i for i in ids if i % CONVERSATION_EVERY == 0]
+            db.session.execute(insert(Issue), [_issue(i, account, bought) for i in talked])
+            db.session.execute(insert(IssueMessage), [
+                _message(i, n, bought) for i in talked for n in (1, 2)
+            ])
+            db.session.execute(insert(LegalHold), [
+                _hold(i, account, bought) for i in ids if i % (2 * HELD_EVERY) == 0
+            ])
             db.session.commit()
     if db.engine.dialect.name == "postgresql":
-        for table in ("order", "shipment", "seller_account", "retention_settings"):
+        for table in ("order", "shipment", "issue", "issue_message", "legal_hold", "seller_account",
+                      "retention_settings"):
             db.session.execute(db.text(f'ANALYZE "{table}"'))
         db.session.commit()
 
@@ -177,6 +146,39 @@ def _parcel(order_id: int, account: int, bought: dt.datetime) -> dict:
         "idempotency_key": uuid.uuid4().hex, "request": {"receiver": {"name": "Jan Kowalski"}},
         "waybills": [], "tracking_state": "delivered", "tracking_at": bought + dt.timedelta(days=3),
         "created_at": bought,
+    }
+
+
+def _issue(order_id: int, account: int, bought: dt.datetime) -> dict:
+    """A discussion about the order: a claim still open for the orders held that way, closed otherwise."""
+    open_claim = order_id % (2 * HELD_EVERY) == HELD_EVERY
+    return {
+        "id": order_id, "account_id": account, "allegro_id": f"issue-{order_id}",
+        "checkout_form_id": str(uuid.UUID(int=order_id)), "order_id": order_id,
+        "type": "CLAIM" if open_claim else "DISCUSSION",
+        "status": "CLAIM_SUBMITTED" if open_claim else "CLOSED",
+        "subject": "Paczka nie dotarła", "description": f"Kupujący kupujacy_{order_id} pisze o przesyłce",
+        "buyer_allegro_id": f"buyer-{order_id}", "buyer_login": f"kupujacy_{order_id}",
+        "lane": LANE_DECISION if open_claim else LANE_CLOSED, "activity_at": bought + dt.timedelta(days=5),
+        "last_message_preview": "Dzień dobry, gdzie jest moja paczka?",
+    }
+
+
+def _message(order_id: int, number: int, bought: dt.datetime) -> dict:
+    buyer = number == 1
+    return {
+        "issue_id": order_id, "allegro_id": f"message-{order_id}-{number}",
+        "author_role": "BUYER" if buyer else "SELLER",
+        "author_login": f"kupujacy_{order_id}" if buyer else None,
+        "text": "Dzień dobry, gdzie jest moja paczka? Jan Kowalski, ul. Długa 5" if buyer else "Już wysłana.",
+        "created_at": bought + dt.timedelta(days=5, hours=number),
+    }
+
+
+def _hold(order_id: int, account: int, bought: dt.datetime) -> dict:
+    return {
+        "account_id": account, "scope": HoldScope.ORDER, "order_id": order_id,
+        "reason": HoldReason.COURT_CASE, "note": "", "set_at": bought + dt.timedelta(days=30),
     }
 
 
