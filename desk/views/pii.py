@@ -10,8 +10,10 @@
         ...
         revealed("order", [Seen(...) for row in page.rows])   # a list declares its rows
 
-Every tagged view's rows are written after the view returned and before the response leaves, in one
-batched insert; if that fails the request fails (500): no page of buyer data goes out unlogged.
+Every tagged view's rows are written in one batched insert per declaration, and the response leaves only
+once they are committed; if a write fails the request fails (500): no page of buyer data goes out
+unlogged. A declaration's insert starts at once (on PostgreSQL on a writer thread, desk.views.pii_writer,
+so it runs while the page is rendered rather than after it).
 A redirect shows nothing, so the URL's entity is logged only for pages and files (2xx, and forms sent
 back with their error: 409, 422). The meta-test (tests/views/test_pii_routes.py) checks that every route
 rendering a template with buyer fields carries the tag.
@@ -19,6 +21,7 @@ rendering a template with buyer fields carries the tag.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import wraps
 
@@ -29,6 +32,7 @@ from desk.extensions import db
 from desk.models import AccessAction
 from desk.services.privacy import access_log
 from desk.services.privacy.access_log import Seen
+from desk.views import pii_writer
 from desk.wiring import get_clock
 
 PII_ATTR = "pii"
@@ -58,6 +62,7 @@ class _Shown:
     classes: tuple[str, ...]
     seen: list[Seen] = field(default_factory=list)
     query: str | None = None
+    written: Future | None = None  # the insert under way (set inside a tagged view)
 
 
 class AccessLogError(RuntimeError):
@@ -74,10 +79,11 @@ def pii(
         @wraps(view)
         def wrapped(*args, **kwargs):
             g.pii_shown = []
+            g.pii_viewer = _viewer()
             response = make_response(view(*args, **kwargs))
             if tag.id_arg and _shown(response.status_code):
                 revealed(tag.entity, [kwargs[tag.id_arg]], action=tag.action, classes=tag.classes)
-            _write(tag)
+            _wait(tag)
             return response
 
         setattr(wrapped, PII_ATTR, tag)
@@ -108,9 +114,11 @@ def revealed(
     ids = [item for item in items if not isinstance(item, Seen)]
     if ids:
         seen += access_log.seen_entities(entity, ids)
-    shown.append(_Shown(
-        AccessAction(action or tag.action), tuple(classes or tag.classes), seen, query or None,
-    ))
+    declared = _Shown(AccessAction(action or tag.action), tuple(classes or tag.classes), seen, query or None)
+    shown.append(declared)
+    viewer = g.get("pii_viewer")
+    if viewer is not None:
+        declared.written = _start(declared, viewer)
 
 
 def searched(
@@ -125,20 +133,33 @@ def _shown(status: int) -> bool:
     return 200 <= status < 300 or status in SHOWN_STATUSES
 
 
-def _write(tag: PiiTag) -> None:
-    viewer = access_log.Viewer(
+def _viewer() -> access_log.Viewer:
+    return access_log.Viewer(
         agent_id=getattr(current_user, "id", None),
         ip=request.remote_addr,
         user_agent=request.user_agent.string,
         route=request.endpoint or "",
     )
-    now = get_clock().now()
+
+
+def _start(shown: _Shown, viewer: access_log.Viewer) -> Future:
+    """Prepare the rows here (the buyers' keys need the app) and start their insert on a writer thread."""
+    try:
+        rows = access_log.prepare_rows(
+            viewer=viewer, action=shown.action, seen=shown.seen, classes=shown.classes,
+            now=get_clock().now(), search_query=shown.query,
+        )
+    except Exception as exc:  # raised when the request waits for its writes
+        return pii_writer.failed(exc)
+    return pii_writer.submit(db.engine, rows)
+
+
+def _wait(tag: PiiTag) -> None:
+    """Wait for every insert this request started; any failure fails the request."""
     try:
         for shown in g.pop("pii_shown", []):
-            access_log.record_access(
-                viewer=viewer, action=shown.action, seen=shown.seen, classes=shown.classes, now=now,
-                search_query=shown.query,
-            )
+            if shown.written is not None:
+                shown.written.result(timeout=pii_writer.TIMEOUT)
     except Exception as exc:
         db.session.rollback()  # a failed lookup of the entities' buyers leaves the session unusable
         raise AccessLogError(f"access log not written for {tag.entity} ({request.endpoint})") from exc

@@ -13,7 +13,7 @@ import json
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, delete, select, text
+from sqlalchemy import Connection, Engine, bindparam, delete, select, text
 
 from desk.extensions import db
 from desk.models import AccessAction, AccessLog
@@ -66,6 +66,14 @@ def seen_entities(entity_type: str, ids: Iterable[int]) -> list[Seen]:
     return [Seen(entity_type, i, *found.get(i, (None, None))) for i in wanted]
 
 
+@dataclass(frozen=True)
+class Rows:
+    """One request's log rows, ready to insert: the values they share and (type, id, account, buyer key)."""
+
+    shared: dict
+    entities: list[tuple]
+
+
 def record_access(
     *,
     viewer: Viewer,
@@ -80,6 +88,22 @@ def record_access(
     A search that showed nothing still writes one row (the query itself). Any database error is raised:
     the caller fails the request rather than leave a gap in the log.
     """
+    rows = prepare_rows(viewer=viewer, action=action, seen=seen, classes=classes, now=now,
+                        search_query=search_query)
+    return write_rows(db.engine, rows)
+
+
+def prepare_rows(
+    *,
+    viewer: Viewer,
+    action: AccessAction | str,
+    seen: Sequence[Seen],
+    classes: Collection[str],
+    now: dt.datetime,
+    search_query: str | None = None,
+) -> Rows:
+    """The rows `record_access` writes, with the buyers' keys computed (needs the app: the keys are
+    the account's); `write_rows` then needs only the engine, so it can run on another thread."""
     action = AccessAction(action)
     unknown = set(classes) - set(DATA_CLASSES)
     if unknown:
@@ -91,35 +115,47 @@ def record_access(
         "ip": (viewer.ip or None) and viewer.ip[:45],
         "user_agent": (viewer.user_agent or "")[:USER_AGENT_MAX] or None,
         "route": viewer.route[:80],
-        "action": action,
+        "action": action.name,
         "data_classes": ",".join(sorted(set(classes))),
         "search_query": query,
     }
-    rows = [(s.entity_type, s.entity_id, s.account_id, _buyer_key(s.account_id, s.buyer_id))
-            for s in _distinct(seen)]
-    if not rows and query:
-        rows = [(None, None, None, None)]
-    if rows:
-        # Its own connection and transaction: the request's session (and the objects its page loaded)
-        # is left alone, and the rows stay even if the request's own work is rolled back later.
-        with db.engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                # The log's commit does not wait for the WAL to reach the disk (the page does not wait
-                # for it either): a failed write still fails the request; only a crash of the database
-                # server itself could lose the last fraction of a second of rows.
-                connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
-            _insert(connection, shared, rows)
-    return len(rows)
+    entities = [(s.entity_type, s.entity_id, s.account_id, _buyer_key(s.account_id, s.buyer_id))
+                for s in _distinct(seen)]
+    if not entities and query:
+        entities = [(None, None, None, None)]
+    return Rows(shared, entities)
+
+
+def write_rows(engine: Engine, rows: Rows) -> int:
+    """Insert prepared rows on a connection of their own and commit; returns the rows written.
+
+    The request's session (and the objects its page loaded) is left alone, and the rows stay even if
+    the request's own work is rolled back later."""
+    if not rows.entities:
+        return 0
+    if engine.dialect.name == "postgresql":
+        # One statement is one transaction: no BEGIN and COMMIT round trips around it.
+        with engine.connect() as connection:
+            _insert(connection.execution_options(isolation_level="AUTOCOMMIT"), rows)
+    else:
+        with engine.begin() as connection:
+            _insert(connection, rows)
+    return len(rows.entities)
 
 
 # PostgreSQL: one short statement whatever the number of rows (the request's values bound once, the
 # entities as four arrays), so the driver parses and the server plans it once, not once per page size.
+# It runs as a transaction of its own, whose commit does not wait for the WAL to reach the disk (the
+# page does not wait for it either): a failed write still fails the request; only a crash of the
+# database server itself could lose the last fraction of a second of rows. (`set_config(..., true)`
+# lasts until the end of the statement's transaction, after its commit record is written.)
 _UNNEST = text(
+    "WITH quick AS (SELECT set_config('synchronous_commit', 'off', true)) "
     "INSERT INTO access_log (at, agent_id, ip, user_agent, route, action, data_classes, search_query, "
     "entity_type, entity_id, account_id, buyer_ref) "
     "SELECT :at, :agent_id, :ip, :user_agent, :route, :action, :data_classes, :search_query, "
     "t.entity_type, t.entity_id, t.account_id, t.buyer_ref "
-    "FROM unnest(CAST(:entity_types AS varchar[]), CAST(:entity_ids AS integer[]), "
+    "FROM quick, unnest(CAST(:entity_types AS varchar[]), CAST(:entity_ids AS integer[]), "
     "CAST(:account_ids AS integer[]), CAST(:buyer_refs AS varchar[])) "
     "AS t(entity_type, entity_id, account_id, buyer_ref)"
 ).bindparams(bindparam("at", type_=AccessLog.__table__.c.at.type))
@@ -135,17 +171,17 @@ _JSON_EACH = text(
 ).bindparams(bindparam("at", type_=AccessLog.__table__.c.at.type))
 
 
-def _insert(connection: Connection, shared: dict, rows: list[tuple]) -> None:
+def _insert(connection: Connection, rows: Rows) -> None:
     """The rows of one request in one statement: the request's values bound once, its entities as arrays
     (PostgreSQL) or one JSON array (SQLite), so neither driver nor server works per row."""
-    values = shared | {"action": shared["action"].name}
+    values = rows.shared
     if connection.dialect.name == "postgresql":
-        columns = list(zip(*rows, strict=True))
+        columns = list(zip(*rows.entities, strict=True))
         arrays = dict(zip(("entity_types", "entity_ids", "account_ids", "buyer_refs"), map(list, columns),
                           strict=True))
         connection.execute(_UNNEST, values | arrays)
     else:
-        connection.execute(_JSON_EACH, values | {"entities": json.dumps(rows)})
+        connection.execute(_JSON_EACH, values | {"entities": json.dumps(rows.entities)})
 
 
 def _distinct(seen: Sequence[Seen]) -> list[Seen]:
