@@ -32,8 +32,8 @@ POLLING_BENCHES = ("polling_sim", "celery_bench")
 CARRIER_BENCHES = ("carriers_bench", "shipping_bench")
 # the broker's money: a periodic invoice run and the daily COD payout batch
 BILLING_BENCHES = ("invoices_bench", "cod_bench")
-# buyers' personal data: what the access log adds to a request, the daily retention job
-PRIVACY_BENCHES = ("access_log_bench", "retention_bench")
+# buyers' personal data: what the access log adds to a request, forensics over it, the retention job
+PRIVACY_BENCHES = ("access_log_bench", "access_forensics_bench", "retention_bench")
 
 
 def main() -> None:

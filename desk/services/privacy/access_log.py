@@ -74,23 +74,14 @@ class Rows:
     entities: list[tuple]
 
 
-def record_access(
-    *,
-    viewer: Viewer,
-    action: AccessAction | str,
-    seen: Sequence[Seen],
-    classes: Collection[str],
-    now: dt.datetime,
-    search_query: str | None = None,
-) -> int:
-    """Write one row per entity in `seen` (one batched insert, committed at once); returns the rows written.
+def record_access(**access) -> int:
+    """Write one row per entity shown (one batched insert, committed at once); returns the rows written.
+    The arguments are those of `prepare_rows`.
 
     A search that showed nothing still writes one row (the query itself). Any database error is raised:
     the caller fails the request rather than leave a gap in the log.
     """
-    rows = prepare_rows(viewer=viewer, action=action, seen=seen, classes=classes, now=now,
-                        search_query=search_query)
-    return write_rows(db.engine, rows)
+    return write_rows(db.engine, prepare_rows(**access))
 
 
 def prepare_rows(
