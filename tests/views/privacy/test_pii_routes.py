@@ -21,7 +21,8 @@ from tests.views.privacy.pii_seed import CASES, seed_everything
 # Routes that hand out buyer data without a template (files and exports): each must be tagged too.
 FILE_ROUTES = (
     "issues.attachment", "complaints.file", "closeout.label", "closeout.labels_selected",
-    "closeout.packing_list", "closeout.protocol", "ratings.export", "privacy.access_log_export", "privacy.access_log_buyers",
+    "closeout.packing_list", "closeout.protocol", "ratings.export", "privacy.access_log_export",
+    "privacy.access_log_buyers",
 )
 
 
