@@ -17,8 +17,12 @@ from tests.services.privacy.access_helpers import T0, log_views, make_account, m
 
 
 def code(shop, buyer: str) -> str:
-    """How the page shows a buyer: the account's pseudonym of its Allegro id."""
-    return f"<code>{buyer_pseudonym(shop.id, buyer)}</code>"
+    """How a row names its buyer: a link to the buyer's rows by the account's pseudonym of the Allegro id
+    (the cell shows the key's first characters)."""
+    key = buyer_pseudonym(shop.id, buyer)
+    title = f"Wszystko, co pokazano o tym kupującym: {key}"
+    return f'access-log?buyer={key}" title="{title}"><code>{key[:12]}…</code>'
+
 
 
 def seed():
@@ -56,6 +60,15 @@ def test_who_saw_a_buyer_by_login_with_counts(client, login):
     assert "Tożsamość" in html and "Sklep z kubkami" in html
     lookup = db.session.scalars(select(AccessLog).where(AccessLog.agent_id == owner.id)).one()
     assert (lookup.action, lookup.search_query) == (AccessAction.SEARCH, "buyer=jan_kupujacy")
+
+
+def test_a_rows_buyer_key_links_to_everything_shown_of_that_buyer(client, login):
+    shop, _jan, _ewa = seed()
+    login(make_agent(role=Role.OWNER))
+    key = buyer_pseudonym(shop.id, "777")
+    html = client.get(url_for("privacy.access_log", buyer=key)).get_data(as_text=True)
+    assert html.count(code(shop, "777")) == 2 and code(shop, "888") not in html
+    assert "Dotyczy 1 kupującego." in html
 
 
 def test_what_an_agent_saw_between_dates(client, login):
