@@ -39,7 +39,9 @@ HEADER = [
     "`unnest`, one statement that is its own transaction, started on a writer thread as soon as the view "
     "declares its rows so that it runs while the page renders (the response waits for it); on SQLite one "
     "JSON array through `json_each`, on the request's thread (a writer thread made SQLite's page slower: "
-    "1.20-1.23 against 1.15-1.16 in alternate runs). *load average* is the machine's "
+    "1.20-1.23 against 1.15-1.16 in alternate runs). SQLite's pool hands out the connection used last "
+    "(p95 1.07-1.10 against 1.23-1.24 with the oldest first, in alternate runs: the log's connection "
+    "keeps its page cache). *load average* is the machine's "
     "1-minute load when the row was measured (2 cores, shared with other work: the ratios move by about "
     "+-0.1 between runs at a load near 10).",
     "",

@@ -249,6 +249,12 @@ def _defaults(app: Flask) -> None:
     # ORM writes and bulk inserts must store the same JSON text
     engine_options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"json_serializer": json_text, **engine_options}
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        # The connection used last is handed out first: SQLite drops a connection's page cache when
+        # another one has written since, so reusing the last writer (the access log's insert, a sync
+        # batch) keeps its cache warm. With the default (oldest first) every write went to a cold one.
+        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_use_lifo": True, **options}
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         # psycopg prepares repeated statements; a generic plan made while a table was still
         # small (first sync) keeps scanning it sequentially after it has grown.
