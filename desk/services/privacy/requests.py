@@ -41,6 +41,7 @@ DECISIONS = {
     RequestType.RESTRICTION: (Decision.RESTRICT, Decision.REJECT),
 }
 DEFAULT_DECISIONS = (Decision.FULFIL, Decision.RESTRICT, Decision.REJECT)
+REJECTION_REASON = N_("Give the reason for the rejection.")
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,20 @@ def _check_length(*texts: str) -> None:
         raise ValidationError(N_("The text is too long."))
 
 
+def _required(text: str, missing: str) -> str:
+    """The text stripped; `missing` (a message) when it is empty, a refusal when it is too long."""
+    if not text.strip():
+        raise ValidationError(missing)
+    _check_length(text)
+    return text.strip()
+
+
+def _record_decision(request: PrivacyRequest, decision: Decision, reason: str, agent_id: int,
+                     now: dt.datetime) -> None:
+    request.decision, request.decision_reason = decision, reason
+    request.decided_by, request.decided_at = agent_id, now
+
+
 def get_request(request_id: int) -> PrivacyRequest:
     request = db.session.get(PrivacyRequest, request_id)
     if request is None:
@@ -130,12 +145,10 @@ def move(
 
 def check_identity(request_id: int, *, note: str, agent_id: int, now: dt.datetime) -> PrivacyRequest:
     """Record how the requester was matched to the buyer (Allegro login, order number...). Commits."""
-    if not note.strip():
-        raise ValidationError(N_("Say how the requester's identity was checked."))
-    _check_length(note)
+    note = _required(note, N_("Say how the requester's identity was checked."))
     request = get_request(request_id)
     move(request, S.IDENTITY_CHECKED, agent_id=agent_id, now=now)
-    request.identity_note = note.strip()
+    request.identity_note = note
     db.session.commit()
     return request
 
@@ -171,28 +184,24 @@ def decide(
     request = get_request(request_id)
     if decision not in allowed_decisions(request):
         raise ValidationError(N_("This decision does not fit the request."))
-    if decision is Decision.REJECT and not reason.strip():
-        raise ValidationError(N_("Give the reason for the rejection."))
+    if decision is Decision.REJECT:
+        reason = _required(reason, REJECTION_REASON)
     _check_length(reason)
     to = S.REJECTED if decision is Decision.REJECT else S.DECIDED
     if request.working_state is not S.SCOPED:
         raise ConflictError(N_("This step is not possible now."))
     move(request, to, agent_id=agent_id, now=now, action="decided", info={"decision": decision.value})
-    request.decision, request.decision_reason = decision, reason.strip()
-    request.decided_by, request.decided_at = agent_id, now
+    _record_decision(request, decision, reason.strip(), agent_id, now)
     db.session.commit()
     return request
 
 
 def reject(request_id: int, *, reason: str, agent_id: int, now: dt.datetime) -> PrivacyRequest:
     """Reject the request (identity not confirmed, manifestly unfounded...) with the reason. Commits."""
-    if not reason.strip():
-        raise ValidationError(N_("Give the reason for the rejection."))
-    _check_length(reason)
+    reason = _required(reason, REJECTION_REASON)
     request = get_request(request_id)
     move(request, S.REJECTED, agent_id=agent_id, now=now)
-    request.decision, request.decision_reason = Decision.REJECT, reason.strip()
-    request.decided_by, request.decided_at = agent_id, now
+    _record_decision(request, Decision.REJECT, reason, agent_id, now)
     db.session.commit()
     return request
 
@@ -219,9 +228,7 @@ def close(request_id: int, *, agent_id: int, now: dt.datetime) -> PrivacyRequest
 def extend(request_id: int, *, months: int, reason: str, agent_id: int, now: dt.datetime) -> PrivacyRequest:
     """Move the due date by one or two months (once, with a reason, before the first month ends). Commits."""
     request = get_request(request_id)
-    if not reason.strip():
-        raise ValidationError(N_("Give the reason for the extension."))
-    _check_length(reason)
+    reason = _required(reason, N_("Give the reason for the extension."))
     if request.extended_at is not None or request.state not in EXTENDABLE:
         raise ConflictError(N_("The request cannot be extended now."))
     if deadlines.days_left(request.first_due_on, now) < 0:
@@ -240,7 +247,7 @@ def extend(request_id: int, *, months: int, reason: str, agent_id: int, now: dt.
         info={"months": months},
     )
     request.resume_state, request.state = request.state, S.EXTENDED
-    request.due_on, request.extension_reason, request.extended_at = due, reason.strip(), now
+    request.due_on, request.extension_reason, request.extended_at = due, reason, now
     request.updated_at = now
     db.session.commit()
     return request
