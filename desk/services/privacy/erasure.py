@@ -222,11 +222,10 @@ def _register_orders(run: _Run, forms: list[tuple[int, str]]) -> None:
     """The orders into the registry: one read of those already there, one insert of the rest."""
     if not forms:
         return
-    query = select(ErasedOrder.account_id, ErasedOrder.allegro_id).where(  # two IN lists use the index
-        ErasedOrder.account_id.in_(sorted({account for account, _allegro_id in forms})),
-        ErasedOrder.allegro_id.in_(sorted({allegro_id for _account, allegro_id in forms})),
+    query = select(ErasedOrder.account_id, ErasedOrder.allegro_id).where(
+        *scope.pair_lists(ErasedOrder.account_id, ErasedOrder.allegro_id, forms)
     )
-    known = {tuple(row) for row in db.session.execute(query)}
+    known = {tuple(row) for row in db.session.execute(query)}  # crossed pairs fall out below
     new = [{"account_id": account_id, "allegro_id": allegro_id, "erased_at": run.now, "reason": run.reason}
            for account_id, allegro_id in sorted(set(forms) - known)]
     if new:

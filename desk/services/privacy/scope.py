@@ -86,18 +86,26 @@ def order_rating_ids(order_ids: Collection[int], forms: Forms | None = None) -> 
 def _linked(model, order_ids: Collection[int], forms: Forms) -> list[int]:
     """Rows of `model` linked to the orders, or naming one of their checkout forms on the same account.
 
-    Two IN lists (accounts, Allegro ids) use the indexes where a row-value IN would not on PostgreSQL;
-    the pairs are checked here."""
+    The pairs are matched as two IN lists (`pair_lists`) and checked here."""
     found = set(db.session.scalars(select(model.id).where(model.order_id.in_(order_ids))))
     if forms:
         wanted = set(forms)
         query = select(model.id, model.account_id, model.checkout_form_id).where(
-            model.account_id.in_(sorted({account for account, _allegro_id in wanted})),
-            model.checkout_form_id.in_(sorted({allegro_id for _account, allegro_id in wanted})),
+            *pair_lists(model.account_id, model.checkout_form_id, wanted)
         )
         found |= {row.id for row in db.session.execute(query)
                   if (row.account_id, row.checkout_form_id) in wanted}
     return sorted(found)
+
+
+def pair_lists(account_column, id_column, pairs: Forms) -> tuple:
+    """Conditions matching rows by (account, Allegro id) pairs as two IN lists, which use the indexes
+    where a row-value IN does not on PostgreSQL; they also match crossed pairs, so callers check the
+    pairs of the rows they get."""
+    return (
+        account_column.in_(sorted({account for account, _allegro_id in pairs})),
+        id_column.in_(sorted({allegro_id for _account, allegro_id in pairs})),
+    )
 
 
 def shipment_ids(order_ids: Collection[int]) -> list[int]:
