@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import random
 import uuid
+import zlib
 from decimal import Decimal
 
 from benchmarks.common import desk_app, scratch_database
@@ -100,6 +101,7 @@ def _order(account_id, allegro_id, bought_at, n, rng) -> dict:
         "bought_at": bought_at,
         "allegro_updated_at": bought_at,
         "synced_at": bought_at,
+        "buyer_allegro_id": str(zlib.crc32(login.encode())),  # one Allegro id per login
         "buyer_login": login,
         "buyer_email": f"{login}@allegromail.pl",
         "buyer_first_name": "Anna",

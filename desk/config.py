@@ -124,9 +124,11 @@ class Config:
     # may not also execute it.
     PRIVACY_REQUESTS_INTERVAL_MINUTES = 60
     PRIVACY_FOUR_EYES = False
-    # Access log of buyer data shown to agents (G7): kept 12 months, purged by a daily job.
+    # Access log of buyer data shown to agents (G7): kept 12 months, purged by a daily job. Requests write
+    # to a table without indexes; this job moves its rows into the indexed log (forensic reads do it too).
     ACCESS_LOG_KEEP_DAYS = 365
     ACCESS_LOG_PURGE_HOURS = 24
+    ACCESS_LOG_SETTLE_SECONDS = 60
     # Retention of buyers' data (per account, once its owner activated it): the job runs this often.
     RETENTION_INTERVAL_HOURS = 24
 

@@ -17,13 +17,14 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 from flask_babel import force_locale, gettext
 
+from desk.extensions import db
 from desk.services import complaints, outbox_kinds
 from desk.services.billing import invoices
 from desk.services.billing.cod import progress as cod_progress
 from desk.services.billing.invoices.mailing import mail_invoices
 from desk.services.flows import handover
 from desk.services.issues.assignment import round_robin_assign
-from desk.services.privacy import access_log, offboarding, retention
+from desk.services.privacy import access_log, access_log_store, offboarding, retention
 from desk.services.privacy import requests as privacy_requests
 from desk.services.privacy import restrictions as privacy_restrictions
 from desk.services.privacy.export import store as privacy_exports
@@ -181,6 +182,11 @@ def offboarding_purge_job(app: Flask) -> dict:
     )
 
 
+def settle_access_log_job(app: Flask) -> dict:
+    """Move the access-log rows requests have written into the indexed log, in bulk."""
+    return {"moved": access_log_store.settle(db.engine)}
+
+
 def purge_access_log_job(app: Flask) -> dict:
     """Delete access-log rows past their retention (12 months by default), in batches."""
     keep_days = int(app.config["ACCESS_LOG_KEEP_DAYS"])
@@ -227,6 +233,7 @@ JOBS = (
     Job("cash_on_delivery", cash_on_delivery_job, "COD_INTERVAL_MINUTES", at_start=True),
     Job("privacy_requests", privacy_requests_job, "PRIVACY_REQUESTS_INTERVAL_MINUTES"),
     Job("offboarding_purge", offboarding_purge_job, "OFFBOARDING_PURGE_INTERVAL_HOURS", unit="hours"),
+    Job("settle_access_log", settle_access_log_job, "ACCESS_LOG_SETTLE_SECONDS", unit="seconds"),
     Job("purge_access_log", purge_access_log_job, "ACCESS_LOG_PURGE_HOURS", unit="hours"),
     Job("retention", retention_job, "RETENTION_INTERVAL_HOURS", unit="hours"),
 )

@@ -2,7 +2,7 @@
 from desk.models import issue, rating  # noqa: F401  (register their tables)
 from desk.models.account import AccountStatus, AllegroToken, DeviceAuthorization, SellerAccount
 from desk.models.agent import Agent, KnownDevice, LoginAttempt, Role, agent_account
-from desk.models.audit import AccessAction, AccessLog
+from desk.models.audit import AccessAction, AccessLog, AccessLogPending
 from desk.models.billing import BillingProfile, EntryKind, InvoiceMode, LedgerEntry, PaymentMode
 from desk.models.cod import CodAccount, CodPayout, CodPayoutBatch, CodState, ShipmentCod
 from desk.models.complaint import (
@@ -65,6 +65,7 @@ __all__ = [
     "OffboardingState",
     "AccessAction",
     "AccessLog",
+    "AccessLogPending",
     "CarrierKind",
     "Complaint",
     "ComplaintEvent",

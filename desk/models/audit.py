@@ -27,20 +27,8 @@ class AccessAction(enum.StrEnum):
     DOWNLOAD = "download"  # a file: label, attachment, document
 
 
-class AccessLog(db.Model):
-    """One buyer entity (or one search) shown to one agent by one request. Rows are never updated;
-    only the retention purge deletes them."""
-
-    __tablename__ = "access_log"
-    __table_args__ = (
-        Index("ix_access_log_at", "at", "id"),
-        Index("ix_access_log_agent_at", "agent_id", "at"),
-        Index("ix_access_log_buyer_at", "buyer_ref", "at"),
-        Index("ix_access_log_entity_at", "entity_type", "entity_id", "at"),
-        Index("ix_access_log_ip_at", "ip", "at"),
-        Index("ix_access_log_account_at", "account_id", "at"),
-        personal_table("log", "ip", "user_agent", "route", "entity_type", "data_classes"),
-    )
+class _AccessColumns:
+    """The columns of a log row, shared by the log and by the rows still waiting to join it."""
 
     id: Mapped[intpk]
     at: Mapped[dt.datetime]
@@ -53,9 +41,40 @@ class AccessLog(db.Model):
     entity_type: Mapped[str | None] = mapped_column(String(24))  # order, issue, rating, shipment, ...
     entity_id: Mapped[int | None]
     account_id: Mapped[int | None] = mapped_column(ForeignKey("seller_account.id", ondelete="CASCADE"))
-    # The buyer's key: today their Allegro id, the per-account pseudonym once it exists (see
+    # The buyer's key: the account's pseudonym of their Allegro id (see
     # desk.services.privacy.access_log._buyer_key); never a name or a contact.
     buyer_ref: Mapped[str | None] = mapped_column(String(64), info={"personal": "identity"})
     # The classes of personal data the response showed, sorted and comma-separated ("address,identity").
     data_classes: Mapped[str] = mapped_column(String(80), default="")
     search_query: Mapped[str | None] = mapped_column(String(QUERY_MAX), info={"personal": "free_text"})
+
+
+_KEPT = ("ip", "user_agent", "route", "entity_type", "data_classes")
+
+
+class AccessLog(_AccessColumns, db.Model):
+    """One buyer entity (or one search) shown to one agent by one request. Rows are never updated;
+    only the retention purge deletes them. Indexed for the forensic questions (by agent, buyer, record,
+    IP, account and time); requests write to `AccessLogPending`, whose rows are moved here in bulk."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (
+        Index("ix_access_log_at", "at", "id"),
+        Index("ix_access_log_agent_at", "agent_id", "at"),
+        Index("ix_access_log_buyer_at", "buyer_ref", "at"),
+        Index("ix_access_log_entity_at", "entity_type", "entity_id", "at"),
+        Index("ix_access_log_ip_at", "ip", "at"),
+        Index("ix_access_log_account_at", "account_id", "at"),
+        personal_table("log", *_KEPT),
+    )
+
+
+class AccessLogPending(_AccessColumns, db.Model):
+    """Log rows a request has written and committed that have not yet been moved into `AccessLog`.
+
+    The table has no index but its key, so a request's insert appends to a page or two instead of
+    updating six indexes at random places; `desk.services.privacy.access_log.settle` moves the rows
+    in bulk (a job every minute, and every forensic read first), in their order of arrival."""
+
+    __tablename__ = "access_log_pending"
+    __table_args__ = (personal_table("log", *_KEPT),)

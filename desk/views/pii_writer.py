@@ -1,11 +1,11 @@
 """The access log's writer threads: on PostgreSQL a request's log insert runs while its page is rendered.
 
-The request prepares its rows (the buyers' keys need the app) and hands them here; the insert runs on a
-connection of its own from the engine's pool, and the request waits for it before its response leaves
-(desk.views.pii). PostgreSQL's work is on the server, so the page's rendering and the log's insert
-overlap. On SQLite the insert runs at once on the request's thread: the driver's own Python work would
-compete with the rendering for the interpreter, and a thread made the page slower, not faster
-(docs/benchmarks.md, the access log's section).
+The request prepares its rows (the buyers' keys need the app) and hands them here; the insert runs on the
+writer thread's own connection (desk.services.privacy.access_log_store), and the request waits for it
+before its response leaves (desk.views.pii). PostgreSQL's work is on the server, so the page's rendering
+and the log's insert overlap. On SQLite the insert runs at once on the request's thread: the driver's own
+Python work would compete with the rendering for the interpreter, and a thread made the page slower, not
+faster (docs/benchmarks.md, the access log's section).
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from sqlalchemy import Engine
 
-from desk.services.privacy.access_log import Rows, write_rows
+from desk.services.privacy.access_log_store import Rows, write_rows
 
 WORKERS = 4
 TIMEOUT = 30.0  # seconds a request waits for its log before it fails
@@ -30,7 +30,7 @@ def submit(engine: Engine, rows: Rows) -> Future:
             return done(write_rows(engine, rows))
         except Exception as exc:
             return failed(exc)
-    return _pool().submit(write_rows, engine, rows)
+    return _pool().submit(write_rows, engine, rows, dedicated=True)
 
 
 def done(value: int) -> Future:

@@ -17,6 +17,7 @@ from desk.services.shipping.closeout import day as closeout
 from desk.services.shipping.closeout import lost_calls, pickups
 from tests.conftest import desk_app
 from tests.factories import PASSWORD, make_agent
+from tests.services.privacy.access_helpers import logged
 from tests.services.shipping.closeout_helpers import (
     DISPATCH,
     LABEL,
@@ -90,10 +91,8 @@ def test_packing_list_and_protocol(app, client, login, setup):
     protocol = client.post(f"/closeout/{mine.id}/protocol", data={"carrier": "inpost"})
     assert protocol.mimetype == "application/pdf" and protocol.data.startswith(b"%PDF")
     with app.app_context():  # the protocol names the receivers: the download is in the access log
-        logged = db.session.execute(
-            select(AccessLog.entity_id, AccessLog.action).where(AccessLog.route == "closeout.protocol")
-        ).all()
-    assert logged == [(shipment.id, AccessAction.DOWNLOAD)]
+        shown = [(r.entity_id, r.action) for r in logged(AccessLog.route == "closeout.protocol")]
+    assert shown == [(shipment.id, AccessAction.DOWNLOAD)]
 
 
 def test_the_pickup_form_proposes_and_orders_once(app, client, login, setup, inpost):

@@ -2,24 +2,25 @@
 
 Views declare what they showed (`Seen`: an entity with its account and buyer); `record_access` writes all
 of a request's rows in one batched insert and commits, so the caller can fail the request when it cannot.
-`purge_access_log` removes rows past their retention (12 months) in batches.
+They land in a table without indexes and join the indexed log in bulk (desk.services.privacy.
+access_log_store). `purge_access_log` removes rows past their retention (12 months) in batches.
 
 Buyers are named by `_buyer_key` (the account's pseudonym of their Allegro id), never by name or contact.
 """
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, bindparam, delete, select, text
+from sqlalchemy import delete, select
 
 from desk.extensions import db
 from desk.models import AccessAction, AccessLog
 from desk.models.audit import QUERY_MAX, USER_AGENT_MAX
 from desk.services.privacy.access_entities import entity_buyers
-from desk.services.privacy.pseudonyms import buyer_pseudonym
+from desk.services.privacy.access_log_store import Rows, settle, write_rows
+from desk.services.privacy.pseudonyms import buyer_pseudonym, buyer_pseudonyms
 
 # The classes of personal data (the inventory's `info={"personal": ...}` values) a log row can name.
 DATA_CLASSES = ("identity", "contact", "address", "free_text", "bank", "file")
@@ -66,14 +67,6 @@ def seen_entities(entity_type: str, ids: Iterable[int]) -> list[Seen]:
     return [Seen(entity_type, i, *found.get(i, (None, None))) for i in wanted]
 
 
-@dataclass(frozen=True)
-class Rows:
-    """One request's log rows, ready to insert: the values they share and (type, id, account, buyer key)."""
-
-    shared: dict
-    entities: list[tuple]
-
-
 def record_access(**access) -> int:
     """Write one row per entity shown (one batched insert, committed at once); returns the rows written.
     The arguments are those of `prepare_rows`.
@@ -110,69 +103,14 @@ def prepare_rows(
         "data_classes": ",".join(sorted(set(classes))),
         "search_query": query,
     }
-    entities = [(s.entity_type, s.entity_id, s.account_id, _buyer_key(s.account_id, s.buyer_id))
-                for s in _distinct(seen)]
+    distinct = _distinct(seen)
+    keys = buyer_pseudonyms((s.account_id, s.buyer_id) for s in distinct
+                            if s.buyer_id and s.account_id is not None)
+    entities = [(s.entity_type, s.entity_id, s.account_id, keys.get((s.account_id, s.buyer_id)))
+                for s in distinct]
     if not entities and query:
         entities = [(None, None, None, None)]
     return Rows(shared, entities)
-
-
-def write_rows(engine: Engine, rows: Rows) -> int:
-    """Insert prepared rows on a connection of their own and commit; returns the rows written.
-
-    The request's session (and the objects its page loaded) is left alone, and the rows stay even if
-    the request's own work is rolled back later."""
-    if not rows.entities:
-        return 0
-    if engine.dialect.name == "postgresql":
-        # One statement is one transaction: no BEGIN and COMMIT round trips around it.
-        with engine.connect() as connection:
-            _insert(connection.execution_options(isolation_level="AUTOCOMMIT"), rows)
-    else:
-        with engine.begin() as connection:
-            _insert(connection, rows)
-    return len(rows.entities)
-
-
-# PostgreSQL: one short statement whatever the number of rows (the request's values bound once, the
-# entities as four arrays), so the driver parses and the server plans it once, not once per page size.
-# It runs as a transaction of its own, whose commit does not wait for the WAL to reach the disk (the
-# page does not wait for it either): a failed write still fails the request; only a crash of the
-# database server itself could lose the last fraction of a second of rows. (`set_config(..., true)`
-# lasts until the end of the statement's transaction, after its commit record is written.)
-_UNNEST = text(
-    "WITH quick AS (SELECT set_config('synchronous_commit', 'off', true)) "
-    "INSERT INTO access_log (at, agent_id, ip, user_agent, route, action, data_classes, search_query, "
-    "entity_type, entity_id, account_id, buyer_ref) "
-    "SELECT :at, :agent_id, :ip, :user_agent, :route, :action, :data_classes, :search_query, "
-    "t.entity_type, t.entity_id, t.account_id, t.buyer_ref "
-    "FROM quick, unnest(CAST(:entity_types AS varchar[]), CAST(:entity_ids AS integer[]), "
-    "CAST(:account_ids AS integer[]), CAST(:buyer_refs AS varchar[])) "
-    "AS t(entity_type, entity_id, account_id, buyer_ref)"
-).bindparams(bindparam("at", type_=AccessLog.__table__.c.at.type))
-
-
-# SQLite: the same single statement, the entities as one JSON array of [type, id, account, buyer].
-_JSON_EACH = text(
-    "INSERT INTO access_log (at, agent_id, ip, user_agent, route, action, data_classes, search_query, "
-    "entity_type, entity_id, account_id, buyer_ref) "
-    "SELECT :at, :agent_id, :ip, :user_agent, :route, :action, :data_classes, :search_query, "
-    "json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), "
-    "json_extract(value, '$[3]') FROM json_each(:entities) ORDER BY key"
-).bindparams(bindparam("at", type_=AccessLog.__table__.c.at.type))
-
-
-def _insert(connection: Connection, rows: Rows) -> None:
-    """The rows of one request in one statement: the request's values bound once, its entities as arrays
-    (PostgreSQL) or one JSON array (SQLite), so neither driver nor server works per row."""
-    values = rows.shared
-    if connection.dialect.name == "postgresql":
-        columns = list(zip(*rows.entities, strict=True))
-        arrays = dict(zip(("entity_types", "entity_ids", "account_ids", "buyer_refs"), map(list, columns),
-                          strict=True))
-        connection.execute(_UNNEST, values | arrays)
-    else:
-        connection.execute(_JSON_EACH, values | {"entities": json.dumps(rows.entities)})
 
 
 def _distinct(seen: Sequence[Seen]) -> list[Seen]:
@@ -187,6 +125,7 @@ def purge_access_log(*, now: dt.datetime, keep_days: int = DEFAULT_KEEP_DAYS, ba
     """
     if batch < 1:
         raise ValueError("batch must be positive")
+    settle(db.engine)  # a row still pending is old only if nothing has settled the log for a year
     cutoff = now - dt.timedelta(days=keep_days)
     deleted = 0
     while True:

@@ -12,7 +12,6 @@ without carrying it through every call.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import secrets
@@ -66,7 +65,12 @@ class KeyStore:
 
     def digest(self, account_id: int, value: str) -> str:
         """HMAC-SHA256 hex of `value` under the account's key."""
-        return hmac.new(self.key(account_id), value.encode(), hashlib.sha256).hexdigest()
+        return hmac_hex(self.key(account_id), value)
+
+
+def hmac_hex(key: bytes, value: str) -> str:
+    """HMAC-SHA256 hex of `value` under `key` (the one-shot C digest)."""
+    return hmac.digest(key, value.encode(), "sha256").hex()
 
 
 def current_store() -> KeyStore:

@@ -5,9 +5,12 @@ import datetime as dt
 import itertools
 from decimal import Decimal
 
+from sqlalchemy import delete, select
+
 from desk.extensions import db
-from desk.models import AccountStatus, Order, SellerAccount
+from desk.models import AccessLog, AccessLogPending, AccountStatus, Order, SellerAccount
 from desk.services.privacy.access_log import Seen, Viewer, record_access
+from desk.services.privacy.access_log_store import settle
 
 T0 = dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.UTC)
 _seq = itertools.count(1)
@@ -48,3 +51,17 @@ def log_views(orders, *, agent_id: int = 1, at: dt.datetime = T0, action="view",
     for order in orders:
         record_access(viewer=viewer(agent_id, route=route), action=action, seen=[seen(order)],
                       classes=classes, now=at)
+
+
+def logged(*conditions) -> list[AccessLog]:
+    """The log's rows (oldest first) once the pending ones have joined it, as every forensic read sees it."""
+    settle(db.engine)
+    db.session.expire_all()
+    return list(db.session.scalars(select(AccessLog).where(*conditions).order_by(AccessLog.id)))
+
+
+def clear_log() -> None:
+    """No row in the log, pending or moved."""
+    db.session.execute(delete(AccessLogPending))
+    db.session.execute(delete(AccessLog))
+    db.session.commit()

@@ -7,13 +7,11 @@ import datetime as dt
 import io
 
 from flask import url_for
-from sqlalchemy import select
 
-from desk.extensions import db
 from desk.models import AccessAction, AccessLog, Role
 from desk.services.privacy.pseudonyms import buyer_pseudonym
 from tests.factories import make_agent
-from tests.services.privacy.access_helpers import T0, log_views, make_account, make_order
+from tests.services.privacy.access_helpers import T0, log_views, logged, make_account, make_order
 
 
 def code(shop, buyer: str) -> str:
@@ -58,7 +56,7 @@ def test_who_saw_a_buyer_by_login_with_counts(client, login):
     assert html.count(code(shop, "777")) == 2 and code(shop, "888") not in html
     assert "Dotyczy 1 kupującego." in html
     assert "Tożsamość" in html and "Sklep z kubkami" in html
-    lookup = db.session.scalars(select(AccessLog).where(AccessLog.agent_id == owner.id)).one()
+    (lookup,) = logged(AccessLog.agent_id == owner.id)
     assert (lookup.action, lookup.search_query) == (AccessAction.SEARCH, "buyer=jan_kupujacy")
 
 
@@ -113,8 +111,8 @@ def test_the_export_is_csv_for_excel_and_is_logged(client, login):
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text[1:]), delimiter=";"))
     assert sorted(r["buyer_ref"] for r in rows) == sorted([jan, ewa])
-    logged = db.session.scalars(select(AccessLog).where(AccessLog.agent_id == owner.id)).one()
-    assert (logged.action, logged.route, logged.search_query) == (
+    (export,) = logged(AccessLog.agent_id == owner.id)
+    assert (export.action, export.route, export.search_query) == (
         AccessAction.EXPORT, "privacy.access_log_export", "agent=41")
     buyers = client.get(url_for("privacy.access_log_buyers", buyer="777")).get_data(as_text=True)
     assert list(csv.reader(io.StringIO(buyers[1:]), delimiter=";")) == [["buyer_ref", "rows"], [jan, "2"]]

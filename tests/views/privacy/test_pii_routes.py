@@ -9,12 +9,12 @@ import pkgutil
 
 import pytest
 from flask import url_for
-from sqlalchemy import delete, select
 
 import desk.views
 from desk.extensions import db
-from desk.models import AccessAction, AccessLog
+from desk.models import AccessAction
 from desk.views.pii import pii_tag
+from tests.services.privacy.access_helpers import clear_log, logged
 from tests.views.privacy.pii_scan import all_templates, buyer_fields, renders_buyer_fields, view_templates
 from tests.views.privacy.pii_seed import CASES, seed_everything
 
@@ -69,13 +69,11 @@ def test_every_tagged_page_logs_each_entity_it_showed(app, client, login, fake_a
     assert tagged - set(CASES) == set(), "a tagged GET route needs a case in pii_seed.CASES"
     for endpoint in sorted(tagged):
         values, expected, action = CASES[endpoint](seeded)
-        db.session.execute(delete(AccessLog))
-        db.session.commit()
+        clear_log()
         response = client.get(url_for(endpoint, **values))
         assert response.status_code == 200, (endpoint, response.status_code)
         response.get_data()  # streamed exports run to their end
-        db.session.expire_all()
-        rows = list(db.session.scalars(select(AccessLog)))
+        rows = logged()
         shown = sorted((r.entity_type, r.entity_id) for r in rows)
         assert shown == sorted(expected), endpoint
         assert all(r.route == endpoint and r.agent_id == seeded.owner.id for r in rows), endpoint
@@ -85,42 +83,40 @@ def test_every_tagged_page_logs_each_entity_it_showed(app, client, login, fake_a
 def test_a_redirect_shows_nothing_and_logs_nothing(app, client, login, fake_allegro):
     seeded = seed_everything(app, fake_allegro)
     login(seeded.owner)
-    db.session.execute(delete(AccessLog))
-    db.session.commit()
+    clear_log()
     response = client.post(url_for("orders.add_note", order_id=seeded.order.id), data={"text": "Zadzwonić"})
     assert response.status_code == 302
-    assert db.session.scalars(select(AccessLog)).all() == []
+    assert logged() == []
     refused = client.post(url_for("orders.add_note", order_id=seeded.order.id), data={"text": ""})
     assert refused.status_code == 422  # the order page again, with the form's error: logged
-    assert [(r.entity_type, r.entity_id) for r in db.session.scalars(select(AccessLog))] == [
+    assert [(r.entity_type, r.entity_id) for r in logged()] == [
         ("order", seeded.order.id)]
 
 
 def test_a_search_logs_its_query_and_each_hit(app, client, login, fake_allegro):
     seeded = seed_everything(app, fake_allegro)
     login(seeded.owner)
-    db.session.execute(delete(AccessLog))
-    db.session.commit()
+    clear_log()
     assert client.get(url_for("orders.index", q=seeded.order.buyer_login)).status_code == 200
-    rows = db.session.scalars(select(AccessLog)).all()
+    rows = logged()
     assert [(r.action, r.entity_id, r.search_query) for r in rows] == [
         (AccessAction.SEARCH, seeded.order.id, seeded.order.buyer_login)]
     assert client.get(url_for("orders.index", q="nikt-taki")).status_code == 200
-    last = db.session.scalars(select(AccessLog).order_by(AccessLog.id.desc())).first()
+    last = logged()[-1]
     assert (last.action, last.entity_id, last.search_query) == (AccessAction.SEARCH, None, "nikt-taki")
 
 
 @pytest.fixture
 def log_table_gone(app):
-    """The access-log table renamed away for one test (a database that refuses the write)."""
+    """The table requests write the log to renamed away for one test (a database that refuses the write)."""
     with db.engine.begin() as conn:
-        conn.exec_driver_sql("ALTER TABLE access_log RENAME TO access_log_away")
+        conn.exec_driver_sql("ALTER TABLE access_log_pending RENAME TO access_log_away")
     try:
         yield
     finally:
         db.session.rollback()
         with db.engine.begin() as conn:
-            conn.exec_driver_sql("ALTER TABLE access_log_away RENAME TO access_log")
+            conn.exec_driver_sql("ALTER TABLE access_log_away RENAME TO access_log_pending")
 
 
 def test_a_page_whose_access_cannot_be_logged_is_not_served(
