@@ -40,7 +40,6 @@ class _AccessColumns:
     action: Mapped[AccessAction] = mapped_column(db.Enum(AccessAction, native_enum=False, length=16))
     entity_type: Mapped[str | None] = mapped_column(String(24))  # order, issue, rating, shipment, ...
     entity_id: Mapped[int | None]
-    account_id: Mapped[int | None] = mapped_column(ForeignKey("seller_account.id", ondelete="CASCADE"))
     # The buyer's key: the account's pseudonym of their Allegro id (see
     # desk.services.privacy.access_log._buyer_key); never a name or a contact.
     buyer_ref: Mapped[str | None] = mapped_column(String(64), info={"personal": "identity"})
@@ -68,13 +67,19 @@ class AccessLog(_AccessColumns, db.Model):
         personal_table("log", *_KEPT),
     )
 
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("seller_account.id", ondelete="CASCADE"))
+
 
 class AccessLogPending(_AccessColumns, db.Model):
     """Log rows a request has written and committed that have not yet been moved into `AccessLog`.
 
-    The table has no index but its key, so a request's insert appends to a page or two instead of
-    updating six indexes at random places; `desk.services.privacy.access_log.settle` moves the rows
-    in bulk (a job every minute, and every forensic read first), in their order of arrival."""
+    The table has no index but its key and no foreign key, so a request's insert appends to a page or
+    two instead of updating six indexes at random places; `desk.services.privacy.access_log_store.settle`
+    moves the rows in bulk (a job every minute, and every forensic read first), in their order of arrival."""
 
     __tablename__ = "access_log_pending"
     __table_args__ = (personal_table("log", *_KEPT),)
+
+    # No foreign key: an insert then checks nothing per row; rows of a deleted account are dropped when
+    # they are moved (desk.services.privacy.access_log_store.settle).
+    account_id: Mapped[int | None]

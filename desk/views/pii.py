@@ -12,8 +12,8 @@
 
 Every tagged view's rows are written in one batched insert per declaration, and the response leaves only
 once they are committed; if a write fails the request fails (500): no page of buyer data goes out
-unlogged. A declaration's insert starts at once (on PostgreSQL on a writer thread, desk.views.pii_writer,
-so it runs while the page is rendered rather than after it).
+unlogged. A declaration's insert starts at once (on PostgreSQL it is sent and runs on the server while
+the page is rendered, desk.views.pii_writer).
 A redirect shows nothing, so the URL's entity is logged only for pages and files (2xx, and forms sent
 back with their error: 409, 422). The meta-test (tests/views/test_pii_routes.py) checks that every route
 rendering a template with buyer fields carries the tag.
@@ -21,7 +21,6 @@ rendering a template with buyer fields carries the tag.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import wraps
 
@@ -32,6 +31,7 @@ from desk.extensions import db
 from desk.models import AccessAction
 from desk.services.privacy import access_log
 from desk.services.privacy.access_log import Seen
+from desk.services.privacy.access_log_store import Answer
 from desk.views import pii_writer
 from desk.wiring import get_clock
 
@@ -62,7 +62,7 @@ class _Shown:
     classes: tuple[str, ...]
     seen: list[Seen] = field(default_factory=list)
     query: str | None = None
-    written: Future | None = None  # the insert under way (set inside a tagged view)
+    written: Answer | None = None  # the insert under way (set inside a tagged view)
 
 
 class AccessLogError(RuntimeError):
@@ -142,15 +142,15 @@ def _viewer() -> access_log.Viewer:
     )
 
 
-def _start(shown: _Shown, viewer: access_log.Viewer) -> Future:
-    """Prepare the rows here (the buyers' keys need the app) and start their insert on a writer thread."""
+def _start(shown: _Shown, viewer: access_log.Viewer) -> Answer:
+    """Prepare the rows here (the buyers' keys need the app) and start their insert."""
     try:
         rows = access_log.prepare_rows(
             viewer=viewer, action=shown.action, seen=shown.seen, classes=shown.classes,
             now=get_clock().now(), search_query=shown.query,
         )
     except Exception as exc:  # raised when the request waits for its writes
-        return pii_writer.failed(exc)
+        return pii_writer.Failed(exc)
     return pii_writer.submit(db.engine, rows)
 
 

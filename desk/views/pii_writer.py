@@ -1,53 +1,32 @@
-"""The access log's writer threads: on PostgreSQL a request's log insert runs while its page is rendered.
+"""How a request's access-log write starts and ends.
 
-The request prepares its rows (the buyers' keys need the app) and hands them here; the insert runs on the
-writer thread's own connection (desk.services.privacy.access_log_store), and the request waits for it
-before its response leaves (desk.views.pii). PostgreSQL's work is on the server, so the page's rendering
-and the log's insert overlap. On SQLite the insert runs at once on the request's thread: the driver's own
-Python work would compete with the rendering for the interpreter, and a thread made the page slower, not
-faster (docs/benchmarks.md, the access log's section).
+The request prepares its rows (the buyers' keys need the app) as soon as its view declares them and
+starts their insert here: on PostgreSQL the insert is sent and the server runs it while the page
+renders; on SQLite it is written at once (desk.services.privacy.access_log_store.send_rows). Before the
+response leaves, desk.views.pii reads every answer; a failed one fails the request.
 """
 from __future__ import annotations
 
-import threading
-from concurrent.futures import Future, ThreadPoolExecutor
-
 from sqlalchemy import Engine
 
-from desk.services.privacy.access_log_store import Rows, write_rows
+from desk.services.privacy.access_log_store import TIMEOUT, Answer, Rows, send_rows
 
-WORKERS = 4
-TIMEOUT = 30.0  # seconds a request waits for its log before it fails
-
-_executor: ThreadPoolExecutor | None = None
-_lock = threading.Lock()
+__all__ = ["TIMEOUT", "Failed", "submit"]
 
 
-def submit(engine: Engine, rows: Rows) -> Future:
-    """Start inserting `rows`; the future's result is the number of rows written (or the error)."""
-    if engine.dialect.name != "postgresql":
-        try:
-            return done(write_rows(engine, rows))
-        except Exception as exc:
-            return failed(exc)
-    return _pool().submit(write_rows, engine, rows, dedicated=True)
+class Failed:
+    """A write that could not even start: its `result` raises the reason."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def result(self, timeout: float | None = None) -> int:
+        raise self.error
 
 
-def done(value: int) -> Future:
-    future: Future = Future()
-    future.set_result(value)
-    return future
-
-
-def failed(exc: BaseException) -> Future:
-    future: Future = Future()
-    future.set_exception(exc)
-    return future
-
-
-def _pool() -> ThreadPoolExecutor:
-    global _executor
-    with _lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="access-log")
-        return _executor
+def submit(engine: Engine, rows: Rows) -> Answer:
+    """Start inserting `rows`; the answer's `result` is the number of rows written (or raises)."""
+    try:
+        return send_rows(engine, rows)
+    except Exception as exc:
+        return Failed(exc)

@@ -34,8 +34,6 @@ def upgrade():
     sa.Column('buyer_ref', sa.String(length=64), nullable=True),
     sa.Column('data_classes', sa.String(length=80), nullable=False),
     sa.Column('search_query', sa.String(length=200), nullable=True),
-    sa.ForeignKeyConstraint(['account_id'], ['seller_account.id'],
-                            name=op.f('fk_access_log_pending_account_id_seller_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_access_log_pending'))
     )
 
