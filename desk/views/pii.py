@@ -20,6 +20,7 @@ rendering a template with buyer fields carries the tag.
 """
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from functools import wraps
@@ -80,7 +81,11 @@ def pii(
         def wrapped(*args, **kwargs):
             g.pii_shown = []
             g.pii_viewer = _viewer()
-            response = make_response(view(*args, **kwargs))
+            try:
+                response = make_response(view(*args, **kwargs))
+            except BaseException:
+                _discard()  # the page failed: what it sent is still read (the connections go back)
+                raise
             if tag.id_arg and _shown(response.status_code):
                 revealed(tag.entity, [kwargs[tag.id_arg]], action=tag.action, classes=tag.classes)
             _wait(tag)
@@ -152,6 +157,14 @@ def _start(shown: _Shown, viewer: access_log.Viewer) -> Answer:
     except Exception as exc:  # raised when the request waits for its writes
         return pii_writer.Failed(exc)
     return pii_writer.submit(db.engine, rows)
+
+
+def _discard() -> None:
+    """Read the answers of a failed page's inserts, ignoring their errors (the page's own error goes on)."""
+    for shown in g.pop("pii_shown", []):
+        if shown.written is not None:
+            with contextlib.suppress(Exception):
+                shown.written.result(timeout=pii_writer.TIMEOUT)
 
 
 def _wait(tag: PiiTag) -> None:

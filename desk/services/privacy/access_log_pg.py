@@ -5,10 +5,11 @@ out, nothing waits), renders its page while the server inserts, and reads the re
 leaves. No thread is involved, so the page's Python work is not interrupted: a writer thread cost a few
 per cent of the page in interpreter switches (docs/benchmarks.md, the access log's section).
 
-Each thread sends on a connection of its own, autocommitted, opened on first use and kept outside the
-engine's pool (no checkout, ping and reset around every insert). A connection found broken when the insert
-is sent or read (the server restarted, an idle connection was cut) is replaced and the insert sent once
-more; should the first attempt have reached the table after all, the rows are logged twice, never missing.
+The inserts go on connections of their own, autocommitted, opened on first use and kept outside the
+engine's pool (no checkout, ping and reset around every insert): one per insert under way. A connection
+found broken when the insert is sent or read (the server restarted, an idle connection was cut) is
+replaced and the insert sent once more; should the first attempt have reached the table after all, the
+rows are logged twice, never missing.
 """
 from __future__ import annotations
 
@@ -52,95 +53,85 @@ def parameters(shared: dict, entities: list[tuple]) -> list[bytes | None]:
 
 
 class Sent:
-    """An insert sent on the calling thread's connection; `result` reads its answer (once)."""
+    """An insert sent on a connection of its own; `result` reads its answer (once), freeing the connection."""
 
-    def __init__(self, sender: ThreadSender, engine: Engine, params: list, rows: int) -> None:
-        self._sender, self._engine, self._params, self._rows = sender, engine, params, rows
+    def __init__(self, sender: Sender, engine: Engine, connection: psycopg.Connection, params: list,
+                 rows: int) -> None:
+        self._sender, self._engine, self._connection = sender, engine, connection
+        self._params, self._rows = params, rows
         self._error: BaseException | None = None
         self._read = False
 
     def result(self, timeout: float | None = None) -> int:
         """The rows written; raises when the insert failed. Waits for the server at most `timeout` s."""
         if not self._read:
-            self._sender.read(self, timeout)
+            self._read = True
+            self._error = self._sender.read(self, timeout)
         if self._error is not None:
             raise self._error
         return self._rows
 
 
-class ThreadSender:
-    """Per thread and database: one connection, and the insert sent on it whose answer is not read yet."""
+class Sender:
+    """Connections kept for the inserts, per database: one is taken for each insert sent and given back
+    when its answer has been read, so there are as many as inserts under way at once."""
 
     def __init__(self) -> None:
-        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._free: dict[str, list[psycopg.Connection]] = {}
 
     def send(self, engine: Engine, params: list, rows: int) -> Sent:
         """Send the insert now; the returned `Sent` reads its answer later."""
-        key = _key(engine)
-        earlier = self._in_flight().pop(key, None)
-        if earlier is not None:  # one query at a time on a connection: read the earlier answer first
-            self.read(earlier, None)
-        sent = Sent(self, engine, params, rows)
+        connection = self._take(engine)
         try:
-            self._send(engine, params)
+            connection.pgconn.send_query_params(INSERT, params)
         except psycopg.OperationalError:
-            self._drop(engine)
-            self._send(engine, params)
-        self._in_flight()[key] = sent
-        return sent
+            connection.close()
+            connection = self._open(engine)
+            connection.pgconn.send_query_params(INSERT, params)
+        return Sent(self, engine, connection, params, rows)
 
-    def read(self, sent: Sent, timeout: float | None) -> None:
-        """Read `sent`'s answer into it (an error is kept there, raised by `Sent.result`)."""
-        key = _key(sent._engine)
-        if self._in_flight().get(key) is sent:
-            del self._in_flight()[key]
-        sent._read = True
+    def read(self, sent: Sent, timeout: float | None) -> BaseException | None:
+        """Read `sent`'s answer and give its connection back; returns the error, if any."""
+        connection = sent._connection
         try:
             try:
-                _answer(self._connection(sent._engine).pgconn, timeout)
+                _answer(connection.pgconn, timeout)
             except psycopg.OperationalError:
-                self._drop(sent._engine)
-                self._send(sent._engine, sent._params)
-                _answer(self._connection(sent._engine).pgconn, timeout)
-        except AccessLogTimeout as exc:
-            self._drop(sent._engine)
-            sent._error = exc
+                connection.close()
+                connection = self._open(sent._engine)
+                connection.pgconn.send_query_params(INSERT, sent._params)
+                _answer(connection.pgconn, timeout)
         except Exception as exc:
-            sent._error = exc
+            connection.close()  # its state is unknown: not given back
+            return exc
+        self._give_back(sent._engine, connection)
+        return None
 
     def close(self) -> None:
-        """Close the calling thread's connections (a thread about to end)."""
-        for connection in self._opened().values():
-            connection.close()
-        self._opened().clear()
-        self._in_flight().clear()
+        """Close every free connection."""
+        with self._lock:
+            for free in self._free.values():
+                for connection in free:
+                    connection.close()
+            self._free.clear()
 
-    def _send(self, engine: Engine, params: list) -> None:
-        self._connection(engine).pgconn.send_query_params(INSERT, params)
-
-    def _connection(self, engine: Engine) -> psycopg.Connection:
-        opened = self._opened()
-        connection = opened.get(_key(engine))
+    def _take(self, engine: Engine) -> psycopg.Connection:
+        with self._lock:
+            free = self._free.get(_key(engine))
+            connection = free.pop() if free else None
         if connection is None or connection.closed:
-            args, kwargs = engine.dialect.create_connect_args(engine.url)
-            connection = opened[_key(engine)] = psycopg.connect(*args, **kwargs, autocommit=True)
+            connection = self._open(engine)
         return connection
 
-    def _drop(self, engine: Engine) -> None:
-        connection = self._opened().pop(_key(engine), None)
-        self._in_flight().pop(_key(engine), None)
-        if connection is not None:
-            connection.close()
+    def _give_back(self, engine: Engine, connection: psycopg.Connection) -> None:
+        with self._lock:
+            self._free.setdefault(_key(engine), []).append(connection)
 
-    def _opened(self) -> dict[str, psycopg.Connection]:
-        if not hasattr(self._local, "opened"):
-            self._local.opened = {}
-        return self._local.opened
-
-    def _in_flight(self) -> dict[str, Sent]:
-        if not hasattr(self._local, "in_flight"):
-            self._local.in_flight = {}
-        return self._local.in_flight
+    @staticmethod
+    def _open(engine: Engine) -> psycopg.Connection:
+        args, kwargs = engine.dialect.create_connect_args(engine.url)
+        return psycopg.connect(*args, **kwargs, autocommit=True)
 
 
 def _answer(pgconn: pq.abc.PGconn, timeout: float | None) -> None:
@@ -167,4 +158,4 @@ def _key(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=False)
 
 
-SENDER = ThreadSender()
+SENDER = Sender()

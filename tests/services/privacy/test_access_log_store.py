@@ -13,7 +13,7 @@ from desk.extensions import db
 from desk.models import AccessLog, AccessLogPending
 from desk.services.privacy.access_log import prepare_rows, record_access
 from desk.services.privacy.access_log_pg import SENDER
-from desk.services.privacy.access_log_store import settle, write_rows
+from desk.services.privacy.access_log_store import send_rows, settle, write_rows
 from tests.services.privacy.access_helpers import (
     T0,
     log_views,
@@ -100,9 +100,9 @@ def test_settles_running_at_once_move_each_row_once(app):
     assert sorted(r.entity_id for r in logged()) == sorted(o.id for o in orders)
 
 
-def test_a_threads_log_connection_cut_by_the_server_is_replaced(app):
+def test_a_log_connection_cut_by_the_server_is_replaced(app):
     if db.engine.dialect.name != "postgresql":
-        pytest.skip("threads keep connections of their own for the log on PostgreSQL only")
+        pytest.skip("the log keeps connections of its own on PostgreSQL only")
     account = make_account()
     first, second = make_order(account), make_order(account)
 
@@ -114,7 +114,7 @@ def test_a_threads_log_connection_cut_by_the_server_is_replaced(app):
     ended: list = []
 
     def run() -> None:
-        nonlocal ended  # both writes on one thread, as one web thread makes them
+        nonlocal ended  # (on a thread of its own, as a web thread writes)
         with app.app_context():
             write(first)
             with db.engine.connect() as admin:  # the server ends the writer's connection
@@ -131,4 +131,18 @@ def test_a_threads_log_connection_cut_by_the_server_is_replaced(app):
     thread.start()
     thread.join()
     assert done == ["ok"] and (True,) in ended
+    assert [r.entity_id for r in logged()] == [first.id, second.id]
+
+
+def test_inserts_under_way_at_once_each_have_a_connection_given_back_after(app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the log keeps connections of its own on PostgreSQL only")
+    account = make_account()
+    first, second = make_order(account), make_order(account)
+    SENDER.close()
+    answers = [send_rows(db.engine, prepare_rows(viewer=viewer(), action="view", seen=[seen(order)],
+                                                 classes=("identity",), now=T0))
+               for order in (first, second)]  # both sent before either is read
+    assert [answer.result(timeout=5) for answer in answers] == [1, 1]
+    assert len(SENDER._free[next(iter(SENDER._free))]) == 2
     assert [r.entity_id for r in logged()] == [first.id, second.id]
