@@ -13,14 +13,13 @@
 Every tagged view's rows are written in one batched insert per declaration, and the response leaves only
 once they are committed; if a write fails the request fails (500): no page of buyer data goes out
 unlogged. A declaration's insert starts at once (on PostgreSQL it is sent and runs on the server while
-the page is rendered, desk.views.pii_writer).
+the page is rendered, desk.services.privacy.access_log_store.send_rows).
 A redirect shows nothing, so the URL's entity is logged only for pages and files (2xx, and forms sent
 back with their error: 409, 422). The meta-test (tests/views/test_pii_routes.py) checks that every route
 rendering a template with buyer fields carries the tag.
 """
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from functools import wraps
@@ -32,8 +31,7 @@ from desk.extensions import db
 from desk.models import AccessAction
 from desk.services.privacy import access_log
 from desk.services.privacy.access_log import Seen
-from desk.services.privacy.access_log_store import Answer
-from desk.views import pii_writer
+from desk.services.privacy.access_log_store import TIMEOUT, Answer, Failed, send_rows
 from desk.wiring import get_clock
 
 PII_ATTR = "pii"
@@ -148,34 +146,43 @@ def _viewer() -> access_log.Viewer:
 
 
 def _start(shown: _Shown, viewer: access_log.Viewer) -> Answer:
-    """Prepare the rows here (the buyers' keys need the app) and start their insert."""
+    """Prepare the rows here (the buyers' keys need the app) and start their insert; an error is kept in
+    the answer and raised when the request reads it."""
     try:
         rows = access_log.prepare_rows(
             viewer=viewer, action=shown.action, seen=shown.seen, classes=shown.classes,
             now=get_clock().now(), search_query=shown.query,
         )
-    except Exception as exc:  # raised when the request waits for its writes
-        return pii_writer.Failed(exc)
-    return pii_writer.submit(db.engine, rows)
+        return send_rows(db.engine, rows)
+    except Exception as exc:
+        return Failed(exc)
+
+
+def _read_answers() -> Exception | None:
+    """Read the answer of every insert this request started (each gives its connection back); returns
+    the first failure."""
+    failure = None
+    for shown in g.pop("pii_shown", []):
+        if shown.written is None:
+            continue
+        try:
+            shown.written.result(timeout=TIMEOUT)
+        except Exception as exc:
+            failure = failure or exc
+    return failure
 
 
 def _discard() -> None:
-    """Read the answers of a failed page's inserts, ignoring their errors (the page's own error goes on)."""
-    for shown in g.pop("pii_shown", []):
-        if shown.written is not None:
-            with contextlib.suppress(Exception):
-                shown.written.result(timeout=pii_writer.TIMEOUT)
+    """A failed page's inserts: their answers read, their errors dropped (the page's own error goes on)."""
+    _read_answers()
 
 
 def _wait(tag: PiiTag) -> None:
     """Wait for every insert this request started; any failure fails the request."""
-    try:
-        for shown in g.pop("pii_shown", []):
-            if shown.written is not None:
-                shown.written.result(timeout=pii_writer.TIMEOUT)
-    except Exception as exc:
+    failure = _read_answers()
+    if failure is not None:
         db.session.rollback()  # a failed lookup of the entities' buyers leaves the session unusable
-        raise AccessLogError(f"access log not written for {tag.entity} ({request.endpoint})") from exc
+        raise AccessLogError(f"access log not written for {tag.entity} ({request.endpoint})") from failure
 
 
 __all__ = [

@@ -40,6 +40,8 @@ class Rows:
 
 
 class Answer(Protocol):
+    """A write under way: `result` is the rows written, or raises why they were not."""
+
     def result(self, timeout: float | None = None) -> int: ...
 
 
@@ -53,10 +55,20 @@ class Written:
         return self.rows
 
 
+class Failed:
+    """A write that could not even start: its `result` raises the reason."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def result(self, timeout: float | None = None) -> int:
+        raise self.error
+
+
 def send_rows(engine: Engine, rows: Rows) -> Answer:
     """Start writing prepared rows into the pending table; the answer's `result()` is the rows written
-    or raises. PostgreSQL: the insert is sent and runs on the server while the caller goes on (on the
-    calling thread's own connection, desk.services.privacy.access_log_pg). SQLite: written at once.
+    or raises. PostgreSQL: the insert is sent and runs on the server while the caller goes on (on a
+    connection kept for the log, desk.services.privacy.access_log_pg). SQLite: written at once.
 
     Either way the rows go on a connection of their own, so the request's session (and the objects its
     page loaded) is left alone and the rows stay even if the request's own work is rolled back later."""

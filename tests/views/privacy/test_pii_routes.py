@@ -128,3 +128,31 @@ def test_a_page_whose_access_cannot_be_logged_is_not_served(
     response = client.get(url_for("orders.detail", order_id=seeded.order.id))
     assert response.status_code == 500
     assert seeded.order.buyer_login not in response.get_data(as_text=True)
+
+
+class _Answer:
+    """An insert under way that records being read."""
+
+    def __init__(self) -> None:
+        self.read = False
+
+    def result(self, timeout=None) -> int:
+        self.read = True
+        return 1
+
+
+def test_every_insert_is_read_before_the_request_fails(app):
+    """A failed insert fails the request, and the others are still read (their connections go back)."""
+    from flask import g
+
+    from desk.services.privacy.access_log_store import Failed
+    from desk.views import pii
+
+    tag = pii.PiiTag("order", AccessAction.VIEW, ("identity",), None)
+    later = _Answer()
+    with app.test_request_context("/orders/1"):
+        g.pii_shown = [pii._Shown(AccessAction.VIEW, ("identity",), written=Failed(OSError("refused"))),
+                       pii._Shown(AccessAction.VIEW, ("identity",), written=later)]
+        with pytest.raises(pii.AccessLogError) as raised:
+            pii._wait(tag)
+    assert later.read and isinstance(raised.value.__cause__, OSError)
