@@ -97,8 +97,10 @@ def test_claim_page_previews_the_buyers_photo_and_offers_the_decisions(
 
     page.goto(f"{live_desk}/issues/{account_issue.id}")
     image = page.locator(".issue-thumb img")
-    image.wait_for()
-    assert page.evaluate("(img) => img.naturalWidth", image.element_handle()) == 64  # served by the desk
+    image.scroll_into_view_if_needed()  # the preview loads lazily: only once it is near the viewport
+    handle = image.element_handle()
+    page.wait_for_function("(img) => img.complete", arg=handle)
+    assert page.evaluate("(img) => img.naturalWidth", handle) == 64  # served by the desk
     options = page.locator("#f-decision option").all_inner_texts()
     assert "Uznaj: częściowy zwrot pieniędzy" in options and "Odrzuć: inny powód" in options
     shot(page, "issues-claim")
