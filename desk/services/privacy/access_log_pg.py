@@ -13,6 +13,7 @@ rows are logged twice, never missing.
 """
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import select
 import threading
@@ -159,3 +160,4 @@ def _key(engine: Engine) -> str:
 
 
 SENDER = Sender()
+atexit.register(SENDER.close)  # a process ends its sessions instead of dropping them

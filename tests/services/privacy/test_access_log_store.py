@@ -1,8 +1,10 @@
 """The access log's store: requests write to the pending table, `settle` moves the rows into the indexed log
-in their order of arrival, each exactly once; the writer threads' own PostgreSQL connections."""
+in their order of arrival, each exactly once; the PostgreSQL connections the inserts are sent on."""
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -146,3 +148,19 @@ def test_inserts_under_way_at_once_each_have_a_connection_given_back_after(app):
     assert [answer.result(timeout=5) for answer in answers] == [1, 1]
     assert len(SENDER._free[next(iter(SENDER._free))]) == 2
     assert [r.entity_id for r in logged()] == [first.id, second.id]
+
+
+def test_a_process_ends_its_log_connections_when_it_exits(app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the log keeps connections of its own on PostgreSQL only")
+    script = (
+        "import sys; from sqlalchemy import create_engine; "
+        "from desk.services.privacy.access_log_pg import SENDER; "
+        "engine = create_engine(sys.argv[1]); "
+        "SENDER._give_back(engine, SENDER._take(engine))"  # a free connection is left when the process ends
+    )
+    url = db.engine.url.render_as_string(hide_password=False)
+    done = subprocess.run([sys.executable, "-W", "always::ResourceWarning", "-c", script, url],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "ResourceWarning" not in done.stderr  # closed, not dropped open
