@@ -15,13 +15,13 @@ once they are committed; if a write fails the request fails (500): no page of bu
 unlogged. A declaration's insert starts at once (on PostgreSQL it is sent and runs on the server while
 the page is rendered, desk.services.privacy.access_log_store.send_rows).
 A redirect shows nothing, so the URL's entity is logged only for pages and files (2xx, and forms sent
-back with their error: 409, 422). The meta-test (tests/views/test_pii_routes.py) checks that every route
+back with their error: 409, 422). The meta-test (tests/views/privacy/test_pii_routes.py) checks that every route
 rendering a template with buyer fields carries the tag.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import wraps
 
 from flask import current_app, g, make_response, request
@@ -55,15 +55,6 @@ class PiiTag:
     id_arg: str | None = None
 
 
-@dataclass
-class _Shown:
-    action: AccessAction
-    classes: tuple[str, ...]
-    seen: list[Seen] = field(default_factory=list)
-    query: str | None = None
-    written: Answer | None = None  # the insert under way (set inside a tagged view)
-
-
 class AccessLogError(RuntimeError):
     """The access log could not be written: the request fails instead of leaving a gap."""
 
@@ -77,12 +68,12 @@ def pii(
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(*args, **kwargs):
-            g.pii_shown = []
+            g.pii_answers = []  # the inserts this request started
             g.pii_viewer = _viewer()
             try:
                 response = make_response(view(*args, **kwargs))
             except BaseException:
-                _discard()  # the page failed: what it sent is still read (the connections go back)
+                _read_answers()  # the page failed: what it sent is still read (the connections go back)
                 raise
             if tag.id_arg and _shown(response.status_code):
                 revealed(tag.entity, [kwargs[tag.id_arg]], action=tag.action, classes=tag.classes)
@@ -108,8 +99,8 @@ def revealed(
 
     Without `action`/`classes` the route's tag gives them. Only inside a view tagged `@pii`.
     """
-    shown: list[_Shown] | None = g.get("pii_shown")
-    if shown is None:
+    answers: list[Answer] | None = g.get("pii_answers")
+    if answers is None:
         raise RuntimeError("revealed() outside a view tagged @pii")
     tag = pii_tag(current_app.view_functions[request.endpoint])
     items = list(items)
@@ -117,11 +108,10 @@ def revealed(
     ids = [item for item in items if not isinstance(item, Seen)]
     if ids:
         seen += access_log.seen_entities(entity, ids)
-    declared = _Shown(AccessAction(action or tag.action), tuple(classes or tag.classes), seen, query or None)
-    shown.append(declared)
-    viewer = g.get("pii_viewer")
-    if viewer is not None:
-        declared.written = _start(declared, viewer)
+    answers.append(_start(
+        action=AccessAction(action or tag.action), classes=tuple(classes or tag.classes), seen=seen,
+        search_query=query or None,
+    ))
 
 
 def searched(
@@ -145,14 +135,11 @@ def _viewer() -> access_log.Viewer:
     )
 
 
-def _start(shown: _Shown, viewer: access_log.Viewer) -> Answer:
+def _start(**shown) -> Answer:
     """Prepare the rows here (the buyers' keys need the app) and start their insert; an error is kept in
     the answer and raised when the request reads it."""
     try:
-        rows = access_log.prepare_rows(
-            viewer=viewer, action=shown.action, seen=shown.seen, classes=shown.classes,
-            now=get_clock().now(), search_query=shown.query,
-        )
+        rows = access_log.prepare_rows(viewer=g.pii_viewer, now=get_clock().now(), **shown)
         return send_rows(db.engine, rows)
     except Exception as exc:
         return Failed(exc)
@@ -162,19 +149,12 @@ def _read_answers() -> Exception | None:
     """Read the answer of every insert this request started (each gives its connection back); returns
     the first failure."""
     failure = None
-    for shown in g.pop("pii_shown", []):
-        if shown.written is None:
-            continue
+    for answer in g.pop("pii_answers", []):
         try:
-            shown.written.result(timeout=TIMEOUT)
+            answer.result(timeout=TIMEOUT)
         except Exception as exc:
             failure = failure or exc
     return failure
-
-
-def _discard() -> None:
-    """A failed page's inserts: their answers read, their errors dropped (the page's own error goes on)."""
-    _read_answers()
 
 
 def _wait(tag: PiiTag) -> None:

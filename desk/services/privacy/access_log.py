@@ -87,7 +87,7 @@ def prepare_rows(
     search_query: str | None = None,
 ) -> Rows:
     """The rows `record_access` writes, with the buyers' keys computed (needs the app: the keys are
-    the account's); `write_rows` then needs only the engine, so it can run on another thread."""
+    the account's); `write_rows` or `send_rows` then needs only the engine."""
     action = AccessAction(action)
     unknown = set(classes) - set(DATA_CLASSES)
     if unknown:

@@ -36,7 +36,6 @@ INSERT = (
     b"$8::varchar, e->>0, (e->>1)::integer, (e->>2)::integer, e->>3 "
     b"FROM quick, jsonb_array_elements($9::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n"
 )
-_SHARED = ("agent_id", "ip", "user_agent", "route", "action", "data_classes", "search_query")
 
 
 class AccessLogWriteError(RuntimeError):
@@ -47,10 +46,12 @@ class AccessLogTimeout(AccessLogWriteError):
     """The server did not answer in time (the connection is given up: its state is unknown)."""
 
 
-def parameters(shared: dict, entities: list[tuple]) -> list[bytes | None]:
-    """The statement's nine parameters as text: the shared values, then the entities as one JSON array."""
-    values = [shared["at"].astimezone(dt.UTC).isoformat(), *(shared[name] for name in _SHARED)]
-    return [None if v is None else str(v).encode() for v in values] + [orjson.dumps(entities)]
+def parameters(shared: tuple, entities: list[tuple]) -> list[bytes | None]:
+    """The statement's nine parameters as text: the shared values (the time first, as the statement
+    lists them), then the entities as one JSON array."""
+    at, *rest = shared
+    return [None if v is None else str(v).encode() for v in (at.astimezone(dt.UTC).isoformat(), *rest)] + [
+        orjson.dumps(entities)]
 
 
 class Sent:

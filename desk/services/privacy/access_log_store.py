@@ -12,11 +12,13 @@ On PostgreSQL the insert is sent as soon as a view declares its rows and read be
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 import orjson
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Dialect, Engine, text
 
 from desk.models import AccessLog, AccessLogPending
 from desk.services.privacy import access_log_pg
@@ -27,7 +29,8 @@ _SQLITE_INSERT = (
     "SELECT ?, ?, ?, ?, ?, ?, ?, ?, json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
     "json_extract(value, '$[2]'), json_extract(value, '$[3]') FROM json_each(?) ORDER BY key"
 )
-_SHARED = ("agent_id", "ip", "user_agent", "route", "action", "data_classes", "search_query")
+# The values a request's rows share, in both inserts' order.
+SHARED = ("at", "agent_id", "ip", "user_agent", "route", "action", "data_classes", "search_query")
 TIMEOUT = 30.0  # seconds to wait for the database's answer before the write counts as failed
 
 
@@ -37,6 +40,10 @@ class Rows:
 
     shared: dict
     entities: list[tuple]
+
+    def shared_values(self) -> tuple:
+        """The shared values in the inserts' order (`SHARED`)."""
+        return tuple(self.shared[name] for name in SHARED)
 
 
 class Answer(Protocol):
@@ -75,8 +82,8 @@ def send_rows(engine: Engine, rows: Rows) -> Answer:
     if not rows.entities:
         return Written(0)
     if engine.dialect.name == "postgresql":
-        return access_log_pg.SENDER.send(engine, access_log_pg.parameters(rows.shared, rows.entities),
-                                         len(rows.entities))
+        params = access_log_pg.parameters(rows.shared_values(), rows.entities)
+        return access_log_pg.SENDER.send(engine, params, len(rows.entities))
     return Written(_sqlite_insert(engine, rows))
 
 
@@ -88,10 +95,8 @@ def write_rows(engine: Engine, rows: Rows) -> int:
 def _sqlite_insert(engine: Engine, rows: Rows) -> int:
     """The insert on a pooled connection through the driver itself: SQLAlchemy's statement layer cost
     as much as the insert (the time is stored as the ORM stores it: the column type's own processor)."""
-    moment = AccessLogPending.__table__.c.at.type
-    stored = moment.dialect_impl(engine.dialect).bind_processor(engine.dialect)
-    shared = rows.shared
-    params = (stored(shared["at"]), *(shared[name] for name in _SHARED), orjson.dumps(rows.entities).decode())
+    at, *shared = rows.shared_values()
+    params = (_stored_time(engine.dialect)(at), *shared, orjson.dumps(rows.entities).decode())
     connection = engine.raw_connection()
     try:
         connection.cursor().execute(_SQLITE_INSERT, params)
@@ -99,6 +104,13 @@ def _sqlite_insert(engine: Engine, rows: Rows) -> int:
     finally:
         connection.close()  # back to the pool, which rolls back whatever did not commit
     return len(rows.entities)
+
+
+@lru_cache(maxsize=8)  # a process has an engine or two
+def _stored_time(dialect: Dialect) -> Callable:
+    """How the ORM turns the log's time into the dialect's stored value (worked out once per dialect)."""
+    moment = AccessLogPending.__table__.c.at.type
+    return moment.dialect_impl(dialect).bind_processor(dialect)
 
 
 SETTLE_BATCH = 200  # rows moved per transaction: about 2 ms of SQLite's write lock
